@@ -1,0 +1,56 @@
+# The README's two commands: `make demo` and `make test`. Each installs what is missing, builds, runs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+# Debian packages the build needs (Debian 12 and 13 alike).
+APT_PACKAGES := g++ pkg-config libre2-dev libsimdjson-dev zlib1g-dev libzstd-dev libgtest-dev zstd
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: demo test deps venv install cpp-test py-test bench clean
+
+demo: install
+	$(VENV)/bin/logcodes demo
+
+test: install cpp-test py-test
+
+# System packages: installed with apt-get when root, otherwise named in a clear message.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing system packages:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "logcodes needs these Debian packages:$$missing"; \
+	    echo "install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.stamp: requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "cannot create a virtualenv: install python3-venv"; exit 1; }
+	$(PIP) install -q --upgrade pip >/dev/null
+	$(PIP) install -q -r requirements-dev.txt
+	@touch $@
+
+venv: deps $(VENV)/.stamp
+
+install: venv
+	$(PIP) install -q --no-build-isolation -Cbuild-dir=build/py .
+
+cpp-test: venv
+	$(VENV)/bin/cmake -S . -B build/cpp -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(VENV)/bin/ninja) \
+	  -DLOGCODES_BUILD_TESTS=ON -DLOGCODES_BUILD_PYTHON=OFF -DLOGCODES_WERROR=ON >/dev/null
+	$(VENV)/bin/cmake --build build/cpp -j $(JOBS)
+	cd build/cpp && $(abspath $(VENV)/bin/ctest) --output-on-failure -j $(JOBS)
+
+py-test: install
+	cd tests/python && $(abspath $(PY)) -m pytest -q -p no:cacheprovider
+
+bench: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf build $(VENV)

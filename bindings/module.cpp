@@ -1,0 +1,243 @@
+// logcodes._core: converts between Python and the C++ core. No logic lives here.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "logcodes/aggregator.hpp"
+#include "logcodes/formats/format.hpp"
+#include "logcodes/registry.hpp"
+#include "logcodes/scanner.hpp"
+#include "logcodes/stream.hpp"
+#include "logcodes/time.hpp"
+
+namespace py = pybind11;
+using namespace logcodes;
+
+namespace {
+
+// Log text is bytes: undecodable bytes are kept visible as \xNN rather than dropped.
+py::str text(std::string_view s) {
+    PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "backslashreplace");
+    if (!o) throw py::error_already_set();
+    return py::reinterpret_steal<py::str>(o);
+}
+
+GroupSpec group_spec(const std::vector<std::string>& dims, std::int64_t time_bucket) {
+    GroupSpec g;
+    g.time_bucket = time_bucket;
+    for (const auto& name : dims) {
+        Dim d;
+        if (!parse_dim(name, d)) throw py::value_error("unknown dimension '" + name + "'");
+        g.dims.push_back(d);
+    }
+    return g;
+}
+
+py::list counts_list(const Aggregator& a) {
+    py::list out;
+    a.for_each([&](std::span<const KeyValue> key, std::uint64_t n) {
+        py::tuple t(key.size());
+        for (std::size_t i = 0; i < key.size(); ++i) {
+            const KeyValue& v = key[i];
+            if (v.is_text) {
+                t[i] = v.text.empty() ? py::object(py::none()) : py::object(text(v.text));
+            } else if (v.number == kNoTime) {
+                t[i] = py::none();
+            } else {
+                t[i] = py::int_(v.number);
+            }
+        }
+        out.append(py::make_tuple(std::move(t), n));
+    });
+    return out;
+}
+
+py::list samples_list(const std::vector<Sample>& samples) {
+    py::list out;
+    for (const auto& s : samples) out.append(py::make_tuple(s.file_index, s.line, s.offset, text(s.text), s.why));
+    return out;
+}
+
+py::object error_tuple(const Error& e) {
+    if (!e) return py::none();
+    return py::make_tuple(std::string(error_kind_name(e.kind)), e.path, e.offset, e.message);
+}
+
+py::dict stats_dict(const ScanStats& s) {
+    py::dict d;
+    d["lines"] = s.lines;
+    d["blank"] = s.blank;
+    d["records"] = s.records;
+    d["unparsed"] = s.unparsed;
+    d["invalid"] = s.invalid;
+    d["unregistered"] = s.unregistered;
+    d["bytes"] = s.bytes;
+    d["unparsed_samples"] = samples_list(s.unparsed_samples);
+    d["invalid_samples"] = samples_list(s.invalid_samples);
+    return d;
+}
+
+// A scan running on C++ threads; Python polls it in short waits so Ctrl-C and progress keep working.
+class ScanJob {
+public:
+    ScanJob(std::vector<std::string> paths, std::string format, const std::vector<std::string>& dims,
+            std::int64_t time_bucket, unsigned threads, std::size_t block_size, std::size_t max_record,
+            std::uint64_t min_range, std::size_t max_samples) {
+        ScanOptions o;
+        o.paths = std::move(paths);
+        o.format = std::move(format);
+        o.group = group_spec(dims, time_bucket);
+        o.threads = threads;
+        o.block_size = block_size;
+        o.max_record = max_record;
+        o.min_range = min_range;
+        o.max_samples = max_samples;
+        if (Error e = check_options(o)) throw py::value_error(e.message);
+        scanner_ = std::make_unique<Scanner>(std::move(o));
+    }
+    void start() { scanner_->start(); }
+    bool wait(double seconds) {
+        py::gil_scoped_release release;
+        return scanner_->wait_for(std::chrono::milliseconds(static_cast<long long>(seconds * 1000)));
+    }
+    void cancel() { scanner_->cancel(); }
+    py::tuple progress() const { return py::make_tuple(scanner_->bytes_done(), scanner_->bytes_total()); }
+    py::dict result() {
+        std::unique_ptr<ScanResult> r;
+        {
+            py::gil_scoped_release release;
+            r = std::make_unique<ScanResult>(scanner_->take_result());
+        }
+        py::dict d;
+        d["counts"] = counts_list(r->counts);
+        d["stats"] = stats_dict(r->stats);
+        py::list files;
+        for (const auto& f : r->files) {
+            py::dict fd;
+            fd["path"] = f.path;
+            fd["format"] = f.format.empty() ? py::object(py::none()) : py::object(py::str(f.format));
+            fd["detection"] = f.detection;
+            fd["compression"] = std::string(compression_name(f.compression));
+            fd["size"] = f.size;
+            fd["lines"] = f.lines;
+            fd["records"] = f.records;
+            fd["error"] = error_tuple(f.error);
+            files.append(fd);
+        }
+        d["files"] = files;
+        d["cancelled"] = r->cancelled;
+        return d;
+    }
+
+private:
+    std::unique_ptr<Scanner> scanner_;
+};
+
+class Stream {
+public:
+    Stream(const std::string& format, const std::vector<std::string>& dims, std::int64_t time_bucket,
+           std::string label, std::size_t max_record, std::size_t max_samples) {
+        if (format != "auto" && find_format(format) == nullptr) throw py::value_error("unknown format '" + format + "'");
+        scanner_ = std::make_unique<StreamScanner>(format, group_spec(dims, time_bucket), std::move(label), max_record,
+                                                   max_samples);
+    }
+    void feed(const py::buffer& data) {
+        py::buffer_info info = data.request();  // acquired with the GIL held
+        if (info.ndim > 1) throw py::value_error("feed() takes a flat bytes-like object");
+        const std::string_view bytes(static_cast<const char*>(info.ptr),
+                                     static_cast<std::size_t>(info.size * info.itemsize));
+        py::gil_scoped_release release;
+        scanner_->feed(bytes);
+    }
+    void finish() { scanner_->finish(); }
+    py::dict result() const {
+        py::dict d;
+        d["counts"] = counts_list(scanner_->counts());
+        d["stats"] = stats_dict(scanner_->stats());
+        d["format"] = scanner_->format_name().empty() ? py::object(py::none()) : py::object(py::str(scanner_->format_name()));
+        d["detection"] = scanner_->detection();
+        return d;
+    }
+
+private:
+    std::unique_ptr<StreamScanner> scanner_;
+};
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "logcodes C++ core (private; use the logcodes package)";
+
+    m.def("registry_entries", [] {
+        py::list out;
+        for (const auto& e : registry_entries())
+            out.append(py::make_tuple(std::string(protocol_name(e.protocol)), e.code, std::string(e.reason),
+                                      e.source == CodeSource::iana ? "iana" : "defacto", std::string(e.origin),
+                                      std::string(e.note)));
+        return out;
+    });
+    m.def("class_name", [](const std::string& protocol, int digit) {
+        Protocol p;
+        if (!parse_protocol(protocol, p)) throw py::value_error("unknown protocol '" + protocol + "'");
+        return std::string(class_name(p, digit));
+    });
+    m.def("code_range", [](const std::string& protocol) {
+        Protocol p;
+        if (!parse_protocol(protocol, p)) throw py::value_error("unknown protocol '" + protocol + "'");
+        return py::make_tuple(min_code(p), max_code(p));
+    });
+    m.def("formats", [] {
+        py::list out;
+        for (auto name : format_names()) {
+            const Format* f = find_format(name);
+            out.append(py::make_tuple(std::string(name), std::string(f->name()), std::string(f->description())));
+        }
+        return out;
+    });
+    m.def("detect_format", [](const py::bytes& head, bool at_end) {
+        const std::string h = head;
+        Detection d = detect_format(h, at_end);
+        return py::make_tuple(d.format ? py::object(py::str(std::string(d.format->name()))) : py::object(py::none()),
+                              d.explanation, d.matched, d.sample_lines);
+    });
+    m.def("detect_path", [](const std::string& path) {
+        InputInfo info;
+        std::string head;
+        Error err = probe_input(path, info);
+        if (!err) err = read_head(info, kDetectBytes, head);
+        if (err) throw py::value_error(path + ": " + err.message);
+        Detection d = detect_format(head, head.size() < kDetectBytes);
+        return py::make_tuple(d.format ? py::object(py::str(std::string(d.format->name()))) : py::object(py::none()),
+                              d.explanation, d.matched, d.sample_lines);
+    });
+    m.attr("DETECT_BYTES") = kDetectBytes;
+    m.attr("DIMENSIONS") = [] {
+        py::list out;
+        for (int i = 0; i < kDimCount; ++i) out.append(std::string(dim_name(static_cast<Dim>(i))));
+        return out;
+    }();
+
+    py::class_<ScanJob>(m, "ScanJob")
+        .def(py::init<std::vector<std::string>, std::string, const std::vector<std::string>&, std::int64_t, unsigned,
+                      std::size_t, std::size_t, std::uint64_t, std::size_t>(),
+             py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
+             py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"))
+        .def("start", &ScanJob::start)
+        .def("wait", &ScanJob::wait, py::arg("seconds"))
+        .def("cancel", &ScanJob::cancel)
+        .def("progress", &ScanJob::progress)
+        .def("result", &ScanJob::result);
+
+    py::class_<Stream>(m, "Stream")
+        .def(py::init<const std::string&, const std::vector<std::string>&, std::int64_t, std::string, std::size_t,
+                      std::size_t>(),
+             py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("label"), py::arg("max_record"),
+             py::arg("max_samples"))
+        .def("feed", &Stream::feed, py::arg("data"))
+        .def("finish", &Stream::finish)
+        .def("result", &Stream::result);
+}

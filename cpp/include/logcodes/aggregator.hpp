@@ -1,0 +1,101 @@
+// The aggregator: counts of records grouped by the requested dimensions.
+//
+// Keys are compact byte strings (fixed-width numbers, length-prefixed text), so two aggregators built
+// anywhere — threads, processes, machines — merge by adding counts of equal keys. Grouping only by
+// protocol/class/code/reason (the common case) takes a dense array instead of the hash map.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "logcodes/classifier.hpp"
+#include "logcodes/formats/format.hpp"
+#include "logcodes/record.hpp"
+
+namespace logcodes {
+
+enum class Dim : std::uint8_t { protocol, klass, code, reason, method, host, path, file, time };
+inline constexpr int kDimCount = 9;
+std::string_view dim_name(Dim d) noexcept;
+bool parse_dim(std::string_view name, Dim& out) noexcept;
+
+struct GroupSpec {
+    std::vector<Dim> dims;
+    std::int64_t time_bucket = 3600;   // seconds, for Dim::time
+};
+
+// One component of a decoded key. Text is a view into the aggregator's storage; empty text and
+// kNoTime stand for "not in the record".
+struct KeyValue {
+    bool is_text = false;
+    std::int64_t number = 0;
+    std::string_view text;
+};
+
+class Aggregator {
+public:
+    explicit Aggregator(GroupSpec spec);
+
+    void add(const Record& r, const Classified& c, std::string_view file, TimeSyntax time_syntax);
+    // Adds another aggregator's counts (same GroupSpec). Associative and commutative.
+    void merge(const Aggregator& other);
+
+    // Calls f(std::span<const KeyValue> key, std::uint64_t count) for each group, in no particular order.
+    template <class F>
+    void for_each(F&& f) const;
+
+    const GroupSpec& spec() const noexcept { return spec_; }
+    std::size_t groups() const;
+    std::uint64_t counted() const;
+
+private:
+    void append_key(const Record& r, const Classified& c, std::string_view file, TimeSyntax ts, std::string& key) const;
+    void append_code_key(Protocol p, std::uint16_t code, std::string_view reason, std::string& key) const;
+    void decode(std::string_view key, std::vector<KeyValue>& out) const;
+    void add_key(const std::string& key, std::uint64_t n);
+
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    GroupSpec spec_;
+    bool dense_capable_;                      // every dim is protocol/class/code/reason
+    std::vector<std::uint64_t> dense_;        // [protocol * 1000 + code]
+    std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> map_;
+    std::string key_;                         // reused key buffer: no allocation for known groups
+};
+
+template <class F>
+void Aggregator::for_each(F&& f) const {
+    std::vector<KeyValue> parts;
+    std::string key;
+    // Dense counts are expanded to map keys on the fly, merged with map entries of the same key.
+    std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> folded;
+    const std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>>* source = &map_;
+    bool any_dense = false;
+    for (auto v : dense_) any_dense = any_dense || v != 0;
+    if (any_dense) {
+        folded = map_;
+        for (int p = 0; p < kProtocolCount; ++p) {
+            for (std::uint16_t code = 0; code < 1000; ++code) {
+                const std::uint64_t n = dense_[static_cast<std::size_t>(p) * 1000 + code];
+                if (n == 0) continue;
+                key.clear();
+                const auto* e = find_code(static_cast<Protocol>(p), code);
+                append_code_key(static_cast<Protocol>(p), code, e ? e->reason : std::string_view{}, key);
+                folded[key] += n;
+            }
+        }
+        source = &folded;
+    }
+    for (const auto& [k, n] : *source) {
+        decode(k, parts);
+        f(std::span<const KeyValue>(parts), n);
+    }
+}
+
+}  // namespace logcodes

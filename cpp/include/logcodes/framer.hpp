@@ -1,0 +1,137 @@
+// The line framer: splits a byte stream into records (one line each) without copying.
+//
+// The framer owns one reusable buffer. Callers read straight into writable(), then commit(n) hands every
+// complete line to a callback as a string_view into the buffer; the unfinished tail is moved to the front
+// and completed by the next read. A line longer than `max_record` is reported once (its head, for a
+// sample) and the rest of it is skipped, so memory stays bounded whatever the input.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string_view>
+
+namespace logcodes {
+
+struct LineEvent {
+    std::string_view text;      // the line without its '\n' (a '\r' before it is kept: parsers strip it)
+    std::uint64_t offset;       // byte offset of the line's first byte in the stream
+    bool overlong;              // true: longer than max_record; `text` is only its head
+};
+
+class LineFramer {
+public:
+    explicit LineFramer(std::size_t block_size = 1 << 20, std::size_t max_record = 64u << 20);
+
+    // Starts a new stream whose first byte is at `offset`.
+    void reset(std::uint64_t offset = 0) noexcept;
+
+    // A writable area of at least block_size bytes (grows the buffer for a long pending line).
+    std::span<char> writable();
+
+    // Accepts `n` bytes written into writable(). Calls `on_line(const LineEvent&)` for each complete line;
+    // a callback returning false stops framing (the rest is dropped: the caller is done with the stream).
+    template <class OnLine>
+    bool commit(std::size_t n, OnLine&& on_line);
+
+    // Copies `bytes` in and frames them (for callers that receive data from elsewhere, e.g. a stream).
+    template <class OnLine>
+    bool feed(std::string_view bytes, OnLine&& on_line);
+
+    // Ends the stream: an unterminated last line is handed over.
+    template <class OnLine>
+    void finish(OnLine&& on_line);
+
+    std::size_t pending() const noexcept { return len_; }
+    std::string_view pending_bytes() const noexcept { return {buf_.get(), len_}; }
+    std::size_t block_size() const noexcept { return block_; }
+
+private:
+    struct FreeDeleter {
+        void operator()(char* p) const noexcept { std::free(p); }
+    };
+    void grow(std::size_t min_capacity);
+
+    std::unique_ptr<char, FreeDeleter> buf_;
+    std::size_t cap_ = 0;
+    std::size_t len_ = 0;          // bytes pending at the front of buf_: the unfinished line
+    std::size_t block_;
+    std::size_t max_record_;
+    std::uint64_t offset_ = 0;     // stream offset of buf_[0]
+    bool skipping_ = false;        // inside an over-long line: drop bytes up to the next '\n'
+};
+
+template <class OnLine>
+bool LineFramer::commit(std::size_t n, OnLine&& on_line) {
+    char* const base = buf_.get();
+    std::size_t scan = len_;
+    len_ += n;
+    std::size_t start = 0;
+    if (skipping_) {
+        const void* nl = std::memchr(base + scan, '\n', len_ - scan);
+        if (!nl) {
+            offset_ += len_;
+            len_ = 0;
+            return true;
+        }
+        start = static_cast<std::size_t>(static_cast<const char*>(nl) - base) + 1;
+        scan = start;
+        skipping_ = false;
+    }
+    const char* const end = base + len_;
+    const char* p = base + scan;
+    while (p < end) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+        if (!nl) break;
+        const auto len = static_cast<std::size_t>(nl - (base + start));
+        // A line at or over the limit is over-long however the blocks happened to fall.
+        const LineEvent ev{std::string_view(base + start, len), offset_ + start, len >= max_record_};
+        start = static_cast<std::size_t>(nl - base) + 1;
+        p = nl + 1;
+        if (!on_line(ev)) return false;
+    }
+    const std::size_t rest = len_ - start;
+    if (rest >= max_record_) {
+        // Report the head once, then skip the remainder of this line.
+        const LineEvent ev{std::string_view(base + start, rest), offset_ + start, true};
+        const bool go_on = on_line(ev);
+        offset_ += len_;
+        len_ = 0;
+        skipping_ = true;
+        return go_on;
+    }
+    if (start > 0) {
+        if (rest > 0) std::memmove(base, base + start, rest);
+        offset_ += start;
+        len_ = rest;
+    }
+    return true;
+}
+
+template <class OnLine>
+bool LineFramer::feed(std::string_view bytes, OnLine&& on_line) {
+    while (!bytes.empty()) {
+        auto area = writable();
+        const std::size_t n = bytes.size() < area.size() ? bytes.size() : area.size();
+        std::memcpy(area.data(), bytes.data(), n);
+        bytes.remove_prefix(n);
+        if (!commit(n, on_line)) return false;
+    }
+    return true;
+}
+
+template <class OnLine>
+void LineFramer::finish(OnLine&& on_line) {
+    if (len_ > 0 && !skipping_) {
+        const LineEvent ev{std::string_view(buf_.get(), len_), offset_, len_ >= max_record_};
+        on_line(ev);
+    }
+    offset_ += len_;
+    len_ = 0;
+    skipping_ = false;
+}
+
+}  // namespace logcodes

@@ -1,0 +1,108 @@
+// The scanner: runs source -> framer -> parser -> classifier -> aggregator over many inputs.
+//
+// Large uncompressed files are cut into byte ranges at line boundaries (a range owns the lines that
+// start in it) and scanned by a pool of threads, each with its own aggregator; compressed inputs and
+// pipes are scanned whole. Results never depend on the thread count or the block size.
+//
+// Scanning runs on its own threads: start(), then wait_for() in short slices so the caller can show
+// progress or cancel() — the Python layer uses this to stay responsive to Ctrl-C.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "logcodes/aggregator.hpp"
+#include "logcodes/error.hpp"
+#include "logcodes/source.hpp"
+#include "logcodes/stats.hpp"
+
+namespace logcodes {
+
+struct ScanOptions {
+    std::vector<std::string> paths;        // files; "-" is standard input
+    std::string format = "auto";           // a built-in format name, or "auto" (detected per input)
+    GroupSpec group{{Dim::klass, Dim::code}, 3600};
+    unsigned threads = 0;                  // 0: all hardware threads
+    std::size_t block_size = 1 << 20;      // bytes per read()
+    std::size_t max_record = 16u << 20;    // longer lines are counted as unparsed and skipped
+    std::uint64_t min_range = 0;           // smallest byte range a file is split into (0: 4 blocks)
+    std::size_t max_samples = kDefaultMaxSamples;
+};
+
+// Checks names and sizes; the paths themselves are checked when scanning.
+Error check_options(const ScanOptions& options);
+
+struct FileReport {
+    std::string path;
+    std::string format;          // the format used ("" when none could be detected)
+    std::string detection;       // why: the detection's explanation, or "given"
+    Compression compression = Compression::none;
+    std::uint64_t size = 0;      // bytes on disk (0 for pipes)
+    std::uint64_t lines = 0;
+    std::uint64_t records = 0;
+    Error error;                 // first error met in this input; its counts before the error are kept
+};
+
+struct ScanResult {
+    explicit ScanResult(const GroupSpec& spec) : counts(spec) {}
+    Aggregator counts;
+    ScanStats stats;
+    std::vector<FileReport> files;
+    bool cancelled = false;
+};
+
+class Scanner {
+public:
+    explicit Scanner(ScanOptions options);
+    ~Scanner();
+    Scanner(const Scanner&) = delete;
+    Scanner& operator=(const Scanner&) = delete;
+
+    void start();
+    // True once the scan has finished (or was cancelled and has stopped).
+    bool wait_for(std::chrono::milliseconds timeout);
+    void wait();
+    void cancel() noexcept { cancel_.store(true, std::memory_order_relaxed); }
+
+    // Bytes of input consumed so far (compressed bytes for compressed files) and the total when known.
+    std::uint64_t bytes_done() const noexcept { return bytes_done_.load(std::memory_order_relaxed); }
+    std::uint64_t bytes_total() const noexcept { return bytes_total_.load(std::memory_order_relaxed); }
+
+    // The result; call once, after the scan finished.
+    ScanResult take_result();
+
+    // Runs a whole scan on the calling thread's pool and returns its result (for C++ callers and tests).
+    static ScanResult run_blocking(ScanOptions options);
+
+private:
+    struct Task;
+    struct FileState;
+    struct Worker;
+    void run() noexcept;
+    void plan();
+    void work(Worker& w);
+    void run_task(Worker& w, Task& t);
+
+    ScanOptions options_;
+    std::unique_ptr<ScanResult> result_;
+    std::vector<FileState> files_;
+    std::vector<Task> tasks_;
+    std::atomic<std::size_t> next_task_{0};
+    std::atomic<bool> cancel_{false};
+    std::atomic<std::uint64_t> bytes_done_{0};
+    std::atomic<std::uint64_t> bytes_total_{0};
+    std::thread runner_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool done_ = false;
+    bool started_ = false;
+};
+
+}  // namespace logcodes

@@ -1,0 +1,57 @@
+// Sources: where bytes come from. Files are read with read()/pread() into the caller's buffer (never
+// mmap: first-touched pages are expensive here), compressed input is streamed through its library
+// decoder. Compression is detected from magic bytes, never from the file name.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "logcodes/error.hpp"
+
+namespace logcodes {
+
+enum class Compression : std::uint8_t { none = 0, gzip, zstd };
+std::string_view compression_name(Compression c) noexcept;
+// Compression announced by the first bytes of a stream (needs up to 4 bytes; fewer means none).
+Compression sniff_compression(std::string_view head) noexcept;
+
+class Source {
+public:
+    virtual ~Source() = default;
+    // Reads up to `cap` bytes of (decoded) data into `dst`. Returns the count; 0 means the end of the
+    // stream or an error — check error() to tell which.
+    virtual std::size_t read(char* dst, std::size_t cap) = 0;
+    // Bytes consumed from the underlying file so far (compressed bytes for compressed input): progress.
+    virtual std::uint64_t raw_position() const noexcept = 0;
+    const Error& error() const noexcept { return error_; }
+
+protected:
+    Error error_;
+};
+
+struct InputInfo {
+    std::string path;                  // as given; "-" is standard input
+    bool is_stdin = false;
+    bool is_regular = false;           // a regular file: can be split into ranges and read with pread
+    std::uint64_t size = 0;            // file size (0 when unknown: pipes, stdin)
+    Compression compression = Compression::none;
+};
+
+// Checks that `path` can be read and finds its size and compression. Never throws.
+Error probe_input(const std::string& path, InputInfo& info);
+
+// Opens the whole input, decoded. On failure returns nullptr and fills `err`.
+std::unique_ptr<Source> open_input(const InputInfo& info, Error& err);
+
+// Opens the byte range [begin, end) of an uncompressed regular file, read with pread().
+// `end` may lie beyond the file's end (reads stop at end of file).
+std::unique_ptr<Source> open_file_range(const InputInfo& info, std::uint64_t begin, std::uint64_t end,
+                                        Error& err);
+
+// Reads up to `cap` bytes of the decoded start of an input (used to sample for format detection).
+Error read_head(const InputInfo& info, std::size_t cap, std::string& out);
+
+}  // namespace logcodes

@@ -1,0 +1,36 @@
+// What a scan saw besides the grouped counts: totals, and a few samples of what could not be counted.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace logcodes {
+
+struct Sample {
+    std::uint32_t file_index = 0;   // index into the scan's inputs
+    std::uint64_t line = 0;         // 1-based line number in the (decoded) input
+    std::uint64_t offset = 0;       // byte offset of the line in the (decoded) input
+    std::string text;               // the line, cut to kSampleTextBytes
+    std::string why;                // e.g. "not combined", "status \"-\" is not a status code"
+};
+
+inline constexpr std::size_t kSampleTextBytes = 512;
+inline constexpr std::size_t kDefaultMaxSamples = 5;
+
+struct ScanStats {
+    std::uint64_t lines = 0;          // lines read, blank ones included (line numbering)
+    std::uint64_t blank = 0;          // empty or whitespace-only lines: not records
+    std::uint64_t records = 0;        // = counted + unparsed + invalid
+    std::uint64_t unparsed = 0;       // records that are not of the format
+    std::uint64_t invalid = 0;        // parsed records whose status is not a status code
+    std::uint64_t unregistered = 0;   // counted records with an in-range but unregistered code
+    std::uint64_t bytes = 0;          // decoded bytes framed
+    std::vector<Sample> unparsed_samples;
+    std::vector<Sample> invalid_samples;
+
+    // Adds `other`; samples stay the first ones by (file, line), at most `max_samples`.
+    void merge(const ScanStats& other, std::size_t max_samples = kDefaultMaxSamples);
+};
+
+}  // namespace logcodes

@@ -1,0 +1,51 @@
+// An incremental scan: bytes arrive in pieces of any size (partial lines are carried over) and the
+// result equals a scan of the concatenated bytes — the base of pipeline stages.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "logcodes/aggregator.hpp"
+#include "logcodes/error.hpp"
+#include "logcodes/formats/format.hpp"
+#include "logcodes/framer.hpp"
+#include "logcodes/processor.hpp"
+#include "logcodes/stats.hpp"
+
+namespace logcodes {
+
+class StreamScanner {
+public:
+    // `format` is a built-in name or "auto" (detected from the first bytes, exactly as a file scan does).
+    StreamScanner(const std::string& format, GroupSpec group, std::string label = "<stream>",
+                  std::size_t max_record = 16u << 20, std::size_t max_samples = kDefaultMaxSamples);
+
+    void feed(std::string_view bytes);
+    // Ends the input: an unterminated last line is counted. Further feeds start a new line.
+    void finish();
+
+    const Aggregator& counts() const noexcept { return counts_; }
+    const ScanStats& stats() const noexcept { return stats_; }
+    const std::string& format_name() const noexcept { return format_name_; }
+    const std::string& detection() const noexcept { return detection_; }
+    const std::string& label() const noexcept { return label_; }
+
+private:
+    bool ready_to_detect() const;
+    void decide_format(bool at_end);
+
+    std::string label_;
+    Aggregator counts_;
+    ScanStats stats_;
+    LineFramer framer_;
+    const Format* format_ = nullptr;
+    bool format_known_ = false;
+    std::string head_;            // bytes held back until the format is known
+    std::string format_name_;
+    std::string detection_;
+    std::uint64_t line_no_ = 0;
+    std::size_t max_samples_;
+};
+
+}  // namespace logcodes

@@ -1,0 +1,167 @@
+#include "logcodes/aggregator.hpp"
+
+#include <array>
+#include <cstring>
+
+#include "logcodes/time.hpp"
+
+namespace logcodes {
+
+namespace {
+
+constexpr std::array<std::string_view, kDimCount> kDimNames = {"protocol", "class", "code", "reason", "method",
+                                                                "host",     "path",  "file", "time"};
+constexpr std::array<std::string_view, 7> kClassLabels = {"", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx"};
+// Text dimensions are capped so a hostile log cannot make one key arbitrarily large.
+constexpr std::size_t kMaxTextBytes = 2048;
+
+template <class T>
+void put(std::string& key, T v) {
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    key.append(b, sizeof(T));
+}
+
+template <class T>
+T get(std::string_view key, std::size_t& pos) {
+    T v;
+    std::memcpy(&v, key.data() + pos, sizeof(T));
+    pos += sizeof(T);
+    return v;
+}
+
+void put_text(std::string& key, std::string_view s) {
+    if (s.size() > kMaxTextBytes) s = s.substr(0, kMaxTextBytes);
+    put<std::uint16_t>(key, static_cast<std::uint16_t>(s.size()));
+    key.append(s);
+}
+
+bool dense_dim(Dim d) { return d == Dim::protocol || d == Dim::klass || d == Dim::code || d == Dim::reason; }
+
+}  // namespace
+
+std::string_view dim_name(Dim d) noexcept { return kDimNames[static_cast<std::size_t>(d)]; }
+
+bool parse_dim(std::string_view name, Dim& out) noexcept {
+    for (std::size_t i = 0; i < kDimNames.size(); ++i) {
+        if (kDimNames[i] == name) {
+            out = static_cast<Dim>(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+Aggregator::Aggregator(GroupSpec spec) : spec_(std::move(spec)), dense_capable_(true) {
+    for (Dim d : spec_.dims) dense_capable_ = dense_capable_ && dense_dim(d);
+    if (spec_.time_bucket <= 0) spec_.time_bucket = 1;
+    dense_.assign(static_cast<std::size_t>(kProtocolCount) * 1000, 0);
+}
+
+void Aggregator::append_code_key(Protocol p, std::uint16_t code, std::string_view reason, std::string& key) const {
+    for (Dim d : spec_.dims) {
+        switch (d) {
+            case Dim::protocol: put<std::uint8_t>(key, static_cast<std::uint8_t>(p)); break;
+            case Dim::klass: put<std::uint8_t>(key, static_cast<std::uint8_t>(code / 100)); break;
+            case Dim::code: put<std::uint16_t>(key, code); break;
+            case Dim::reason: put_text(key, reason); break;
+            default: break;  // not reached: only code dimensions are dense
+        }
+    }
+}
+
+void Aggregator::append_key(const Record& r, const Classified& c, std::string_view file, TimeSyntax ts,
+                            std::string& key) const {
+    for (Dim d : spec_.dims) {
+        switch (d) {
+            case Dim::protocol: put<std::uint8_t>(key, static_cast<std::uint8_t>(r.protocol)); break;
+            case Dim::klass: put<std::uint8_t>(key, static_cast<std::uint8_t>(c.code / 100)); break;
+            case Dim::code: put<std::uint16_t>(key, c.code); break;
+            case Dim::reason:
+                put_text(key, !r.reason.empty() ? r.reason : (c.entry ? c.entry->reason : std::string_view{}));
+                break;
+            case Dim::method: put_text(key, r.method); break;
+            case Dim::host: put_text(key, r.host); break;
+            case Dim::path: put_text(key, r.path()); break;
+            case Dim::file: put_text(key, file); break;
+            case Dim::time: {
+                std::int64_t t = ts == TimeSyntax::clf ? parse_clf_time(r.time) : kNoTime;
+                if (t != kNoTime) {
+                    const std::int64_t b = spec_.time_bucket;
+                    t = (t >= 0 ? t / b : (t - b + 1) / b) * b;  // floor, also before 1970
+                }
+                put<std::int64_t>(key, t);
+                break;
+            }
+        }
+    }
+}
+
+void Aggregator::add(const Record& r, const Classified& c, std::string_view file, TimeSyntax ts) {
+    if (dense_capable_ && r.reason.empty()) {
+        ++dense_[static_cast<std::size_t>(r.protocol) * 1000 + c.code];
+        return;
+    }
+    key_.clear();
+    append_key(r, c, file, ts, key_);
+    add_key(key_, 1);
+}
+
+void Aggregator::add_key(const std::string& key, std::uint64_t n) {
+    auto it = map_.find(std::string_view(key));
+    if (it != map_.end()) {
+        it->second += n;
+    } else {
+        map_.emplace(key, n);
+    }
+}
+
+void Aggregator::merge(const Aggregator& other) {
+    for (std::size_t i = 0; i < dense_.size(); ++i) dense_[i] += other.dense_[i];
+    for (const auto& [k, n] : other.map_) add_key(k, n);
+}
+
+std::size_t Aggregator::groups() const {
+    std::size_t n = 0;
+    for_each([&](std::span<const KeyValue>, std::uint64_t) { ++n; });
+    return n;
+}
+
+std::uint64_t Aggregator::counted() const {
+    std::uint64_t n = 0;
+    for (auto v : dense_) n += v;
+    for (const auto& kv : map_) n += kv.second;
+    return n;
+}
+
+void Aggregator::decode(std::string_view key, std::vector<KeyValue>& out) const {
+    out.clear();
+    std::size_t pos = 0;
+    for (Dim d : spec_.dims) {
+        KeyValue v;
+        switch (d) {
+            case Dim::protocol:
+                v.is_text = true;
+                v.text = protocol_name(static_cast<Protocol>(get<std::uint8_t>(key, pos)));
+                break;
+            case Dim::klass: {
+                const auto k = get<std::uint8_t>(key, pos);
+                v.is_text = true;
+                v.text = k < kClassLabels.size() ? kClassLabels[k] : std::string_view{};
+                break;
+            }
+            case Dim::code: v.number = get<std::uint16_t>(key, pos); break;
+            case Dim::time: v.number = get<std::int64_t>(key, pos); break;
+            default: {
+                const auto len = get<std::uint16_t>(key, pos);
+                v.is_text = true;
+                v.text = key.substr(pos, len);
+                pos += len;
+                break;
+            }
+        }
+        out.push_back(v);
+    }
+}
+
+}  // namespace logcodes

@@ -1,0 +1,57 @@
+#include "logcodes/processor.hpp"
+
+namespace logcodes {
+
+namespace {
+bool is_blank(std::string_view s) noexcept {
+    for (char c : s)
+        if (c != ' ' && c != '\t' && c != '\r') return false;
+    return true;
+}
+}  // namespace
+
+void RecordProcessor::sample(std::vector<Sample>& into, const LineEvent& ev, std::uint64_t line_no, std::string why) {
+    if (into.size() >= max_samples_) return;
+    Sample s;
+    s.file_index = file_index_;
+    s.line = line_no;
+    s.offset = ev.offset;
+    s.text.assign(ev.text.substr(0, kSampleTextBytes));
+    s.why = std::move(why);
+    into.push_back(std::move(s));
+}
+
+void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
+    ++stats_.lines;
+    if (ev.overlong) {
+        ++stats_.records;
+        ++stats_.unparsed;
+        sample(stats_.unparsed_samples, ev, line_no, "line longer than the record limit");
+        return;
+    }
+    if (is_blank(ev.text)) {
+        ++stats_.blank;
+        return;
+    }
+    ++stats_.records;
+    if (format_ == nullptr || !format_->parse(ev.text, record_)) {
+        ++stats_.unparsed;
+        if (stats_.unparsed_samples.size() < max_samples_)
+            sample(stats_.unparsed_samples, ev, line_no,
+                   format_ ? "not a " + std::string(format_->name()) + " line" : "no known format");
+        return;
+    }
+    const Classified c = classify(record_.protocol, record_.status);
+    if (c.status == CodeStatus::invalid) {
+        ++stats_.invalid;
+        if (stats_.invalid_samples.size() < max_samples_)
+            sample(stats_.invalid_samples, ev, line_no,
+                   "status \"" + std::string(record_.status.substr(0, 32)) + "\" is not a " +
+                       std::string(protocol_name(record_.protocol)) + " status code");
+        return;
+    }
+    if (c.status == CodeStatus::unregistered) ++stats_.unregistered;
+    agg_.add(record_, c, file_, format_->time_syntax());
+}
+
+}  // namespace logcodes

@@ -1,0 +1,291 @@
+#include "logcodes/scanner.hpp"
+
+#include <algorithm>
+#include <new>
+
+#include "logcodes/formats/format.hpp"
+#include "logcodes/framer.hpp"
+#include "logcodes/processor.hpp"
+
+namespace logcodes {
+
+struct Scanner::FileState {
+    InputInfo info;
+    FileReport report;
+    const Format* format = nullptr;
+    bool format_known = false;       // decided before the tasks run (given, or detected up front)
+};
+
+struct Scanner::Task {
+    std::uint32_t file = 0;
+    std::uint64_t begin = 0;
+    std::uint64_t end = UINT64_MAX;  // a range [begin, end); whole input when begin == 0 and end == max
+    bool whole = true;
+    ScanStats stats;                 // this task's lines and samples (line numbers local to the task)
+    Error error;
+    const Format* detected = nullptr;
+    std::string detection;
+    bool detection_done = false;
+};
+
+struct Scanner::Worker {
+    explicit Worker(const ScanOptions& o) : counts(o.group), framer(o.block_size, o.max_record) {}
+    Aggregator counts;
+    LineFramer framer;
+    std::string head;
+};
+
+Error check_options(const ScanOptions& o) {
+    Error e;
+    e.kind = ErrorKind::bad_argument;
+    if (o.format != "auto" && find_format(o.format) == nullptr) {
+        e.message = "unknown format '" + o.format + "'; valid formats: auto";
+        for (auto n : format_names()) e.message += ", " + std::string(n);
+        return e;
+    }
+    if (o.block_size == 0 || o.block_size > (1u << 30)) {
+        e.message = "block_size must be between 1 byte and 1 GiB";
+        return e;
+    }
+    if (o.max_record == 0) {
+        e.message = "max_record must be positive";
+        return e;
+    }
+    if (o.group.time_bucket <= 0) {
+        e.message = "the time bucket must be at least one second";
+        return e;
+    }
+    return {};
+}
+
+Scanner::Scanner(ScanOptions options) : options_(std::move(options)), result_(std::make_unique<ScanResult>(options_.group)) {
+    if (options_.threads == 0) options_.threads = std::max(1u, std::thread::hardware_concurrency());
+}
+
+Scanner::~Scanner() {
+    cancel();
+    if (runner_.joinable()) runner_.join();
+}
+
+void Scanner::start() {
+    if (started_) return;
+    started_ = true;
+    runner_ = std::thread([this] { run(); });
+}
+
+bool Scanner::wait_for(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, timeout, [this] { return done_; });
+}
+
+void Scanner::wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return done_; });
+}
+
+ScanResult Scanner::take_result() {
+    wait();
+    if (runner_.joinable()) runner_.join();
+    ScanResult r = std::move(*result_);
+    return r;
+}
+
+ScanResult Scanner::run_blocking(ScanOptions options) {
+    Scanner s(std::move(options));
+    s.start();
+    return s.take_result();
+}
+
+void Scanner::plan() {
+    files_.resize(options_.paths.size());
+    const Format* given = options_.format == "auto" ? nullptr : find_format(options_.format);
+    std::uint64_t total = 0;
+    for (std::uint32_t i = 0; i < files_.size(); ++i) {
+        FileState& f = files_[i];
+        f.report.path = options_.paths[i];
+        f.report.error = probe_input(options_.paths[i], f.info);
+        if (f.report.error) continue;
+        f.report.compression = f.info.compression;
+        f.report.size = f.info.size;
+        total += f.info.size;
+        if (given) {
+            f.format = given;
+            f.format_known = true;
+            f.report.format = given->name();
+            f.report.detection = "given";
+        }
+
+        const std::uint64_t min_range = options_.min_range ? options_.min_range : 4 * options_.block_size;
+        const std::uint64_t per_thread = f.info.size / (static_cast<std::uint64_t>(options_.threads) * 4) + 1;
+        const std::uint64_t range = std::max(min_range, per_thread);
+        const bool split = options_.threads > 1 && f.info.is_regular && f.info.compression == Compression::none &&
+                           f.info.size > 2 * range;
+        if (!split) {
+            Task t;
+            t.file = i;
+            tasks_.push_back(std::move(t));
+            continue;
+        }
+        if (!f.format_known) {
+            // Every range needs the format before it starts: detect it from the file's head now.
+            std::string head;
+            f.report.error = read_head(f.info, kDetectBytes, head);
+            if (f.report.error) continue;
+            Detection d = detect_format(head, head.size() < kDetectBytes);
+            f.format = d.format;
+            f.format_known = true;
+            f.report.format = d.format ? std::string(d.format->name()) : std::string();
+            f.report.detection = d.explanation;
+        }
+        for (std::uint64_t b = 0; b < f.info.size; b += range) {
+            Task t;
+            t.file = i;
+            t.begin = b;
+            t.whole = false;
+            t.end = b + range >= f.info.size ? UINT64_MAX : b + range;  // the last range runs to the real end
+            tasks_.push_back(std::move(t));
+        }
+    }
+    bytes_total_.store(total, std::memory_order_relaxed);
+}
+
+void Scanner::run_task(Worker& w, Task& t) {
+    FileState& f = files_[t.file];
+    LineFramer& framer = w.framer;
+    const Format* format = f.format;
+
+    std::unique_ptr<Source> src;
+    if (t.whole) {
+        src = open_input(f.info, t.error);
+    } else {
+        src = open_file_range(f.info, t.begin == 0 ? 0 : t.begin - 1, UINT64_MAX, t.error);
+    }
+    if (!src) return;
+
+    std::uint64_t last_raw = src->raw_position();
+    auto account = [&] {
+        const std::uint64_t raw = src->raw_position();
+        bytes_done_.fetch_add(raw - last_raw, std::memory_order_relaxed);
+        last_raw = raw;
+    };
+
+    if (!f.format_known) {
+        // Whole inputs (compressed, pipes, small files) detect from their own first bytes.
+        w.head.resize(kDetectBytes);
+        std::size_t have = 0;
+        while (have < kDetectBytes) {
+            const std::size_t n = src->read(w.head.data() + have, kDetectBytes - have);
+            if (n == 0) break;
+            have += n;
+        }
+        w.head.resize(have);
+        Detection d = detect_format(w.head, have < kDetectBytes);
+        format = d.format;
+        t.detected = d.format;
+        t.detection = d.explanation;
+        t.detection_done = true;
+    }
+
+    RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples);
+    std::uint64_t line_no = 0;
+    const std::uint64_t stream_start = t.whole || t.begin == 0 ? 0 : t.begin - 1;
+    bool skip_first = stream_start > 0 || (!t.whole && t.begin > 0);
+    std::uint64_t first_offset = skip_first ? UINT64_MAX : 0;
+    std::uint64_t stop_offset = UINT64_MAX;
+    auto on_line = [&](const LineEvent& ev) {
+        if (skip_first) {  // the tail of a line that started in the previous range
+            skip_first = false;
+            return true;
+        }
+        if (first_offset == UINT64_MAX) first_offset = ev.offset;
+        if (ev.offset >= t.end) {
+            stop_offset = ev.offset;
+            return false;
+        }
+        proc.on_line(ev, ++line_no);
+        return true;
+    };
+
+    framer.reset(stream_start);
+    std::uint64_t read_total = 0;
+    bool go_on = true;
+    if (t.detection_done) {
+        read_total += w.head.size();
+        go_on = framer.feed(w.head, on_line);
+    }
+    while (go_on) {
+        if (cancel_.load(std::memory_order_relaxed)) break;
+        auto area = framer.writable();
+        const std::size_t n = src->read(area.data(), area.size());
+        account();
+        if (n == 0) {
+            if (!src->error()) framer.finish(on_line);
+            break;
+        }
+        read_total += n;
+        go_on = framer.commit(n, on_line);
+    }
+    account();
+    if (src->error()) t.error = src->error();
+    // Decoded bytes this task owns: from its first own line to where it stopped.
+    const std::uint64_t end = stop_offset != UINT64_MAX ? stop_offset : stream_start + read_total;
+    t.stats.bytes = first_offset != UINT64_MAX && end > first_offset ? end - first_offset : 0;
+}
+
+void Scanner::work(Worker& w) {
+    for (;;) {
+        if (cancel_.load(std::memory_order_relaxed)) return;
+        const std::size_t i = next_task_.fetch_add(1, std::memory_order_relaxed);
+        if (i >= tasks_.size()) return;
+        try {
+            run_task(w, tasks_[i]);
+        } catch (const std::bad_alloc&) {
+            tasks_[i].error.kind = ErrorKind::io;
+            tasks_[i].error.path = files_[tasks_[i].file].report.path;
+            tasks_[i].error.message = "out of memory";
+        }
+    }
+}
+
+void Scanner::run() noexcept {
+    try {
+        plan();
+        const std::size_t n_workers = std::max<std::size_t>(1, std::min<std::size_t>(options_.threads, tasks_.size()));
+        std::vector<std::unique_ptr<Worker>> workers;
+        for (std::size_t i = 0; i < n_workers; ++i) workers.push_back(std::make_unique<Worker>(options_));
+        std::vector<std::thread> threads;
+        for (std::size_t i = 1; i < n_workers; ++i) threads.emplace_back([this, &workers, i] { work(*workers[i]); });
+        work(*workers[0]);
+        for (auto& th : threads) th.join();
+
+        ScanResult& r = *result_;
+        for (auto& w : workers) r.counts.merge(w->counts);
+        // Line numbers: a range's lines follow the lines of the ranges before it in the same file.
+        std::vector<std::uint64_t> lines_before(files_.size(), 0);
+        for (Task& t : tasks_) {
+            FileState& f = files_[t.file];
+            for (auto* samples : {&t.stats.unparsed_samples, &t.stats.invalid_samples})
+                for (Sample& s : *samples) s.line += lines_before[t.file];
+            lines_before[t.file] += t.stats.lines;
+            f.report.lines += t.stats.lines;
+            f.report.records += t.stats.records;
+            if (t.detection_done) {
+                f.report.format = t.detected ? std::string(t.detected->name()) : std::string();
+                f.report.detection = t.detection;
+            }
+            if (t.error && !f.report.error) f.report.error = t.error;
+            r.stats.merge(t.stats, options_.max_samples);
+        }
+        for (FileState& f : files_) r.files.push_back(std::move(f.report));
+        r.cancelled = cancel_.load();
+    } catch (...) {
+        result_->cancelled = true;
+    }
+    {
+        std::lock_guard lock(mu_);
+        done_ = true;
+    }
+    cv_.notify_all();
+}
+
+}  // namespace logcodes

@@ -1,0 +1,388 @@
+#include "logcodes/source.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace logcodes {
+
+std::string_view compression_name(Compression c) noexcept {
+    switch (c) {
+        case Compression::none: return "none";
+        case Compression::gzip: return "gzip";
+        case Compression::zstd: return "zstd";
+    }
+    return "none";
+}
+
+Compression sniff_compression(std::string_view head) noexcept {
+    const auto* b = reinterpret_cast<const unsigned char*>(head.data());
+    if (head.size() >= 2 && b[0] == 0x1f && b[1] == 0x8b) return Compression::gzip;
+    if (head.size() >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd) return Compression::zstd;
+    return Compression::none;
+}
+
+namespace {
+
+constexpr std::size_t kRawBufferSize = 256 * 1024;
+
+Error errno_error(int err, const std::string& path, std::uint64_t offset) {
+    Error e;
+    e.path = path;
+    e.offset = offset;
+    switch (err) {
+        case ENOENT: case ENOTDIR: case ELOOP: e.kind = ErrorKind::not_found; break;
+        case EISDIR: e.kind = ErrorKind::is_directory; break;
+        case EACCES: case EPERM: e.kind = ErrorKind::permission; break;
+        default: e.kind = ErrorKind::io; break;
+    }
+    e.message = std::strerror(err);
+    return e;
+}
+
+// Reads a file descriptor sequentially (read()) or a range of it (pread()).
+class FdSource final : public Source {
+public:
+    FdSource(int fd, bool owns, std::string path, std::uint64_t begin, std::uint64_t end, bool positional)
+        : fd_(fd), owns_(owns), path_(std::move(path)), pos_(begin), end_(end), positional_(positional) {}
+    ~FdSource() override {
+        if (owns_ && fd_ >= 0) ::close(fd_);
+    }
+    FdSource(const FdSource&) = delete;
+    FdSource& operator=(const FdSource&) = delete;
+
+    std::size_t read(char* dst, std::size_t cap) override {
+        if (error_ || pos_ >= end_) return 0;
+        cap = static_cast<std::size_t>(std::min<std::uint64_t>(cap, end_ - pos_));
+        for (;;) {
+            const ssize_t n = positional_ ? ::pread(fd_, dst, cap, static_cast<off_t>(pos_)) : ::read(fd_, dst, cap);
+            if (n >= 0) {
+                pos_ += static_cast<std::uint64_t>(n);
+                if (n == 0) end_ = pos_;
+                return static_cast<std::size_t>(n);
+            }
+            if (errno == EINTR) continue;
+            error_ = errno_error(errno, path_, pos_);
+            error_.message = "read failed: " + error_.message;
+            return 0;
+        }
+    }
+    std::uint64_t raw_position() const noexcept override { return pos_; }
+
+private:
+    int fd_;
+    bool owns_;
+    std::string path_;
+    std::uint64_t pos_;
+    std::uint64_t end_;
+    bool positional_;
+};
+
+// Base of the decoders: owns the compressed-side buffer and the file reader.
+class DecoderSource : public Source {
+protected:
+    explicit DecoderSource(std::unique_ptr<Source> raw, std::string path)
+        : raw_(std::move(raw)), path_(std::move(path)), in_(kRawBufferSize) {}
+
+    // Refills the input buffer when empty; returns false at the end of the file (or on error).
+    bool refill() {
+        if (in_pos_ < in_len_) return true;
+        in_pos_ = 0;
+        in_len_ = raw_->read(in_.data(), in_.size());
+        if (in_len_ == 0 && raw_->error()) error_ = raw_->error();
+        return in_len_ > 0;
+    }
+    std::uint64_t consumed() const noexcept { return raw_->raw_position() - (in_len_ - in_pos_); }
+    void fail(ErrorKind kind, std::string message) {
+        error_.kind = kind;
+        error_.path = path_;
+        error_.offset = consumed();
+        error_.message = std::move(message);
+    }
+
+public:
+    std::uint64_t raw_position() const noexcept override { return raw_->raw_position(); }
+
+protected:
+    std::unique_ptr<Source> raw_;
+    std::string path_;
+    std::vector<char> in_;
+    std::size_t in_pos_ = 0;
+    std::size_t in_len_ = 0;
+    std::uint64_t out_total_ = 0;  // decoded bytes produced, for error messages
+};
+
+// gzip, including files of several concatenated members (as written by `cat a.gz b.gz`, pigz, logrotate).
+class GzipSource final : public DecoderSource {
+public:
+    GzipSource(std::unique_ptr<Source> raw, std::string path) : DecoderSource(std::move(raw), std::move(path)) {
+        std::memset(&zs_, 0, sizeof zs_);
+        ok_ = inflateInit2(&zs_, 15 + 16) == Z_OK;
+        if (!ok_) fail(ErrorKind::io, "cannot initialise the gzip decoder");
+    }
+    ~GzipSource() override {
+        if (ok_) inflateEnd(&zs_);
+    }
+    GzipSource(const GzipSource&) = delete;
+    GzipSource& operator=(const GzipSource&) = delete;
+
+    std::size_t read(char* dst, std::size_t cap) override {
+        if (error_ || done_) return 0;
+        zs_.next_out = reinterpret_cast<Bytef*>(dst);
+        zs_.avail_out = static_cast<uInt>(std::min<std::size_t>(cap, 1u << 30));
+        while (zs_.avail_out > 0) {
+            if (in_pos_ >= in_len_ && !refill()) {
+                if (error_) break;
+                if (in_member_) {
+                    fail(ErrorKind::truncated, "gzip stream is truncated: the file ends inside a gzip member after " +
+                                                   std::to_string(out_total_ + produced(dst)) +
+                                                   " decoded bytes");
+                } else {
+                    done_ = true;
+                }
+                break;
+            }
+            if (!in_member_) {
+                // Between members: another member must start with the gzip magic; zero padding is tolerated.
+                const auto* b = reinterpret_cast<const unsigned char*>(in_.data() + in_pos_);
+                if (b[0] == 0) { ++in_pos_; continue; }
+                if (b[0] != 0x1f) {
+                    fail(ErrorKind::corrupt, "unexpected data after the end of a gzip member");
+                    break;
+                }
+                inflateReset(&zs_);
+                in_member_ = true;
+            }
+            zs_.next_in = reinterpret_cast<Bytef*>(in_.data() + in_pos_);
+            zs_.avail_in = static_cast<uInt>(in_len_ - in_pos_);
+            const int rc = inflate(&zs_, Z_NO_FLUSH);
+            in_pos_ = in_len_ - zs_.avail_in;
+            if (rc == Z_STREAM_END) {
+                in_member_ = false;
+            } else if (rc == Z_BUF_ERROR) {
+                continue;  // needs more input
+            } else if (rc != Z_OK) {
+                fail(ErrorKind::corrupt, std::string("gzip data is corrupt: ") + (zs_.msg ? zs_.msg : "inflate error"));
+                break;
+            }
+        }
+        const std::size_t n = produced(dst);
+        out_total_ += n;
+        return n;
+    }
+
+private:
+    std::size_t produced(const char* dst) const noexcept {
+        return static_cast<std::size_t>(reinterpret_cast<const char*>(zs_.next_out) - dst);
+    }
+    z_stream zs_;
+    bool ok_ = false;
+    bool in_member_ = false;
+    bool done_ = false;
+};
+
+class ZstdSource final : public DecoderSource {
+public:
+    ZstdSource(std::unique_ptr<Source> raw, std::string path)
+        : DecoderSource(std::move(raw), std::move(path)), dctx_(ZSTD_createDCtx()) {
+        if (!dctx_) fail(ErrorKind::io, "cannot initialise the zstd decoder");
+    }
+    ~ZstdSource() override { ZSTD_freeDCtx(dctx_); }
+    ZstdSource(const ZstdSource&) = delete;
+    ZstdSource& operator=(const ZstdSource&) = delete;
+
+    std::size_t read(char* dst, std::size_t cap) override {
+        if (error_ || done_) return 0;
+        ZSTD_outBuffer out{dst, cap, 0};
+        while (out.pos < out.size) {
+            if (in_pos_ >= in_len_ && !flushing_ && !refill()) {
+                if (error_) break;
+                if (frame_open_) {
+                    fail(ErrorKind::truncated, "zstd stream is truncated: the file ends inside a frame after " +
+                                                   std::to_string(out_total_ + out.pos) + " decoded bytes");
+                } else {
+                    done_ = true;
+                }
+                break;
+            }
+            ZSTD_inBuffer in{in_.data(), in_len_, in_pos_};
+            const std::size_t rc = ZSTD_decompressStream(dctx_, &out, &in);
+            in_pos_ = in.pos;
+            if (ZSTD_isError(rc)) {
+                fail(ErrorKind::corrupt, std::string("zstd data is corrupt: ") + ZSTD_getErrorName(rc));
+                break;
+            }
+            frame_open_ = rc != 0;
+            // The decoder may hold decoded bytes that did not fit: call again before reading more input.
+            flushing_ = out.pos == out.size;
+        }
+        out_total_ += out.pos;
+        return out.pos;
+    }
+
+private:
+    ZSTD_DCtx* dctx_;
+    bool frame_open_ = false;
+    bool flushing_ = false;
+    bool done_ = false;
+};
+
+// A source that first returns bytes already read (the sniffed head of a pipe), then the rest.
+class PrefixedSource final : public Source {
+public:
+    PrefixedSource(std::string prefix, std::unique_ptr<Source> rest) : prefix_(std::move(prefix)), rest_(std::move(rest)) {}
+    std::size_t read(char* dst, std::size_t cap) override {
+        if (pos_ < prefix_.size()) {
+            const std::size_t n = std::min(cap, prefix_.size() - pos_);
+            std::memcpy(dst, prefix_.data() + pos_, n);
+            pos_ += n;
+            return n;
+        }
+        const std::size_t n = rest_->read(dst, cap);
+        if (n == 0 && rest_->error()) error_ = rest_->error();
+        return n;
+    }
+    std::uint64_t raw_position() const noexcept override { return rest_->raw_position() - (prefix_.size() - pos_); }
+
+private:
+    std::string prefix_;
+    std::size_t pos_ = 0;
+    std::unique_ptr<Source> rest_;
+};
+
+std::unique_ptr<Source> wrap_decoder(Compression c, std::unique_ptr<Source> raw, const std::string& path) {
+    switch (c) {
+        case Compression::gzip: return std::make_unique<GzipSource>(std::move(raw), path);
+        case Compression::zstd: return std::make_unique<ZstdSource>(std::move(raw), path);
+        case Compression::none: break;
+    }
+    return raw;
+}
+
+int open_read(const std::string& path, Error& err) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) err = errno_error(errno, path, 0);
+    return fd;
+}
+
+}  // namespace
+
+Error probe_input(const std::string& path, InputInfo& info) {
+    info = InputInfo{};
+    info.path = path;
+    if (path == "-") {
+        info.is_stdin = true;
+        return {};
+    }
+    Error err;
+    const int fd = open_read(path, err);
+    if (fd < 0) return err;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        err = errno_error(errno, path, 0);
+        ::close(fd);
+        return err;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        err.kind = ErrorKind::is_directory;
+        err.path = path;
+        err.message = "is a directory";
+        return err;
+    }
+    info.is_regular = S_ISREG(st.st_mode);
+    if (info.is_regular) {
+        info.size = static_cast<std::uint64_t>(st.st_size);
+        char head[4];
+        ssize_t n;
+        do {
+            n = ::pread(fd, head, sizeof head, 0);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0) {
+            err = errno_error(errno, path, 0);
+            ::close(fd);
+            return err;
+        }
+        info.compression = sniff_compression(std::string_view(head, static_cast<std::size_t>(n)));
+    }
+    ::close(fd);
+    return {};
+}
+
+std::unique_ptr<Source> open_input(const InputInfo& info, Error& err) {
+    int fd = 0;
+    bool owns = false;
+    if (!info.is_stdin) {
+        fd = open_read(info.path, err);
+        if (fd < 0) return nullptr;
+        owns = true;
+        ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
+    auto raw = std::make_unique<FdSource>(fd, owns, info.path, 0, UINT64_MAX, false);
+    if (info.is_regular) return wrap_decoder(info.compression, std::move(raw), info.path);
+
+    // A pipe, FIFO or stdin: sniff the compression from the first bytes and hand them back afterwards.
+    std::string head(4, '\0');
+    std::size_t have = 0;
+    while (have < head.size()) {
+        const std::size_t n = raw->read(head.data() + have, head.size() - have);
+        if (n == 0) break;
+        have += n;
+    }
+    if (raw->error()) {
+        err = raw->error();
+        return nullptr;
+    }
+    head.resize(have);
+    const Compression c = sniff_compression(head);
+    std::unique_ptr<Source> src = std::make_unique<PrefixedSource>(std::move(head), std::move(raw));
+    return wrap_decoder(c, std::move(src), info.path);
+}
+
+std::unique_ptr<Source> open_file_range(const InputInfo& info, std::uint64_t begin, std::uint64_t end, Error& err) {
+    const int fd = open_read(info.path, err);
+    if (fd < 0) return nullptr;
+    ::posix_fadvise(fd, static_cast<off_t>(begin), 0, POSIX_FADV_SEQUENTIAL);
+    return std::make_unique<FdSource>(fd, true, info.path, begin, end, true);
+}
+
+Error read_head(const InputInfo& info, std::size_t cap, std::string& out) {
+    Error err;
+    out.clear();
+    auto src = open_input(info, err);
+    if (!src) return err;
+    out.resize(cap);
+    std::size_t have = 0;
+    while (have < cap) {
+        const std::size_t n = src->read(out.data() + have, cap - have);
+        if (n == 0) break;
+        have += n;
+    }
+    out.resize(have);
+    // A truncated or corrupt stream is reported by the scan itself, with the counts before it.
+    return {};
+}
+
+std::string_view error_kind_name(ErrorKind k) noexcept {
+    switch (k) {
+        case ErrorKind::none: return "none";
+        case ErrorKind::not_found: return "not_found";
+        case ErrorKind::is_directory: return "is_directory";
+        case ErrorKind::permission: return "permission";
+        case ErrorKind::io: return "io";
+        case ErrorKind::truncated: return "truncated";
+        case ErrorKind::corrupt: return "corrupt";
+        case ErrorKind::bad_argument: return "bad_argument";
+        case ErrorKind::cancelled: return "cancelled";
+    }
+    return "none";
+}
+
+}  // namespace logcodes

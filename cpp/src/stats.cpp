@@ -1,0 +1,30 @@
+#include "logcodes/stats.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace logcodes {
+
+namespace {
+void merge_samples(std::vector<Sample>& into, const std::vector<Sample>& from, std::size_t max) {
+    into.insert(into.end(), from.begin(), from.end());
+    std::sort(into.begin(), into.end(), [](const Sample& a, const Sample& b) {
+        return std::tie(a.file_index, a.line, a.offset) < std::tie(b.file_index, b.line, b.offset);
+    });
+    if (into.size() > max) into.resize(max);
+}
+}  // namespace
+
+void ScanStats::merge(const ScanStats& o, std::size_t max_samples) {
+    lines += o.lines;
+    blank += o.blank;
+    records += o.records;
+    unparsed += o.unparsed;
+    invalid += o.invalid;
+    unregistered += o.unregistered;
+    bytes += o.bytes;
+    merge_samples(unparsed_samples, o.unparsed_samples, max_samples);
+    merge_samples(invalid_samples, o.invalid_samples, max_samples);
+}
+
+}  // namespace logcodes

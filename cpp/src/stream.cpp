@@ -1,0 +1,69 @@
+#include "logcodes/stream.hpp"
+
+#include <stdexcept>
+
+namespace logcodes {
+
+StreamScanner::StreamScanner(const std::string& format, GroupSpec group, std::string label, std::size_t max_record,
+                             std::size_t max_samples)
+    : label_(std::move(label)), counts_(std::move(group)), framer_(64 * 1024, max_record), max_samples_(max_samples) {
+    if (format != "auto") {
+        format_ = find_format(format);
+        if (!format_) throw std::invalid_argument("unknown format '" + format + "'");
+        format_known_ = true;
+        format_name_ = format_->name();
+        detection_ = "given";
+    }
+}
+
+bool StreamScanner::ready_to_detect() const {
+    if (head_.size() >= kDetectBytes) return true;
+    // Enough complete non-blank lines: the file scan's sample would be exactly these lines.
+    std::size_t lines = 0, start = 0;
+    for (;;) {
+        const std::size_t nl = head_.find('\n', start);
+        if (nl == std::string::npos) return false;
+        bool blank = true;
+        for (std::size_t i = start; i < nl && blank; ++i) blank = head_[i] == ' ' || head_[i] == '\t' || head_[i] == '\r';
+        lines += !blank;
+        if (lines >= kDetectLines) return true;
+        start = nl + 1;
+    }
+}
+
+void StreamScanner::decide_format(bool at_end) {
+    const std::string_view head(head_.data(), std::min(head_.size(), kDetectBytes));
+    Detection d = detect_format(head, at_end && head_.size() < kDetectBytes);
+    format_ = d.format;
+    format_known_ = true;
+    format_name_ = d.format ? std::string(d.format->name()) : std::string();
+    detection_ = d.explanation;
+    std::string held = std::move(head_);
+    head_.clear();
+    feed(held);
+}
+
+void StreamScanner::feed(std::string_view bytes) {
+    if (!format_known_) {
+        head_.append(bytes);
+        if (ready_to_detect()) decide_format(false);
+        return;
+    }
+    stats_.bytes += bytes.size();
+    RecordProcessor proc(format_, counts_, stats_, 0, label_, max_samples_);
+    framer_.feed(bytes, [&](const LineEvent& ev) {
+        proc.on_line(ev, ++line_no_);
+        return true;
+    });
+}
+
+void StreamScanner::finish() {
+    if (!format_known_) decide_format(true);
+    RecordProcessor proc(format_, counts_, stats_, 0, label_, max_samples_);
+    framer_.finish([&](const LineEvent& ev) {
+        proc.on_line(ev, ++line_no_);
+        return true;
+    });
+}
+
+}  // namespace logcodes

@@ -1,0 +1,43 @@
+"""logcodes — what went wrong in these logs, how often, and why.
+
+Scan HTTP access logs (and, as formats land, SIP traces) and count response codes by class, code and more:
+
+>>> import logcodes
+>>> s = logcodes.scan(logcodes.samples.path("apache_combined"))
+>>> s.counts("class")["5xx"]
+3
+>>> logcodes.codes.lookup("sip", 486).reason
+'Busy Here'
+"""
+
+from __future__ import annotations
+
+from . import codes, samples
+from ._dims import DIMENSIONS
+from .api import detect_format, formats, scan
+from .errors import CorruptInputError, FormatError, InputError, LogcodesError, ReadError, TruncatedInputError
+from .stream import Stream
+from .summary import FileInfo, InputProblem, Sample, Summary
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "scan",
+    "Stream",
+    "Summary",
+    "Sample",
+    "FileInfo",
+    "InputProblem",
+    "formats",
+    "detect_format",
+    "codes",
+    "samples",
+    "DIMENSIONS",
+    "LogcodesError",
+    "FormatError",
+    "InputError",
+    "TruncatedInputError",
+    "CorruptInputError",
+    "ReadError",
+    "__version__",
+]

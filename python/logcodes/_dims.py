@@ -1,0 +1,39 @@
+"""The ``by=`` argument: which dimensions to group by."""
+
+from __future__ import annotations
+
+from typing import Iterable, Tuple, Union
+
+from . import _core
+from ._sizes import parse_duration
+
+DIMENSIONS: Tuple[str, ...] = tuple(_core.DIMENSIONS)
+DEFAULT_TIME_BUCKET = 3600
+
+ByArg = Union[str, Iterable[str]]
+
+
+def parse_by(by: ByArg) -> Tuple[Tuple[str, ...], int]:
+    """``("class", "code")`` or ``"time:15min,code"`` -> (dims, time bucket in seconds).
+
+    >>> parse_by("time:5min,code")
+    (('time', 'code'), 300)
+    """
+    items = [s.strip() for s in by.split(",")] if isinstance(by, str) else [str(s).strip() for s in by]
+    dims = []
+    bucket = DEFAULT_TIME_BUCKET
+    for item in items:
+        if not item:
+            continue
+        name, _, arg = item.partition(":")
+        if name not in DIMENSIONS:
+            raise ValueError(f"unknown dimension {name!r}; valid dimensions: {', '.join(DIMENSIONS)} "
+                             "(time takes a bucket, e.g. 'time:5min')")
+        if arg:
+            if name != "time":
+                raise ValueError(f"only the time dimension takes an argument, not {item!r}")
+            bucket = parse_duration(arg, what="time bucket")
+        if name in dims:
+            raise ValueError(f"dimension {name!r} is given twice")
+        dims.append(name)
+    return tuple(dims), bucket

@@ -1,0 +1,55 @@
+"""Turning the ``paths`` argument into a checked list of inputs."""
+
+from __future__ import annotations
+
+import errno
+import glob
+import os
+from typing import Iterable, List, Union
+
+PathArg = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
+
+_GLOB_CHARS = set("*?[")
+
+
+def expand_paths(paths: PathArg) -> List[str]:
+    """Files to scan, in the order given; globs expanded (sorted); ``"-"`` is standard input.
+
+    Raises FileNotFoundError for a missing file or a glob that matches nothing, IsADirectoryError for a
+    directory, PermissionError for an unreadable file — before any scanning starts.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        items = [paths]
+    else:
+        try:
+            items = list(paths)
+        except TypeError:
+            raise TypeError(f"paths must be a path or an iterable of paths, not {type(paths).__name__}") from None
+    if not items:
+        raise ValueError("no input paths given")
+    out: List[str] = []
+    for item in items:
+        if not isinstance(item, (str, os.PathLike)):
+            raise TypeError(f"each path must be a str or os.PathLike, not {type(item).__name__}")
+        p = os.fspath(item)
+        if p == "-":
+            out.append(p)
+            continue
+        if not os.path.lexists(p) and _GLOB_CHARS & set(p):
+            matches = sorted(m for m in glob.glob(p, recursive=True) if not os.path.isdir(m))
+            if not matches:
+                raise FileNotFoundError(errno.ENOENT, "no file matches the pattern", p)
+            out.extend(matches)
+            continue
+        check_readable(p)
+        out.append(p)
+    return out
+
+
+def check_readable(p: str) -> None:
+    if not os.path.exists(p):
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), p)
+    if os.path.isdir(p):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), p)
+    if not os.access(p, os.R_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), p)

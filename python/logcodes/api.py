@@ -1,0 +1,180 @@
+"""``scan``: the main entry point."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+from . import _core
+from ._dims import ByArg, parse_by
+from ._inputs import PathArg, expand_paths
+from ._progress import Progress, ProgressArg
+from ._sizes import parse_size
+from .errors import CorruptInputError, FormatError, InputError, ReadError, TruncatedInputError
+from .summary import FileInfo, InputProblem, Summary
+
+__all__ = ["scan", "formats", "detect_format"]
+
+_DEFAULT_BLOCK = 1 << 20
+_DEFAULT_MAX_RECORD = 16 << 20
+_POLL_SECONDS = 0.1   # how often a running scan checks for Ctrl-C and reports progress
+_ON_ERROR = ("raise", "warn", "ignore")
+
+
+def formats() -> Dict[str, str]:
+    """Built-in format names (aliases included) and what they are.
+
+    >>> "combined" in formats()
+    True
+    """
+    return {name: description for name, _, description in _core.formats()}
+
+
+def _check_format(format: str) -> str:
+    if not isinstance(format, str):
+        raise TypeError(f"format must be a format name, not {type(format).__name__}")
+    if format != "auto" and format not in formats():
+        raise FormatError(f"unknown format {format!r}; valid formats: auto, {', '.join(formats())}")
+    return format
+
+
+def detect_format(data: Union[bytes, str, "os.PathLike[str]"]) -> Tuple[Optional[str], str]:
+    """Which built-in format ``data`` (bytes, or a path to a file) is in, and why.
+
+    Looks at the same sample a scan looks at: the first 64 lines within the first 64 KiB.
+
+    >>> detect_format(b'1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326\\n')
+    ('common', 'common: 1 of 1 sample lines match exactly')
+    """
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        head = bytes(data[: _core.DETECT_BYTES])
+        at_end = len(data) < _core.DETECT_BYTES
+    else:
+        # The same head a scan samples, decoded (gzip, zstd) by the core.
+        name, explanation, _, _ = _core.detect_path(expand_paths(data)[0])
+        return name, explanation
+    name, explanation, _, _ = _core.detect_format(head, at_end)
+    return name, explanation
+
+
+def _threads(threads: Optional[int]) -> int:
+    if threads is None:
+        return os.cpu_count() or 1
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be a positive int or None (all cores), got {threads!r}")
+    return threads
+
+
+def _problem_error(problem: InputProblem) -> InputError:
+    cls = {"truncated": TruncatedInputError, "corrupt": CorruptInputError}.get(problem.kind, ReadError)
+    return cls(str(problem), path=problem.path, offset=problem.offset)
+
+
+def _os_error(kind: str, path: str, message: str) -> Optional[OSError]:
+    import errno
+
+    table = {"not_found": (FileNotFoundError, errno.ENOENT), "is_directory": (IsADirectoryError, errno.EISDIR),
+             "permission": (PermissionError, errno.EACCES)}
+    if kind not in table:
+        return None
+    cls, code = table[kind]
+    return cls(code, message, path)
+
+
+def scan(
+    paths: PathArg,
+    *,
+    format: str = "auto",
+    by: ByArg = ("class", "code"),
+    threads: Optional[int] = None,
+    progress: ProgressArg = False,
+    block_size: Union[int, str, None] = None,
+    max_record: Union[int, str, None] = None,
+    on_error: str = "raise",
+) -> Summary:
+    """Scan log files and count their response codes.
+
+    Args:
+        paths: a file, a glob (``"logs/*.gz"``), ``"-"`` for standard input, or a list of them. gzip and
+            zstd files are recognised by their first bytes, whatever their names.
+        format: a built-in format name (see :func:`formats`) or ``"auto"``: detected per input from its
+            first lines (:func:`detect_format` tells what it would pick and why).
+        by: dimensions to group by, from ``protocol, class, code, reason, method, host, path, file, time``;
+            ``"time:5min"`` sets the time bucket (``1s`` … ``1d``; default 1h). A comma-separated string works.
+        threads: worker threads (default: all cores). Large files are split at line boundaries; results
+            do not depend on this number.
+        progress: True for a progress bar on stderr, or a callable ``f(bytes_done, bytes_total)``.
+        block_size: bytes per read (default 1 MiB); results do not depend on it.
+        max_record: lines longer than this (default 16 MiB) are counted as unparsed, not held in memory.
+        on_error: what a truncated/corrupt/unreadable input does once everything else is scanned:
+            ``"raise"`` (an :class:`~logcodes.InputError` whose ``.summary`` has all counts),
+            ``"warn"``, or ``"ignore"``; problems are always listed in ``Summary.problems``.
+
+    Returns:
+        A :class:`Summary`.
+
+    Raises:
+        FileNotFoundError, IsADirectoryError, PermissionError: before scanning, for a bad path.
+        FormatError: an unknown format name (a ValueError).
+        ValueError: a bad dimension, thread count or size.
+        TruncatedInputError, CorruptInputError, ReadError: an input failed part-way (see ``on_error``).
+        KeyboardInterrupt: Ctrl-C stops the scan within a fraction of a second.
+
+    >>> import logcodes
+    >>> s = logcodes.scan(logcodes.samples.path("shop_nginx"), by="code")
+    >>> s.counts("code")[404]
+    24
+    """
+    format = _check_format(format)
+    dims, bucket = parse_by(by)
+    n_threads = _threads(threads)
+    block = parse_size(block_size, what="block_size") if block_size is not None else _DEFAULT_BLOCK
+    record_cap = parse_size(max_record, what="max_record") if max_record is not None else _DEFAULT_MAX_RECORD
+    if on_error not in _ON_ERROR:
+        raise ValueError(f"on_error must be one of {', '.join(_ON_ERROR)}, not {on_error!r}")
+    files = expand_paths(paths)
+
+    job = _core.ScanJob(files, format, list(dims), bucket, n_threads, block, record_cap, 0, 5)
+    reporter = Progress(progress)
+    job.start()
+    try:
+        while not job.wait(_POLL_SECONDS):
+            reporter(*job.progress())
+        reporter(*job.progress())
+    except BaseException:
+        # Ctrl-C (or any error in a progress callback): stop the workers before leaving.
+        job.cancel()
+        while not job.wait(_POLL_SECONDS):
+            pass
+        raise
+    finally:
+        reporter.close()
+    result = job.result()
+    return _finish(result, dims, bucket, files, on_error)
+
+
+def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: List[str], on_error: str) -> Summary:
+    infos: List[FileInfo] = []
+    problems: List[InputProblem] = []
+    for f in result["files"]:
+        err = f["error"]
+        infos.append(FileInfo(path=f["path"], format=f["format"], detection=f["detection"], compression=f["compression"],
+                              size=f["size"], lines=f["lines"], records=f["records"],
+                              error=None if err is None else err[3]))
+        if err is not None:
+            kind, path, offset, message = err
+            oserr = _os_error(kind, path or f["path"], message)
+            if oserr is not None:
+                raise oserr  # the file vanished or changed between the check and the scan
+            problems.append(InputProblem(path or f["path"], kind, offset, message))
+    summary = Summary._from_core(result, dims, file_names=files, files=infos, problems=problems,
+                                 time_bucket=bucket if "time" in dims else None)
+    if problems and on_error != "ignore":
+        err = _problem_error(problems[0])
+        err.summary = summary
+        if on_error == "raise":
+            raise err
+        for p in problems:
+            warnings.warn(str(p), RuntimeWarning, stacklevel=3)
+    return summary

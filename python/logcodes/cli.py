@@ -1,0 +1,139 @@
+"""The command line: ``logcodes summarize FILES...`` (also ``python -m logcodes``)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from typing import List, Optional, Sequence
+
+from . import codes, samples
+from .api import detect_format, formats, scan
+from .errors import InputError, LogcodesError
+from .summary import Summary
+
+_EPILOG = """examples:
+  logcodes summarize access.log
+  logcodes summarize 'logs/*.gz' --by time:1h,class --csv
+  tail -n 100000 access.log | logcodes summarize - --format combined
+  logcodes demo
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="logcodes", description="Count response codes in HTTP logs.",
+                                epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("summarize", help="count codes in log files", epilog=_EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("files", nargs="+", metavar="FILE", help="log files, globs, or - for standard input")
+    _scan_options(s)
+
+    d = sub.add_parser("demo", help="summarize the bundled real sample logs")
+    _scan_options(d)
+
+    f = sub.add_parser("formats", help="list the built-in formats")
+    f.add_argument("--json", action="store_true")
+
+    det = sub.add_parser("detect", help="show which format each file is detected as, and why")
+    det.add_argument("files", nargs="+", metavar="FILE")
+
+    c = sub.add_parser("codes", help="list the code registry")
+    c.add_argument("protocol", nargs="?", choices=codes.PROTOCOLS)
+    c.add_argument("--json", action="store_true")
+    return p
+
+
+def _scan_options(s: argparse.ArgumentParser) -> None:
+    s.add_argument("--by", default="class,code",
+                   help="dimensions, comma-separated (protocol,class,code,reason,method,host,path,file,time[:1h]); "
+                        "default: class,code")
+    s.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
+    s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    out = s.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--csv", action="store_true", help="print CSV rows")
+    prog = s.add_mutually_exclusive_group()
+    prog.add_argument("--progress", dest="progress", action="store_true", default=None,
+                      help="show a progress bar (default: when stderr is a terminal)")
+    prog.add_argument("--no-progress", dest="progress", action="store_false")
+
+
+def _print_summary(summary: Summary, args: argparse.Namespace) -> None:
+    if args.json:
+        json.dump(summary.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif args.csv:
+        w = csv.writer(sys.stdout)
+        w.writerow([*summary.dims, "count"])
+        for row in summary.rows():
+            w.writerow(["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+    else:
+        print(summary)
+
+
+def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
+    progress = args.progress if args.progress is not None else sys.stderr.isatty()
+    try:
+        summary = scan(list(files), format=args.format, by=args.by, threads=args.threads, progress=progress)
+    except InputError as e:
+        if e.summary is not None:
+            _print_summary(e.summary, args)
+        print(f"logcodes: error: {e}", file=sys.stderr)
+        return 1
+    _print_summary(summary, args)
+    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "summarize":
+            return _summarize(args.files, args)
+        if args.command == "demo":
+            status = 0
+            for name in samples.names():
+                print(f"# bundled sample {name!r}: {samples.path(name)} (provenance: logcodes/samples/SOURCES.md)")
+                status = max(status, _summarize([samples.path(name)], args))
+                print()
+            return status
+        if args.command == "formats":
+            table = formats()
+            if args.json:
+                print(json.dumps(table, indent=2))
+            else:
+                width = max(map(len, table))
+                for name, description in table.items():
+                    print(f"{name.ljust(width)}  {description}")
+            return 0
+        if args.command == "detect":
+            for f in args.files:
+                name, why = detect_format(f)
+                print(f"{f}: {name or 'unknown'} ({why})")
+            return 0
+        if args.command == "codes":
+            entries = list(codes.entries(args.protocol))
+            if args.json:
+                import dataclasses
+
+                print(json.dumps([dataclasses.asdict(e) for e in entries], indent=2))
+            else:
+                for e in entries:
+                    origin = f"{e.origin}" + (f"; {e.note}" if e.note else "")
+                    print(f"{e.protocol:4}  {e.code}  {e.class_}  {e.reason}  [{origin}]")
+            return 0
+        parser.print_help()
+        return 2
+    except (LogcodesError, ValueError, OSError) as e:
+        print(f"logcodes: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("logcodes: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The exception hierarchy, registered in one place.
+
+Each error subclasses both :class:`LogcodesError` and the matching builtin, so ``except ValueError`` or
+``except EOFError`` keeps working for callers who do not know this library.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .summary import Summary
+
+__all__ = [
+    "LogcodesError",
+    "FormatError",
+    "InputError",
+    "TruncatedInputError",
+    "CorruptInputError",
+    "ReadError",
+]
+
+
+class LogcodesError(Exception):
+    """Base class of every error raised by logcodes."""
+
+
+class FormatError(LogcodesError, ValueError):
+    """A log format (name or format string) is unknown or malformed."""
+
+
+class InputError(LogcodesError):
+    """An input could not be read to its end.
+
+    Nothing already read is lost: ``summary`` holds the counts of everything scanned before (and besides)
+    the failure, ``path`` and ``offset`` say where it happened (``offset`` is a byte offset in the file;
+    for compressed files, in the compressed bytes).
+    """
+
+    def __init__(self, message: str, *, path: str = "", offset: int = 0, summary: Optional["Summary"] = None):
+        super().__init__(message)
+        self.path = path
+        self.offset = offset
+        self.summary = summary
+
+
+class TruncatedInputError(InputError, EOFError):
+    """A compressed input ends before its end-of-stream marker (a cut or still-being-written file)."""
+
+
+class CorruptInputError(InputError, ValueError):
+    """A compressed input holds data its decoder rejects."""
+
+
+class ReadError(InputError, OSError):
+    """The operating system failed to read an input."""

@@ -1,0 +1,77 @@
+"""``Stream``: scan bytes that arrive in pieces — the base of pipeline stages."""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+
+from . import _core
+from ._dims import ByArg, parse_by
+from .api import _DEFAULT_MAX_RECORD, _check_format
+from .summary import FileInfo, Summary
+
+__all__ = ["Stream"]
+
+Bytes = Union[bytes, bytearray, memoryview, str]
+
+
+class Stream:
+    """An incremental scan. Feed bytes in pieces of any size; partial lines are carried over, and the
+    final summary equals ``scan()`` of the concatenated bytes.
+
+    >>> import logcodes
+    >>> st = logcodes.Stream(by="code")
+    >>> st.feed(b'1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 2')
+    >>> st.feed(b'00 2326\\n::1 - - [10/Oct/2000:13:55:37 -0700] "GET /x HTTP/1.0" 404 0')
+    >>> st.close().counts("code")
+    {200: 1, 404: 1}
+    """
+
+    def __init__(self, *, format: str = "auto", by: ByArg = ("class", "code"), label: str = "<stream>",
+                 max_record: int = _DEFAULT_MAX_RECORD) -> None:
+        self.format_requested = _check_format(format)
+        self.dims, self._bucket = parse_by(by)
+        self.label = label
+        self._core = _core.Stream(format, list(self.dims), self._bucket, label, max_record, 5)
+        self._closed = False
+        self._final: Optional[Summary] = None
+
+    def feed(self, data: Bytes) -> None:
+        """Adds bytes (a str is encoded as UTF-8)."""
+        if self._closed:
+            raise ValueError("feed() on a closed Stream")
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        self._core.feed(data)
+
+    def summary(self) -> Summary:
+        """The counts so far (complete lines only; the format may still be undecided for a short input)."""
+        if self._final is not None:
+            return self._final
+        return self._summary()
+
+    def close(self) -> Summary:
+        """Ends the input (an unterminated last line is counted) and returns the final summary."""
+        if not self._closed:
+            self._core.finish()
+            self._closed = True
+            self._final = self._summary()
+        assert self._final is not None
+        return self._final
+
+    def _summary(self) -> Summary:
+        r = self._core.result()
+        st = r["stats"]
+        info = FileInfo(path=self.label, format=r["format"], detection=r["detection"], lines=st["lines"],
+                        records=st["records"])
+        return Summary._from_core(r, self.dims, file_names=[self.label], files=[info],
+                                  time_bucket=self._bucket if "time" in self.dims else None)
+
+    def __enter__(self) -> "Stream":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<logcodes.Stream {state} format={self.format_requested!r} by={self.dims!r}>"

@@ -1,0 +1,351 @@
+"""Summary: the result of a scan — counts grouped by dimensions, plus what could not be counted."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import html
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+
+__all__ = ["Summary", "Sample", "FileInfo", "InputProblem"]
+
+_MAX_SAMPLES = 5
+_ORDERED_DIMS = {"protocol", "class", "code", "reason", "time"}
+
+
+class Sample(NamedTuple):
+    """A line that could not be counted, with where it is."""
+
+    file: str
+    line: int      # 1-based line number in the (decoded) input
+    offset: int    # byte offset of the line in the (decoded) input
+    text: str      # the line (cut to 512 bytes); undecodable bytes shown as \\xNN
+    why: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FileInfo:
+    """One scanned input: the format used and why, and what was read."""
+
+    path: str
+    format: Optional[str]
+    detection: str
+    compression: str = "none"
+    size: int = 0
+    lines: int = 0
+    records: int = 0
+    error: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class InputProblem:
+    """An input that could not be read to its end (its counts up to that point are kept)."""
+
+    path: str
+    kind: str       # "truncated", "corrupt", "io", ...
+    offset: int     # byte offset in the file (compressed bytes for compressed files)
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} (at byte {self.offset})"
+
+
+def _time_key(value: Optional[int]) -> Optional[_dt.datetime]:
+    return None if value is None else _dt.datetime.fromtimestamp(value, tz=_dt.timezone.utc)
+
+
+def _sort_key(value: Any) -> Tuple[int, Any]:
+    # None sorts last; mixed types never compare with each other.
+    if value is None:
+        return (2, "")
+    if isinstance(value, str):
+        return (1, value)
+    return (0, value)
+
+
+class Summary:
+    """Counts of response codes grouped by ``dims``, and the records that could not be counted.
+
+    ``total == counted + invalid + unparsed`` always holds: every non-blank line is a record and lands in
+    exactly one of those three.
+
+    >>> import logcodes
+    >>> s = logcodes.scan(logcodes.samples.path("apache_combined"))
+    >>> s.counts("code")[200]
+    9126
+    >>> s.total == s.counted + s.invalid + s.unparsed
+    True
+    """
+
+    def __init__(
+        self,
+        dims: Sequence[str],
+        counts: Dict[Tuple[Any, ...], int],
+        *,
+        lines: int = 0,
+        blank: int = 0,
+        total: int = 0,
+        unparsed: int = 0,
+        invalid: int = 0,
+        unregistered: int = 0,
+        bytes: int = 0,
+        unparsed_samples: Sequence[Sample] = (),
+        invalid_samples: Sequence[Sample] = (),
+        files: Sequence[FileInfo] = (),
+        problems: Sequence[InputProblem] = (),
+        time_bucket: Optional[int] = None,
+    ) -> None:
+        self.dims: Tuple[str, ...] = tuple(dims)
+        # Keys in a stable order (sorted), whatever order threads and hash maps produced them in.
+        self._counts: Dict[Tuple[Any, ...], int] = dict(
+            sorted(counts.items(), key=lambda kv: tuple(_sort_key(v) for v in kv[0])))
+        self.lines = lines
+        self.blank = blank
+        self.total = total
+        self.unparsed = unparsed
+        self.invalid = invalid
+        self.unregistered = unregistered
+        self.bytes = bytes
+        self.unparsed_samples: List[Sample] = list(unparsed_samples)
+        self.invalid_samples: List[Sample] = list(invalid_samples)
+        self.files: List[FileInfo] = list(files)
+        self.problems: List[InputProblem] = list(problems)
+        self.time_bucket = time_bucket
+
+    # -- building ------------------------------------------------------------------------------------
+    @classmethod
+    def _from_core(
+        cls,
+        result: Dict[str, Any],
+        dims: Sequence[str],
+        *,
+        file_names: Sequence[str],
+        files: Sequence[FileInfo] = (),
+        problems: Sequence[InputProblem] = (),
+        time_bucket: Optional[int] = None,
+    ) -> "Summary":
+        time_positions = [i for i, d in enumerate(dims) if d == "time"]
+        counts: Dict[Tuple[Any, ...], int] = {}
+        for key, n in result["counts"]:
+            if time_positions:
+                key = tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key))
+            counts[key] = counts.get(key, 0) + n
+        st = result["stats"]
+
+        def samples(raw: Iterable[Tuple[int, int, int, str, str]]) -> List[Sample]:
+            return [Sample(file_names[f] if f < len(file_names) else "?", line, off, text, why)
+                    for f, line, off, text, why in raw]
+
+        return cls(
+            dims,
+            counts,
+            lines=st["lines"],
+            blank=st["blank"],
+            total=st["records"],
+            unparsed=st["unparsed"],
+            invalid=st["invalid"],
+            unregistered=st["unregistered"],
+            bytes=st["bytes"],
+            unparsed_samples=samples(st["unparsed_samples"]),
+            invalid_samples=samples(st["invalid_samples"]),
+            files=files,
+            problems=problems,
+            time_bucket=time_bucket,
+        )
+
+    # -- reading -------------------------------------------------------------------------------------
+    @property
+    def counted(self) -> int:
+        """Records with a valid code (registered or not): the sum of all counts."""
+        return sum(self._counts.values())
+
+    def counts(self, *dims: str) -> Dict[Any, int]:
+        """Counts by some of the summary's dimensions (all of them when none are given).
+
+        With one dimension the keys are its values (``{200: 9126, ...}``); with several, tuples in the
+        order asked (``{("2xx", 200): 9126, ...}``). Values absent from a record (a path in a log without
+        paths, a time that did not parse) are ``None``.
+        """
+        if not dims:
+            dims = self.dims
+        positions = []
+        for d in dims:
+            if d not in self.dims:
+                raise ValueError(
+                    f"dimension {d!r} is not in this summary (it was grouped by {', '.join(self.dims) or 'nothing'}); "
+                    f"scan with by=(..., {d!r}) to count by it"
+                )
+            positions.append(self.dims.index(d))
+        out: Dict[Any, int] = {}
+        single = len(positions) == 1
+        for key, n in self._counts.items():
+            k = key[positions[0]] if single else tuple(key[p] for p in positions)
+            out[k] = out.get(k, 0) + n
+        return out
+
+    def rows(self, *dims: str) -> List[Tuple[Any, ...]]:
+        """``(value, ..., count)`` rows, sorted by key for code-like dimensions, else by count."""
+        dims = dims or self.dims
+        counts = self.counts(*dims)
+        items = [((k,) if len(dims) == 1 else k, n) for k, n in counts.items()]
+        if set(dims) <= _ORDERED_DIMS:
+            items.sort(key=lambda kv: tuple(_sort_key(v) for v in kv[0]))
+        else:
+            items.sort(key=lambda kv: (-kv[1], tuple(_sort_key(v) for v in kv[0])))
+        return [(*k, n) for k, n in items]
+
+    def to_pandas(self, *dims: str):  # -> pandas.DataFrame
+        """A DataFrame with one column per dimension and a ``count`` column.
+
+        >>> import logcodes
+        >>> df = logcodes.scan(logcodes.samples.path("apache_combined")).to_pandas()
+        >>> list(df.columns)
+        ['class', 'code', 'count']
+        """
+        try:
+            import pandas as pd
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError("Summary.to_pandas() needs pandas: pip install pandas") from e
+        dims = dims or self.dims
+        rows = self.rows(*dims)
+        df = pd.DataFrame(rows, columns=[*dims, "count"])
+        if "time" in dims:
+            df["time"] = pd.to_datetime(df["time"], utc=True)
+        return df
+
+    def to_dict(self) -> Dict[str, Any]:
+        """A JSON-ready dict: dims, groups (as lists), totals, samples, files and problems."""
+
+        def plain(v: Any) -> Any:
+            return v.isoformat() if isinstance(v, _dt.datetime) else v
+
+        return {
+            "dims": list(self.dims),
+            "groups": [[plain(v) for v in row[:-1]] + [row[-1]] for row in self.rows()],
+            "total": self.total,
+            "counted": self.counted,
+            "invalid": self.invalid,
+            "unparsed": self.unparsed,
+            "unregistered": self.unregistered,
+            "blank": self.blank,
+            "lines": self.lines,
+            "bytes": self.bytes,
+            "unparsed_samples": [s._asdict() for s in self.unparsed_samples],
+            "invalid_samples": [s._asdict() for s in self.invalid_samples],
+            "files": [dataclasses.asdict(f) for f in self.files],
+            "problems": [dataclasses.asdict(p) for p in self.problems],
+        }
+
+    # -- combining -----------------------------------------------------------------------------------
+    def merge(self, other: "Summary") -> "Summary":
+        """A new Summary with the counts of both (same dimensions required). Associative and commutative
+        for the counts and totals; samples keep the first few of each kind."""
+        if not isinstance(other, Summary):
+            raise TypeError(f"can only merge a Summary, not {type(other).__name__}")
+        if other.dims != self.dims:
+            raise ValueError(f"cannot merge summaries grouped differently: {self.dims} and {other.dims}")
+        if self.time_bucket != other.time_bucket and "time" in self.dims:
+            raise ValueError(f"cannot merge summaries with different time buckets ({self.time_bucket}s, {other.time_bucket}s)")
+        counts = dict(self._counts)
+        for k, n in other._counts.items():
+            counts[k] = counts.get(k, 0) + n
+        first = lambda xs: sorted(xs, key=lambda s: (s.file, s.line, s.offset))[:_MAX_SAMPLES]  # noqa: E731
+        return Summary(
+            self.dims,
+            counts,
+            lines=self.lines + other.lines,
+            blank=self.blank + other.blank,
+            total=self.total + other.total,
+            unparsed=self.unparsed + other.unparsed,
+            invalid=self.invalid + other.invalid,
+            unregistered=self.unregistered + other.unregistered,
+            bytes=self.bytes + other.bytes,
+            unparsed_samples=first(self.unparsed_samples + other.unparsed_samples),
+            invalid_samples=first(self.invalid_samples + other.invalid_samples),
+            files=self.files + other.files,
+            problems=self.problems + other.problems,
+            time_bucket=self.time_bucket,
+        )
+
+    __add__ = merge
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Summary):
+            return NotImplemented
+        return (
+            self.dims == other.dims
+            and self._counts == other._counts
+            and (self.total, self.unparsed, self.invalid, self.unregistered, self.blank, self.lines)
+            == (other.total, other.unparsed, other.invalid, other.unregistered, other.blank, other.lines)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    # -- showing -------------------------------------------------------------------------------------
+    def _headline(self) -> str:
+        files = len(self.files)
+        formats = sorted({f.format for f in self.files if f.format})
+        what = f"{files} input{'s' if files != 1 else ''}" + (f" ({', '.join(formats)})" if formats else "")
+        return (f"{what}: {self.total:,} records — {self.counted:,} counted, {self.invalid:,} invalid status, "
+                f"{self.unparsed:,} unparsed")
+
+    def _table(self, limit: int = 40) -> Tuple[List[str], List[List[str]], int]:
+        from . import codes
+
+        header = list(self.dims)
+        add_reason = "code" in self.dims and "reason" not in self.dims
+        if add_reason:
+            header.insert(self.dims.index("code") + 1, "reason")
+        header += ["count", "share"]
+        rows = self.rows()
+        body: List[List[str]] = []
+        protocol_at = self.dims.index("protocol") if "protocol" in self.dims else None
+        for row in rows[:limit]:
+            cells = ["-" if v is None else (v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, _dt.datetime) else str(v))
+                     for v in row[:-1]]
+            if add_reason:
+                code = row[self.dims.index("code")]
+                protocol = row[protocol_at] if protocol_at is not None else "http"
+                try:
+                    info = codes.lookup(protocol or "http", code)
+                    text = info.reason or "(unregistered)"
+                except ValueError:
+                    text = ""
+                cells.insert(self.dims.index("code") + 1, text)
+            n = row[-1]
+            share = f"{100.0 * n / self.counted:.1f}%" if self.counted else "-"
+            body.append(cells + [f"{n:,}", share])
+        return header, body, max(0, len(rows) - limit)
+
+    def __repr__(self) -> str:
+        header, body, more = self._table()
+        widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(header)]
+        numeric = {len(header) - 2, len(header) - 1}
+
+        def fmt(cells: List[str]) -> str:
+            return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+        lines = [f"<logcodes.Summary {self._headline()}>", fmt(header), fmt(["-" * w for w in widths])]
+        lines += [fmt(r) for r in body]
+        if more:
+            lines.append(f"… {more} more groups")
+        for p in self.problems:
+            lines.append(f"problem: {p}")
+        for s in self.unparsed_samples[:3]:
+            lines.append(f"unparsed {s.file}:{s.line}: {s.text[:100]!r} ({s.why})")
+        for s in self.invalid_samples[:3]:
+            lines.append(f"invalid {s.file}:{s.line}: {s.why}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        header, body, more = self._table()
+        e = html.escape
+        head = "".join(f"<th>{e(h)}</th>" for h in header)
+        rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in body)
+        extra = f"<p>… {more} more groups</p>" if more else ""
+        problems = "".join(f"<p><b>problem:</b> {e(str(p))}</p>" for p in self.problems)
+        return (f"<div class='logcodes-summary'><p><b>logcodes.Summary</b> {e(self._headline())}</p>"
+                f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{extra}{problems}</div>")

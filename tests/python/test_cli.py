@@ -1,0 +1,54 @@
+import json
+import subprocess
+import sys
+
+import logcodes
+from logcodes.cli import main
+
+
+def test_summarize_table(capsys, data):
+    assert main(["summarize", str(data / "nginx_lab_combined.log"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "502" in out and "Bad Gateway" in out
+
+
+def test_summarize_json_and_csv(capsys, data):
+    assert main(["summarize", str(data / "nginx_lab_combined.log"), "--json", "--by", "code"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["dims"] == ["code"] and d["total"] == 28
+    assert main(["summarize", str(data / "nginx_lab_combined.log"), "--csv", "--by", "class"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == "class,count" and "5xx,12" in lines
+
+
+def test_errors_exit_codes(capsys, tmp_path):
+    assert main(["summarize", str(tmp_path / "missing.log")]) == 2
+    assert "missing.log" in capsys.readouterr().err
+    assert main(["summarize", str(tmp_path), "--format", "nope"]) == 2
+
+
+def test_truncated_exit_1_still_prints(capsys, tmp_path, data):
+    import gzip
+
+    p = tmp_path / "cut.gz"
+    p.write_bytes(gzip.compress((data / "shop_nginx_main_1000.log").read_bytes())[:5000])
+    assert main(["summarize", str(p), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["total"] > 0
+    assert "truncated" in captured.err
+
+
+def test_demo_and_module_entry():
+    out = subprocess.run([sys.executable, "-m", "logcodes", "demo", "--no-progress"], capture_output=True, text=True,
+                         check=True).stdout
+    assert "9,126" in out and "938" in out  # each real sample's 200s
+    out = subprocess.run([sys.executable, "-m", "logcodes", "codes", "sip"], capture_output=True, text=True,
+                         check=True).stdout
+    assert "486  4xx  Busy Here" in out
+
+
+def test_formats_and_detect(capsys, data):
+    assert main(["formats"]) == 0
+    assert "nginx_main" in capsys.readouterr().out
+    assert main(["detect", str(data / "shop_nginx_main_1000.log")]) == 0
+    assert "nginx_main" in capsys.readouterr().out

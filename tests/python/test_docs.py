@@ -1,0 +1,28 @@
+"""Docstring examples and README examples run."""
+
+import doctest
+import importlib
+import pathlib
+import re
+
+import pytest
+
+import logcodes
+
+MODULES = ["logcodes", "logcodes.codes", "logcodes.api", "logcodes.summary", "logcodes.stream", "logcodes.samples",
+           "logcodes._dims"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstrings(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+def test_readme_python_examples():
+    readme = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+    blocks = re.findall(r"```python\n(.*?)```", readme.read_text(), flags=re.S)
+    assert blocks, "README has python examples"
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
