@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""One timed logcodes.scan in a fresh process; prints one JSON object on stdout.
+
+    python benchmarks/_scan_once.py FILE [--threads N] [--format combined] [--block-size BYTES]
+
+A fresh process per trial keeps runs independent; the harness reads the child's CPU time, the child
+reports its own peak RSS. Only the scan itself is timed; interpreter start-up and the import are not.
+"""
+
+import argparse
+import json
+import sys
+import time
+
+
+def peak_rss_kb():
+    # VmHWM belongs to this process image only; getrusage's maxrss would also count the (large) parent
+    # the harness forked from, since exec keeps the pre-exec high-water mark.
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("path")
+    ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--format", default="auto")
+    ap.add_argument("--block-size", type=int, default=None)
+    a = ap.parse_args()
+    try:
+        import logcodes
+    except ImportError as e:
+        print(json.dumps({"error": f"import logcodes failed: {e}"}))
+        return 3
+    kwargs = {"format": a.format, "threads": a.threads, "progress": False}
+    if a.block_size is not None:
+        kwargs["block_size"] = a.block_size
+    try:
+        t0 = time.perf_counter()
+        s = logcodes.scan([a.path], **kwargs)
+        elapsed = time.perf_counter() - t0
+        codes = s.counts("code")
+        out = {
+            "elapsed": elapsed,
+            "total": int(s.total),
+            "unparsed": int(s.unparsed),
+            "invalid": int(s.invalid),
+            "codes": {str(int(k)): int(v) for k, v in sorted(codes.items())},
+            "version": str(getattr(logcodes, "__version__", "")),
+            "peak_rss_kb": peak_rss_kb(),
+        }
+    except Exception as e:  # reported as ERROR by the harness, with the message
+        print(json.dumps({"error": f"{type(e).__name__}: {e}"}))
+        return 1
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

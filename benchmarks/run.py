@@ -1,0 +1,424 @@
+#!/usr/bin/env python3
+"""Benchmark harness behind `make bench`.
+
+For each size: generate (or reuse from benchmarks/data/) a seeded combined log with its truth and .gz/.zst
+copies, warm the page cache, then time `--repeat` runs of each case, round-robin:
+
+    logcodes   plain file, each of --threads (default 1 and 2)
+    logcodes   .gz and .zst copies, 1 thread
+    wc -l / cat > /dev/null        floors on the plain file
+    gzip -dc / zstd -dc > /dev/null  floors for the compressed copies
+
+Every logcodes run is checked against the truth before its speed is reported; a mismatch is shown as
+WRONG and makes the exit status nonzero. Writes benchmarks/RESULTS.md and benchmarks/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import gen_logs  # noqa: E402
+
+SCAN_ONCE = HERE / "_scan_once.py"
+DEFAULT_SIZES = "64MiB,1GiB"
+QUICK_SIZES = "64MiB"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Child processes, with their own CPU time and peak RSS.
+
+class Trial:
+    __slots__ = ("wall", "cpu", "rc", "out", "err")
+
+    def __init__(self, wall, cpu, rc, out, err):
+        self.wall, self.cpu, self.rc, self.out, self.err = wall, cpu, rc, out, err
+
+
+def run_child(cmd: list[str], *, capture: bool = True) -> Trial:
+    """Runs cmd; stdout is captured or sent to /dev/null (the `> /dev/null` of the shell floors).
+
+    CPU time comes from this child's own rusage. Its ru_maxrss is not used: exec keeps the pre-exec
+    high-water mark, i.e. that of this (large) Python process it was forked from.
+    """
+    with tempfile.TemporaryFile() as errf:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=errf)
+        out = p.stdout.read() if capture else b""
+        if hasattr(os, "wait4"):
+            _, status, ru = os.wait4(p.pid, 0)
+            wall = time.perf_counter() - t0
+            p.returncode = os.waitstatus_to_exitcode(status)
+            cpu = ru.ru_utime + ru.ru_stime
+        else:
+            p.wait()
+            wall = time.perf_counter() - t0
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        if capture:
+            p.stdout.close()
+        errf.seek(0)
+        err = errf.read().decode(errors="replace")
+    return Trial(wall, cpu, p.returncode, out.decode(errors="replace"), err)
+
+
+def gnu_time() -> str | None:
+    """/usr/bin/time when it is GNU time (-f/-o): it forks the command from a small process, so its %M
+    is the command's own peak RSS."""
+    exe = shutil.which("time", path="/usr/bin:/bin") or None
+    if not exe:
+        return None
+    with tempfile.NamedTemporaryFile("r") as f:
+        try:
+            ok = subprocess.run([exe, "-f", "%M", "-o", f.name, "true"], capture_output=True).returncode == 0
+            return exe if ok and f.read().strip().splitlines()[-1].isdigit() else None
+        except (OSError, IndexError):
+            return None
+
+
+def peak_rss_kb(time_exe: str | None, cmd: list[str]) -> int | None:
+    """One untimed run of cmd under GNU time, for its peak RSS (None when that is not available)."""
+    if not time_exe:
+        return None
+    with tempfile.NamedTemporaryFile("r") as f:
+        subprocess.run([time_exe, "-f", "%M", "-o", f.name] + cmd, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        try:
+            return int(f.read().strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Data.
+
+def ensure_data(data_dir: Path, size: int, seed: int, exts: list[str]) -> tuple[Path, dict]:
+    """The cached log for (size, seed), regenerated when missing or stale, and its truth."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / f"combined-{gen_logs.size_label(size)}-seed{seed}.log"
+    truth_path = Path(str(path) + ".truth.json")
+    truth = None
+    if path.exists() and truth_path.exists():
+        try:
+            t = json.loads(truth_path.read_text())
+            if (t.get("generator_version") == gen_logs.GEN_VERSION and t.get("seed") == seed
+                    and t.get("size_requested") == size and path.stat().st_size == t.get("bytes")):
+                truth = t
+        except (OSError, ValueError):
+            pass
+    if truth is None:
+        print(f"generating {path.name} ...", file=sys.stderr)
+        truth = gen_logs.generate(str(path), size, seed)
+    stale = [e for e in exts
+             if not Path(f"{path}.{e}").exists() or Path(f"{path}.{e}").stat().st_mtime < path.stat().st_mtime]
+    if stale:
+        print(f"compressing {path.name} -> {', '.join(stale)} ...", file=sys.stderr)
+        gen_logs.compress_copies(str(path), stale)
+    return path, truth
+
+
+def warm(paths: list[Path]) -> None:
+    for p in paths:
+        subprocess.run(["cat", str(p)], stdout=subprocess.DEVNULL, check=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cases and checks.
+
+class Case:
+    def __init__(self, tool, input_label, path, threads, cmd, kind, capture=True):
+        self.tool, self.input, self.path, self.threads = tool, input_label, path, threads
+        self.cmd, self.kind, self.capture = cmd, kind, capture
+        self.rss_kb: int | None = None  # floors: from one untimed GNU time run
+        self.trials: list[dict] = []
+        self.problems: list[str] = []
+
+    @property
+    def name(self):
+        t = f" t={self.threads}" if self.threads else ""
+        return f"{self.tool}{t} {self.input}"
+
+
+def check_scan(res: dict, truth: dict) -> list[str]:
+    """Differences between one logcodes run and the truth (empty when it matches)."""
+    diffs = []
+    for key, want in (("total", truth["records"]), ("unparsed", truth["unparsed"]), ("invalid", truth["invalid"])):
+        if res.get(key) != want:
+            diffs.append(f"{key} {res.get(key)} != {want}")
+    got, want = res.get("codes", {}), truth["codes"]
+    for code in sorted(set(got) | set(want), key=lambda c: int(c)):
+        if got.get(code, 0) != want.get(code, 0):
+            diffs.append(f"code {code}: {got.get(code, 0)} != {want.get(code, 0)}")
+    if len(diffs) > 8:
+        diffs = diffs[:8] + [f"... {len(diffs) - 8} more"]
+    return diffs
+
+
+def run_trial(case: Case, truth: dict) -> dict:
+    tr = run_child(case.cmd, capture=case.capture)
+    rec = {"wall": tr.wall, "cpu": tr.cpu, "rss_kb": case.rss_kb, "rc": tr.rc}
+    if case.kind == "logcodes":
+        try:
+            res = json.loads(tr.out.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            res = {"error": f"no JSON from child (exit {tr.rc}): {tr.err.strip()[-500:]}"}
+        if "error" in res or tr.rc != 0:
+            rec["status"] = "ERROR"
+            case.problems.append(res.get("error") or f"exit {tr.rc}: {tr.err.strip()[-500:]}")
+            return rec
+        rec["seconds"] = res["elapsed"]  # the scan itself, without interpreter start-up
+        rec["version"] = res.get("version", "")
+        rec["rss_kb"] = res.get("peak_rss_kb")
+        rec["result"] = {k: res[k] for k in ("total", "unparsed", "invalid", "codes")}
+        diffs = check_scan(res, truth)
+        rec["status"] = "WRONG" if diffs else "ok"
+        if diffs:
+            case.problems.append("; ".join(diffs))
+        return rec
+    rec["seconds"] = tr.wall
+    if tr.rc != 0:
+        rec["status"] = "ERROR"
+        case.problems.append(f"exit {tr.rc}: {tr.err.strip()[-300:]}")
+    elif case.kind == "wc":
+        n = int(tr.out.split()[0])
+        rec["status"] = "ok" if n == truth["lines"] else "WRONG"
+        if n != truth["lines"]:
+            case.problems.append(f"lines {n} != {truth['lines']}")
+    else:
+        rec["status"] = "n/a"
+    return rec
+
+
+def summarize(case: Case, truth: dict) -> dict:
+    done = [t for t in case.trials if "seconds" in t]
+    statuses = {t["status"] for t in case.trials}
+    status = next((s for s in ("ERROR", "WRONG", "ok") if s in statuses), "n/a")
+    row = {"tool": case.tool, "input": case.input, "threads": case.threads, "runs": len(done),
+           "status": status, "bytes": truth["bytes"], "lines": truth["lines"],
+           "problems": sorted(set(case.problems)), "trials": case.trials}
+    if done:
+        med = statistics.median(t["seconds"] for t in done)
+        row.update(seconds=med, mb_s=truth["bytes"] / 1e6 / med if med > 0 else None,
+                   lines_s=truth["lines"] / med if med > 0 else None,
+                   cpu_s=statistics.median(t["cpu"] for t in done),
+                   rss_mb=(max(t["rss_kb"] for t in done) * 1024 / 1e6
+                           if all(t["rss_kb"] is not None for t in done) else None))
+    return row
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reporting.
+
+COLUMNS = ["tool", "input", "threads", "median s", "MB/s", "lines/s", "CPU s", "peak RSS MB", "vs lc 1t",
+           "check"]
+
+
+def fmt_rows(rows: list[dict]) -> list[list[str]]:
+    out = []
+    base = {}
+    for r in rows:
+        if (r["tool"] == "logcodes" and r["threads"] == 1 and r["input"].endswith(".log") and "seconds" in r
+                and r["status"] == "ok"):
+            base[r["size"]] = r["seconds"]
+    for r in rows:
+        # A wrong answer has no speed worth quoting: its timings stay in results.json only.
+        has = "seconds" in r and r["status"] not in ("WRONG", "ERROR")
+        ref = base.get(r["size"])
+        out.append([
+            r["tool"], r["input"], str(r["threads"] or "-"),
+            f"{r['seconds']:.3f}" if has else "-",
+            f"{r['mb_s']:,.0f}" if has and r["mb_s"] else "-",
+            f"{r['lines_s'] / 1e6:,.2f}M" if has and r["lines_s"] else "-",
+            f"{r['cpu_s']:.2f}" if has else "-",
+            f"{r['rss_mb']:.0f}" if has and r.get("rss_mb") is not None else "n/a",
+            f"{ref / r['seconds']:.2f}x" if has and ref and r["seconds"] > 0 else "n/a",
+            r["status"] if r["status"] in ("ok", "n/a") else f"**{r['status']}**",
+        ])
+    return out
+
+
+def text_table(rows: list[list[str]]) -> str:
+    cells = [COLUMNS] + [[c.replace("**", "") for c in r] for r in rows]
+    w = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
+    right = {2, 3, 4, 5, 6, 7, 8}
+    line = lambda r: "  ".join(c.rjust(w[i]) if i in right else c.ljust(w[i]) for i, c in enumerate(r))
+    return "\n".join([line(cells[0]), "  ".join("-" * x for x in w)] + [line(r) for r in cells[1:]])
+
+
+def md_table(rows: list[list[str]]) -> str:
+    head = "| " + " | ".join(COLUMNS) + " |"
+    sep = "|" + "|".join("---:" if i in (2, 3, 4, 5, 6, 7, 8) else "---" for i in range(len(COLUMNS))) + "|"
+    return "\n".join([head, sep] + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.lower().startswith(("model name", "hardware", "cpu model")):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_info() -> dict:
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    return {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": platform.machine(), "cpu": cpu_model(), "cores": os.cpu_count(), "usable_cores": usable,
+            "python": platform.python_version(), "kernel": platform.release()}
+
+
+def write_reports(out_dir: Path, info: dict, args, rows: list[dict], table: list[list[str]], notes: list[str]):
+    md = [
+        "# logcodes benchmark results",
+        "",
+        f"- date: {info['date']}",
+        f"- machine: {info['machine']}, {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable)",
+        f"- Python {info['python']}, kernel {info['kernel']}"
+        + (f", logcodes {info['logcodes_version']}" if info.get("logcodes_version") else ""),
+        f"- command: `{info['command']}`; median of {args.repeat} runs, page cache warm"
+        + ("; logcodes rows skipped (--peers-only)" if args.peers_only else ""),
+        "",
+        md_table(table),
+        "",
+        "MB/s and lines/s are uncompressed bytes (MB = 10^6 bytes) and lines over the median wall time; "
+        "logcodes times cover `logcodes.scan` only, floors the whole process. CPU s is user+sys of the "
+        "child process (median), peak RSS the largest over the runs (for logcodes it includes the Python "
+        "interpreter). `vs lc 1t` is the speed relative to logcodes with 1 thread on the plain file of the "
+        "same size (2.00x = twice as fast). `check`: the run's counts equal the generator's truth.",
+        "",
+    ]
+    if notes:
+        md += ["## Problems", ""] + [f"- {n}" for n in notes] + [""]
+    md += ["## Reproduce", "", "```", "make bench              # 64MiB and 1GiB",
+           "python benchmarks/run.py --quick   # 64MiB only", "```", ""]
+    (out_dir / "RESULTS.md").write_text("\n".join(md))
+    slim = [{k: v for k, v in r.items()} for r in rows]
+    (out_dir / "results.json").write_text(json.dumps({"meta": info, "rows": slim}, indent=1) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------------
+
+def logcodes_importable(python: str) -> tuple[bool, str, str]:
+    p = subprocess.run([python, "-c", "import logcodes, sys; sys.stdout.write(str(getattr(logcodes, '__version__', '')))"],
+                       capture_output=True, text=True)
+    return p.returncode == 0, p.stdout.strip(), p.stderr.strip()
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default=DEFAULT_SIZES, help=f"comma-separated sizes (default {DEFAULT_SIZES})")
+    ap.add_argument("--quick", action="store_true", help=f"only {QUICK_SIZES}")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs per case; the median is reported")
+    ap.add_argument("--threads", default="1,2", help="logcodes thread counts on the plain file")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--format", default="truth",
+                    help="format= for logcodes.scan: 'truth' (the generated format, combined) or e.g. auto")
+    ap.add_argument("--block-size", type=int, default=None, help="block_size= for logcodes.scan")
+    ap.add_argument("--python", default=sys.executable, help="interpreter that imports logcodes")
+    ap.add_argument("--peers-only", action="store_true", help="skip the logcodes rows (floors only)")
+    ap.add_argument("--data-dir", type=Path, default=HERE / "data")
+    ap.add_argument("--out-dir", type=Path, default=HERE, help="where RESULTS.md and results.json go")
+    args = ap.parse_args(argv)
+    if args.repeat < 1:
+        ap.error("--repeat must be at least 1")
+
+    sizes = [gen_logs.parse_size(s) for s in (QUICK_SIZES if args.quick else args.sizes).split(",") if s.strip()]
+    threads = [int(t) for t in args.threads.split(",") if t.strip()]
+    info = machine_info()
+    info["command"] = " ".join(["python benchmarks/run.py"] + (argv if argv is not None else sys.argv[1:]))
+
+    if not args.peers_only:
+        ok, version, err = logcodes_importable(args.python)  # also warms the import for the timed runs
+        if not ok:
+            print("error: `import logcodes` fails, so logcodes cannot be benchmarked.\n"
+                  f"  interpreter: {args.python}\n  {err.splitlines()[-1] if err else ''}\n"
+                  "  Build and install the Python package for this interpreter first (or pass --python), or run with "
+                  "--peers-only to time only the floors (wc, cat, gzip, zstd).", file=sys.stderr)
+            return 2
+        info["logcodes_version"] = version
+
+    time_exe = gnu_time()
+    exts = [e for e, tool in (("gz", "gzip"), ("zst", "zstd")) if shutil.which(tool)]
+    notes = [f"`{t}` not found: no .{e} rows" for e, t in (("gz", "gzip"), ("zst", "zstd")) if e not in exts]
+
+    rows: list[dict] = []
+    for size in sizes:
+        path, truth = ensure_data(args.data_dir, size, args.seed, exts)
+        label = gen_logs.size_label(size)
+        fmt = truth["format"] if args.format == "truth" else args.format
+        files = {"": path} | {e: Path(f"{path}.{e}") for e in exts}
+        name = lambda e: f"{label}.log" + (f".{e}" if e else "")
+
+        cases: list[Case] = []
+        if not args.peers_only:
+            def scan_cmd(p, t):
+                c = [args.python, str(SCAN_ONCE), str(p), "--threads", str(t), "--format", fmt]
+                return c + (["--block-size", str(args.block_size)] if args.block_size else [])
+            for t in threads:
+                cases.append(Case("logcodes", name(""), path, t, scan_cmd(path, t), "logcodes"))
+            for e in exts:
+                cases.append(Case("logcodes", name(e), files[e], 1, scan_cmd(files[e], 1), "logcodes"))
+        cases.append(Case("wc -l", name(""), path, None, ["wc", "-l", str(path)], "wc"))
+        cases.append(Case("cat", name(""), path, None, ["cat", str(path)], "floor", capture=False))
+        if "gz" in exts:
+            cases.append(Case("gzip -dc", name("gz"), files["gz"], None, ["gzip", "-dc", str(files["gz"])],
+                              "floor", capture=False))
+        if "zst" in exts:
+            cases.append(Case("zstd -dc", name("zst"), files["zst"], None, ["zstd", "-dc", str(files["zst"])],
+                              "floor", capture=False))
+
+        warm(list(files.values()))  # untimed: every timed run reads from the page cache
+        for c in cases:
+            if c.kind != "logcodes":
+                c.rss_kb = peak_rss_kb(time_exe, c.cmd)
+        # Round-robin over cases so slow drift (thermal, noisy neighbours) spreads over all of them.
+        for rep in range(args.repeat):
+            for c in cases:
+                rec = run_trial(c, truth)
+                c.trials.append(rec)
+                s = f"{rec['seconds']:.3f}s" if "seconds" in rec else "-"
+                print(f"[{label} {rep + 1}/{args.repeat}] {c.name}: {s} {rec['status']}", file=sys.stderr)
+        for c in cases:
+            row = summarize(c, truth)
+            row["size"] = label
+            rows.append(row)
+            for p in row["problems"]:
+                notes.append(f"{row['status']}: {c.name}: {p}")
+
+    table = fmt_rows(rows)
+    print()
+    print(text_table(table))
+    bad = [r for r in rows if r["status"] in ("WRONG", "ERROR")]
+    if bad:
+        print("\n" + "!" * 72, file=sys.stderr)
+        for n in notes:
+            print(f"!! {n}", file=sys.stderr)
+        print(f"!! {len(bad)} row(s) WRONG or ERROR: their speeds do not count", file=sys.stderr)
+        print("!" * 72, file=sys.stderr)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    write_reports(args.out_dir, info, args, rows, table, notes)
+    print(f"\nwrote {args.out_dir / 'RESULTS.md'} and {args.out_dir / 'results.json'}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
