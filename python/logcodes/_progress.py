@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Callable, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 ProgressArg = Union[bool, Callable[[int, int], None], None]
 
@@ -13,7 +13,7 @@ class Progress:
 
     def __init__(self, progress: ProgressArg, description: str = "scanning") -> None:
         self._callback: Optional[Callable[[int, int], None]] = None
-        self._bar = None
+        self._bar: Any = None
         self._description = description
         if callable(progress):
             self._callback = progress
@@ -22,7 +22,7 @@ class Progress:
 
     def _update_bar(self, done: int, total: int) -> None:
         if self._bar is None:
-            from tqdm import tqdm
+            from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
 
             self._bar = tqdm(total=total or None, unit="B", unit_scale=True, unit_divisor=1024,
                              desc=self._description, file=sys.stderr, leave=False, dynamic_ncols=True)

@@ -111,8 +111,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 0
         if args.command == "detect":
             for f in args.files:
-                name, why = detect_format(f)
-                print(f"{f}: {name or 'unknown'} ({why})")
+                detected, why = detect_format(f)
+                print(f"{f}: {detected or 'unknown'} ({why})")
             return 0
         if args.command == "codes":
             entries = list(codes.entries(args.protocol))
@@ -122,7 +122,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 print(json.dumps([dataclasses.asdict(e) for e in entries], indent=2))
             else:
                 for e in entries:
-                    origin = f"{e.origin}" + (f"; {e.note}" if e.note else "")
+                    origin = f"{e.origin or ''}" + (f"; {e.note}" if e.note else "")
                     print(f"{e.protocol:4}  {e.code}  {e.class_}  {e.reason}  [{origin}]")
             return 0
         parser.print_help()

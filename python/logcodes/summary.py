@@ -203,7 +203,7 @@ class Summary:
         ['class', 'code', 'count']
         """
         try:
-            import pandas as pd
+            import pandas as pd  # type: ignore[import-untyped,unused-ignore]
         except ImportError as e:  # pragma: no cover - depends on the environment
             raise ImportError("Summary.to_pandas() needs pandas: pip install pandas") from e
         dims = dims or self.dims
