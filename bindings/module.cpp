@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "logcodes/aggregator.hpp"
+#include "logcodes/fields.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/registry.hpp"
 #include "logcodes/scanner.hpp"
@@ -31,8 +32,14 @@ GroupSpec group_spec(const std::vector<std::string>& dims, std::int64_t time_buc
     g.time_bucket = time_bucket;
     for (const auto& name : dims) {
         Dim d;
-        if (!parse_dim(name, d)) throw py::value_error("unknown dimension '" + name + "'");
-        g.dims.push_back(d);
+        if (parse_dim(name, d)) {
+            g.dims.push_back(d);
+            continue;
+        }
+        const FieldId id = find_field(name);  // a format's named field
+        if (id == kNoField) throw py::value_error("unknown dimension '" + name + "'");
+        g.dims.push_back(Dim::field);
+        g.fields.push_back(id);
     }
     return g;
 }
@@ -71,6 +78,7 @@ py::dict stats_dict(const ScanStats& s) {
     py::dict d;
     d["lines"] = s.lines;
     d["blank"] = s.blank;
+    d["meta"] = s.meta;
     d["records"] = s.records;
     d["unparsed"] = s.unparsed;
     d["invalid"] = s.invalid;
@@ -214,6 +222,7 @@ PYBIND11_MODULE(_core, m) {
         return py::make_tuple(d.format ? py::object(py::str(std::string(d.format->name()))) : py::object(py::none()),
                               d.explanation, d.matched, d.sample_lines);
     });
+    m.def("known_fields", [] { return known_fields(); });
     m.attr("DETECT_BYTES") = kDetectBytes;
     m.attr("DIMENSIONS") = [] {
         py::list out;

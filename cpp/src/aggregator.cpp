@@ -9,8 +9,8 @@ namespace logcodes {
 
 namespace {
 
-constexpr std::array<std::string_view, kDimCount> kDimNames = {"protocol", "class", "code", "reason", "method",
-                                                                "host",     "path",  "file", "time"};
+constexpr std::array<std::string_view, kDimCount + 1> kDimNames = {
+    "protocol", "class", "code", "reason", "method", "host", "path", "file", "time", "upstream_code", "field"};
 constexpr std::array<std::string_view, 7> kClassLabels = {"", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx"};
 // Text dimensions are capped so a hostile log cannot make one key arbitrarily large.
 constexpr std::size_t kMaxTextBytes = 2048;
@@ -42,8 +42,26 @@ bool dense_dim(Dim d) { return d == Dim::protocol || d == Dim::klass || d == Dim
 
 std::string_view dim_name(Dim d) noexcept { return kDimNames[static_cast<std::size_t>(d)]; }
 
+std::uint16_t final_upstream_code(std::string_view list) noexcept {
+    // Scan back to the last run of three digits standing alone.
+    std::size_t end = list.size();
+    while (end > 0) {
+        while (end > 0 && !(list[end - 1] >= '0' && list[end - 1] <= '9')) {
+            const char c = list[end - 1];
+            if (c != ' ' && c != ',' && c != ':' && c != '-') return 0;  // not a status list
+            --end;
+        }
+        std::size_t begin = end;
+        while (begin > 0 && list[begin - 1] >= '0' && list[begin - 1] <= '9') --begin;
+        if (end - begin == 3 && (begin == 0 || list[begin - 1] == ' ' || list[begin - 1] == ',' || list[begin - 1] == ':'))
+            return static_cast<std::uint16_t>((list[begin] - '0') * 100 + (list[begin + 1] - '0') * 10 + (list[begin + 2] - '0'));
+        return 0;
+    }
+    return 0;
+}
+
 bool parse_dim(std::string_view name, Dim& out) noexcept {
-    for (std::size_t i = 0; i < kDimNames.size(); ++i) {
+    for (std::size_t i = 0; i < kDimCount; ++i) {
         if (kDimNames[i] == name) {
             out = static_cast<Dim>(i);
             return true;
@@ -72,6 +90,7 @@ void Aggregator::append_code_key(Protocol p, std::uint16_t code, std::string_vie
 
 void Aggregator::append_key(const Record& r, const Classified& c, std::string_view file, TimeSyntax ts,
                             std::string& key) const {
+    std::size_t field_index = 0;
     for (Dim d : spec_.dims) {
         switch (d) {
             case Dim::protocol: put<std::uint8_t>(key, static_cast<std::uint8_t>(r.protocol)); break;
@@ -84,8 +103,15 @@ void Aggregator::append_key(const Record& r, const Classified& c, std::string_vi
             case Dim::host: put_text(key, r.host); break;
             case Dim::path: put_text(key, r.path()); break;
             case Dim::file: put_text(key, file); break;
+            case Dim::upstream_code: put<std::uint16_t>(key, final_upstream_code(r.upstream_status)); break;
+            case Dim::field: {
+                const FieldId id = field_index < spec_.fields.size() ? spec_.fields[field_index] : kNoField;
+                ++field_index;
+                put_text(key, r.extra(id));
+                break;
+            }
             case Dim::time: {
-                std::int64_t t = ts == TimeSyntax::clf ? parse_clf_time(r.time) : kNoTime;
+                std::int64_t t = record_time(r.time_syntax != TimeSyntax::none ? r.time_syntax : ts, r.time, r.time2);
                 if (t != kNoTime) {
                     const std::int64_t b = spec_.time_bucket;
                     t = (t >= 0 ? t / b : (t - b + 1) / b) * b;  // floor, also before 1970
@@ -151,6 +177,11 @@ void Aggregator::decode(std::string_view key, std::vector<KeyValue>& out) const 
                 break;
             }
             case Dim::code: v.number = get<std::uint16_t>(key, pos); break;
+            case Dim::upstream_code: {
+                const auto u = get<std::uint16_t>(key, pos);
+                v.number = u == 0 ? kNoTime : u;
+                break;
+            }
             case Dim::time: v.number = get<std::int64_t>(key, pos); break;
             default: {
                 const auto len = get<std::uint16_t>(key, pos);

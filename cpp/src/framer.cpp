@@ -2,6 +2,8 @@
 
 #include <new>
 
+#include "logcodes/record.hpp"
+
 namespace logcodes {
 
 namespace {
@@ -23,7 +25,8 @@ void LineFramer::reset(std::uint64_t offset) noexcept {
 
 void LineFramer::grow(std::size_t min_capacity) {
     const std::size_t cap = round_up(min_capacity);
-    char* p = static_cast<char*>(std::aligned_alloc(kAlignment, cap));
+    // Padding past the usable capacity: parsers may read kLinePadding bytes beyond any line.
+    char* p = static_cast<char*>(std::aligned_alloc(kAlignment, cap + round_up(kLinePadding)));
     if (!p) throw std::bad_alloc();
     if (len_ > 0) std::memcpy(p, buf_.get(), len_);
     buf_.reset(p);

@@ -10,6 +10,11 @@ bool is_blank(std::string_view s) noexcept {
 }
 }  // namespace
 
+RecordProcessor::RecordProcessor(const Format* format, Aggregator& agg, ScanStats& stats, std::uint32_t file_index,
+                                 std::string_view file_label, std::size_t max_samples)
+    : format_(format), parser_(format ? format->make_parser() : nullptr), agg_(agg), stats_(stats),
+      file_index_(file_index), file_(file_label), max_samples_(max_samples) {}
+
 void RecordProcessor::sample(std::vector<Sample>& into, const LineEvent& ev, std::uint64_t line_no, std::string why) {
     if (into.size() >= max_samples_) return;
     Sample s;
@@ -33,8 +38,14 @@ void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
         ++stats_.blank;
         return;
     }
+    record_.clear();
+    const ParseResult pr = parser_ ? parser_->parse(ev.text, record_) : ParseResult::unparsed;
+    if (pr == ParseResult::meta) {
+        ++stats_.meta;
+        return;
+    }
     ++stats_.records;
-    if (format_ == nullptr || !format_->parse(ev.text, record_)) {
+    if (pr == ParseResult::unparsed) {
         ++stats_.unparsed;
         if (stats_.unparsed_samples.size() < max_samples_)
             sample(stats_.unparsed_samples, ev, line_no,

@@ -38,7 +38,7 @@ struct Scanner::Worker {
 Error check_options(const ScanOptions& o) {
     Error e;
     e.kind = ErrorKind::bad_argument;
-    if (o.format != "auto" && find_format(o.format) == nullptr) {
+    if (!o.custom_format && o.format != "auto" && find_format(o.format) == nullptr) {
         e.message = "unknown format '" + o.format + "'; valid formats: auto";
         for (auto n : format_names()) e.message += ", " + std::string(n);
         return e;
@@ -98,7 +98,9 @@ ScanResult Scanner::run_blocking(ScanOptions options) {
 
 void Scanner::plan() {
     files_.resize(options_.paths.size());
-    const Format* given = options_.format == "auto" ? nullptr : find_format(options_.format);
+    const Format* given = options_.custom_format ? options_.custom_format.get()
+                          : options_.format == "auto" ? nullptr
+                                                      : find_format(options_.format);
     std::uint64_t total = 0;
     for (std::uint32_t i = 0; i < files_.size(); ++i) {
         FileState& f = files_[i];
@@ -118,15 +120,9 @@ void Scanner::plan() {
         const std::uint64_t min_range = options_.min_range ? options_.min_range : 4 * options_.block_size;
         const std::uint64_t per_thread = f.info.size / (static_cast<std::uint64_t>(options_.threads) * 4) + 1;
         const std::uint64_t range = std::max(min_range, per_thread);
-        const bool split = options_.threads > 1 && f.info.is_regular && f.info.compression == Compression::none &&
-                           f.info.size > 2 * range;
-        if (!split) {
-            Task t;
-            t.file = i;
-            tasks_.push_back(std::move(t));
-            continue;
-        }
-        if (!f.format_known) {
+        bool split = options_.threads > 1 && f.info.is_regular && f.info.compression == Compression::none &&
+                     f.info.size > 2 * range;
+        if (split && !f.format_known) {
             // Every range needs the format before it starts: detect it from the file's head now.
             std::string head;
             f.report.error = read_head(f.info, kDetectBytes, head);
@@ -136,6 +132,14 @@ void Scanner::plan() {
             f.format_known = true;
             f.report.format = d.format ? std::string(d.format->name()) : std::string();
             f.report.detection = d.explanation;
+        }
+        // A format whose lines depend on earlier lines (W3C #Fields) is read in one piece.
+        if (split && f.format && !f.format->splittable()) split = false;
+        if (!split) {
+            Task t;
+            t.file = i;
+            tasks_.push_back(std::move(t));
+            continue;
         }
         for (std::uint64_t b = 0; b < f.info.size; b += range) {
             Task t;

@@ -18,6 +18,7 @@ void merge_samples(std::vector<Sample>& into, const std::vector<Sample>& from, s
 void ScanStats::merge(const ScanStats& o, std::size_t max_samples) {
     lines += o.lines;
     blank += o.blank;
+    meta += o.meta;
     records += o.records;
     unparsed += o.unparsed;
     invalid += o.invalid;

@@ -8,12 +8,27 @@ StreamScanner::StreamScanner(const std::string& format, GroupSpec group, std::st
                              std::size_t max_samples)
     : label_(std::move(label)), counts_(std::move(group)), framer_(64 * 1024, max_record), max_samples_(max_samples) {
     if (format != "auto") {
-        format_ = find_format(format);
-        if (!format_) throw std::invalid_argument("unknown format '" + format + "'");
-        format_known_ = true;
-        format_name_ = format_->name();
+        const Format* f = find_format(format);
+        if (!f) throw std::invalid_argument("unknown format '" + format + "'");
         detection_ = "given";
+        use_format(f);
     }
+}
+
+StreamScanner::StreamScanner(FormatPtr format, GroupSpec group, std::string label, std::size_t max_record,
+                             std::size_t max_samples)
+    : label_(std::move(label)), counts_(std::move(group)), framer_(64 * 1024, max_record), max_samples_(max_samples) {
+    if (!format) throw std::invalid_argument("no format given");
+    owned_format_ = std::move(format);
+    detection_ = "given";
+    use_format(owned_format_.get());
+}
+
+void StreamScanner::use_format(const Format* f) {
+    format_ = f;
+    format_known_ = true;
+    format_name_ = f ? std::string(f->name()) : std::string();
+    processor_ = std::make_unique<RecordProcessor>(format_, counts_, stats_, 0, label_, max_samples_);
 }
 
 bool StreamScanner::ready_to_detect() const {
@@ -34,10 +49,8 @@ bool StreamScanner::ready_to_detect() const {
 void StreamScanner::decide_format(bool at_end) {
     const std::string_view head(head_.data(), std::min(head_.size(), kDetectBytes));
     Detection d = detect_format(head, at_end && head_.size() < kDetectBytes);
-    format_ = d.format;
-    format_known_ = true;
-    format_name_ = d.format ? std::string(d.format->name()) : std::string();
     detection_ = d.explanation;
+    use_format(d.format);
     std::string held = std::move(head_);
     head_.clear();
     feed(held);
@@ -50,18 +63,16 @@ void StreamScanner::feed(std::string_view bytes) {
         return;
     }
     stats_.bytes += bytes.size();
-    RecordProcessor proc(format_, counts_, stats_, 0, label_, max_samples_);
     framer_.feed(bytes, [&](const LineEvent& ev) {
-        proc.on_line(ev, ++line_no_);
+        processor_->on_line(ev, ++line_no_);
         return true;
     });
 }
 
 void StreamScanner::finish() {
     if (!format_known_) decide_format(true);
-    RecordProcessor proc(format_, counts_, stats_, 0, label_, max_samples_);
     framer_.finish([&](const LineEvent& ev) {
-        proc.on_line(ev, ++line_no_);
+        processor_->on_line(ev, ++line_no_);
         return true;
     });
 }

@@ -8,9 +8,9 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexce
     if (pos + n > s.size()) return false;
     int v = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        const unsigned d = static_cast<unsigned char>(s[pos + i]) - '0';
-        if (d > 9) return false;
-        v = v * 10 + static_cast<int>(d);
+        const char c = s[pos + i];
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + (c - '0');
     }
     out = v;
     return true;
@@ -18,34 +18,114 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) noexce
 
 // "Jan".."Dec" -> 1..12, 0 when not a month.
 unsigned month_number(std::string_view m) noexcept {
-    static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static constexpr std::string_view kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
     for (unsigned i = 0; i < 12; ++i) {
         const auto& k = kMonths[i];
-        if ((m[0] | 0x20) == (k[0] | 0x20) && (m[1] | 0x20) == k[1] && (m[2] | 0x20) == k[2]) return i + 1;
+        if ((m[0] | 0x20) == k[0] && (m[1] | 0x20) == k[1] && (m[2] | 0x20) == k[2]) return i + 1;
     }
     return 0;
+}
+
+bool valid_clock(int day, int hh, int mm, int ss) noexcept {
+    return day >= 1 && day <= 31 && hh <= 23 && mm <= 59 && ss <= 60;
+}
+
+// "+hhmm", "+hh:mm", "Z" at `pos` (after optional fraction digits); returns false on junk.
+bool zone_offset(std::string_view s, std::size_t pos, int& offset) noexcept {
+    offset = 0;
+    if (pos < s.size() && s[pos] == '.') {
+        ++pos;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+    }
+    while (pos < s.size() && s[pos] == ' ') ++pos;
+    if (pos >= s.size()) return true;
+    if (s[pos] == 'Z' || s[pos] == 'z') return pos + 1 == s.size();
+    if (s[pos] != '+' && s[pos] != '-') return false;
+    int zh, zm;
+    if (!digits(s, pos + 1, 2, zh)) return false;
+    std::size_t m = pos + 3;
+    if (m < s.size() && s[m] == ':') ++m;
+    if (!digits(s, m, 2, zm) || m + 2 != s.size()) return false;
+    offset = (zh * 60 + zm) * 60 * (s[pos] == '+' ? 1 : -1);
+    return true;
 }
 
 }  // namespace
 
 std::int64_t parse_clf_time(std::string_view s) noexcept {
-    // dd/Mon/yyyy:HH:MM:SS[ +hhmm]
+    // dd/Mon/yyyy:HH:MM:SS[.fff][ +hhmm]
     int day, year, hh, mm, ss;
     if (s.size() < 20 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':') return kNoTime;
     if (!digits(s, 0, 2, day) || !digits(s, 7, 4, year) || !digits(s, 12, 2, hh) || !digits(s, 15, 2, mm) ||
         !digits(s, 18, 2, ss))
         return kNoTime;
     const unsigned month = month_number(s.substr(3, 3));
-    if (month == 0 || day < 1 || day > 31 || hh > 23 || mm > 59 || ss > 60) return kNoTime;
-    std::int64_t t = days_from_civil(year, month, static_cast<unsigned>(day)) * 86400 + hh * 3600 + mm * 60 + ss;
-    if (s.size() >= 26 && s[20] == ' ' && (s[21] == '+' || s[21] == '-')) {
-        int zh, zm;
-        if (!digits(s, 22, 2, zh) || !digits(s, 24, 2, zm)) return kNoTime;
-        const int offset = (zh * 60 + zm) * 60;
-        t -= s[21] == '+' ? offset : -offset;  // local time minus its offset is UTC
+    if (month == 0 || !valid_clock(day, hh, mm, ss)) return kNoTime;
+    int offset;
+    if (!zone_offset(s, 20, offset)) return kNoTime;
+    return days_from_civil(year, month, static_cast<unsigned>(day)) * 86400 + hh * 3600 + mm * 60 + ss - offset;
+}
+
+std::int64_t parse_iso8601_time(std::string_view s) noexcept {
+    // yyyy-mm-ddTHH:MM:SS[.f][Z|±hh:mm]
+    int year, month, day, hh, mm, ss;
+    if (s.size() < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ' && s[10] != 't') ||
+        s[13] != ':' || s[16] != ':')
+        return kNoTime;
+    if (!digits(s, 0, 4, year) || !digits(s, 5, 2, month) || !digits(s, 8, 2, day) || !digits(s, 11, 2, hh) ||
+        !digits(s, 14, 2, mm) || !digits(s, 17, 2, ss))
+        return kNoTime;
+    if (month < 1 || month > 12 || !valid_clock(day, hh, mm, ss)) return kNoTime;
+    int offset;
+    if (!zone_offset(s, 19, offset)) return kNoTime;
+    return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 + hh * 3600 +
+           mm * 60 + ss - offset;
+}
+
+std::int64_t parse_epoch_time(std::string_view s) noexcept {
+    if (s.empty() || s.size() > 24) return kNoTime;
+    std::int64_t v = 0;
+    std::size_t i = 0;
+    for (; i < s.size() && s[i] != '.'; ++i) {
+        if (s[i] < '0' || s[i] > '9') return kNoTime;
+        v = v * 10 + (s[i] - '0');
     }
-    return t;
+    if (i == 0) return kNoTime;
+    for (std::size_t j = i + 1; j < s.size(); ++j)
+        if (s[j] < '0' || s[j] > '9') return kNoTime;
+    if (v > 100'000'000'000'000'000LL) return v / 1'000'000'000;
+    if (v > 100'000'000'000'000LL) return v / 1'000'000;
+    if (v > 100'000'000'000LL) return v / 1000;
+    return v;
+}
+
+std::int64_t parse_w3c_time(std::string_view date, std::string_view time) noexcept {
+    if (date.size() != 10 || time.size() < 8) return kNoTime;
+    char buf[40];
+    std::size_t n = 0;
+    for (char c : date) buf[n++] = c;
+    buf[n++] = 'T';
+    for (std::size_t i = 0; i < time.size() && n < sizeof buf; ++i) buf[n++] = time[i];
+    return parse_iso8601_time(std::string_view(buf, n));
+}
+
+std::int64_t parse_any_time(std::string_view s) noexcept {
+    if (s.size() >= 3 && s[2] == '/') return parse_clf_time(s);
+    if (s.size() >= 5 && s[4] == '-') return parse_iso8601_time(s);
+    return parse_epoch_time(s);
+}
+
+std::int64_t record_time(TimeSyntax syntax, std::string_view time, std::string_view time2) noexcept {
+    switch (syntax) {
+        case TimeSyntax::none: return kNoTime;
+        case TimeSyntax::clf: return parse_clf_time(time);
+        case TimeSyntax::iso8601: return parse_iso8601_time(time);
+        case TimeSyntax::epoch: return parse_epoch_time(time);
+        case TimeSyntax::w3c: return parse_w3c_time(time, time2);
+        case TimeSyntax::any: return parse_any_time(time);
+    }
+    return kNoTime;
 }
 
 }  // namespace logcodes

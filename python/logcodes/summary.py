@@ -10,7 +10,7 @@ from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tu
 __all__ = ["Summary", "Sample", "FileInfo", "InputProblem"]
 
 _MAX_SAMPLES = 5
-_ORDERED_DIMS = {"protocol", "class", "code", "reason", "time"}
+_ORDERED_DIMS = {"protocol", "class", "code", "reason", "time", "upstream_code"}
 
 
 class Sample(NamedTuple):
@@ -84,6 +84,7 @@ class Summary:
         *,
         lines: int = 0,
         blank: int = 0,
+        meta: int = 0,
         total: int = 0,
         unparsed: int = 0,
         invalid: int = 0,
@@ -101,6 +102,7 @@ class Summary:
             sorted(counts.items(), key=lambda kv: tuple(_sort_key(v) for v in kv[0])))
         self.lines = lines
         self.blank = blank
+        self.meta = meta
         self.total = total
         self.unparsed = unparsed
         self.invalid = invalid
@@ -141,6 +143,7 @@ class Summary:
             counts,
             lines=st["lines"],
             blank=st["blank"],
+            meta=st.get("meta", 0),
             total=st["records"],
             unparsed=st["unparsed"],
             invalid=st["invalid"],
@@ -228,6 +231,7 @@ class Summary:
             "unparsed": self.unparsed,
             "unregistered": self.unregistered,
             "blank": self.blank,
+            "meta": self.meta,
             "lines": self.lines,
             "bytes": self.bytes,
             "unparsed_samples": [s._asdict() for s in self.unparsed_samples],
@@ -255,6 +259,7 @@ class Summary:
             counts,
             lines=self.lines + other.lines,
             blank=self.blank + other.blank,
+            meta=self.meta + other.meta,
             total=self.total + other.total,
             unparsed=self.unparsed + other.unparsed,
             invalid=self.invalid + other.invalid,

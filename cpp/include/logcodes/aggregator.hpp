@@ -13,19 +13,25 @@
 #include <vector>
 
 #include "logcodes/classifier.hpp"
+#include "logcodes/fields.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/record.hpp"
 
 namespace logcodes {
 
-enum class Dim : std::uint8_t { protocol, klass, code, reason, method, host, path, file, time };
-inline constexpr int kDimCount = 9;
+// Standard dimensions, then `field`: a format's named field (GroupSpec::fields says which).
+enum class Dim : std::uint8_t { protocol, klass, code, reason, method, host, path, file, time, upstream_code, field };
+inline constexpr int kDimCount = 10;  // standard dimensions (Dim::field excluded)
 std::string_view dim_name(Dim d) noexcept;
 bool parse_dim(std::string_view name, Dim& out) noexcept;
+
+// The last status code in an upstream status list ("502, 504, 200" -> 200; "504 : 200" -> 200), 0 if none.
+std::uint16_t final_upstream_code(std::string_view list) noexcept;
 
 struct GroupSpec {
     std::vector<Dim> dims;
     std::int64_t time_bucket = 3600;   // seconds, for Dim::time
+    std::vector<FieldId> fields{};     // one per Dim::field in `dims`, in the same order
 };
 
 // One component of a decoded key. Text is a view into the aggregator's storage; empty text and
@@ -40,7 +46,8 @@ class Aggregator {
 public:
     explicit Aggregator(GroupSpec spec);
 
-    void add(const Record& r, const Classified& c, std::string_view file, TimeSyntax time_syntax);
+    // `time_syntax` is used when the record does not say how its time is written.
+    void add(const Record& r, const Classified& c, std::string_view file, TimeSyntax time_syntax = TimeSyntax::none);
     // Adds another aggregator's counts (same GroupSpec). Associative and commutative.
     void merge(const Aggregator& other);
 

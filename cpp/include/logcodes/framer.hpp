@@ -3,7 +3,8 @@
 // The framer owns one reusable buffer. Callers read straight into writable(), then commit(n) hands every
 // complete line to a callback as a string_view into the buffer; the unfinished tail is moved to the front
 // and completed by the next read. A line longer than `max_record` is reported once (its head, for a
-// sample) and the rest of it is skipped, so memory stays bounded whatever the input.
+// sample) and the rest of it is skipped, so memory stays bounded whatever the input. Every line handed
+// out is followed by at least kLinePadding readable bytes (for SIMD parsers such as simdjson).
 #pragma once
 
 #include <cstddef>

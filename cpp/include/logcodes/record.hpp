@@ -1,25 +1,78 @@
 // A parsed record: views into the input block, valid until the framer moves on.
+//
+// Parsers may read up to kLinePadding bytes past the end of a line (simdjson does): every framed line is
+// followed by at least that many readable bytes.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <string_view>
 
+#include "logcodes/fields.hpp"
 #include "logcodes/registry.hpp"
 
 namespace logcodes {
 
+inline constexpr std::size_t kLinePadding = 64;
+
+// How Record::time (and time2) are written, so the aggregator can bucket them.
+enum class TimeSyntax : std::uint8_t {
+    none = 0,
+    clf,        // "10/Oct/2000:13:55:36 -0700" (fractions of a second allowed, zone optional)
+    iso8601,    // "2026-11-23T23:46:27+00:00", "2018-07-02T22:23:00.186641Z"
+    epoch,      // seconds since 1970, with optional fraction ("1700000000.123")
+    w3c,        // time = "2015-01-13" (date), time2 = "00:00:10" (UTC)
+    any,        // one of the above, told apart by shape
+};
+
+enum class DurationUnit : std::uint8_t { none = 0, seconds, milliseconds, microseconds, nanoseconds };
+
 struct Record {
     Protocol protocol = Protocol::http;
-    std::string_view status;   // the raw status token as written ("200", "-", "009")
-    std::string_view reason;   // reason phrase when the format carries one (SIP); empty otherwise
-    std::string_view method;   // "GET"; empty when the request is "-" or malformed
-    std::string_view target;   // request target as written, with query
-    std::string_view time;     // raw time text, format-specific (see time_format)
-    std::string_view host;     // virtual host, when the format has one
-    std::string_view client;   // remote address
-    std::string_view bytes;    // response size token
+    TimeSyntax time_syntax = TimeSyntax::none;
+    DurationUnit duration_unit = DurationUnit::none;
+    std::string_view status;          // the raw status token as written ("200", "-", "009")
+    std::string_view reason;          // reason phrase when the format carries one (SIP); empty otherwise
+    std::string_view method;          // "GET"; empty when the request is "-" or malformed
+    std::string_view target;          // request target as written, with query
+    std::string_view path_only;       // the path when the format logs it apart from the query ($uri, %U)
+    std::string_view time;            // raw time text (see time_syntax)
+    std::string_view time2;           // second half of a split time (W3C date + time)
+    std::string_view host;            // virtual host / authority
+    std::string_view client;          // remote address
+    std::string_view bytes;           // response size token
+    std::string_view duration;        // request duration token (see duration_unit)
+    std::string_view upstream_status; // status(es) from the upstream/target: "502", "502, 200", "504 : 200", "-"
+
+    struct Extra {
+        FieldId id;
+        std::string_view value;
+    };
+    static constexpr std::size_t kMaxExtras = 64;
+    std::array<Extra, kMaxExtras> extras;  // format-specific named fields (not value-initialised: see clear())
+    std::uint8_t extra_count = 0;
+
+    void clear() noexcept {
+        protocol = Protocol::http;
+        time_syntax = TimeSyntax::none;
+        duration_unit = DurationUnit::none;
+        status = reason = method = target = path_only = time = time2 = host = client = bytes = duration =
+            upstream_status = {};
+        extra_count = 0;
+    }
+    void add_extra(FieldId id, std::string_view value) noexcept {
+        if (extra_count < kMaxExtras) extras[extra_count++] = Extra{id, value};
+    }
+    // The value of a named field; empty when the record does not have it.
+    std::string_view extra(FieldId id) const noexcept {
+        for (std::uint8_t i = 0; i < extra_count; ++i)
+            if (extras[i].id == id) return extras[i].value;
+        return {};
+    }
 
     // Path of the target: without the query string.
     std::string_view path() const noexcept {
+        if (!path_only.empty()) return path_only;
         const auto q = target.find('?');
         return q == std::string_view::npos ? target : target.substr(0, q);
     }

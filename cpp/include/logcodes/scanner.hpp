@@ -20,6 +20,7 @@
 
 #include "logcodes/aggregator.hpp"
 #include "logcodes/error.hpp"
+#include "logcodes/formats/format.hpp"
 #include "logcodes/source.hpp"
 #include "logcodes/stats.hpp"
 
@@ -28,6 +29,7 @@ namespace logcodes {
 struct ScanOptions {
     std::vector<std::string> paths;        // files; "-" is standard input
     std::string format = "auto";           // a built-in format name, or "auto" (detected per input)
+    FormatPtr custom_format;               // when set: this format (e.g. compiled from nginx log_format), not `format`
     GroupSpec group{{Dim::klass, Dim::code}, 3600};
     unsigned threads = 0;                  // 0: all hardware threads
     std::size_t block_size = 1 << 20;      // bytes per read()

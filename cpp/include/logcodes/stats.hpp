@@ -21,6 +21,7 @@ inline constexpr std::size_t kDefaultMaxSamples = 5;
 struct ScanStats {
     std::uint64_t lines = 0;          // lines read, blank ones included (line numbering)
     std::uint64_t blank = 0;          // empty or whitespace-only lines: not records
+    std::uint64_t meta = 0;           // format directives and headers (W3C "#Fields:" ...): not records
     std::uint64_t records = 0;        // = counted + unparsed + invalid
     std::uint64_t unparsed = 0;       // records that are not of the format
     std::uint64_t invalid = 0;        // parsed records whose status is not a status code

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,9 @@ public:
     // `format` is a built-in name or "auto" (detected from the first bytes, exactly as a file scan does).
     StreamScanner(const std::string& format, GroupSpec group, std::string label = "<stream>",
                   std::size_t max_record = 16u << 20, std::size_t max_samples = kDefaultMaxSamples);
+    // A given format object (e.g. compiled from a server's format string).
+    StreamScanner(FormatPtr format, GroupSpec group, std::string label = "<stream>",
+                  std::size_t max_record = 16u << 20, std::size_t max_samples = kDefaultMaxSamples);
 
     void feed(std::string_view bytes);
     // Ends the input: an unterminated last line is counted. Further feeds start a new line.
@@ -34,12 +38,15 @@ public:
 private:
     bool ready_to_detect() const;
     void decide_format(bool at_end);
+    void use_format(const Format* f);
 
     std::string label_;
     Aggregator counts_;
     ScanStats stats_;
     LineFramer framer_;
+    FormatPtr owned_format_;
     const Format* format_ = nullptr;
+    std::unique_ptr<RecordProcessor> processor_;   // one for the whole stream: parsers keep state
     bool format_known_ = false;
     std::string head_;            // bytes held back until the format is known
     std::string format_name_;

@@ -74,20 +74,20 @@ void split_request(std::string_view req, Record& out) noexcept {
 bool AccessLogFormat::parse_core(std::string_view line, Record& out, std::size_t& after_bytes) const noexcept {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) return false;
-    out = Record{};
+    out.clear();
+    out.time_syntax = TimeSyntax::clf;
 
     // Prefix: [vhost:port] client ident user — then " [".
     std::size_t p = 0;
     if (layout_.vhost_first) {
         const std::size_t e = token_end(line, 0);
         std::string_view vhost = line.substr(0, e);
+        // %v:%p always ends in a port: without one this is not a vhost_combined line.
         const std::size_t colon = vhost.rfind(':');
-        if (colon != std::string_view::npos && colon + 1 < vhost.size()) {
-            bool port = true;
-            for (char c : vhost.substr(colon + 1)) port = port && is_digit(c);
-            if (port) vhost = vhost.substr(0, colon);
-        }
-        out.host = vhost;
+        if (colon == std::string_view::npos || colon + 1 >= vhost.size()) return false;
+        for (char c : vhost.substr(colon + 1))
+            if (!is_digit(c)) return false;
+        out.host = vhost.substr(0, colon);
         p = e + 1;
         if (p >= line.size()) return false;
     }
@@ -140,6 +140,8 @@ bool AccessLogFormat::parse(std::string_view line, Record& out) const noexcept {
     std::size_t after_bytes = 0;
     return parse_core(line, out, after_bytes);
 }
+
+bool AccessLogFormat::strict(std::string_view line, const Record&) const noexcept { return matches(line); }
 
 bool AccessLogFormat::matches(std::string_view line) const noexcept {
     Record r;

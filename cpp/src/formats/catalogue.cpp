@@ -1,8 +1,12 @@
-// The built-in formats and format detection.
+// The CLF family's built-in formats, the list of all built-in formats, and format detection.
+#include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
+#include "logcodes/classifier.hpp"
 #include "logcodes/formats/access_log.hpp"
+#include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/format.hpp"
 
 namespace logcodes {
@@ -10,45 +14,38 @@ namespace logcodes {
 namespace {
 
 const AccessLogFormat kVhostCombined({"vhost_combined",
-                                          "Apache vhost_combined: %v:%p %h %l %u %t \"%r\" %>s %O \"%{Referer}i\" "
-                                          "\"%{User-Agent}i\"",
-                                          true, 4, 2});
+                                      "Apache vhost_combined: %v:%p %h %l %u %t \"%r\" %>s %O \"%{Referer}i\" "
+                                      "\"%{User-Agent}i\"",
+                                      true, 4, 2});
 const AccessLogFormat kNginxMain({"nginx_main",
-                                      "nginx default 'main': $remote_addr - $remote_user [$time_local] \"$request\" "
-                                      "$status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" "
-                                      "\"$http_x_forwarded_for\"",
-                                      false, 3, 3});
+                                  "nginx default 'main': $remote_addr - $remote_user [$time_local] \"$request\" "
+                                  "$status $body_bytes_sent \"$http_referer\" \"$http_user_agent\" "
+                                  "\"$http_x_forwarded_for\"",
+                                  false, 3, 3});
 const AccessLogFormat kCombined({"combined",
-                                     "NCSA combined (Apache, nginx 'combined'): %h %l %u %t \"%r\" %>s %b "
-                                     "\"%{Referer}i\" \"%{User-Agent}i\"",
-                                     false, 3, 2});
+                                 "NCSA combined (Apache, nginx 'combined'): %h %l %u %t \"%r\" %>s %b "
+                                 "\"%{Referer}i\" \"%{User-Agent}i\"",
+                                 false, 3, 2});
 const AccessLogFormat kCommon({"common", "Common Log Format (CLF): %h %l %u %t \"%r\" %>s %b", false, 3, 0});
 // Tomcat's AccessLogValve patterns "common" and "combined" write exactly the NCSA layouts.
 const AccessLogFormat kTomcatCommon({"tomcat_common",
-                                         "Tomcat AccessLogValve pattern=\"common\": %h %l %u %t \"%r\" %s %b", false,
-                                         3, 0});
+                                     "Tomcat AccessLogValve pattern=\"common\": %h %l %u %t \"%r\" %s %b", false, 3, 0});
 const AccessLogFormat kTomcatCombined({"tomcat_combined",
-                                           "Tomcat AccessLogValve pattern=\"combined\": %h %l %u %t \"%r\" %s %b "
-                                           "\"%{Referer}i\" \"%{User-Agent}i\"",
-                                           false, 3, 2});
+                                       "Tomcat AccessLogValve pattern=\"combined\": %h %l %u %t \"%r\" %s %b "
+                                       "\"%{Referer}i\" \"%{User-Agent}i\"",
+                                       false, 3, 2});
 
-// Detection candidates, most specific first: ties go to the earlier one.
-constexpr std::array<const Format*, 4> kDetectable = {&kVhostCombined, &kNginxMain, &kCombined, &kCommon};
-
-struct Alias {
-    std::string_view name;
-    const Format* format;
-};
-constexpr std::array<Alias, 9> kByName = {{
-    {"common", &kCommon},
-    {"combined", &kCombined},
-    {"vhost_combined", &kVhostCombined},
-    {"nginx_main", &kNginxMain},
-    {"tomcat_common", &kTomcatCommon},
-    {"tomcat_combined", &kTomcatCombined},
-    {"clf", &kCommon},
-    {"ncsa", &kCommon},
-    {"nginx_combined", &kCombined},
+// Priorities leave room for more specific families before (lower) and after (higher).
+const std::array<BuiltinFormat, 9> kAccessLog = {{
+    {"vhost_combined", &kVhostCombined, 500, true},
+    {"nginx_main", &kNginxMain, 510, true},
+    {"combined", &kCombined, 520, true},
+    {"common", &kCommon, 530, true},
+    {"tomcat_common", &kTomcatCommon, 531, false},
+    {"tomcat_combined", &kTomcatCombined, 521, false},
+    {"clf", &kCommon, 0, false},
+    {"ncsa", &kCommon, 0, false},
+    {"nginx_combined", &kCombined, 0, false},
 }};
 
 bool blank(std::string_view line) noexcept {
@@ -57,68 +54,94 @@ bool blank(std::string_view line) noexcept {
     return true;
 }
 
+std::vector<BuiltinFormat> build_all() {
+    std::vector<BuiltinFormat> all;
+    for (auto family : {access_log_formats()}) all.insert(all.end(), family.begin(), family.end());
+    std::stable_sort(all.begin(), all.end(), [](const BuiltinFormat& a, const BuiltinFormat& b) {
+        return a.detectable != b.detectable ? a.detectable : a.priority < b.priority;
+    });
+    return all;
+}
+
 }  // namespace
 
+std::span<const BuiltinFormat> access_log_formats() { return kAccessLog; }
+
+std::span<const BuiltinFormat> all_builtin_formats() {
+    static const std::vector<BuiltinFormat> all = build_all();
+    return all;
+}
+
 const Format* find_format(std::string_view name) noexcept {
-    for (const auto& a : kByName)
-        if (a.name == name) return a.format;
+    for (const auto& b : all_builtin_formats())
+        if (b.name == name) return b.format;
     return nullptr;
 }
 
 std::vector<std::string_view> format_names() {
     std::vector<std::string_view> names;
-    for (const auto& a : kByName) names.push_back(a.name);
+    for (const auto& b : all_builtin_formats()) names.push_back(b.name);
     return names;
 }
 
-Detection detect_format(std::string_view head, bool at_end) {
-    // The sample: complete lines (and the last one when the input ends within `head`).
-    std::array<std::string_view, kDetectLines> sample{};
-    std::size_t n = 0;
-    while (n < kDetectLines && !head.empty()) {
+Detection detect_format(std::string_view head_in, bool at_end) {
+    // Parsers may read kLinePadding bytes past a line: sample from a padded copy.
+    std::string padded(head_in);
+    padded.append(kLinePadding, '\0');
+    std::string_view head(padded.data(), head_in.size());
+
+    std::vector<std::string_view> sample;
+    while (sample.size() < kDetectLines && !head.empty()) {
         const std::size_t nl = head.find('\n');
         if (nl == std::string_view::npos && !at_end) break;
         const std::string_view line = head.substr(0, nl == std::string_view::npos ? head.size() : nl);
         head.remove_prefix(nl == std::string_view::npos ? head.size() : nl + 1);
-        if (!blank(line)) sample[n++] = line;
+        if (!blank(line)) sample.push_back(line);
     }
 
     Detection d;
-    d.sample_lines = n;
-    if (n == 0) {
+    d.sample_lines = sample.size();
+    if (sample.empty()) {
         d.explanation = "no lines to sample";
         return d;
     }
-    std::array<std::size_t, kDetectable.size()> strict{}, lenient{};
     Record r;
-    for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t f = 0; f < kDetectable.size(); ++f) {
-            strict[f] += kDetectable[f]->matches(sample[i]);
-            lenient[f] += kDetectable[f]->parse(sample[i], r);
+    for (const auto& b : all_builtin_formats()) {
+        if (!b.detectable) continue;
+        Candidate c{b.format, 0, 0};
+        auto parser = b.format->make_parser();
+        for (auto line : sample) {
+            r.clear();
+            switch (parser->parse(line, r)) {
+                case ParseResult::meta: ++c.strict; ++c.lenient; break;
+                case ParseResult::record:
+                    ++c.lenient;
+                    c.strict += b.format->strict(line, r);
+                    break;
+                case ParseResult::unparsed: break;
+            }
         }
+        if (c.lenient > 0) d.ranking.push_back(c);
     }
-    std::size_t best = 0;
-    for (std::size_t f = 1; f < kDetectable.size(); ++f)
-        if (strict[f] > strict[best]) best = f;
-    const std::string of = " of " + std::to_string(n) + " sample lines";
-    if (strict[best] > 0) {
-        d.format = kDetectable[best];
-        d.matched = strict[best];
-        d.explanation = std::string(d.format->name()) + ": " + std::to_string(strict[best]) + of + " match exactly";
-        return d;
-    }
-    // Nothing matches exactly (extra or missing trailing fields): the most general layout that parses.
-    for (std::size_t f = kDetectable.size(); f-- > 0;) {
-        if (lenient[f] > lenient[best] || (lenient[f] == lenient[best] && kDetectable[f] == &kCombined)) best = f;
-    }
-    if (lenient[best] == 0) {
+    // Most exact matches first, then most lines parsed; ties keep priority order (stable sort).
+    std::stable_sort(d.ranking.begin(), d.ranking.end(), [](const Candidate& a, const Candidate& b) {
+        return a.strict != b.strict ? a.strict > b.strict : a.lenient > b.lenient;
+    });
+    const std::string of = " of " + std::to_string(sample.size()) + " sample lines";
+    if (d.ranking.empty()) {
         d.explanation = "no known format matches any" + of;
         return d;
     }
-    d.format = kDetectable[best];
-    d.matched = lenient[best];
-    d.explanation = std::string(d.format->name()) + ": " + std::to_string(lenient[best]) + of +
-                    " parse, with extra or missing trailing fields";
+    const Candidate& best = d.ranking.front();
+    d.format = best.format;
+    if (best.strict > 0) {
+        d.matched = best.strict;
+        d.explanation = std::string(best.format->name()) + ": " + std::to_string(best.strict) + of + " match exactly";
+    } else {
+        d.matched = best.lenient;
+        d.explanation = std::string(best.format->name()) + ": " + std::to_string(best.lenient) + of +
+                        " parse, with extra or missing fields";
+    }
     return d;
 }
 

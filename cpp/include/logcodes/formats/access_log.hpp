@@ -27,6 +27,7 @@ public:
     TimeSyntax time_syntax() const noexcept override { return TimeSyntax::clf; }
     bool parse(std::string_view line, Record& out) const noexcept override;
     bool matches(std::string_view line) const noexcept override;
+    bool strict(std::string_view line, const Record& r) const noexcept override;
 
 private:
     // Parses the common part; `after_bytes` receives the position just past the BYTES token.

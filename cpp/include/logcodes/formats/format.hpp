@@ -1,8 +1,15 @@
-// A log format: turns one record's text into a Record. Built-in formats are looked up by name;
-// `detect_format` picks one from a sample of the input's first lines.
+// A log format: turns one record's text into a Record.
+//
+// Formats are immutable and shared by all threads; a Parser is one thread's reader of a format and may
+// keep state between lines (W3C logs change their columns with each "#Fields:" directive). Built-in
+// formats are looked up by name; formats compiled from a server's own format string (nginx log_format,
+// Apache LogFormat ...) are made by the functions in formats/compilers.hpp. `detect_format` picks a
+// built-in format from a sample of the input's first lines.
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,36 +18,70 @@
 
 namespace logcodes {
 
-// How Record::time is written, so the aggregator can bucket it.
-enum class TimeSyntax : unsigned char { none = 0, clf };  // clf: "10/Oct/2000:13:55:36 -0700"
+enum class ParseResult : unsigned char {
+    record,     // `out` holds a record
+    unparsed,   // the line is not of this format
+    meta,       // not a record but part of the format: a directive, a comment, a header line
+};
+
+class Format;
+
+class Parser {
+public:
+    virtual ~Parser() = default;
+    // `line` excludes the '\n' (a trailing '\r' is tolerated) and is followed by kLinePadding readable bytes.
+    virtual ParseResult parse(std::string_view line, Record& out) = 0;
+};
 
 class Format {
 public:
     virtual ~Format() = default;
     virtual std::string_view name() const noexcept = 0;
     virtual std::string_view description() const noexcept = 0;
-    virtual TimeSyntax time_syntax() const noexcept = 0;
-    // Parses one line (a trailing '\r' is tolerated). False: the line is not of this format.
+    virtual TimeSyntax time_syntax() const noexcept { return TimeSyntax::any; }
+
+    // Stateless formats implement this; stateful ones override make_parser() instead.
     // Lenient by design: missing or extra trailing fields do not matter once the code is found.
-    virtual bool parse(std::string_view line, Record& out) const noexcept = 0;
-    // Strict shape check used by detection: the line has exactly this format's fields.
-    virtual bool matches(std::string_view line) const noexcept = 0;
+    virtual bool parse(std::string_view line, Record& out) const noexcept;
+    // A reader of this format for one thread.
+    virtual std::unique_ptr<Parser> make_parser() const;
+
+    // Strict shape check used by detection: `line` parsed into `r` has exactly this format's fields.
+    // The default: a record whose status is a three-digit token.
+    virtual bool strict(std::string_view line, const Record& r) const noexcept;
+    // Stateless shorthand of strict(): parses and checks.
+    virtual bool matches(std::string_view line) const noexcept;
+
+    // False for formats whose meaning of a line depends on earlier lines (W3C #Fields): such files are
+    // scanned whole, never split into ranges.
+    virtual bool splittable() const noexcept { return true; }
+    // Names of the named fields (Record::extras) this format can yield.
+    virtual std::vector<std::string> field_names() const { return {}; }
 };
+
+using FormatPtr = std::shared_ptr<const Format>;
 
 // A built-in format by name (or alias), nullptr when unknown.
 const Format* find_format(std::string_view name) noexcept;
-// Names of the built-in formats, in detection preference order (most specific first), plus aliases.
+// Names of the built-in formats and aliases, in detection preference order (most specific first).
 std::vector<std::string_view> format_names();
+
+struct Candidate {
+    const Format* format = nullptr;
+    std::size_t strict = 0;    // sample lines (or directives) the format matches exactly
+    std::size_t lenient = 0;   // sample lines it parses at all
+};
 
 struct Detection {
     const Format* format = nullptr;   // nullptr: nothing matched (every line will count as unparsed)
     std::size_t sample_lines = 0;     // non-blank lines looked at
-    std::size_t matched = 0;          // how many of them the chosen format matches strictly
-    std::string explanation;          // e.g. "combined: 64 of 64 sample lines match"
+    std::size_t matched = 0;          // how many of them the chosen format matches
+    std::string explanation;          // e.g. "combined: 64 of 64 sample lines match exactly"
+    std::vector<Candidate> ranking;   // every candidate that parsed something, best first
 };
 
 // The sample is the complete lines within `head` (the first bytes of the input), at most
-// kDetectLines of them; when `at_end` is true an unterminated last line counts too.
+// kDetectLines non-blank ones; when `at_end` is true an unterminated last line counts too.
 inline constexpr std::size_t kDetectBytes = 64 * 1024;
 inline constexpr std::size_t kDetectLines = 64;
 Detection detect_format(std::string_view head, bool at_end);
