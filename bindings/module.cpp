@@ -9,6 +9,8 @@
 
 #include "logcodes/aggregator.hpp"
 #include "logcodes/fields.hpp"
+#include "logcodes/formats/builtin.hpp"
+#include "logcodes/formats/compilers.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/registry.hpp"
 #include "logcodes/scanner.hpp"
@@ -89,15 +91,60 @@ py::dict stats_dict(const ScanStats& s) {
     return d;
 }
 
+// A format handed to Python: owned (compiled) or a built-in one (never freed).
+struct FormatHandle {
+    FormatPtr format;
+};
+
+FormatHandle builtin_handle(const Format* f) { return FormatHandle{FormatPtr(f, [](const Format*) {})}; }
+
+py::object detection_tuple(const Detection& d) {
+    py::list ranking;
+    for (const auto& c : d.ranking)
+        ranking.append(py::make_tuple(std::string(c.format->name()), c.strict, c.lenient));
+    return py::make_tuple(d.format ? py::object(py::str(std::string(d.format->name()))) : py::object(py::none()),
+                          d.explanation, d.matched, d.sample_lines, ranking);
+}
+
+py::object record_dict(const Record& r) {
+    py::dict d;
+    auto put = [&](const char* k, std::string_view v) {
+        if (!v.empty()) d[k] = text(v);
+    };
+    d["protocol"] = std::string(protocol_name(r.protocol));
+    put("status", r.status);
+    put("reason", r.reason);
+    put("method", r.method);
+    put("target", r.target);
+    put("path", r.path());
+    put("time", r.time);
+    put("time2", r.time2);
+    put("host", r.host);
+    put("client", r.client);
+    put("bytes", r.bytes);
+    put("duration", r.duration);
+    put("upstream_status", r.upstream_status);
+    const std::int64_t t = record_time(r.time_syntax, r.time, r.time2);
+    if (t != kNoTime) d["epoch"] = t;
+    py::dict fields;
+    for (std::uint8_t i = 0; i < r.extra_count; ++i) fields[py::str(field_name(r.extras[i].id))] = text(r.extras[i].value);
+    d["fields"] = fields;
+    return std::move(d);
+}
+
 // A scan running on C++ threads; Python polls it in short waits so Ctrl-C and progress keep working.
 class ScanJob {
 public:
-    ScanJob(std::vector<std::string> paths, std::string format, const std::vector<std::string>& dims,
+    ScanJob(std::vector<std::string> paths, const py::object& format, const std::vector<std::string>& dims,
             std::int64_t time_bucket, unsigned threads, std::size_t block_size, std::size_t max_record,
             std::uint64_t min_range, std::size_t max_samples) {
         ScanOptions o;
         o.paths = std::move(paths);
-        o.format = std::move(format);
+        if (py::isinstance<py::str>(format)) {
+            o.format = format.cast<std::string>();
+        } else {
+            o.custom_format = format.cast<const FormatHandle&>().format;
+        }
         o.group = group_spec(dims, time_bucket);
         o.threads = threads;
         o.block_size = block_size;
@@ -147,10 +194,17 @@ private:
 
 class Stream {
 public:
-    Stream(const std::string& format, const std::vector<std::string>& dims, std::int64_t time_bucket,
+    Stream(const py::object& format, const std::vector<std::string>& dims, std::int64_t time_bucket,
            std::string label, std::size_t max_record, std::size_t max_samples) {
-        if (format != "auto" && find_format(format) == nullptr) throw py::value_error("unknown format '" + format + "'");
-        scanner_ = std::make_unique<StreamScanner>(format, group_spec(dims, time_bucket), std::move(label), max_record,
+        if (!py::isinstance<py::str>(format)) {
+            scanner_ = std::make_unique<StreamScanner>(format.cast<const FormatHandle&>().format,
+                                                       group_spec(dims, time_bucket), std::move(label), max_record,
+                                                       max_samples);
+            return;
+        }
+        const auto name = format.cast<std::string>();
+        if (name != "auto" && find_format(name) == nullptr) throw py::value_error("unknown format '" + name + "'");
+        scanner_ = std::make_unique<StreamScanner>(name, group_spec(dims, time_bucket), std::move(label), max_record,
                                                    max_samples);
     }
     void feed(const py::buffer& data) {
@@ -200,17 +254,14 @@ PYBIND11_MODULE(_core, m) {
     });
     m.def("formats", [] {
         py::list out;
-        for (auto name : format_names()) {
-            const Format* f = find_format(name);
-            out.append(py::make_tuple(std::string(name), std::string(f->name()), std::string(f->description())));
-        }
+        for (const auto& b : all_builtin_formats())
+            out.append(py::make_tuple(std::string(b.name), std::string(b.format->name()),
+                                      std::string(b.format->description()), b.detectable));
         return out;
     });
     m.def("detect_format", [](const py::bytes& head, bool at_end) {
         const std::string h = head;
-        Detection d = detect_format(h, at_end);
-        return py::make_tuple(d.format ? py::object(py::str(std::string(d.format->name()))) : py::object(py::none()),
-                              d.explanation, d.matched, d.sample_lines);
+        return detection_tuple(detect_format(h, at_end));
     });
     m.def("detect_path", [](const std::string& path) {
         InputInfo info;
@@ -218,9 +269,7 @@ PYBIND11_MODULE(_core, m) {
         Error err = probe_input(path, info);
         if (!err) err = read_head(info, kDetectBytes, head);
         if (err) throw py::value_error(path + ": " + err.message);
-        Detection d = detect_format(head, head.size() < kDetectBytes);
-        return py::make_tuple(d.format ? py::object(py::str(std::string(d.format->name()))) : py::object(py::none()),
-                              d.explanation, d.matched, d.sample_lines);
+        return detection_tuple(detect_format(head, head.size() < kDetectBytes));
     });
     m.def("known_fields", [] { return known_fields(); });
     m.attr("DETECT_BYTES") = kDetectBytes;
@@ -230,8 +279,44 @@ PYBIND11_MODULE(_core, m) {
         return out;
     }();
 
+    py::class_<FormatHandle>(m, "Format")
+        .def_property_readonly("name", [](const FormatHandle& h) { return std::string(h.format->name()); })
+        .def_property_readonly("description", [](const FormatHandle& h) { return std::string(h.format->description()); })
+        .def_property_readonly("splittable", [](const FormatHandle& h) { return h.format->splittable(); })
+        .def("field_names", [](const FormatHandle& h) { return h.format->field_names(); })
+        .def("parse_lines", [](const FormatHandle& h, const std::vector<std::string>& lines) {
+            // Reads lines in order with one parser (state carries over, as in a scan).
+            auto parser = h.format->make_parser();
+            py::list out;
+            Record r;
+            for (const auto& line : lines) {
+                std::string padded = line;
+                padded.append(kLinePadding, '\0');
+                r.clear();
+                const ParseResult pr = parser->parse(std::string_view(padded.data(), line.size()), r);
+                if (pr == ParseResult::record) out.append(record_dict(r));
+                else out.append(py::str(pr == ParseResult::meta ? "meta" : "unparsed"));
+            }
+            return out;
+        }, py::arg("lines"));
+    m.def("builtin_format", [](const std::string& name) {
+        const Format* f = find_format(name);
+        if (!f) throw py::value_error("unknown format '" + name + "'");
+        return builtin_handle(f);
+    });
+    m.def("compile_format", [](const std::string& kind, const std::string& text, const std::string& name) {
+        CompileResult r;
+        if (kind == "nginx") r = compile_nginx(text, name.empty() ? "nginx" : name);
+        else if (kind == "apache") r = compile_apache(text, name.empty() ? "apache" : name);
+        else if (kind == "tomcat") r = compile_tomcat(text, name.empty() ? "tomcat" : name);
+        else if (kind == "envoy") r = compile_envoy(text, name.empty() ? "envoy" : name);
+        else throw py::value_error("unknown format kind '" + kind + "'");
+        return py::make_tuple(r.format ? py::object(py::cast(FormatHandle{r.format})) : py::object(py::none()), r.error,
+                              r.position, r.token);
+    });
+
     py::class_<ScanJob>(m, "ScanJob")
-        .def(py::init<std::vector<std::string>, std::string, const std::vector<std::string>&, std::int64_t, unsigned,
+        .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::int64_t, unsigned,
                       std::size_t, std::size_t, std::uint64_t, std::size_t>(),
              py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
              py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"))
@@ -242,7 +327,7 @@ PYBIND11_MODULE(_core, m) {
         .def("result", &ScanJob::result);
 
     py::class_<Stream>(m, "Stream")
-        .def(py::init<const std::string&, const std::vector<std::string>&, std::int64_t, std::string, std::size_t,
+        .def(py::init<const py::object&, const std::vector<std::string>&, std::int64_t, std::string, std::size_t,
                       std::size_t>(),
              py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("label"), py::arg("max_record"),
              py::arg("max_samples"))

@@ -12,9 +12,9 @@ Scan HTTP access logs (and, as formats land, SIP traces) and count response code
 
 from __future__ import annotations
 
-from . import codes, samples
+from . import codes, formats, samples
 from ._dims import DIMENSIONS
-from .api import detect_format, formats, scan
+from .api import Detection, detect, detect_format, scan
 from .errors import CorruptInputError, FormatError, InputError, LogcodesError, ReadError, TruncatedInputError
 from .stream import Stream
 from .summary import FileInfo, InputProblem, Sample, Summary
@@ -29,7 +29,9 @@ __all__ = [
     "FileInfo",
     "InputProblem",
     "formats",
+    "detect",
     "detect_format",
+    "Detection",
     "codes",
     "samples",
     "DIMENSIONS",

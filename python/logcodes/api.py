@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import warnings
 from typing import Any, Dict, List, Optional, Tuple, Union
@@ -11,10 +12,11 @@ from ._dims import ByArg, parse_by
 from ._inputs import PathArg, expand_paths
 from ._progress import Progress, ProgressArg
 from ._sizes import parse_size
-from .errors import CorruptInputError, FormatError, InputError, ReadError, TruncatedInputError
+from .errors import CorruptInputError, InputError, ReadError, TruncatedInputError
+from .formats import FormatArg, resolve
 from .summary import FileInfo, InputProblem, Summary
 
-__all__ = ["scan", "formats", "detect_format"]
+__all__ = ["scan", "detect", "detect_format", "Detection"]
 
 _DEFAULT_BLOCK = 1 << 20
 _DEFAULT_MAX_RECORD = 16 << 20
@@ -22,40 +24,55 @@ _POLL_SECONDS = 0.1   # how often a running scan checks for Ctrl-C and reports p
 _ON_ERROR = ("raise", "warn", "ignore")
 
 
-def formats() -> Dict[str, str]:
-    """Built-in format names (aliases included) and what they are.
+@dataclasses.dataclass(frozen=True)
+class Detection:
+    """Which built-in format an input is in, and why.
 
-    >>> "combined" in formats()
-    True
+    ``share`` is the part of the sample lines the chosen format matched; ``runners_up`` lists the other
+    candidates that parsed anything, as ``(name, lines matched exactly, lines parsed)``, best first.
     """
-    return {name: description for name, _, description in _core.formats()}
+
+    format: Optional[str]
+    explanation: str
+    matched: int
+    sample_lines: int
+    runners_up: Tuple[Tuple[str, int, int], ...] = ()
+
+    @property
+    def share(self) -> float:
+        return self.matched / self.sample_lines if self.sample_lines else 0.0
+
+    def __str__(self) -> str:
+        others = ", ".join(f"{n} {s}/{self.sample_lines}" for n, s, _ in self.runners_up[:3])
+        return f"{self.format or 'unknown'} ({self.explanation})" + (f"; runners-up: {others}" if others else "")
 
 
-def _check_format(format: str) -> str:
-    if not isinstance(format, str):
-        raise TypeError(f"format must be a format name, not {type(format).__name__}")
-    if format != "auto" and format not in formats():
-        raise FormatError(f"unknown format {format!r}; valid formats: auto, {', '.join(formats())}")
-    return format
+def detect(data: Union[bytes, str, "os.PathLike[str]"]) -> Detection:
+    """Which built-in format ``data`` (bytes, or a path to a file: gzip/zstd too) is in, and why.
+
+    Looks at the same sample a scan looks at: the first 64 lines within the first 64 KiB.
+
+    >>> d = detect(b'1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326\\n')
+    >>> d.format, d.share
+    ('common', 1.0)
+    """
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = _core.detect_format(bytes(data[: _core.DETECT_BYTES]), len(data) < _core.DETECT_BYTES)
+    else:
+        raw = _core.detect_path(expand_paths(data)[0])
+    name, explanation, matched, sampled, ranking = raw
+    runners = tuple((n, s, l) for n, s, l in ranking if n != name)
+    return Detection(name, explanation, matched, sampled, runners)
 
 
 def detect_format(data: Union[bytes, str, "os.PathLike[str]"]) -> Tuple[Optional[str], str]:
-    """Which built-in format ``data`` (bytes, or a path to a file) is in, and why.
-
-    Looks at the same sample a scan looks at: the first 64 lines within the first 64 KiB.
+    """``(format name or None, why)``: the short form of :func:`detect`.
 
     >>> detect_format(b'1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326\\n')
     ('common', 'common: 1 of 1 sample lines match exactly')
     """
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        head = bytes(data[: _core.DETECT_BYTES])
-        at_end = len(data) < _core.DETECT_BYTES
-    else:
-        # The same head a scan samples, decoded (gzip, zstd) by the core.
-        name, explanation, _, _ = _core.detect_path(expand_paths(data)[0])
-        return name, explanation
-    name, explanation, _, _ = _core.detect_format(head, at_end)
-    return name, explanation
+    d = detect(data)
+    return d.format, d.explanation
 
 
 def _threads(threads: Optional[int]) -> int:
@@ -85,7 +102,7 @@ def _os_error(kind: str, path: str, message: str) -> Optional[OSError]:
 def scan(
     paths: PathArg,
     *,
-    format: str = "auto",
+    format: FormatArg = "auto",
     by: ByArg = ("class", "code"),
     threads: Optional[int] = None,
     progress: ProgressArg = False,
@@ -98,9 +115,11 @@ def scan(
     Args:
         paths: a file, a glob (``"logs/*.gz"``), ``"-"`` for standard input, or a list of them. gzip and
             zstd files are recognised by their first bytes, whatever their names.
-        format: a built-in format name (see :func:`formats`) or ``"auto"``: detected per input from its
-            first lines (:func:`detect_format` tells what it would pick and why).
-        by: dimensions to group by, from ``protocol, class, code, reason, method, host, path, file, time``;
+        format: ``"auto"`` (detected per input from its first lines; :func:`detect` tells what it would
+            pick and why), a built-in format name (``logcodes.formats.available()``), or a format compiled
+            from your server's format string (``logcodes.formats.nginx('...')``, ``.apache('...')`` ...).
+        by: dimensions to group by, from ``protocol, class, code, reason, method, host, path, file, time,
+            upstream_code``, or any named field the format yields (``logcodes.formats.fields()``);
             ``"time:5min"`` sets the time bucket (``1s`` … ``1d``; default 1h). A comma-separated string works.
         threads: worker threads (default: all cores). Large files are split at line boundaries; results
             do not depend on this number.
@@ -126,7 +145,7 @@ def scan(
     >>> s.counts("code")[404]
     24
     """
-    format = _check_format(format)
+    core_format = resolve(format)
     dims, bucket = parse_by(by)
     n_threads = _threads(threads)
     block = parse_size(block_size, what="block_size") if block_size is not None else _DEFAULT_BLOCK
@@ -135,7 +154,7 @@ def scan(
         raise ValueError(f"on_error must be one of {', '.join(_ON_ERROR)}, not {on_error!r}")
     files = expand_paths(paths)
 
-    job = _core.ScanJob(files, format, list(dims), bucket, n_threads, block, record_cap, 0, 5)
+    job = _core.ScanJob(files, core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5)
     reporter = Progress(progress)
     job.start()
     try:

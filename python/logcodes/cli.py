@@ -9,7 +9,8 @@ import sys
 from typing import List, Optional, Sequence
 
 from . import codes, samples
-from .api import detect_format, formats, scan
+from . import formats
+from .api import detect, scan
 from .errors import InputError, LogcodesError
 from .summary import Summary
 
@@ -51,6 +52,11 @@ def _scan_options(s: argparse.ArgumentParser) -> None:
                    help="dimensions, comma-separated (protocol,class,code,reason,method,host,path,file,time[:1h]); "
                         "default: class,code")
     s.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
+    own = s.add_mutually_exclusive_group()
+    own.add_argument("--nginx-format", metavar="TEXT", help="your nginx log_format, as in nginx.conf")
+    own.add_argument("--apache-format", metavar="TEXT", help="your Apache LogFormat string, as in httpd.conf")
+    own.add_argument("--tomcat-format", metavar="TEXT", help="your Tomcat AccessLogValve pattern")
+    own.add_argument("--envoy-format", metavar="TEXT", help="your Envoy access-log format string")
     s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
     out = s.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
@@ -74,10 +80,18 @@ def _print_summary(summary: Summary, args: argparse.Namespace) -> None:
         print(summary)
 
 
+def _format(args: argparse.Namespace) -> "formats.FormatArg":
+    for kind in ("nginx", "apache", "tomcat", "envoy"):
+        text = getattr(args, f"{kind}_format", None)
+        if text is not None:
+            return getattr(formats, kind)(text)
+    return str(args.format)
+
+
 def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
     try:
-        summary = scan(list(files), format=args.format, by=args.by, threads=args.threads, progress=progress)
+        summary = scan(list(files), format=_format(args), by=args.by, threads=args.threads, progress=progress)
     except InputError as e:
         if e.summary is not None:
             _print_summary(e.summary, args)
@@ -101,7 +115,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 print()
             return status
         if args.command == "formats":
-            table = formats()
+            table = formats.available()
             if args.json:
                 print(json.dumps(table, indent=2))
             else:
@@ -111,8 +125,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 0
         if args.command == "detect":
             for f in args.files:
-                detected, why = detect_format(f)
-                print(f"{f}: {detected or 'unknown'} ({why})")
+                print(f"{f}: {detect(f)}")
             return 0
         if args.command == "codes":
             entries = list(codes.entries(args.protocol))

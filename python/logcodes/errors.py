@@ -26,7 +26,18 @@ class LogcodesError(Exception):
 
 
 class FormatError(LogcodesError, ValueError):
-    """A log format (name or format string) is unknown or malformed."""
+    """A log format (name or format string) is unknown or malformed.
+
+    For a format string, ``text`` is the string, ``position`` the offset of the offending token and
+    ``token`` the token itself.
+    """
+
+    def __init__(self, message: str, *, text: Optional[str] = None, position: Optional[int] = None,
+                 token: Optional[str] = None):
+        super().__init__(message)
+        self.text = text
+        self.position = position
+        self.token = token
 
 
 class InputError(LogcodesError):

@@ -6,7 +6,8 @@ from typing import Optional, Union
 
 from . import _core
 from ._dims import ByArg, parse_by
-from .api import _DEFAULT_MAX_RECORD, _check_format
+from .api import _DEFAULT_MAX_RECORD
+from .formats import FormatArg, resolve
 from .summary import FileInfo, Summary
 
 __all__ = ["Stream"]
@@ -26,12 +27,13 @@ class Stream:
     {200: 1, 404: 1}
     """
 
-    def __init__(self, *, format: str = "auto", by: ByArg = ("class", "code"), label: str = "<stream>",
+    def __init__(self, *, format: FormatArg = "auto", by: ByArg = ("class", "code"), label: str = "<stream>",
                  max_record: int = _DEFAULT_MAX_RECORD) -> None:
-        self.format_requested = _check_format(format)
+        self.format_requested = format
+        core_format = resolve(format)
         self.dims, self._bucket = parse_by(by)
         self.label = label
-        self._core = _core.Stream(format, list(self.dims), self._bucket, label, max_record, 5)
+        self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, max_record, 5)
         self._closed = False
         self._final: Optional[Summary] = None
 

@@ -103,7 +103,7 @@ def test_detect_format(data):
 
 
 def test_formats_listing():
-    f = logcodes.formats()
+    f = logcodes.formats.available()
     assert {"common", "combined", "vhost_combined", "nginx_main", "tomcat_common", "tomcat_combined"} <= set(f)
 
 

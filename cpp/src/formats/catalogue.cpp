@@ -8,6 +8,7 @@
 #include "logcodes/formats/access_log.hpp"
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/format.hpp"
+#include "logcodes/formats/token_format.hpp"
 
 namespace logcodes {
 
@@ -56,7 +57,7 @@ bool blank(std::string_view line) noexcept {
 
 std::vector<BuiltinFormat> build_all() {
     std::vector<BuiltinFormat> all;
-    for (auto family : {access_log_formats()}) all.insert(all.end(), family.begin(), family.end());
+    for (auto family : {access_log_formats(), token_formats()}) all.insert(all.end(), family.begin(), family.end());
     std::stable_sort(all.begin(), all.end(), [](const BuiltinFormat& a, const BuiltinFormat& b) {
         return a.detectable != b.detectable ? a.detectable : a.priority < b.priority;
     });

@@ -1,0 +1,201 @@
+#include "logcodes/formats/token_format.hpp"
+
+#include <cstring>
+#include <memory>
+
+#include "logcodes/formats/access_log.hpp"
+
+namespace logcodes {
+
+namespace {
+
+constexpr int kMatchBudget = 256;  // candidate ends tried per line: bounds hostile lines
+
+bool escaped(std::string_view s, std::size_t q) noexcept {
+    std::size_t n = 0;
+    while (q > n && s[q - n - 1] == '\\') ++n;
+    return (n & 1u) != 0;
+}
+
+std::string_view dash_empty(std::string_view v) noexcept { return v == "-" ? std::string_view{} : v; }
+
+bool three_digits(std::string_view s) noexcept {
+    return s.size() == 3 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' && s[2] <= '9';
+}
+
+}  // namespace
+
+TokenFormat::TokenFormat(std::string name, std::string description, std::vector<TokenItem> items)
+    : name_(std::move(name)), description_(std::move(description)), items_(std::move(items)) {
+    field_index_.assign(items_.size(), -1);
+    quoted_.assign(items_.size(), false);
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+        if (items_[i].is_literal) continue;
+        field_index_[i] = static_cast<int>(fields_++);
+        ids_.push_back(intern_field(items_[i].field.name));
+        has_status_ = has_status_ || items_[i].field.role == Role::status;
+        const bool after_quote = i > 0 && items_[i - 1].is_literal && items_[i - 1].literal.back() == '"';
+        const bool before_quote = i + 1 < items_.size() && items_[i + 1].is_literal && items_[i + 1].literal.front() == '"';
+        const bool after_bracket = i > 0 && items_[i - 1].is_literal && items_[i - 1].literal.back() == '[';
+        const bool before_bracket = i + 1 < items_.size() && items_[i + 1].is_literal && items_[i + 1].literal.front() == ']';
+        quoted_[i] = after_quote && before_quote;
+        // Quoted and bracketed values may hold spaces; so may fields that are free text by nature.
+        if (quoted_[i] || (after_bracket && before_bracket)) items_[i].field.spaces = true;
+    }
+}
+
+bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept {
+    const std::string_view line = m.line;
+    const std::size_t n = line.size();
+    if (i == items_.size()) return !m.strict || pos == n;  // leniently, extra trailing text is fine
+    const TokenItem& item = items_[i];
+    if (item.is_literal) {
+        const std::string& lit = item.literal;
+        if (line.substr(pos).starts_with(lit)) return match(m, i + 1, pos + lit.size());
+        // Leniently, a line may stop early once its status is known (missing trailing fields).
+        return !m.strict && m.status_seen && lit.starts_with(line.substr(pos));
+    }
+
+    const auto fi = static_cast<std::size_t>(field_index_[i]);
+    const bool is_status = item.field.role == Role::status;
+    const bool status_before = m.status_seen;
+    std::size_t limit = n;
+    if (!item.field.spaces) {
+        const std::size_t sp = line.find(' ', pos);
+        if (sp != std::string_view::npos) limit = sp;
+    }
+    auto take = [&](std::size_t end) {
+        m.spans[fi] = Span{static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(end)};
+        m.have[fi] = true;
+        m.status_seen = status_before || is_status;
+    };
+
+    if (i + 1 == items_.size()) {  // the last field takes the rest of the line
+        if (m.strict && limit != n) return false;
+        take(limit);
+        return true;
+    }
+    const std::string& next = items_[i + 1].literal;
+    std::size_t q = pos;
+    while (m.budget-- > 0) {
+        q = line.find(next, q);
+        if (q == std::string_view::npos || q > limit) break;
+        if (quoted_[i] && escaped(line, q)) {
+            ++q;
+            continue;
+        }
+        take(q);
+        if (match(m, i + 1, q)) return true;
+        ++q;
+    }
+    m.status_seen = status_before;
+    if (!m.strict && status_before && limit == n && line.find(next, pos) == std::string_view::npos) {
+        take(n);  // the line ends inside a trailing field
+        return true;
+    }
+    m.have[fi] = false;
+    return false;
+}
+
+bool TokenFormat::run(std::string_view line, bool strict, Match& m) const noexcept {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.size() > UINT32_MAX || !has_status_) return false;
+    m.line = line;
+    m.strict = strict;
+    m.budget = kMatchBudget;
+    m.status_seen = false;
+    std::memset(m.have, 0, fields_);
+    return match(m, 0, 0);
+}
+
+bool TokenFormat::parse(std::string_view line, Record& out) const noexcept {
+    Match m;
+    if (!run(line, false, m)) return false;
+    out.clear();
+    int host_rank = -1;
+    // Two passes: a whole request line first, so dedicated method/URI fields refine it.
+    for (int pass = 0; pass < 2; ++pass) {
+        for (std::size_t i = 0; i < items_.size(); ++i) {
+            if (items_[i].is_literal) continue;
+            const auto fi = static_cast<std::size_t>(field_index_[i]);
+            if (!m.have[fi]) continue;
+            const TokenField& f = items_[i].field;
+            if ((f.role == Role::request) != (pass == 0)) continue;
+            std::string_view v = m.line.substr(m.spans[fi].begin, m.spans[fi].end - m.spans[fi].begin);
+            if (f.strip_brackets && v.size() >= 2 && v.front() == '[' && v.back() == ']') v = v.substr(1, v.size() - 2);
+            out.add_extra(ids_[fi], dash_empty(v));
+            switch (f.role) {
+                case Role::extra: case Role::protocol: break;
+                case Role::client: out.client = dash_empty(v); break;
+                case Role::time:
+                    out.time = v;
+                    out.time_syntax = f.time_syntax;
+                    break;
+                case Role::request: split_request(v, out); break;
+                case Role::method: if (!dash_empty(v).empty()) out.method = v; break;
+                case Role::target: if (!dash_empty(v).empty()) out.target = v; break;
+                case Role::path: out.path_only = dash_empty(v); break;
+                case Role::status: out.status = v; break;
+                case Role::bytes: out.bytes = v; break;
+                case Role::duration:
+                    out.duration = dash_empty(v);
+                    out.duration_unit = f.unit;
+                    break;
+                case Role::host:
+                    if (!dash_empty(v).empty() && f.host_rank > host_rank) {
+                        out.host = v;
+                        host_rank = f.host_rank;
+                    }
+                    break;
+                case Role::upstream_status: out.upstream_status = dash_empty(v); break;
+            }
+        }
+    }
+    return true;
+}
+
+bool TokenFormat::strict(std::string_view line, const Record& r) const noexcept {
+    if (!three_digits(r.status)) return false;
+    Match m;
+    return run(line, true, m);
+}
+
+std::vector<std::string> TokenFormat::field_names() const {
+    std::vector<std::string> names;
+    for (const auto& it : items_)
+        if (!it.is_literal) names.push_back(it.field.name);
+    return names;
+}
+
+CompileResult build_token_format(std::string name, std::string description, std::vector<TokenItem> items) {
+    CompileResult r;
+    std::size_t fields = 0, statuses = 0;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (items[i].is_literal) {
+            if (items[i].literal.empty()) items.erase(items.begin() + static_cast<std::ptrdiff_t>(i--));
+            continue;
+        }
+        const TokenField& f = items[i].field;
+        ++fields;
+        statuses += f.role == Role::status;
+        if (i > 0 && !items[i - 1].is_literal) {
+            r.error = "fields '" + items[i - 1].field.name + "' and '" + f.name +
+                      "' follow each other with nothing between them, so where one ends cannot be told";
+            r.position = f.position;
+            r.token = f.name;
+            return r;
+        }
+    }
+    if (fields > TokenFormat::kMaxFields) {
+        r.error = "too many fields (at most " + std::to_string(TokenFormat::kMaxFields) + ")";
+        return r;
+    }
+    if (statuses == 0) {
+        r.error = "the format has no response status field, so it cannot be used to count codes";
+        return r;
+    }
+    r.format = std::make_shared<TokenFormat>(std::move(name), std::move(description), std::move(items));
+    return r;
+}
+
+}  // namespace logcodes

@@ -1,0 +1,162 @@
+"""Log formats: the built-in ones, and formats compiled from your server's own format string.
+
+Copy the format line from your server's configuration exactly as written:
+
+>>> from logcodes import formats
+>>> f = formats.nginx('\\'$remote_addr [$time_local] "$request" $status $body_bytes_sent rt=$request_time us="$upstream_status"\\'')
+>>> f.parse('10.0.0.1 [10/Oct/2000:13:55:36 +0000] "GET /a?b=1 HTTP/1.1" 502 157 rt=0.004 us="502, 502"')["status"]
+'502'
+>>> a = formats.apache('"%h %l %u %t \\\\"%r\\\\" %>s %b %D \\\\"%{Host}i\\\\""')
+>>> sorted(a.fields)[:3]
+['bytes', 'http_host', 'remote_host']
+
+A bad format string raises :class:`logcodes.FormatError` pointing at the offending token.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+from . import _core
+from .errors import FormatError
+
+__all__ = ["Format", "nginx", "apache", "tomcat", "envoy", "get", "available", "detectable", "fields"]
+
+
+class Format:
+    """A log format usable as ``scan(..., format=...)``; built in, or compiled from a format string."""
+
+    def __init__(self, core: Any, *, kind: str, source: Optional[str] = None) -> None:
+        self._core = core
+        self.kind = kind
+        self.source = source
+
+    @property
+    def name(self) -> str:
+        return str(self._core.name)
+
+    @property
+    def description(self) -> str:
+        return str(self._core.description)
+
+    @property
+    def fields(self) -> Tuple[str, ...]:
+        """Named fields this format yields: each can be used in ``by=``."""
+        return tuple(self._core.field_names())
+
+    def parse(self, line: Union[str, bytes]) -> Optional[Dict[str, Any]]:
+        """What this format reads from one line (a dict of fields), or None when the line is not of it.
+
+        Meant for trying a format out; scans never go through Python per line.
+        """
+        result = self.parse_lines([line])[0]
+        return result if isinstance(result, dict) else None
+
+    def parse_lines(self, lines: Sequence[Union[str, bytes]]) -> List[Union[Dict[str, Any], str]]:
+        """Reads lines in order (state such as W3C ``#Fields`` carries over): a dict per record, else the
+        string ``"meta"`` (a directive or header) or ``"unparsed"``."""
+        raw = [ln.encode("utf-8") if isinstance(ln, str) else bytes(ln) for ln in lines]
+        return list(self._core.parse_lines(raw))
+
+    def __repr__(self) -> str:
+        return f"<logcodes.formats.Format {self.name!r} ({self.kind}): {self.description}>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Format) and (self.kind, self.name, self.description) == (other.kind, other.name, other.description)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.name, self.description))
+
+    def __reduce__(self) -> Any:
+        # Pickled by its source, so formats travel to worker processes (Dask) and back.
+        if self.kind == "builtin":
+            return (get, (self.name,))
+        return (_compile_again, (self.kind, self.source, self.name))
+
+
+def _compile_again(kind: str, source: str, name: str) -> "Format":
+    return _compile(kind, source, name)
+
+
+def _compile(kind: str, text: str, name: Optional[str]) -> Format:
+    if not isinstance(text, str):
+        raise TypeError(f"the {kind} format must be a str, not {type(text).__name__}")
+    core, error, position, token = _core.compile_format(kind, text, name or "")
+    if core is None:
+        raise FormatError(_pointed(f"bad {kind} format: {error}", text, position, token), text=text, position=position,
+                          token=token)
+    return Format(core, kind=kind, source=text)
+
+
+def _pointed(message: str, text: str, position: int, token: str) -> str:
+    """The message, then the format text with a caret under the offending token."""
+    line_start = text.rfind("\n", 0, position) + 1
+    line_end = text.find("\n", position)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    where = f" (at offset {position}" + (f", {token!r})" if token else ")")
+    return f"{message}{where}\n    {line}\n    {' ' * (position - line_start)}^"
+
+
+def nginx(text: str, *, name: Optional[str] = None) -> Format:
+    """A format from an nginx ``log_format``: the text after the name as in nginx.conf (quoted strings,
+    optional ``escape=json|default|none``), or the whole ``log_format NAME ...;`` directive."""
+    return _compile("nginx", text, name)
+
+
+def apache(text: str, *, name: Optional[str] = None) -> Format:
+    """A format from an Apache ``LogFormat``: the quoted format string as in httpd.conf (``\\"`` escapes
+    included), a bare format string, or the whole ``LogFormat "..." nickname`` line."""
+    return _compile("apache", text, name)
+
+
+def tomcat(pattern: str, *, name: Optional[str] = None) -> Format:
+    """A format from a Tomcat ``AccessLogValve`` pattern (or ``"common"`` / ``"combined"``)."""
+    return _compile("tomcat", pattern, name)
+
+
+def envoy(text: str, *, name: Optional[str] = None) -> Format:
+    """A format from an Envoy access-log format string (``%START_TIME%``, ``%RESPONSE_CODE%`` ...)."""
+    return _compile("envoy", text, name)
+
+
+def get(name: str) -> Format:
+    """A built-in format by name (see :func:`available`)."""
+    try:
+        return Format(_core.builtin_format(name), kind="builtin")
+    except ValueError:
+        raise FormatError(f"unknown format {name!r}; valid formats: auto, {', '.join(available())}") from None
+
+
+def available() -> Dict[str, str]:
+    """Built-in format names (aliases included) and what they are.
+
+    >>> "combined" in available()
+    True
+    """
+    return {entry[0]: entry[2] for entry in _core.formats()}
+
+
+def detectable() -> Tuple[str, ...]:
+    """Built-in formats ``format="auto"`` chooses among, most specific first."""
+    return tuple(entry[0] for entry in _core.formats() if entry[3])
+
+
+def fields() -> Tuple[str, ...]:
+    """Every named field a known format yields (built-in formats and those compiled so far)."""
+    return tuple(_core.known_fields())
+
+
+FormatArg = Union[str, Format]
+
+
+def resolve(format: FormatArg) -> Union[str, Any]:
+    """What the core takes: "auto", a built-in name, or a compiled format object."""
+    if isinstance(format, Format):
+        return format._core
+    if not isinstance(format, str):
+        raise TypeError(f"format must be a name or a logcodes.formats.Format, not {type(format).__name__}")
+    if format != "auto" and format not in available():
+        raise FormatError(f"unknown format {format!r}; valid formats: auto, {', '.join(available())}")
+    return format
+
+
