@@ -19,6 +19,14 @@ bool escaped(std::string_view s, std::size_t q) noexcept {
 
 std::string_view dash_empty(std::string_view v) noexcept { return v == "-" ? std::string_view{} : v; }
 
+bool status_token(std::string_view s) noexcept {
+    if (s == "-") return true;
+    if (s.empty() || s.size() > 6) return false;
+    for (char c : s)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
 bool three_digits(std::string_view s) noexcept {
     return s.size() == 3 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' && s[2] <= '9';
 }
@@ -47,7 +55,7 @@ TokenFormat::TokenFormat(std::string name, std::string description, std::vector<
 bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept {
     const std::string_view line = m.line;
     const std::size_t n = line.size();
-    if (i == items_.size()) return !m.strict || pos == n;  // leniently, extra trailing text is fine
+    if (i == items_.size()) return !(m.strict || m.require_end) || pos == n;  // leniently, extra text is fine
     const TokenItem& item = items_[i];
     if (item.is_literal) {
         const std::string& lit = item.literal;
@@ -63,7 +71,20 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
     if (!item.field.spaces) {
         const std::size_t sp = line.find(' ', pos);
         if (sp != std::string_view::npos) limit = sp;
+    } else if (m.strict && quoted_[i]) {
+        // Servers escape quotes inside quoted fields: exactly, the first unescaped quote ends the field.
+        std::size_t fq = line.find('"', pos);
+        while (fq != std::string_view::npos && escaped(line, fq)) fq = line.find('"', fq + 1);
+        if (fq != std::string_view::npos) limit = fq;
     }
+    // Cheap checks that steer the search away from wrong ends: a status that is not one, a "[time]"
+    // that does not close.
+    auto plausible = [&](std::size_t end) {
+        const std::string_view v = line.substr(pos, end - pos);
+        if (is_status && m.status_like && !status_token(v)) return false;
+        if (item.field.strip_brackets && !(v.size() >= 2 && v.front() == '[' && v.back() == ']')) return false;
+        return true;
+    };
     auto take = [&](std::size_t end) {
         m.spans[fi] = Span{static_cast<std::uint32_t>(pos), static_cast<std::uint32_t>(end)};
         m.have[fi] = true;
@@ -71,7 +92,8 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
     };
 
     if (i + 1 == items_.size()) {  // the last field takes the rest of the line
-        if (m.strict && limit != n) return false;
+        if ((m.strict || m.require_end) && limit != n) return false;
+        if (!plausible(limit)) return false;
         take(limit);
         return true;
     }
@@ -80,7 +102,7 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
     while (m.budget-- > 0) {
         q = line.find(next, q);
         if (q == std::string_view::npos || q > limit) break;
-        if (quoted_[i] && escaped(line, q)) {
+        if ((quoted_[i] && escaped(line, q)) || !plausible(q)) {
             ++q;
             continue;
         }
@@ -89,7 +111,7 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
         ++q;
     }
     m.status_seen = status_before;
-    if (!m.strict && status_before && limit == n && line.find(next, pos) == std::string_view::npos) {
+    if (!m.strict && !m.require_end && status_before && limit == n && line.find(next, pos) == std::string_view::npos) {
         take(n);  // the line ends inside a trailing field
         return true;
     }
@@ -97,11 +119,13 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
     return false;
 }
 
-bool TokenFormat::run(std::string_view line, bool strict, Match& m) const noexcept {
+bool TokenFormat::run(std::string_view line, bool strict, bool require_end, bool status_like, Match& m) const noexcept {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line.size() > UINT32_MAX || !has_status_) return false;
     m.line = line;
     m.strict = strict;
+    m.require_end = require_end;
+    m.status_like = status_like;
     m.budget = kMatchBudget;
     m.status_seen = false;
     std::memset(m.have, 0, fields_);
@@ -109,8 +133,11 @@ bool TokenFormat::run(std::string_view line, bool strict, Match& m) const noexce
 }
 
 bool TokenFormat::parse(std::string_view line, Record& out) const noexcept {
+    // Best reading first: the whole line used with a plausible status; then looser readings, so a line
+    // with extra fields, or a status that is not one ("abc"), is still read rather than lost.
     Match m;
-    if (!run(line, false, m)) return false;
+    if (!run(line, false, true, true, m) && !run(line, false, false, true, m) && !run(line, false, false, false, m))
+        return false;
     out.clear();
     int host_rank = -1;
     // Two passes: a whole request line first, so dedicated method/URI fields refine it.
@@ -157,7 +184,7 @@ bool TokenFormat::parse(std::string_view line, Record& out) const noexcept {
 bool TokenFormat::strict(std::string_view line, const Record& r) const noexcept {
     if (!three_digits(r.status)) return false;
     Match m;
-    return run(line, true, m);
+    return run(line, true, true, true, m);
 }
 
 std::vector<std::string> TokenFormat::field_names() const {

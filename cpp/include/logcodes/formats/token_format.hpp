@@ -72,13 +72,15 @@ private:
     struct Match {
         std::string_view line;
         bool strict;
+        bool require_end;   // the items must use up the whole line
+        bool status_like;   // the status must look like one (digits or "-")
         int budget;
         bool status_seen;
         Span spans[kMaxFields];
         bool have[kMaxFields];
     };
     bool match(Match& m, std::size_t item, std::size_t pos) const noexcept;
-    bool run(std::string_view line, bool strict, Match& m) const noexcept;
+    bool run(std::string_view line, bool strict, bool require_end, bool status_like, Match& m) const noexcept;
 
     std::string name_;
     std::string description_;
