@@ -5,6 +5,9 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
+#ifdef LOGCODES_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 #include <algorithm>
 #include <cerrno>
@@ -188,6 +191,76 @@ private:
     bool done_ = false;
 };
 
+
+#ifdef LOGCODES_HAVE_ISAL
+// gzip through ISA-L's igzip: the same stream semantics as GzipSource, 2-3x faster to decode.
+class IsalGzipSource final : public DecoderSource {
+public:
+    IsalGzipSource(std::unique_ptr<Source> raw, std::string path)
+        : DecoderSource(std::move(raw), std::move(path)), state_(std::make_unique<inflate_state>()) {
+        start_member();
+        in_member_ = false;
+    }
+
+    std::size_t read(char* dst, std::size_t cap) override {
+        if (error_ || done_) return 0;
+        state_->next_out = reinterpret_cast<std::uint8_t*>(dst);
+        state_->avail_out = static_cast<std::uint32_t>(std::min<std::size_t>(cap, 1u << 30));
+        while (state_->avail_out > 0) {
+            if (in_pos_ >= in_len_ && !refill()) {
+                if (error_) break;
+                if (in_member_) {
+                    fail(ErrorKind::truncated, "gzip stream is truncated: the file ends inside a gzip member after " +
+                                                   std::to_string(out_total_ + produced(dst)) + " decoded bytes");
+                } else {
+                    done_ = true;
+                }
+                break;
+            }
+            if (!in_member_) {
+                const auto* b = reinterpret_cast<const unsigned char*>(in_.data() + in_pos_);
+                if (b[0] == 0) { ++in_pos_; continue; }  // zero padding between members
+                if (b[0] != 0x1f) {
+                    fail(ErrorKind::corrupt, "unexpected data after the end of a gzip member");
+                    break;
+                }
+                start_member();
+            }
+            state_->next_in = reinterpret_cast<std::uint8_t*>(in_.data() + in_pos_);
+            state_->avail_in = static_cast<std::uint32_t>(in_len_ - in_pos_);
+            const int rc = isal_inflate(state_.get());
+            in_pos_ = in_len_ - state_->avail_in;
+            if (rc < 0) {
+                fail(ErrorKind::corrupt, "gzip data is corrupt (igzip error " + std::to_string(rc) + ")");
+                break;
+            }
+            if (state_->block_state == ISAL_BLOCK_FINISH) in_member_ = false;
+        }
+        const std::size_t n = produced(dst);
+        out_total_ += n;
+        return n;
+    }
+
+private:
+    void start_member() {
+        // Initialising clears the whole state, output window included: keep the caller's window.
+        std::uint8_t* next_out = state_->next_out;
+        const std::uint32_t avail_out = state_->avail_out;
+        isal_inflate_init(state_.get());
+        state_->crc_flag = ISAL_GZIP;  // parse the gzip header and check the trailer
+        state_->next_out = next_out;
+        state_->avail_out = avail_out;
+        in_member_ = true;
+    }
+    std::size_t produced(const char* dst) const noexcept {
+        return static_cast<std::size_t>(reinterpret_cast<const char*>(state_->next_out) - dst);
+    }
+    std::unique_ptr<inflate_state> state_;
+    bool in_member_ = false;
+    bool done_ = false;
+};
+#endif
+
 class ZstdSource final : public DecoderSource {
 public:
     ZstdSource(std::unique_ptr<Source> raw, std::string path)
@@ -259,7 +332,11 @@ private:
 
 std::unique_ptr<Source> wrap_decoder(Compression c, std::unique_ptr<Source> raw, const std::string& path) {
     switch (c) {
+#ifdef LOGCODES_HAVE_ISAL
+        case Compression::gzip: return std::make_unique<IsalGzipSource>(std::move(raw), path);
+#else
         case Compression::gzip: return std::make_unique<GzipSource>(std::move(raw), path);
+#endif
         case Compression::zstd: return std::make_unique<ZstdSource>(std::move(raw), path);
         case Compression::none: break;
     }
