@@ -12,6 +12,7 @@
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/compilers.hpp"
 #include "logcodes/formats/format.hpp"
+#include "logcodes/q850.hpp"
 #include "logcodes/registry.hpp"
 #include "logcodes/scanner.hpp"
 #include "logcodes/stream.hpp"
@@ -85,6 +86,10 @@ py::dict stats_dict(const ScanStats& s) {
     d["unparsed"] = s.unparsed;
     d["invalid"] = s.invalid;
     d["unregistered"] = s.unregistered;
+    d["requests"] = s.requests;
+    d["retransmissions"] = s.retransmissions;
+    d["calls"] = s.calls;
+    d["incomplete_calls"] = s.incomplete_calls;
     d["bytes"] = s.bytes;
     d["unparsed_samples"] = samples_list(s.unparsed_samples);
     d["invalid_samples"] = samples_list(s.invalid_samples);
@@ -137,8 +142,10 @@ class ScanJob {
 public:
     ScanJob(std::vector<std::string> paths, const py::object& format, const std::vector<std::string>& dims,
             std::int64_t time_bucket, unsigned threads, std::size_t block_size, std::size_t max_record,
-            std::uint64_t min_range, std::size_t max_samples) {
+            std::uint64_t min_range, std::size_t max_samples, const std::string& count) {
         ScanOptions o;
+        if (!parse_count_level(count, o.count_level))
+            throw py::value_error("count must be messages, transactions or calls, not '" + count + "'");
         o.paths = std::move(paths);
         if (py::isinstance<py::str>(format)) {
             o.format = format.cast<std::string>();
@@ -195,17 +202,20 @@ private:
 class Stream {
 public:
     Stream(const py::object& format, const std::vector<std::string>& dims, std::int64_t time_bucket,
-           std::string label, std::size_t max_record, std::size_t max_samples) {
+           std::string label, std::size_t max_record, std::size_t max_samples, const std::string& count) {
+        CountLevel level;
+        if (!parse_count_level(count, level))
+            throw py::value_error("count must be messages, transactions or calls, not '" + count + "'");
         if (!py::isinstance<py::str>(format)) {
             scanner_ = std::make_unique<StreamScanner>(format.cast<const FormatHandle&>().format,
                                                        group_spec(dims, time_bucket), std::move(label), max_record,
-                                                       max_samples);
+                                                       max_samples, level);
             return;
         }
         const auto name = format.cast<std::string>();
         if (name != "auto" && find_format(name) == nullptr) throw py::value_error("unknown format '" + name + "'");
         scanner_ = std::make_unique<StreamScanner>(name, group_spec(dims, time_bucket), std::move(label), max_record,
-                                                   max_samples);
+                                                   max_samples, level);
     }
     void feed(const py::buffer& data) {
         py::buffer_info info = data.request();  // acquired with the GIL held
@@ -271,6 +281,14 @@ PYBIND11_MODULE(_core, m) {
         if (err) throw py::value_error(path + ": " + err.message);
         return detection_tuple(detect_format(head, head.size() < kDetectBytes));
     });
+    m.def("q850_causes", [] {
+        py::list out;
+        for (const auto& c : q850_causes()) out.append(py::make_tuple(c.value, std::string(c.name), std::string(c.slug)));
+        return out;
+    });
+    m.def("q850_to_sip", &q850_to_sip);
+    m.def("sip_to_q850", &sip_to_q850);
+    m.def("q850_consistent", &q850_consistent);
     m.def("known_fields", [] { return known_fields(); });
     m.attr("DETECT_BYTES") = kDetectBytes;
     m.attr("DIMENSIONS") = [] {
@@ -317,9 +335,10 @@ PYBIND11_MODULE(_core, m) {
 
     py::class_<ScanJob>(m, "ScanJob")
         .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::int64_t, unsigned,
-                      std::size_t, std::size_t, std::uint64_t, std::size_t>(),
+                      std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&>(),
              py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
-             py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"))
+             py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"),
+             py::arg("count") = "transactions")
         .def("start", &ScanJob::start)
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)
@@ -328,9 +347,9 @@ PYBIND11_MODULE(_core, m) {
 
     py::class_<Stream>(m, "Stream")
         .def(py::init<const py::object&, const std::vector<std::string>&, std::int64_t, std::string, std::size_t,
-                      std::size_t>(),
+                      std::size_t, const std::string&>(),
              py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("label"), py::arg("max_record"),
-             py::arg("max_samples"))
+             py::arg("max_samples"), py::arg("count") = "transactions")
         .def("feed", &Stream::feed, py::arg("data"))
         .def("finish", &Stream::finish)
         .def("result", &Stream::result);

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstring>
 
+#include "logcodes/causes.hpp"
 #include "logcodes/time.hpp"
 
 namespace logcodes {
@@ -10,7 +11,8 @@ namespace logcodes {
 namespace {
 
 constexpr std::array<std::string_view, kDimCount + 1> kDimNames = {
-    "protocol", "class", "code", "reason", "method", "host", "path", "file", "time", "upstream_code", "field"};
+    "protocol", "class", "code", "reason", "method", "host", "path", "file", "time", "upstream_code", "outcome", "cause",
+    "field"};
 constexpr std::array<std::string_view, 7> kClassLabels = {"", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx"};
 // Text dimensions are capped so a hostile log cannot make one key arbitrarily large.
 constexpr std::size_t kMaxTextBytes = 2048;
@@ -104,6 +106,8 @@ void Aggregator::append_key(const Record& r, const Classified& c, std::string_vi
             case Dim::path: put_text(key, r.path()); break;
             case Dim::file: put_text(key, file); break;
             case Dim::upstream_code: put<std::uint16_t>(key, final_upstream_code(r.upstream_status)); break;
+            case Dim::outcome: put_text(key, r.outcome); break;
+            case Dim::cause: put_text(key, record_cause(r, c.code, cause_)); break;
             case Dim::field: {
                 const FieldId id = field_index < spec_.fields.size() ? spec_.fields[field_index] : kNoField;
                 ++field_index;

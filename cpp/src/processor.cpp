@@ -1,5 +1,8 @@
 #include "logcodes/processor.hpp"
 
+#include "logcodes/formats/sip.hpp"
+#include "logcodes/time.hpp"
+
 namespace logcodes {
 
 namespace {
@@ -11,17 +14,18 @@ bool is_blank(std::string_view s) noexcept {
 }  // namespace
 
 RecordProcessor::RecordProcessor(const Format* format, Aggregator& agg, ScanStats& stats, std::uint32_t file_index,
-                                 std::string_view file_label, std::size_t max_samples)
+                                 std::string_view file_label, std::size_t max_samples, CountLevel level)
     : format_(format), parser_(format ? format->make_parser() : nullptr), agg_(agg), stats_(stats),
-      file_index_(file_index), file_(file_label), max_samples_(max_samples) {}
+      file_index_(file_index), file_(file_label), max_samples_(max_samples), level_(level) {}
 
-void RecordProcessor::sample(std::vector<Sample>& into, const LineEvent& ev, std::uint64_t line_no, std::string why) {
+void RecordProcessor::sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset,
+                             std::string_view text, std::string why) {
     if (into.size() >= max_samples_) return;
     Sample s;
     s.file_index = file_index_;
     s.line = line_no;
-    s.offset = ev.offset;
-    s.text.assign(ev.text.substr(0, kSampleTextBytes));
+    s.offset = offset;
+    s.text.assign(text.substr(0, kSampleTextBytes));
     s.why = std::move(why);
     into.push_back(std::move(s));
 }
@@ -31,38 +35,119 @@ void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
     if (ev.overlong) {
         ++stats_.records;
         ++stats_.unparsed;
-        sample(stats_.unparsed_samples, ev, line_no, "line longer than the record limit");
+        sample(stats_.unparsed_samples, line_no, ev.offset, ev.text, "line longer than the record limit");
         return;
     }
-    if (is_blank(ev.text)) {
+    const bool inside = parser_ && parser_->in_record();
+    if (!inside && is_blank(ev.text)) {
         ++stats_.blank;
         return;
     }
     record_.clear();
     const ParseResult pr = parser_ ? parser_->parse(ev.text, record_) : ParseResult::unparsed;
-    if (pr == ParseResult::meta) {
-        ++stats_.meta;
+    switch (pr) {
+        case ParseResult::meta: ++stats_.meta; return;
+        case ParseResult::part:
+            if (!in_part_) {
+                in_part_ = true;
+                part_line_ = line_no;
+                part_offset_ = ev.offset;
+                part_text_.assign(ev.text.substr(0, kSampleTextBytes));
+            }
+            return;
+        case ParseResult::unparsed:
+            in_part_ = false;
+            ++stats_.records;
+            ++stats_.unparsed;
+            if (stats_.unparsed_samples.size() < max_samples_)
+                sample(stats_.unparsed_samples, line_no, ev.offset, ev.text,
+                       format_ ? "not a " + std::string(format_->name()) + " line" : "no known format");
+            return;
+        case ParseResult::record: break;
+    }
+    if (in_part_) {
+        in_part_ = false;
+        handle_record(part_line_, part_offset_, part_text_);
+        // The line that completed one record may have opened the next (a message with no blank line after).
+        if (parser_->in_record() && !is_blank(ev.text)) {
+            in_part_ = true;
+            part_line_ = line_no;
+            part_offset_ = ev.offset;
+            part_text_.assign(ev.text.substr(0, kSampleTextBytes));
+        }
+    } else {
+        handle_record(line_no, ev.offset, ev.text);
+    }
+}
+
+void RecordProcessor::finish() {
+    if (!parser_) return;
+    record_.clear();
+    if (parser_->flush(record_)) handle_record(part_line_, part_offset_, part_text_);
+    in_part_ = false;
+}
+
+void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text) {
+    if (record_.kind == RecordKind::request) {
+        ++stats_.requests;
+        if (level_ == CountLevel::calls)
+            calls_.add(record_, record_time(record_.time_syntax, record_.time, record_.time2), file_index_);
         return;
     }
     ++stats_.records;
-    if (pr == ParseResult::unparsed) {
-        ++stats_.unparsed;
-        if (stats_.unparsed_samples.size() < max_samples_)
-            sample(stats_.unparsed_samples, ev, line_no,
-                   format_ ? "not a " + std::string(format_->name()) + " line" : "no known format");
-        return;
-    }
     const Classified c = classify(record_.protocol, record_.status);
     if (c.status == CodeStatus::invalid) {
         ++stats_.invalid;
         if (stats_.invalid_samples.size() < max_samples_)
-            sample(stats_.invalid_samples, ev, line_no,
+            sample(stats_.invalid_samples, line_no, offset, text,
                    "status \"" + std::string(record_.status.substr(0, 32)) + "\" is not a " +
                        std::string(protocol_name(record_.protocol)) + " status code");
         return;
     }
+    if (record_.protocol == Protocol::sip && level_ != CountLevel::messages) {
+        if (level_ == CountLevel::calls) {
+            // Every response is read (and judged valid or not) but calls are counted at the end.
+            calls_.add(record_, record_time(record_.time_syntax, record_.time, record_.time2), file_index_);
+            return;
+        }
+        if (!transactions_.first(record_)) {
+            ++stats_.retransmissions;
+            return;
+        }
+    }
     if (c.status == CodeStatus::unregistered) ++stats_.unregistered;
     agg_.add(record_, c, file_, format_->time_syntax());
+}
+
+void count_calls(const CallTable& calls, Aggregator& agg, ScanStats& stats, const std::vector<std::string>& labels) {
+    Record r;
+    std::string status, time;
+    for (const auto& [call_id, call] : calls.calls()) {
+        if (call.final_code == 0) {
+            ++stats.incomplete_calls;
+            continue;
+        }
+        r.clear();
+        r.protocol = Protocol::sip;
+        status = std::to_string(call.final_code);
+        r.status = status;
+        r.reason = call.final_reason;
+        r.method = "INVITE";
+        r.sip.call_id = call_id;
+        r.sip.cseq_method = "INVITE";
+        r.sip.reason_header = call.reason_header;
+        r.outcome = call_outcome(call.final_code, call.cancelled, reason_cause(call.reason_header, "Q.850"));
+        if (call.time != INT64_MIN) {
+            time = std::to_string(call.time);
+            r.time = time;
+            r.time_syntax = TimeSyntax::epoch;
+        }
+        const Classified c = classify(Protocol::sip, r.status);
+        ++stats.calls;
+        if (c.status == CodeStatus::unregistered) ++stats.unregistered;
+        agg.add(r, c, call.file_index < labels.size() ? std::string_view(labels[call.file_index]) : std::string_view{},
+                TimeSyntax::epoch);
+    }
 }
 
 }  // namespace logcodes

@@ -33,6 +33,7 @@ struct Scanner::Worker {
     Aggregator counts;
     LineFramer framer;
     std::string head;
+    CallTable calls;
 };
 
 Error check_options(const ScanOptions& o) {
@@ -190,7 +191,7 @@ void Scanner::run_task(Worker& w, Task& t) {
         t.detection_done = true;
     }
 
-    RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples);
+    RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
     std::uint64_t line_no = 0;
     const std::uint64_t stream_start = t.whole || t.begin == 0 ? 0 : t.begin - 1;
     bool skip_first = stream_start > 0 || (!t.whole && t.begin > 0);
@@ -230,6 +231,8 @@ void Scanner::run_task(Worker& w, Task& t) {
         go_on = framer.commit(n, on_line);
     }
     account();
+    proc.finish();
+    if (options_.count_level == CountLevel::calls) w.calls.merge(proc.calls());
     if (src->error()) t.error = src->error();
     // Decoded bytes this task owns: from its first own line to where it stopped.
     const std::uint64_t end = stop_offset != UINT64_MAX ? stop_offset : stream_start + read_total;
@@ -279,6 +282,12 @@ void Scanner::run() noexcept {
             }
             if (t.error && !f.report.error) f.report.error = t.error;
             r.stats.merge(t.stats, options_.max_samples);
+        }
+        if (options_.count_level == CountLevel::calls) {
+            // A call's messages may lie in several files or threads: join them, then count each call once.
+            CallTable calls;
+            for (auto& w : workers) calls.merge(w->calls);
+            count_calls(calls, r.counts, r.stats, options_.paths);
         }
         for (FileState& f : files_) r.files.push_back(std::move(f.report));
         r.cancelled = cancel_.load();

@@ -23,6 +23,10 @@ void ScanStats::merge(const ScanStats& o, std::size_t max_samples) {
     unparsed += o.unparsed;
     invalid += o.invalid;
     unregistered += o.unregistered;
+    requests += o.requests;
+    retransmissions += o.retransmissions;
+    calls += o.calls;
+    incomplete_calls += o.incomplete_calls;
     bytes += o.bytes;
     merge_samples(unparsed_samples, o.unparsed_samples, max_samples);
     merge_samples(invalid_samples, o.invalid_samples, max_samples);

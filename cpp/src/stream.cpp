@@ -5,8 +5,9 @@
 namespace logcodes {
 
 StreamScanner::StreamScanner(const std::string& format, GroupSpec group, std::string label, std::size_t max_record,
-                             std::size_t max_samples)
-    : label_(std::move(label)), counts_(std::move(group)), framer_(64 * 1024, max_record), max_samples_(max_samples) {
+                             std::size_t max_samples, CountLevel level)
+    : label_(std::move(label)), counts_(std::move(group)), framer_(64 * 1024, max_record), max_samples_(max_samples),
+      level_(level) {
     if (format != "auto") {
         const Format* f = find_format(format);
         if (!f) throw std::invalid_argument("unknown format '" + format + "'");
@@ -16,8 +17,9 @@ StreamScanner::StreamScanner(const std::string& format, GroupSpec group, std::st
 }
 
 StreamScanner::StreamScanner(FormatPtr format, GroupSpec group, std::string label, std::size_t max_record,
-                             std::size_t max_samples)
-    : label_(std::move(label)), counts_(std::move(group)), framer_(64 * 1024, max_record), max_samples_(max_samples) {
+                             std::size_t max_samples, CountLevel level)
+    : label_(std::move(label)), counts_(std::move(group)), framer_(64 * 1024, max_record), max_samples_(max_samples),
+      level_(level) {
     if (!format) throw std::invalid_argument("no format given");
     owned_format_ = std::move(format);
     detection_ = "given";
@@ -28,7 +30,7 @@ void StreamScanner::use_format(const Format* f) {
     format_ = f;
     format_known_ = true;
     format_name_ = f ? std::string(f->name()) : std::string();
-    processor_ = std::make_unique<RecordProcessor>(format_, counts_, stats_, 0, label_, max_samples_);
+    processor_ = std::make_unique<RecordProcessor>(format_, counts_, stats_, 0, label_, max_samples_, level_);
 }
 
 bool StreamScanner::ready_to_detect() const {
@@ -75,6 +77,10 @@ void StreamScanner::finish() {
         processor_->on_line(ev, ++line_no_);
         return true;
     });
+    if (finished_) return;
+    finished_ = true;
+    processor_->finish();
+    if (level_ == CountLevel::calls) count_calls(processor_->calls(), counts_, stats_, {label_});
 }
 
 }  // namespace logcodes

@@ -22,6 +22,7 @@ _DEFAULT_BLOCK = 1 << 20
 _DEFAULT_MAX_RECORD = 16 << 20
 _POLL_SECONDS = 0.1   # how often a running scan checks for Ctrl-C and reports progress
 _ON_ERROR = ("raise", "warn", "ignore")
+_COUNT_LEVELS = ("messages", "transactions", "calls")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,6 +110,7 @@ def scan(
     block_size: Union[int, str, None] = None,
     max_record: Union[int, str, None] = None,
     on_error: str = "raise",
+    count: str = "transactions",
 ) -> Summary:
     """Scan log files and count their response codes.
 
@@ -126,6 +128,10 @@ def scan(
         progress: True for a progress bar on stderr, or a callable ``f(bytes_done, bytes_total)``.
         block_size: bytes per read (default 1 MiB); results do not depend on it.
         max_record: lines longer than this (default 16 MiB) are counted as unparsed, not held in memory.
+        count: what one count is, for SIP: ``"messages"`` (every response seen), ``"transactions"``
+            (default: retransmissions of a response counted once, by Call-ID + CSeq + Via branch + code) or
+            ``"calls"`` (the final response to each call's initial INVITE, with the ``outcome`` dimension).
+            HTTP records are one transaction each, whatever the level.
         on_error: what a truncated/corrupt/unreadable input does once everything else is scanned:
             ``"raise"`` (an :class:`~logcodes.InputError` whose ``.summary`` has all counts),
             ``"warn"``, or ``"ignore"``; problems are always listed in ``Summary.problems``.
@@ -150,11 +156,13 @@ def scan(
     n_threads = _threads(threads)
     block = parse_size(block_size, what="block_size") if block_size is not None else _DEFAULT_BLOCK
     record_cap = parse_size(max_record, what="max_record") if max_record is not None else _DEFAULT_MAX_RECORD
+    if count not in _COUNT_LEVELS:
+        raise ValueError(f"count must be one of {', '.join(_COUNT_LEVELS)}, not {count!r}")
     if on_error not in _ON_ERROR:
         raise ValueError(f"on_error must be one of {', '.join(_ON_ERROR)}, not {on_error!r}")
     files = expand_paths(paths)
 
-    job = _core.ScanJob(files, core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5)
+    job = _core.ScanJob(files, core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5, count)
     reporter = Progress(progress)
     job.start()
     try:
@@ -170,10 +178,11 @@ def scan(
     finally:
         reporter.close()
     result = job.result()
-    return _finish(result, dims, bucket, files, on_error)
+    return _finish(result, dims, bucket, files, on_error, count)
 
 
-def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: List[str], on_error: str) -> Summary:
+def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: List[str], on_error: str,
+            count: str = "transactions") -> Summary:
     infos: List[FileInfo] = []
     problems: List[InputProblem] = []
     for f in result["files"]:
@@ -188,7 +197,7 @@ def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: L
                 raise oserr  # the file vanished or changed between the check and the scan
             problems.append(InputProblem(path or f["path"], kind, offset, message))
     summary = Summary._from_core(result, dims, file_names=files, files=infos, problems=problems,
-                                 time_bucket=bucket if "time" in dims else None)
+                                 time_bucket=bucket if "time" in dims else None, count=count)
     if problems and on_error != "ignore":
         err = _problem_error(problems[0])
         err.summary = summary

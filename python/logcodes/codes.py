@@ -21,7 +21,8 @@ from typing import Dict, Iterator, Optional, Tuple
 
 from . import _core
 
-__all__ = ["CodeInfo", "lookup", "reason", "class_of", "class_name", "entries", "PROTOCOLS", "CLASSES"]
+__all__ = ["CodeInfo", "Q850Cause", "lookup", "reason", "class_of", "class_name", "entries", "q850", "q850_causes",
+           "q850_consistent", "PROTOCOLS", "CLASSES"]
 
 PROTOCOLS: Tuple[str, ...] = ("http", "sip")
 CLASSES: Tuple[str, ...] = ("1xx", "2xx", "3xx", "4xx", "5xx", "6xx")
@@ -139,3 +140,53 @@ def entries(protocol: Optional[str] = None) -> Iterator[CodeInfo]:
     for (proto, _), info in _table().items():
         if p is None or proto == p:
             yield info
+
+
+@dataclasses.dataclass(frozen=True)
+class Q850Cause:
+    """An ITU-T Q.850 release cause, as SIP carries it in ``Reason: Q.850;cause=N``.
+
+    ``sip_code`` is the SIP response RFC 3398 maps the cause to (None when it maps none).
+    """
+
+    value: int
+    name: str
+    slug: str
+    sip_code: Optional[int]
+
+    def __str__(self) -> str:
+        return f"Q.850 {self.value} {self.name}"
+
+
+@lru_cache(maxsize=None)
+def _q850_table() -> Dict[int, Q850Cause]:
+    return {v: Q850Cause(v, name, slug, _core.q850_to_sip(v) or None) for v, name, slug in _core.q850_causes()}
+
+
+def q850(value: int) -> Q850Cause:
+    """The Q.850 cause ``value``.
+
+    >>> q850(17).name
+    'User busy'
+    >>> q850(17).sip_code
+    486
+    """
+    hit = _q850_table().get(int(value))
+    if hit is None:
+        raise ValueError(f"{value} is not a Q.850 cause value")
+    return hit
+
+
+def q850_causes() -> Iterator[Q850Cause]:
+    """Every Q.850 cause value, in order."""
+    return iter(_q850_table().values())
+
+
+def q850_consistent(code: int, cause: int) -> bool:
+    """Whether a SIP final response and the Q.850 cause in its Reason header agree (RFC 3398 mappings,
+    outcome families); e.g. ``486`` with cause 16 (normal clearing) does not.
+
+    >>> q850_consistent(486, 17), q850_consistent(486, 16)
+    (True, False)
+    """
+    return bool(_core.q850_consistent(int(code), int(cause)))

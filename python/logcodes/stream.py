@@ -28,12 +28,13 @@ class Stream:
     """
 
     def __init__(self, *, format: FormatArg = "auto", by: ByArg = ("class", "code"), label: str = "<stream>",
-                 max_record: int = _DEFAULT_MAX_RECORD) -> None:
+                 max_record: int = _DEFAULT_MAX_RECORD, count: str = "transactions") -> None:
         self.format_requested = format
         core_format = resolve(format)
         self.dims, self._bucket = parse_by(by)
         self.label = label
-        self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, max_record, 5)
+        self.count = count
+        self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, max_record, 5, count)
         self._closed = False
         self._final: Optional[Summary] = None
 
@@ -66,7 +67,7 @@ class Stream:
         info = FileInfo(path=self.label, format=r["format"], detection=r["detection"], lines=st["lines"],
                         records=st["records"])
         return Summary._from_core(r, self.dims, file_names=[self.label], files=[info],
-                                  time_bucket=self._bucket if "time" in self.dims else None)
+                                  time_bucket=self._bucket if "time" in self.dims else None, count=self.count)
 
     def __enter__(self) -> "Stream":
         return self

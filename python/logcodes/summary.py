@@ -66,8 +66,11 @@ def _sort_key(value: Any) -> Tuple[int, Any]:
 class Summary:
     """Counts of response codes grouped by ``dims``, and the records that could not be counted.
 
-    ``total == counted + invalid + unparsed`` always holds: every non-blank line is a record and lands in
-    exactly one of those three.
+    Every record (a line of an access log, a SIP response) lands in exactly one place: with
+    ``count="messages"`` (and for HTTP at any level) ``total == counted + invalid + unparsed``; with
+    ``"transactions"`` retransmitted SIP responses are folded, so ``total == counted + retransmissions +
+    invalid + unparsed``; with ``"calls"`` the counts are calls (``counted == calls``) and ``total`` still
+    counts the responses read.
 
     >>> import logcodes
     >>> s = logcodes.scan(logcodes.samples.path("apache_combined"))
@@ -95,6 +98,11 @@ class Summary:
         files: Sequence[FileInfo] = (),
         problems: Sequence[InputProblem] = (),
         time_bucket: Optional[int] = None,
+        count: str = "transactions",
+        requests: int = 0,
+        retransmissions: int = 0,
+        calls: int = 0,
+        incomplete_calls: int = 0,
     ) -> None:
         self.dims: Tuple[str, ...] = tuple(dims)
         # Keys in a stable order (sorted), whatever order threads and hash maps produced them in.
@@ -113,6 +121,11 @@ class Summary:
         self.files: List[FileInfo] = list(files)
         self.problems: List[InputProblem] = list(problems)
         self.time_bucket = time_bucket
+        self.count = count                          # messages | transactions | calls
+        self.requests = requests                    # SIP requests read
+        self.retransmissions = retransmissions      # responses folded into their transaction
+        self.calls = calls                          # calls counted (count="calls")
+        self.incomplete_calls = incomplete_calls    # calls with no final response
 
     # -- building ------------------------------------------------------------------------------------
     @classmethod
@@ -125,6 +138,7 @@ class Summary:
         files: Sequence[FileInfo] = (),
         problems: Sequence[InputProblem] = (),
         time_bucket: Optional[int] = None,
+        count: str = "transactions",
     ) -> "Summary":
         time_positions = [i for i, d in enumerate(dims) if d == "time"]
         counts: Dict[Tuple[Any, ...], int] = {}
@@ -154,6 +168,11 @@ class Summary:
             files=files,
             problems=problems,
             time_bucket=time_bucket,
+            count=count,
+            requests=st.get("requests", 0),
+            retransmissions=st.get("retransmissions", 0),
+            calls=st.get("calls", 0),
+            incomplete_calls=st.get("incomplete_calls", 0),
         )
 
     # -- reading -------------------------------------------------------------------------------------
@@ -230,6 +249,11 @@ class Summary:
             "invalid": self.invalid,
             "unparsed": self.unparsed,
             "unregistered": self.unregistered,
+            "count": self.count,
+            "requests": self.requests,
+            "retransmissions": self.retransmissions,
+            "calls": self.calls,
+            "incomplete_calls": self.incomplete_calls,
             "blank": self.blank,
             "meta": self.meta,
             "lines": self.lines,
@@ -248,6 +272,8 @@ class Summary:
             raise TypeError(f"can only merge a Summary, not {type(other).__name__}")
         if other.dims != self.dims:
             raise ValueError(f"cannot merge summaries grouped differently: {self.dims} and {other.dims}")
+        if self.count != other.count:
+            raise ValueError(f"cannot merge summaries counted differently: {self.count} and {other.count}")
         if self.time_bucket != other.time_bucket and "time" in self.dims:
             raise ValueError(f"cannot merge summaries with different time buckets ({self.time_bucket}s, {other.time_bucket}s)")
         counts = dict(self._counts)
@@ -270,6 +296,11 @@ class Summary:
             files=self.files + other.files,
             problems=self.problems + other.problems,
             time_bucket=self.time_bucket,
+            count=self.count,
+            requests=self.requests + other.requests,
+            retransmissions=self.retransmissions + other.retransmissions,
+            calls=self.calls + other.calls,
+            incomplete_calls=self.incomplete_calls + other.incomplete_calls,
         )
 
     __add__ = merge
@@ -280,8 +311,11 @@ class Summary:
         return (
             self.dims == other.dims
             and self._counts == other._counts
-            and (self.total, self.unparsed, self.invalid, self.unregistered, self.blank, self.lines)
-            == (other.total, other.unparsed, other.invalid, other.unregistered, other.blank, other.lines)
+            and self.count == other.count
+            and (self.total, self.unparsed, self.invalid, self.unregistered, self.blank, self.lines, self.requests,
+                 self.retransmissions, self.calls)
+            == (other.total, other.unparsed, other.invalid, other.unregistered, other.blank, other.lines,
+                other.requests, other.retransmissions, other.calls)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -294,8 +328,13 @@ class Summary:
         files = len(self.files)
         formats = sorted({f.format for f in self.files if f.format})
         what = f"{files} input{'s' if files != 1 else ''}" + (f" ({', '.join(formats)})" if formats else "")
-        return (f"{what}: {self.total:,} records — {self.counted:,} counted, {self.invalid:,} invalid status, "
+        line = (f"{what}: {self.total:,} records — {self.counted:,} counted, {self.invalid:,} invalid status, "
                 f"{self.unparsed:,} unparsed")
+        if self.requests or self.retransmissions or self.calls:
+            line += (f"; SIP: {self.requests:,} requests, {self.retransmissions:,} retransmissions"
+                     + (f", {self.calls:,} calls ({self.incomplete_calls:,} without a final response)"
+                        if self.count == "calls" else ""))
+        return line
 
     def _table(self, limit: int = 40) -> Tuple[List[str], List[List[str]], int]:
         from . import codes

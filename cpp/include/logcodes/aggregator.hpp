@@ -20,8 +20,10 @@
 namespace logcodes {
 
 // Standard dimensions, then `field`: a format's named field (GroupSpec::fields says which).
-enum class Dim : std::uint8_t { protocol, klass, code, reason, method, host, path, file, time, upstream_code, field };
-inline constexpr int kDimCount = 10;  // standard dimensions (Dim::field excluded)
+enum class Dim : std::uint8_t {
+    protocol, klass, code, reason, method, host, path, file, time, upstream_code, outcome, cause, field
+};
+inline constexpr int kDimCount = 12;  // standard dimensions (Dim::field excluded)
 std::string_view dim_name(Dim d) noexcept;
 bool parse_dim(std::string_view name, Dim& out) noexcept;
 
@@ -74,6 +76,7 @@ private:
     std::vector<std::uint64_t> dense_;        // [protocol * 1000 + code]
     std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> map_;
     std::string key_;                         // reused key buffer: no allocation for known groups
+    mutable std::string cause_;               // reused buffer for built cause slugs
 };
 
 template <class F>

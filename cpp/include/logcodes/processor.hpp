@@ -3,9 +3,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "logcodes/aggregator.hpp"
+#include "logcodes/calls.hpp"
 #include "logcodes/classifier.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
@@ -18,13 +20,20 @@ public:
     // `format` may be nullptr (detection found nothing): every record then counts as unparsed.
     // One processor reads one contiguous piece of input: its parser keeps state between lines.
     RecordProcessor(const Format* format, Aggregator& agg, ScanStats& stats, std::uint32_t file_index,
-                    std::string_view file_label, std::size_t max_samples = kDefaultMaxSamples);
+                    std::string_view file_label, std::size_t max_samples = kDefaultMaxSamples,
+                    CountLevel level = CountLevel::transactions);
 
     // Handles one framed line; `line_no` is its 1-based number within the numbering the caller keeps.
     void on_line(const LineEvent& ev, std::uint64_t line_no);
+    // The end of this piece of input: a record still being read (a SIP message without its end) is handled.
+    void finish();
+    // Calls seen (count level "calls"): counted once every piece of the input is read, see count_calls().
+    const CallTable& calls() const noexcept { return calls_; }
 
 private:
-    void sample(std::vector<Sample>& into, const LineEvent& ev, std::uint64_t line_no, std::string why);
+    void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text);
+    void sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset, std::string_view text,
+                std::string why);
 
     const Format* format_;
     std::unique_ptr<Parser> parser_;
@@ -33,7 +42,19 @@ private:
     std::uint32_t file_index_;
     std::string_view file_;
     std::size_t max_samples_;
+    CountLevel level_;
     Record record_;
+    TransactionFilter transactions_;
+    CallTable calls_;
+    // Where the multi-line record being read began (for samples).
+    bool in_part_ = false;
+    std::uint64_t part_line_ = 0;
+    std::uint64_t part_offset_ = 0;
+    std::string part_text_;
 };
+
+// Counts each call of `calls` (its final response to the initial INVITE, with its outcome) into `agg`;
+// `file_labels[i]` names file i. Calls with no final response only add to stats.incomplete_calls.
+void count_calls(const CallTable& calls, Aggregator& agg, ScanStats& stats, const std::vector<std::string>& file_labels);
 
 }  // namespace logcodes

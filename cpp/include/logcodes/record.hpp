@@ -27,8 +27,26 @@ enum class TimeSyntax : std::uint8_t {
 
 enum class DurationUnit : std::uint8_t { none = 0, seconds, milliseconds, microseconds, nanoseconds };
 
+// HTTP records are responses (one exchange each); SIP traces also hold requests, which carry no code but
+// matter for transactions and calls (an INVITE starts a call, a CANCEL ends one).
+enum class RecordKind : std::uint8_t { response = 0, request };
+
+// What a SIP message says about its transaction and call.
+struct SipFields {
+    std::string_view call_id;
+    std::string_view cseq_method;     // "INVITE" (for requests: the request method)
+    std::uint32_t cseq = 0;
+    std::string_view branch;          // top Via branch
+    std::string_view from_tag;
+    std::string_view to_tag;
+    std::string_view reason_header;   // Reason header value(s): "Q.850;cause=17;text=\"USER_BUSY\""
+    std::string_view warning;         // Warning header value
+    std::string_view agent;           // User-Agent (requests) or Server (responses)
+};
+
 struct Record {
     Protocol protocol = Protocol::http;
+    RecordKind kind = RecordKind::response;
     TimeSyntax time_syntax = TimeSyntax::none;
     DurationUnit duration_unit = DurationUnit::none;
     std::string_view status;          // the raw status token as written ("200", "-", "009")
@@ -43,6 +61,8 @@ struct Record {
     std::string_view bytes;           // response size token
     std::string_view duration;        // request duration token (see duration_unit)
     std::string_view upstream_status; // status(es) from the upstream/target: "502", "502, 200", "504 : 200", "-"
+    SipFields sip;                    // SIP messages only
+    std::string_view outcome;         // calls: answered, busy, no_answer, rejected, cancelled, failed
 
     struct Extra {
         FieldId id;
@@ -54,10 +74,12 @@ struct Record {
 
     void clear() noexcept {
         protocol = Protocol::http;
+        kind = RecordKind::response;
+        sip = SipFields{};
         time_syntax = TimeSyntax::none;
         duration_unit = DurationUnit::none;
         status = reason = method = target = path_only = time = time2 = host = client = bytes = duration =
-            upstream_status = {};
+            upstream_status = outcome = {};
         extra_count = 0;
     }
     void add_extra(FieldId id, std::string_view value) noexcept {

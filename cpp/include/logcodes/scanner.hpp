@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "logcodes/aggregator.hpp"
+#include "logcodes/calls.hpp"
 #include "logcodes/error.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/source.hpp"
@@ -36,6 +37,7 @@ struct ScanOptions {
     std::size_t max_record = 16u << 20;    // longer lines are counted as unparsed and skipped
     std::uint64_t min_range = 0;           // smallest byte range a file is split into (0: 4 blocks)
     std::size_t max_samples = kDefaultMaxSamples;
+    CountLevel count_level = CountLevel::transactions;  // SIP: messages, transactions or calls
 };
 
 // Checks names and sizes; the paths themselves are checked when scanning.

@@ -26,6 +26,10 @@ struct ScanStats {
     std::uint64_t unparsed = 0;       // records that are not of the format
     std::uint64_t invalid = 0;        // parsed records whose status is not a status code
     std::uint64_t unregistered = 0;   // counted records with an in-range but unregistered code
+    std::uint64_t requests = 0;       // SIP requests read (they carry no code; they shape transactions and calls)
+    std::uint64_t retransmissions = 0;  // responses not counted again: a repeat of a transaction's response
+    std::uint64_t calls = 0;          // calls counted (count level "calls")
+    std::uint64_t incomplete_calls = 0; // calls without a final response to their INVITE: no code to count
     std::uint64_t bytes = 0;          // decoded bytes framed
     std::vector<Sample> unparsed_samples;
     std::vector<Sample> invalid_samples;

@@ -20,10 +20,12 @@ class StreamScanner {
 public:
     // `format` is a built-in name or "auto" (detected from the first bytes, exactly as a file scan does).
     StreamScanner(const std::string& format, GroupSpec group, std::string label = "<stream>",
-                  std::size_t max_record = 16u << 20, std::size_t max_samples = kDefaultMaxSamples);
+                  std::size_t max_record = 16u << 20, std::size_t max_samples = kDefaultMaxSamples,
+                  CountLevel level = CountLevel::transactions);
     // A given format object (e.g. compiled from a server's format string).
     StreamScanner(FormatPtr format, GroupSpec group, std::string label = "<stream>",
-                  std::size_t max_record = 16u << 20, std::size_t max_samples = kDefaultMaxSamples);
+                  std::size_t max_record = 16u << 20, std::size_t max_samples = kDefaultMaxSamples,
+                  CountLevel level = CountLevel::transactions);
 
     void feed(std::string_view bytes);
     // Ends the input: an unterminated last line is counted. Further feeds start a new line.
@@ -53,6 +55,8 @@ private:
     std::string detection_;
     std::uint64_t line_no_ = 0;
     std::size_t max_samples_;
+    CountLevel level_;
+    bool finished_ = false;
 };
 
 }  // namespace logcodes

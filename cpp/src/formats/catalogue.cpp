@@ -8,6 +8,7 @@
 #include "logcodes/formats/access_log.hpp"
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/format.hpp"
+#include "logcodes/formats/sip.hpp"
 #include "logcodes/formats/token_format.hpp"
 
 namespace logcodes {
@@ -57,7 +58,7 @@ bool blank(std::string_view line) noexcept {
 
 std::vector<BuiltinFormat> build_all() {
     std::vector<BuiltinFormat> all;
-    for (auto family : {access_log_formats(), token_formats()}) all.insert(all.end(), family.begin(), family.end());
+    for (auto family : {access_log_formats(), token_formats(), sip_formats()}) all.insert(all.end(), family.begin(), family.end());
     std::stable_sort(all.begin(), all.end(), [](const BuiltinFormat& a, const BuiltinFormat& b) {
         return a.detectable != b.detectable ? a.detectable : a.priority < b.priority;
     });
@@ -91,18 +92,20 @@ Detection detect_format(std::string_view head_in, bool at_end) {
     padded.append(kLinePadding, '\0');
     std::string_view head(padded.data(), head_in.size());
 
+    // Blank lines stay in the sample (they end SIP headers) but do not count towards its size.
     std::vector<std::string_view> sample;
-    while (sample.size() < kDetectLines && !head.empty()) {
+    std::size_t non_blank = 0;
+    while (non_blank < kDetectLines && !head.empty()) {
         const std::size_t nl = head.find('\n');
         if (nl == std::string_view::npos && !at_end) break;
         const std::string_view line = head.substr(0, nl == std::string_view::npos ? head.size() : nl);
         head.remove_prefix(nl == std::string_view::npos ? head.size() : nl + 1);
-        if (!blank(line)) sample.push_back(line);
+        sample.push_back(line);
+        non_blank += !blank(line);
     }
-
     Detection d;
-    d.sample_lines = sample.size();
-    if (sample.empty()) {
+    d.sample_lines = non_blank;
+    if (non_blank == 0) {
         d.explanation = "no lines to sample";
         return d;
     }
@@ -112,9 +115,19 @@ Detection detect_format(std::string_view head_in, bool at_end) {
         Candidate c{b.format, 0, 0};
         auto parser = b.format->make_parser();
         for (auto line : sample) {
+            const bool is_blank = blank(line);
+            if (is_blank && !parser->in_record()) continue;
             r.clear();
-            switch (parser->parse(line, r)) {
-                case ParseResult::meta: ++c.strict; ++c.lenient; break;
+            const ParseResult pr = parser->parse(line, r);
+            if (is_blank) continue;  // it ended a multi-line record's headers: its lines counted already
+            switch (pr) {
+                case ParseResult::meta:
+                    if (b.format->meta_is_evidence()) {
+                        ++c.strict;
+                        ++c.lenient;
+                    }
+                    break;
+                case ParseResult::part: ++c.strict; ++c.lenient; break;  // inside a well-started record
                 case ParseResult::record:
                     ++c.lenient;
                     c.strict += b.format->strict(line, r);
@@ -128,7 +141,7 @@ Detection detect_format(std::string_view head_in, bool at_end) {
     std::stable_sort(d.ranking.begin(), d.ranking.end(), [](const Candidate& a, const Candidate& b) {
         return a.strict != b.strict ? a.strict > b.strict : a.lenient > b.lenient;
     });
-    const std::string of = " of " + std::to_string(sample.size()) + " sample lines";
+    const std::string of = " of " + std::to_string(non_blank) + " sample lines";
     if (d.ranking.empty()) {
         d.explanation = "no known format matches any" + of;
         return d;

@@ -22,6 +22,7 @@ enum class ParseResult : unsigned char {
     record,     // `out` holds a record
     unparsed,   // the line is not of this format
     meta,       // not a record but part of the format: a directive, a comment, a header line
+    part,       // one line of a multi-line record still being read (SIP message headers and body)
 };
 
 class Format;
@@ -31,6 +32,11 @@ public:
     virtual ~Parser() = default;
     // `line` excludes the '\n' (a trailing '\r' is tolerated) and is followed by kLinePadding readable bytes.
     virtual ParseResult parse(std::string_view line, Record& out) = 0;
+    // Formats whose records span lines (SIP messages): the line that completes a record returns it; at the
+    // end of the input, flush() hands over a record still being read (true), if any.
+    virtual bool flush(Record& /*out*/) { return false; }
+    // True while a multi-line record is being read: its lines are neither records nor meta on their own.
+    virtual bool in_record() const noexcept { return false; }
 };
 
 class Format {
@@ -52,6 +58,8 @@ public:
     // Stateless shorthand of strict(): parses and checks.
     virtual bool matches(std::string_view line) const noexcept;
 
+    // True when this format's meta lines identify it (W3C "#Fields:" directives): detection counts them.
+    virtual bool meta_is_evidence() const noexcept { return false; }
     // False for formats whose meaning of a line depends on earlier lines (W3C #Fields): such files are
     // scanned whole, never split into ranges.
     virtual bool splittable() const noexcept { return true; }
