@@ -97,6 +97,7 @@ public:
 
     bool flush(Record& out) override {
         if (state_ == State::idle) return false;
+        flush_header();
         emit(out);
         return true;
     }
@@ -132,6 +133,12 @@ private:
     }
 
     ParseResult header_line(std::string_view line, Record& out) {
+        if (!line.empty() && (line.front() == ' ' || line.front() == '\t') && !trim(line).empty()) {
+            // A folded header line continues the header before it.
+            if (!pending_name_.empty()) pending_value_.append(" ").append(trim(line));
+            return ParseResult::part;
+        }
+        flush_header();
         if (trim(line).empty()) {
             if (content_length_ > 0) {
                 state_ = State::body;
@@ -141,7 +148,6 @@ private:
             emit(out);
             return ParseResult::record;
         }
-        if (line.front() == ' ' || line.front() == '\t') return ParseResult::part;  // folded header line
         const std::size_t colon = line.find(':');
         if (colon == std::string_view::npos || colon == 0) {
             // No blank line before something that is not a header: the message ended (cut dumps).
@@ -152,8 +158,15 @@ private:
             }
             return ParseResult::record;
         }
-        header(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+        pending_name_.assign(trim(line.substr(0, colon)).substr(0, 64));
+        pending_value_.assign(trim(line.substr(colon + 1)).substr(0, 1024));
         return ParseResult::part;
+    }
+
+    void flush_header() {
+        if (pending_name_.empty()) return;
+        header(pending_name_, pending_value_);
+        pending_name_.clear();
     }
 
     ParseResult body_line(std::string_view line, Record& out) {
@@ -214,6 +227,7 @@ private:
     }
 
     void reset_message() {
+        pending_name_.clear();
         status_.clear();
         reason_.clear();
         method_.clear();
@@ -259,7 +273,7 @@ private:
     State state_ = State::idle;
     RecordKind kind_ = RecordKind::response;
     std::string status_, reason_, method_, call_id_, cseq_method_, branch_, from_tag_, to_tag_, reason_header_,
-        warning_, agent_, time_text_;
+        warning_, agent_, time_text_, pending_name_, pending_value_;
     std::uint32_t cseq_ = 0;
     std::size_t content_length_ = 0;
     std::size_t body_left_ = 0;
