@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 # Debian packages the build needs (Debian 12 and 13 alike).
-APT_PACKAGES := g++ pkg-config libre2-dev libsimdjson-dev zlib1g-dev libisal-dev libzstd-dev libgtest-dev zstd
+APT_PACKAGES := g++ pkg-config libre2-dev libsimdjson-dev zlib1g-dev libisal-dev libzstd-dev libpcap-dev libgtest-dev zstd
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: demo test deps venv install cpp-test py-test bench clean

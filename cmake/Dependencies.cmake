@@ -33,6 +33,7 @@ endfunction()
 
 logcodes_find(logcodes::re2 re2 TARGETS re2::re2 PKG re2 APT libre2-dev)
 logcodes_find(logcodes::simdjson simdjson TARGETS simdjson::simdjson PKG simdjson APT libsimdjson-dev)
+logcodes_find(logcodes::pcap pcap TARGETS PCAP::PCAP PKG libpcap APT libpcap-dev)
 logcodes_find(logcodes::zstd zstd TARGETS zstd::libzstd_shared zstd::libzstd zstd::libzstd_static PKG libzstd APT libzstd-dev)
 
 find_package(ZLIB QUIET)

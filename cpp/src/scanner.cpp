@@ -26,6 +26,7 @@ struct Scanner::Task {
     const Format* detected = nullptr;
     std::string detection;
     bool detection_done = false;
+    std::uint64_t packets = 0, skipped_packets = 0;
 };
 
 struct Scanner::Worker {
@@ -122,7 +123,7 @@ void Scanner::plan() {
         const std::uint64_t per_thread = f.info.size / (static_cast<std::uint64_t>(options_.threads) * 4) + 1;
         const std::uint64_t range = std::max(min_range, per_thread);
         bool split = options_.threads > 1 && f.info.is_regular && f.info.compression == Compression::none &&
-                     f.info.size > 2 * range;
+                     !f.info.capture && f.info.size > 2 * range;
         if (split && !f.format_known) {
             // Every range needs the format before it starts: detect it from the file's head now.
             std::string head;
@@ -231,6 +232,8 @@ void Scanner::run_task(Worker& w, Task& t) {
         go_on = framer.commit(n, on_line);
     }
     account();
+    t.packets = src->packets();
+    t.skipped_packets = src->skipped_packets();
     proc.finish();
     if (options_.count_level == CountLevel::calls) w.calls.merge(proc.calls());
     if (src->error()) t.error = src->error();
@@ -276,6 +279,8 @@ void Scanner::run() noexcept {
             lines_before[t.file] += t.stats.lines;
             f.report.lines += t.stats.lines;
             f.report.records += t.stats.records;
+            f.report.packets += t.packets;
+            f.report.skipped_packets += t.skipped_packets;
             if (t.detection_done) {
                 f.report.format = t.detected ? std::string(t.detected->name()) : std::string();
                 f.report.detection = t.detection;

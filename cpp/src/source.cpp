@@ -1,5 +1,7 @@
 #include "logcodes/source.hpp"
 
+#include "logcodes/pcap_source.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -144,6 +146,16 @@ public:
             if (in_pos_ >= in_len_ && !refill()) {
                 if (error_) break;
                 if (in_member_) {
+                    // The decoder may still hold output it could not hand over: drain it first.
+                    zs_.next_in = nullptr;
+                    zs_.avail_in = 0;
+                    const uInt before = zs_.avail_out;
+                    const int rc = inflate(&zs_, Z_NO_FLUSH);
+                    if (rc == Z_STREAM_END) {
+                        in_member_ = false;
+                        continue;
+                    }
+                    if (zs_.avail_out != before && (rc == Z_OK || rc == Z_BUF_ERROR)) continue;
                     fail(ErrorKind::truncated, "gzip stream is truncated: the file ends inside a gzip member after " +
                                                    std::to_string(out_total_ + produced(dst)) +
                                                    " decoded bytes");
@@ -210,6 +222,16 @@ public:
             if (in_pos_ >= in_len_ && !refill()) {
                 if (error_) break;
                 if (in_member_) {
+                    // igzip may still hold decoded bytes it could not hand over: drain them first.
+                    state_->next_in = nullptr;
+                    state_->avail_in = 0;
+                    const std::uint32_t before = state_->avail_out;
+                    const int rc = isal_inflate(state_.get());
+                    if (rc >= 0 && state_->block_state == ISAL_BLOCK_FINISH) {
+                        in_member_ = false;
+                        continue;
+                    }
+                    if (rc >= 0 && state_->avail_out != before) continue;
                     fail(ErrorKind::truncated, "gzip stream is truncated: the file ends inside a gzip member after " +
                                                    std::to_string(out_total_ + produced(dst)) + " decoded bytes");
                 } else {
@@ -278,6 +300,14 @@ public:
             if (in_pos_ >= in_len_ && !flushing_ && !refill()) {
                 if (error_) break;
                 if (frame_open_) {
+                    // The decoder may still hold decoded bytes: drain them before calling the frame cut.
+                    ZSTD_inBuffer none{nullptr, 0, 0};
+                    const std::size_t before = out.pos;
+                    const std::size_t rc = ZSTD_decompressStream(dctx_, &out, &none);
+                    if (!ZSTD_isError(rc)) {
+                        if (rc == 0) frame_open_ = false;
+                        if (out.pos != before || !frame_open_) continue;
+                    }
                     fail(ErrorKind::truncated, "zstd stream is truncated: the file ends inside a frame after " +
                                                    std::to_string(out_total_ + out.pos) + " decoded bytes");
                 } else {
@@ -286,13 +316,18 @@ public:
                 break;
             }
             ZSTD_inBuffer in{in_.data(), in_len_, in_pos_};
+            const std::size_t out_before = out.pos;
             const std::size_t rc = ZSTD_decompressStream(dctx_, &out, &in);
+            const bool moved = in.pos != in_pos_ || out.pos != out_before;
             in_pos_ = in.pos;
             if (ZSTD_isError(rc)) {
                 fail(ErrorKind::corrupt, std::string("zstd data is corrupt: ") + ZSTD_getErrorName(rc));
                 break;
             }
-            frame_open_ = rc != 0;
+            // 0: a frame ended. Otherwise a frame is open only if this call did something: between frames
+            // zstd also answers nonzero (the size of the next frame header it would like).
+            if (rc == 0) frame_open_ = false;
+            else if (moved) frame_open_ = true;
             // The decoder may hold decoded bytes that did not fit: call again before reading more input.
             flushing_ = out.pos == out.size;
         }
@@ -343,6 +378,22 @@ std::unique_ptr<Source> wrap_decoder(Compression c, std::unique_ptr<Source> raw,
     return raw;
 }
 
+// A capture (pcap/pcapng, compressed or not) is read as the SIP trace it holds.
+std::unique_ptr<Source> maybe_capture(std::unique_ptr<Source> decoded, const std::string& path, Error& err) {
+    std::string head(4, '\0');
+    std::size_t have = 0;
+    while (have < head.size()) {
+        const std::size_t n = decoded->read(head.data() + have, head.size() - have);
+        if (n == 0) break;
+        have += n;
+    }
+    head.resize(have);
+    const bool capture = is_capture(head);
+    auto src = std::make_unique<PrefixedSource>(std::move(head), std::move(decoded));
+    if (!capture) return src;
+    return open_capture(std::move(src), path, err);
+}
+
 int open_read(const std::string& path, Error& err) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) err = errno_error(errno, path, 0);
@@ -388,6 +439,7 @@ Error probe_input(const std::string& path, InputInfo& info) {
             return err;
         }
         info.compression = sniff_compression(std::string_view(head, static_cast<std::size_t>(n)));
+        info.capture = is_capture(std::string_view(head, static_cast<std::size_t>(n)));
     }
     ::close(fd);
     return {};
@@ -403,7 +455,7 @@ std::unique_ptr<Source> open_input(const InputInfo& info, Error& err) {
         ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     }
     auto raw = std::make_unique<FdSource>(fd, owns, info.path, 0, UINT64_MAX, false);
-    if (info.is_regular) return wrap_decoder(info.compression, std::move(raw), info.path);
+    if (info.is_regular) return maybe_capture(wrap_decoder(info.compression, std::move(raw), info.path), info.path, err);
 
     // A pipe, FIFO or stdin: sniff the compression from the first bytes and hand them back afterwards.
     std::string head(4, '\0');
@@ -420,7 +472,7 @@ std::unique_ptr<Source> open_input(const InputInfo& info, Error& err) {
     head.resize(have);
     const Compression c = sniff_compression(head);
     std::unique_ptr<Source> src = std::make_unique<PrefixedSource>(std::move(head), std::move(raw));
-    return wrap_decoder(c, std::move(src), info.path);
+    return maybe_capture(wrap_decoder(c, std::move(src), info.path), info.path, err);
 }
 
 std::unique_ptr<Source> open_file_range(const InputInfo& info, std::uint64_t begin, std::uint64_t end, Error& err) {

@@ -189,7 +189,8 @@ def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: L
         err = f["error"]
         infos.append(FileInfo(path=f["path"], format=f["format"], detection=f["detection"], compression=f["compression"],
                               size=f["size"], lines=f["lines"], records=f["records"],
-                              error=None if err is None else err[3]))
+                              error=None if err is None else err[3], packets=f.get("packets", 0),
+                              skipped_packets=f.get("skipped_packets", 0)))
         if err is not None:
             kind, path, offset, message = err
             oserr = _os_error(kind, path or f["path"], message)

@@ -35,6 +35,8 @@ class FileInfo:
     lines: int = 0
     records: int = 0
     error: Optional[str] = None
+    packets: int = 0            # captures: packets read
+    skipped_packets: int = 0    # captures: packets that carried no SIP
 
 
 @dataclasses.dataclass(frozen=True)

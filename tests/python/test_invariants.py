@@ -96,3 +96,21 @@ def test_pickle_round_trip(data):
     s = logcodes.scan(data / "nginx_lab_combined.log", by="time:1min,code")
     t = pickle.loads(pickle.dumps(s))
     assert t == s and t.files == s.files and t.invalid_samples == s.invalid_samples
+
+
+@pytest.mark.parametrize("block_size", [1, 7, 4096])
+@pytest.mark.parametrize("codec", ["gzip", "zstd"])
+def test_compressed_tiny_reads_equal_plain(tmp_path, combined_file, block_size, codec):
+    import shutil
+    import subprocess
+
+    path, *_ = combined_file
+    if codec == "gzip":
+        packed = tmp_path / "g.log.gz"
+        packed.write_bytes(gzip.compress(path.read_bytes()))
+    else:
+        if shutil.which("zstd") is None:
+            pytest.skip("zstd not installed")
+        packed = tmp_path / "g.log.zst"
+        packed.write_bytes(subprocess.run(["zstd", "-c", str(path)], capture_output=True, check=True).stdout)
+    assert logcodes.scan(packed, by="code", block_size=block_size) == logcodes.scan(path, by="code")

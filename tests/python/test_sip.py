@@ -159,3 +159,37 @@ def test_q850_table():
 def test_bad_count_level(data):
     with pytest.raises(ValueError, match="count"):
         logcodes.scan(data / "nginx_lab_combined.log", count="dialogs")
+
+
+@pytest.mark.parametrize("name", sorted(TSHARK))
+def test_captures_match_tshark(corpus, name):
+    capture = sorted((corpus / "sip" / "pcap").glob(f"{name}.*"))[0]
+    s = logcodes.scan(capture, by="code,method", count="messages")
+    assert s.files[0].format == "sip_trace"
+    assert s.counts() == parse_expected(TSHARK[name])
+    assert s.unparsed == 0 and not s.problems
+
+
+def test_capture_equals_its_text_dump_at_every_level(corpus):
+    for level in ("messages", "transactions", "calls"):
+        a = logcodes.scan(corpus / "sip" / "pcap" / "heplify_sip_tcp_websocket.pcap", by="code,method", count=level)
+        b = logcodes.scan(corpus / "sip" / "text" / "heplify_sip_tcp_websocket.sip.txt", by="code,method", count=level)
+        assert a.counts() == b.counts(), level
+
+
+def test_compressed_and_cut_captures(tmp_path, corpus):
+    import gzip
+
+    raw = (corpus / "sip" / "pcap" / "aaa.pcap").read_bytes()
+    gz = tmp_path / "aaa.pcap.gz"
+    gz.write_bytes(gzip.compress(raw))
+    whole = logcodes.scan(corpus / "sip" / "pcap" / "aaa.pcap", by="code", count="messages")
+    assert logcodes.scan(gz, by="code", count="messages").counts() == whole.counts()
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(raw[: len(raw) // 2 + 7])  # ends inside a packet
+    with pytest.raises(logcodes.InputError) as e:
+        logcodes.scan(cut, by="code", count="messages")
+    partial = e.value.summary
+    assert 0 < partial.total < whole.total
+    # tshark: 691 frames, 81 of them SIP (aaa.pcap has no fragmented or TCP SIP)
+    assert whole.files[0].packets == 691 and whole.files[0].skipped_packets == 691 - 81

@@ -51,6 +51,8 @@ struct FileReport {
     std::uint64_t size = 0;      // bytes on disk (0 for pipes)
     std::uint64_t lines = 0;
     std::uint64_t records = 0;
+    std::uint64_t packets = 0;          // captures: packets read
+    std::uint64_t skipped_packets = 0;  // captures: packets without SIP in them
     Error error;                 // first error met in this input; its counts before the error are kept
 };
 

@@ -27,6 +27,9 @@ public:
     // Bytes consumed from the underlying file so far (compressed bytes for compressed input): progress.
     virtual std::uint64_t raw_position() const noexcept = 0;
     const Error& error() const noexcept { return error_; }
+    // Packets read and skipped, for captures (zero for other sources).
+    virtual std::uint64_t packets() const noexcept { return 0; }
+    virtual std::uint64_t skipped_packets() const noexcept { return 0; }
 
 protected:
     Error error_;
@@ -38,6 +41,7 @@ struct InputInfo {
     bool is_regular = false;           // a regular file: can be split into ranges and read with pread
     std::uint64_t size = 0;            // file size (0 when unknown: pipes, stdin)
     Compression compression = Compression::none;
+    bool capture = false;              // a pcap/pcapng file (possibly compressed): read as a SIP trace
 };
 
 // Checks that `path` can be read and finds its size and compression. Never throws.

@@ -82,11 +82,21 @@ std::string_view param(std::string_view v, std::string_view name) noexcept {
     return {};
 }
 
+// Written by the capture reader (pcap_source.cpp) before each message it found.
+constexpr std::string_view kCaptureFraming = "#logcodes-pcap ";
+
 // The parser of one trace: copies what a message says into its own storage, so records outlive lines.
 class SipTraceParser final : public Parser {
 public:
     ParseResult parse(std::string_view line, Record& out) override {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (state_ != State::idle && line.starts_with(kCaptureFraming)) {
+            // A capture's framing line: whatever message was open is complete (its packet ended).
+            flush_header();
+            emit(out);
+            idle_line(line, out);
+            return ParseResult::record;
+        }
         switch (state_) {
             case State::idle: return idle_line(line, out);
             case State::headers: return header_line(line, out);

@@ -1,0 +1,505 @@
+#include "logcodes/pcap_source.hpp"
+
+#include <pcap/pcap.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <string>
+#include <unordered_map>
+
+namespace logcodes {
+
+bool is_capture(std::string_view h) noexcept {
+    if (h.size() < 4) return false;
+    const auto* b = reinterpret_cast<const unsigned char*>(h.data());
+    const std::uint32_t m = static_cast<std::uint32_t>(b[0]) << 24 | static_cast<std::uint32_t>(b[1]) << 16 |
+                            static_cast<std::uint32_t>(b[2]) << 8 | b[3];
+    return m == 0xa1b2c3d4 || m == 0xd4c3b2a1 || m == 0xa1b23c4d || m == 0x4d3cb2a1 || m == 0x0a0d0d0a;
+}
+
+namespace {
+
+std::uint16_t be16(const unsigned char* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
+std::uint32_t be32(const unsigned char* p) {
+    return static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
+           static_cast<std::uint32_t>(p[2]) << 8 | p[3];
+}
+
+// libpcap reads a FILE*: give it one that reads from our (decoded) source.
+ssize_t cookie_read(void* cookie, char* buf, size_t size) {
+    auto* src = static_cast<Source*>(cookie);
+    const std::size_t n = src->read(buf, size);
+    if (n == 0 && src->error()) return -1;
+    return static_cast<ssize_t>(n);
+}
+int cookie_close(void*) { return 0; }  // the source is owned by the CaptureSource
+
+bool sip_start(std::string_view s) {
+    if (s.starts_with("SIP/2.0 ")) return true;
+    const std::size_t eol = s.find('\n');
+    std::string_view line = s.substr(0, eol);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.ends_with(" SIP/2.0")) return false;
+    for (char c : line.substr(0, line.find(' ')))
+        if (!(c >= 'A' && c <= 'Z')) return false;
+    return true;
+}
+
+std::string addr_text(const unsigned char* a, bool v6, std::uint16_t port) {
+    char buf[64];
+    if (!v6) {
+        std::snprintf(buf, sizeof buf, "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3], port);
+        return buf;
+    }
+    std::string s(1, '[');
+    for (int i = 0; i < 16; i += 2) {
+        std::snprintf(buf, sizeof buf, "%s%x", i ? ":" : "", be16(a + i));
+        s.append(buf);
+    }
+    std::snprintf(buf, sizeof buf, "]:%u", port);
+    s.append(buf);
+    return s;
+}
+
+// "U 10.0.0.1:5060 -> 10.0.0.2:5060" (appends: GCC 12 misreports string operator+ under -Wrestrict)
+std::string flow_label(char proto, const unsigned char* src, const unsigned char* dst, bool v6, std::uint16_t sport,
+                       std::uint16_t dport) {
+    std::string out(1, proto);
+    out.append(" ").append(addr_text(src, v6, sport)).append(" -> ").append(addr_text(dst, v6, dport));
+    return out;
+}
+
+// Content-Length (or compact "l:") of a header block; -1 when absent.
+long content_length(std::string_view headers) {
+    std::size_t p = 0;
+    while (p < headers.size()) {
+        std::size_t e = headers.find('\n', p);
+        if (e == std::string_view::npos) e = headers.size();
+        std::string_view line = headers.substr(p, e - p);
+        const std::size_t colon = line.find(':');
+        if (colon != std::string_view::npos) {
+            std::string_view name = line.substr(0, colon);
+            while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+            std::string lower(name);
+            for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (lower == "content-length" || lower == "l") {
+                long v = 0;
+                for (char c : line.substr(colon + 1)) {
+                    if (c == ' ' || c == '\t') continue;
+                    if (c < '0' || c > '9') break;
+                    v = v * 10 + (c - '0');
+                    if (v > (16 << 20)) break;
+                }
+                return v;
+            }
+        }
+        p = e + 1;
+    }
+    return -1;
+}
+
+struct Flow {
+    bool have_seq = false;
+    std::uint32_t next_seq = 0;
+    std::string data;                              // in-order bytes not yet framed into messages
+    std::map<std::uint32_t, std::string> pending;  // segments that arrived early, by sequence number
+    bool websocket = false;
+    bool sip = false;                              // this stream has carried SIP
+    std::string ws_message;                        // a fragmented WebSocket message being joined
+    std::string label;                             // "T src -> dst" for framing lines
+};
+
+class CaptureSource final : public Source {
+public:
+    CaptureSource(std::unique_ptr<Source> raw, std::string path) : raw_(std::move(raw)), path_(std::move(path)) {}
+    ~CaptureSource() override {
+        if (pcap_) pcap_close(pcap_);  // closes the cookie FILE too
+    }
+    CaptureSource(const CaptureSource&) = delete;
+    CaptureSource& operator=(const CaptureSource&) = delete;
+
+    bool open(Error& err) {
+        cookie_io_functions_t io{cookie_read, nullptr, nullptr, cookie_close};
+        FILE* f = fopencookie(raw_.get(), "r", io);
+        if (!f) {
+            err = Error{ErrorKind::io, path_, 0, "cannot open the capture"};
+            return false;
+        }
+        char errbuf[PCAP_ERRBUF_SIZE] = {0};
+        pcap_ = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+        if (!pcap_) {
+            std::fclose(f);
+            err = Error{raw_->error() ? raw_->error().kind : ErrorKind::corrupt, path_, raw_->raw_position(),
+                        std::string("not a readable capture: ") + errbuf};
+            return false;
+        }
+        link_ = pcap_datalink(pcap_);
+        return true;
+    }
+
+    std::size_t read(char* dst, std::size_t cap) override {
+        while (out_.size() - out_pos_ < cap && !done_) next_packet();
+        const std::size_t n = std::min(cap, out_.size() - out_pos_);
+        std::memcpy(dst, out_.data() + out_pos_, n);
+        out_pos_ += n;
+        if (out_pos_ == out_.size()) {
+            out_.clear();
+            out_pos_ = 0;
+        }
+        return n;
+    }
+    std::uint64_t raw_position() const noexcept override { return raw_->raw_position(); }
+    std::uint64_t packets() const noexcept override { return packets_; }
+    std::uint64_t skipped_packets() const noexcept override { return skipped_; }
+
+private:
+    void next_packet() {
+        pcap_pkthdr* hdr = nullptr;
+        const u_char* data = nullptr;
+        const int rc = pcap_next_ex(pcap_, &hdr, &data);
+        if (rc == 1) {
+            ++packets_;
+            ts_ = hdr->ts;
+            emitted_ = false;
+            link(link_, data, hdr->caplen, 0);
+            if (!emitted_) ++skipped_;
+            return;
+        }
+        if (rc == PCAP_ERROR) {
+            const Error& e = raw_->error();
+            if (e) {
+                error_ = e;
+            } else {
+                error_ = Error{ErrorKind::truncated, path_, raw_->raw_position(),
+                               std::string("capture is cut or corrupt: ") + pcap_geterr(pcap_)};
+            }
+        }
+        // End of the capture: what the streams still hold is written out as it is.
+        for (auto& [key, flow] : flows_) {
+            if (!flow.data.empty()) emit(flow.label, flow.data);
+        }
+        flows_.clear();
+        done_ = true;
+    }
+
+    void link(int type, const unsigned char* p, std::uint32_t n, int depth) {
+        if (depth > 4) return;
+        switch (type) {
+            case DLT_EN10MB: {
+                if (n < 14) return;
+                std::uint16_t et = be16(p + 12);
+                std::uint32_t off = 14;
+                while ((et == 0x8100 || et == 0x88a8) && n >= off + 4) {  // VLAN tags
+                    et = be16(p + off + 2);
+                    off += 4;
+                }
+                ethertype(et, p + off, n - off, depth);
+                return;
+            }
+            case DLT_LINUX_SLL:
+                if (n >= 16) ethertype(be16(p + 14), p + 16, n - 16, depth);
+                return;
+            case DLT_LINUX_SLL2:
+                if (n >= 20) ethertype(be16(p), p + 20, n - 20, depth);
+                return;
+            case DLT_NULL: case DLT_LOOP:
+                if (n >= 4) ip(p + 4, n - 4, depth);
+                return;
+            case DLT_RAW: case DLT_IPV4: case DLT_IPV6: case 101:
+                ip(p, n, depth);
+                return;
+            default: return;
+        }
+    }
+
+    void ethertype(std::uint16_t et, const unsigned char* p, std::uint32_t n, int depth) {
+        if (et == 0x0800 || et == 0x86dd) ip(p, n, depth);
+    }
+
+    void ip(const unsigned char* p, std::uint32_t n, int depth) {
+        if (n < 1) return;
+        if ((p[0] >> 4) == 4) {
+            if (n < 20) return;
+            const std::uint32_t ihl = (p[0] & 0x0fu) * 4;
+            std::uint32_t total = be16(p + 2);
+            if (ihl < 20 || total < ihl) return;
+            total = std::min(total, n);
+            const std::uint16_t frag = be16(p + 6);
+            const bool more = frag & 0x2000;
+            const std::uint32_t offset = (frag & 0x1fffu) * 8;
+            const unsigned char proto = p[9];
+            if (more || offset) {  // a fragment: join them by (src, dst, id, proto)
+                std::string key(reinterpret_cast<const char*>(p + 12), 8);
+                key.append(reinterpret_cast<const char*>(p + 4), 2).push_back(static_cast<char>(proto));
+                auto& f = fragments_[key];
+                if (f.data.size() < offset + (total - ihl)) f.data.resize(offset + (total - ihl));
+                std::memcpy(f.data.data() + offset, p + ihl, total - ihl);
+                f.have += total - ihl;
+                if (!more) f.end = offset + (total - ihl);
+                if (f.end && f.have >= f.end) {
+                    std::string whole = std::move(f.data);
+                    whole.resize(f.end);
+                    fragments_.erase(key);
+                    transport(proto, p + 12, p + 16, false, reinterpret_cast<const unsigned char*>(whole.data()),
+                              static_cast<std::uint32_t>(whole.size()), depth);
+                }
+                return;
+            }
+            transport(proto, p + 12, p + 16, false, p + ihl, total - ihl, depth);
+            return;
+        }
+        if ((p[0] >> 4) == 6) {
+            if (n < 40) return;
+            unsigned char next = p[6];
+            std::uint32_t off = 40;
+            std::uint32_t end = std::min<std::uint32_t>(n, 40u + be16(p + 4));
+            // Extension headers: hop-by-hop, routing, destination options (fragments are rare for SIP: skipped).
+            while ((next == 0 || next == 43 || next == 60) && end >= off + 8) {
+                next = p[off];
+                off += (static_cast<std::uint32_t>(p[off + 1]) + 1) * 8;
+            }
+            if (off > end) return;
+            transport(next, p + 8, p + 24, true, p + off, end - off, depth);
+        }
+    }
+
+    void transport(unsigned char proto, const unsigned char* src, const unsigned char* dst, bool v6,
+                   const unsigned char* p, std::uint32_t n, int depth) {
+        switch (proto) {
+            case 17: {  // UDP: one datagram, one (or, rarely, several) messages
+                if (n < 8) return;
+                const std::uint32_t len = std::min<std::uint32_t>(n, std::max<std::uint32_t>(8, be16(p + 4)));
+                std::string_view payload(reinterpret_cast<const char*>(p + 8), len - 8);
+                if (sip_start(payload)) emit(flow_label('U', src, dst, v6, be16(p), be16(p + 2)), payload);
+                return;
+            }
+            case 6: tcp(src, dst, v6, p, n); return;
+            case 132: sctp(src, dst, v6, p, n); return;
+            case 47: gre(p, n, depth); return;
+            case 4: case 41: ip(p, n, depth + 1); return;  // IP in IP
+            default: return;
+        }
+    }
+
+    void gre(const unsigned char* p, std::uint32_t n, int depth) {
+        if (n < 4) return;
+        const std::uint16_t flags = be16(p);
+        const std::uint16_t proto = be16(p + 2);
+        std::uint32_t off = 4;
+        if (flags & 0x8000) off += 4;  // checksum
+        if (flags & 0x2000) off += 4;  // key
+        if (flags & 0x1000) off += 4;  // sequence
+        if (off > n) return;
+        if (proto == 0x88be) {  // ERSPAN type II (type I carries no header and no sequence bit)
+            if (flags & 0x1000) off += 8;
+            if (off <= n) link(DLT_EN10MB, p + off, n - off, depth + 1);
+        } else if (proto == 0x22eb) {  // ERSPAN type III
+            if (off + 12 > n) return;
+            const bool optional = p[off + 11] & 0x01;
+            off += 12 + (optional ? 8 : 0);
+            if (off <= n) link(DLT_EN10MB, p + off, n - off, depth + 1);
+        } else if (proto == 0x6558) {
+            link(DLT_EN10MB, p + off, n - off, depth + 1);
+        } else if (proto == 0x0800 || proto == 0x86dd) {
+            ip(p + off, n - off, depth + 1);
+        }
+    }
+
+    void sctp(const unsigned char* src, const unsigned char* dst, bool v6, const unsigned char* p, std::uint32_t n) {
+        if (n < 12) return;
+        const std::string label = flow_label('S', src, dst, v6, be16(p), be16(p + 2));
+        std::uint32_t off = 12;
+        while (off + 4 <= n) {
+            const unsigned char type = p[off];
+            const std::uint32_t len = be16(p + off + 2);
+            if (len < 4 || off + len > n) break;
+            if (type == 0 && len > 16) {  // DATA: 16-byte chunk header, then user data
+                std::string_view payload(reinterpret_cast<const char*>(p + off + 16), len - 16);
+                if (sip_start(payload)) emit(label, payload);
+            }
+            off += (len + 3) & ~3u;
+        }
+    }
+
+    void tcp(const unsigned char* src, const unsigned char* dst, bool v6, const unsigned char* p, std::uint32_t n) {
+        if (n < 20) return;
+        const std::uint32_t hlen = (p[12] >> 4) * 4u;
+        if (hlen < 20 || hlen > n) return;
+        const std::uint32_t seq = be32(p + 4);
+        const bool syn = p[13] & 0x02;
+        std::string key(reinterpret_cast<const char*>(src), v6 ? 16 : 4);
+        key.append(reinterpret_cast<const char*>(dst), v6 ? 16 : 4).append(reinterpret_cast<const char*>(p), 4);
+        Flow& f = flows_[key];
+        if (f.label.empty()) f.label = flow_label('T', src, dst, v6, be16(p), be16(p + 2));
+        if (syn) {
+            f.have_seq = true;
+            f.next_seq = seq + 1;
+            f.data.clear();
+            f.pending.clear();
+            return;
+        }
+        std::string_view payload(reinterpret_cast<const char*>(p + hlen), n - hlen);
+        if (payload.empty()) return;
+        if (!f.have_seq) {
+            f.have_seq = true;
+            f.next_seq = seq;
+        }
+        accept(f, seq, payload);
+        while (!f.pending.empty()) {  // segments that now fit
+            auto it = f.pending.begin();
+            const auto rel = static_cast<std::int32_t>(it->first - f.next_seq);
+            if (rel > 0) break;
+            std::string seg = std::move(it->second);
+            const std::uint32_t s = it->first;
+            f.pending.erase(it);
+            accept(f, s, seg);
+        }
+        frame(f);
+    }
+
+    void accept(Flow& f, std::uint32_t seq, std::string_view payload) {
+        const auto rel = static_cast<std::int32_t>(seq - f.next_seq);
+        if (rel > 0) {  // early: keep it until the gap fills (bounded)
+            if (f.pending.size() < 256) f.pending.emplace(seq, std::string(payload));
+            return;
+        }
+        const auto skip = static_cast<std::uint32_t>(-rel);
+        if (skip >= payload.size()) return;  // a retransmission of bytes already taken
+        payload.remove_prefix(skip);
+        f.data.append(payload);
+        f.next_seq += static_cast<std::uint32_t>(payload.size());
+        if (f.sip) emitted_ = true;  // a segment of a SIP stream is not a skipped packet
+    }
+
+    // Cuts the stream's bytes into SIP messages (or WebSocket frames holding them).
+    void frame(Flow& f) {
+        for (;;) {
+            std::size_t lead = 0;
+            while (lead < f.data.size() && (f.data[lead] == '\r' || f.data[lead] == '\n')) ++lead;  // keep-alives
+            if (lead) f.data.erase(0, lead);
+            if (f.data.empty()) return;
+            if (f.websocket) {
+                if (!websocket_frame(f)) return;
+                continue;
+            }
+            const std::size_t end = f.data.find("\r\n\r\n");
+            if (end == std::string::npos) {
+                if (f.data.size() > (1u << 20)) f.data.clear();  // not SIP after all
+                return;
+            }
+            std::string_view head(f.data.data(), end + 4);
+            if (head.starts_with("GET ") && head.find("pgrade: websocket") != std::string_view::npos) {
+                f.websocket = true;  // RFC 7118: SIP over WebSocket after this handshake
+                f.data.erase(0, end + 4);
+                continue;
+            }
+            if (head.starts_with("HTTP/1.1 101")) {
+                f.websocket = true;
+                f.data.erase(0, end + 4);
+                continue;
+            }
+            if (!sip_start(head)) {  // mid-stream start: resynchronise on the next start line
+                const std::size_t next = f.data.find("\r\nSIP/2.0 ", 1);
+                f.data.erase(0, next == std::string::npos ? end + 4 : next + 2);
+                continue;
+            }
+            const long cl = content_length(head);
+            const std::size_t whole = end + 4 + static_cast<std::size_t>(cl > 0 ? cl : 0);
+            if (f.data.size() < whole) return;  // the body is still coming
+            emit(f.label, std::string_view(f.data.data(), whole));
+            f.sip = true;
+            f.data.erase(0, whole);
+        }
+    }
+
+    bool websocket_frame(Flow& f) {
+        const auto* b = reinterpret_cast<const unsigned char*>(f.data.data());
+        const std::size_t n = f.data.size();
+        if (n < 2) return false;
+        const bool fin = b[0] & 0x80;
+        const unsigned opcode = b[0] & 0x0f;
+        const bool masked = b[1] & 0x80;
+        std::uint64_t len = b[1] & 0x7f;
+        std::size_t off = 2;
+        if (len == 126) {
+            if (n < 4) return false;
+            len = be16(b + 2);
+            off = 4;
+        } else if (len == 127) {
+            if (n < 10) return false;
+            len = (static_cast<std::uint64_t>(be32(b + 2)) << 32) | be32(b + 6);
+            off = 10;
+        }
+        const std::size_t key_at = off;
+        if (masked) off += 4;
+        if (len > (16u << 20)) {
+            f.data.clear();
+            return false;
+        }
+        if (n < off + len) return false;
+        std::string payload = f.data.substr(off, static_cast<std::size_t>(len));
+        if (masked)
+            for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>(payload[i] ^ b[key_at + (i & 3)]);
+        f.data.erase(0, off + static_cast<std::size_t>(len));
+        if (opcode == 0 || opcode == 1 || opcode == 2) {
+            f.ws_message += payload;
+            if (fin) {
+                if (sip_start(f.ws_message)) {
+                    f.sip = true;
+                    std::string label = f.label;
+                    label[0] = 'W';
+                    emit(label, f.ws_message);
+                }
+                f.ws_message.clear();
+            }
+        }
+        return true;
+    }
+
+    void emit(const std::string& label, std::string_view message) {
+        emitted_ = true;
+        char when[64];
+        std::tm tm{};
+        const std::time_t secs = ts_.tv_sec;
+        gmtime_r(&secs, &tm);
+        std::snprintf(when, sizeof when, "%04d-%02d-%02d %02d:%02d:%02d.%06ld", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long>(ts_.tv_usec));
+        out_.append("#logcodes-pcap ").append(when).append(" ").append(label).append("\n");
+        out_.append(message);
+        if (!message.ends_with("\n")) out_.append("\r\n");
+        out_.append("\n");
+        ++messages_;
+    }
+
+    struct Fragments {
+        std::string data;
+        std::uint32_t have = 0;
+        std::uint32_t end = 0;
+    };
+
+    std::unique_ptr<Source> raw_;
+    std::string path_;
+    pcap_t* pcap_ = nullptr;
+    int link_ = 0;
+    std::string out_;
+    std::size_t out_pos_ = 0;
+    bool done_ = false;
+    bool emitted_ = false;
+    timeval ts_{};
+    std::uint64_t packets_ = 0, skipped_ = 0, messages_ = 0;
+    std::unordered_map<std::string, Flow> flows_;
+    std::unordered_map<std::string, Fragments> fragments_;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> open_capture(std::unique_ptr<Source> capture, const std::string& path, Error& err) {
+    auto src = std::make_unique<CaptureSource>(std::move(capture), path);
+    if (!src->open(err)) return nullptr;
+    return src;
+}
+
+}  // namespace logcodes
