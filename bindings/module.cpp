@@ -187,6 +187,8 @@ public:
             fd["size"] = f.size;
             fd["lines"] = f.lines;
             fd["records"] = f.records;
+            fd["packets"] = f.packets;
+            fd["skipped_packets"] = f.skipped_packets;
             fd["error"] = error_tuple(f.error);
             files.append(fd);
         }
