@@ -254,6 +254,11 @@ PYBIND11_MODULE(_core, m) {
                                       std::string(e.note)));
         return out;
     });
+    m.def("code_meaning", [](const std::string& protocol, int code) {
+        Protocol p;
+        if (!parse_protocol(protocol, p)) throw py::value_error("unknown protocol '" + protocol + "'");
+        return std::string(code_meaning(p, static_cast<std::uint16_t>(code)));
+    });
     m.def("class_name", [](const std::string& protocol, int digit) {
         Protocol p;
         if (!parse_protocol(protocol, p)) throw py::value_error("unknown protocol '" + protocol + "'");

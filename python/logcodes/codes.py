@@ -21,7 +21,7 @@ from typing import Dict, Iterator, Optional, Tuple
 
 from . import _core
 
-__all__ = ["CodeInfo", "Q850Cause", "lookup", "reason", "class_of", "class_name", "entries", "q850", "q850_causes",
+__all__ = ["CodeInfo", "Q850Cause", "lookup", "describe", "reason", "class_of", "class_name", "entries", "q850", "q850_causes",
            "q850_consistent", "PROTOCOLS", "CLASSES"]
 
 PROTOCOLS: Tuple[str, ...] = ("http", "sip")
@@ -107,6 +107,23 @@ def lookup(protocol: str, code: int) -> CodeInfo:
         raise ValueError(f"{code} is not a {p.upper()} status code (valid codes are {lo}..{hi})")
     digit = code // 100
     return CodeInfo(p, code, None, f"{digit}xx", _core.class_name(p, digit), False)
+
+
+def describe(protocol: str, code: int) -> str:
+    """What a code means and what a client should do (SIP: after RFC 3261 §21 and the RFCs that
+    registered later codes).
+
+    >>> describe("sip", 182)[:60]
+    'SIP 182 Queued: The callee is temporarily unavailable and th'
+    """
+    info = lookup(protocol, code)
+    meaning = _core.code_meaning(info.protocol, info.code)
+    head = f"{info.protocol.upper()} {info.code} {info.reason or '(unregistered)'}"
+    if meaning:
+        return f"{head}: {meaning}"
+    cls = f"a {info.class_name.lower()} response" if info.class_name else "a response"
+    source = f" ({info.origin})" if info.origin else ""
+    return f"{head}: {cls}{source}."
 
 
 def reason(protocol: str, code: int) -> Optional[str]:

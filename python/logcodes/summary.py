@@ -266,6 +266,49 @@ class Summary:
             "problems": [dataclasses.asdict(p) for p in self.problems],
         }
 
+    # -- call KPIs ------------------------------------------------------------------------------------
+    def kpis(self, by: Optional[str] = None) -> Dict[Any, Dict[str, Any]]:
+        """Call KPIs after ITU-T E.411, from a ``count="calls"`` summary grouped by ``outcome``.
+
+        * ``attempts``: calls with a final response to their initial INVITE (calls that never got one are
+          in ``incomplete_calls``, outside the ratios);
+        * ``ASR`` (answer seizure ratio) = answered / attempts;
+        * ``NER`` (network effectiveness ratio) = (answered + busy + no_answer + rejected) / attempts —
+          the calls the network delivered to the user, whatever the user did; cancelled and failed calls
+          count against it.
+
+        Outcomes come from the final response and its Q.850 cause: answered (2xx), busy (486, 600, cause
+        17), no_answer (408, 480, causes 18/19), rejected (403, 603, 606-608, cause 21), cancelled (487 or a
+        CANCEL), failed (anything else). With ``by="time"`` (the summary must be grouped by time too) the
+        result has one entry per time bucket; otherwise a single entry under the key ``"all"``.
+
+        >>> import logcodes
+        >>> s = logcodes.Summary(("outcome",), {("answered",): 3, ("busy",): 1}, count="calls")
+        >>> s.kpis()["all"]["ASR"]
+        0.75
+        """
+        if self.count != "calls" or "outcome" not in self.dims:
+            raise ValueError('call KPIs need a summary of calls by outcome: scan(..., count="calls", '
+                             'by=("outcome", ...))')
+        if by is not None and by not in self.dims:
+            raise ValueError(f"kpis(by={by!r}) needs a summary grouped by {by!r} as well")
+        groups: Dict[Any, Dict[str, int]] = {}
+        for key, n in self.counts(*(("outcome",) if by is None else ("outcome", by))).items():
+            outcome, group = (key, "all") if by is None else key
+            g = groups.setdefault(group, {})
+            g[outcome] = g.get(outcome, 0) + n
+        out: Dict[Any, Dict[str, Any]] = {}
+        for group, g in groups.items():
+            attempts = sum(g.values())
+            delivered = sum(g.get(o, 0) for o in ("answered", "busy", "no_answer", "rejected"))
+            out[group] = {
+                "attempts": attempts,
+                **{o: g.get(o, 0) for o in ("answered", "busy", "no_answer", "rejected", "cancelled", "failed")},
+                "ASR": g.get("answered", 0) / attempts if attempts else None,
+                "NER": delivered / attempts if attempts else None,
+            }
+        return out
+
     # -- combining -----------------------------------------------------------------------------------
     def merge(self, other: "Summary") -> "Summary":
         """A new Summary with the counts of both (same dimensions required). Associative and commutative

@@ -78,3 +78,16 @@ def test_entries_sorted_and_complete():
     assert [e.code for e in http] == sorted(e.code for e in http)
     assert {e.code for e in sip} >= set(SIP_REQUIRED)
     assert len(list(codes.entries())) == len(http) + len(sip)
+
+
+@pytest.mark.parametrize("code", SIP_REQUIRED)
+def test_every_sip_code_has_a_meaning(code):
+    text = codes.describe("sip", code)
+    assert text.startswith(f"SIP {code} ") and len(text) > 40
+
+
+def test_describe_examples():
+    assert "queued" in codes.describe("sip", 182).lower()
+    assert "busy" in codes.describe("sip", 486).lower()
+    assert codes.describe("http", 404).startswith("HTTP 404 Not Found")
+    assert "(unregistered)" in codes.describe("http", 298)

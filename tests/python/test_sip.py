@@ -193,3 +193,17 @@ def test_compressed_and_cut_captures(tmp_path, corpus):
     assert 0 < partial.total < whole.total
     # tshark: 691 frames, 81 of them SIP (aaa.pcap has no fragmented or TCP SIP)
     assert whole.files[0].packets == 691 and whole.files[0].skipped_packets == 691 - 81
+
+
+def test_call_kpis(corpus):
+    d = corpus / "lab_generated" / "kamailio_sipp"
+    s = logcodes.scan(sorted(d.glob("uac_*_messages.log")), by="outcome,code", count="calls")
+    k = s.kpis()["all"]
+    # 2 answered, 3 busy, 2 declined, 2 unavailable (no answer), 2 not found, 1 timeout (no answer)
+    assert (k["attempts"], k["answered"], k["busy"], k["rejected"], k["no_answer"], k["failed"]) == (12, 2, 3, 2, 3, 2)
+    assert k["ASR"] == pytest.approx(2 / 12)
+    assert k["NER"] == pytest.approx(10 / 12)
+    per_hour = logcodes.scan(sorted(d.glob("uac_*_messages.log")), by="time:1h,outcome", count="calls").kpis(by="time")
+    assert sum(v["attempts"] for v in per_hour.values()) == 12
+    with pytest.raises(ValueError, match="count="):
+        logcodes.scan(d / "uac_busy_messages.log", by="code").kpis()

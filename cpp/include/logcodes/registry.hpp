@@ -40,6 +40,10 @@ std::span<const CodeEntry> registry_entries() noexcept;
 // O(1): backed by a dense index built at compile time / first use.
 const CodeEntry* find_code(Protocol p, std::uint16_t code) noexcept;
 
+// What a code means and what a client should do (SIP: after RFC 3261 §21 and the defining RFCs);
+// empty when there is no description.
+std::string_view code_meaning(Protocol p, std::uint16_t code) noexcept;
+
 // Class of a code: its first digit (1..6). Names per protocol RFC: HTTP (RFC 9110 §15) "Informational",
 // "Successful", "Redirection", "Client Error", "Server Error"; SIP (RFC 3261 §21) "Provisional", "Successful",
 // "Redirection", "Request Failure", "Server Failure", "Global Failure". Empty for a class the protocol lacks.
