@@ -207,3 +207,18 @@ def test_call_kpis(corpus):
     assert sum(v["attempts"] for v in per_hour.values()) == 12
     with pytest.raises(ValueError, match="count="):
         logcodes.scan(d / "uac_busy_messages.log", by="code").kpis()
+
+
+def test_sipp_lab_run_at_every_level(data):
+    import json
+
+    d = data / "lab_sipp"
+    expected = json.loads((d / "EXPECTED.json").read_text())
+    msgs = logcodes.scan(d / "uac_messages.log", by="code", count="messages")
+    assert {str(c): n for c, n in msgs.counts("code").items()} == expected["responses"]
+    tx = logcodes.scan(d / "uac_messages.log", by="code", count="transactions")
+    assert tx.counts("code") == msgs.counts("code") and tx.retransmissions == 0  # loopback: none
+    calls = logcodes.scan(d / "uac_messages.log", by="code,outcome", count="calls")
+    assert {str(c): n for c, n in calls.counts("code").items()} == expected["calls"]
+    assert calls.counts("outcome") == expected["outcomes"]
+    assert calls.incomplete_calls == 0
