@@ -90,6 +90,8 @@ py::dict stats_dict(const ScanStats& s) {
     d["retransmissions"] = s.retransmissions;
     d["calls"] = s.calls;
     d["incomplete_calls"] = s.incomplete_calls;
+    d["inconsistent_calls"] = s.inconsistent_calls;
+    d["inconsistent_samples"] = samples_list(s.inconsistent_samples);
     d["bytes"] = s.bytes;
     d["unparsed_samples"] = samples_list(s.unparsed_samples);
     d["invalid_samples"] = samples_list(s.invalid_samples);

@@ -1,6 +1,7 @@
 #include "logcodes/processor.hpp"
 
 #include "logcodes/formats/sip.hpp"
+#include "logcodes/q850.hpp"
 #include "logcodes/time.hpp"
 
 namespace logcodes {
@@ -136,7 +137,20 @@ void count_calls(const CallTable& calls, Aggregator& agg, ScanStats& stats, cons
         r.sip.call_id = call_id;
         r.sip.cseq_method = "INVITE";
         r.sip.reason_header = call.reason_header;
-        r.outcome = call_outcome(call.final_code, call.cancelled, reason_cause(call.reason_header, "Q.850"));
+        const int q850 = reason_cause(call.reason_header, "Q.850");
+        r.outcome = call_outcome(call.final_code, call.cancelled, q850);
+        if (q850 > 0 && !q850_consistent(call.final_code, q850)) {
+            ++stats.inconsistent_calls;
+            if (stats.inconsistent_samples.size() < kDefaultMaxSamples) {
+                const Q850Cause* qc = find_q850(q850);
+                Sample s;
+                s.file_index = call.file_index;
+                s.text = call_id;
+                s.why = std::to_string(call.final_code) + " with Q.850 cause " + std::to_string(q850) + " (" +
+                        std::string(qc ? qc->name : "unknown cause") + ")";
+                stats.inconsistent_samples.push_back(std::move(s));
+            }
+        }
         if (call.time != INT64_MIN) {
             time = std::to_string(call.time);
             r.time = time;

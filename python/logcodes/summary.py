@@ -105,6 +105,8 @@ class Summary:
         retransmissions: int = 0,
         calls: int = 0,
         incomplete_calls: int = 0,
+        inconsistent_calls: int = 0,
+        inconsistent_samples: Sequence[Sample] = (),
     ) -> None:
         self.dims: Tuple[str, ...] = tuple(dims)
         # Keys in a stable order (sorted), whatever order threads and hash maps produced them in.
@@ -128,6 +130,9 @@ class Summary:
         self.retransmissions = retransmissions      # responses folded into their transaction
         self.calls = calls                          # calls counted (count="calls")
         self.incomplete_calls = incomplete_calls    # calls with no final response
+        # calls whose final code and Q.850 cause disagree (RFC 3398), e.g. 486 with cause 16
+        self.inconsistent_calls = inconsistent_calls
+        self.inconsistent_samples: List[Sample] = list(inconsistent_samples)   # text: the Call-ID
 
     # -- building ------------------------------------------------------------------------------------
     @classmethod
@@ -175,6 +180,8 @@ class Summary:
             retransmissions=st.get("retransmissions", 0),
             calls=st.get("calls", 0),
             incomplete_calls=st.get("incomplete_calls", 0),
+            inconsistent_calls=st.get("inconsistent_calls", 0),
+            inconsistent_samples=samples(st.get("inconsistent_samples", ())),
         )
 
     # -- reading -------------------------------------------------------------------------------------
@@ -256,6 +263,8 @@ class Summary:
             "retransmissions": self.retransmissions,
             "calls": self.calls,
             "incomplete_calls": self.incomplete_calls,
+            "inconsistent_calls": self.inconsistent_calls,
+            "inconsistent_samples": [s._asdict() for s in self.inconsistent_samples],
             "blank": self.blank,
             "meta": self.meta,
             "lines": self.lines,
@@ -346,6 +355,8 @@ class Summary:
             retransmissions=self.retransmissions + other.retransmissions,
             calls=self.calls + other.calls,
             incomplete_calls=self.incomplete_calls + other.incomplete_calls,
+            inconsistent_calls=self.inconsistent_calls + other.inconsistent_calls,
+            inconsistent_samples=first(self.inconsistent_samples + other.inconsistent_samples),
         )
 
     __add__ = merge
@@ -427,6 +438,8 @@ class Summary:
             lines.append(f"unparsed {s.file}:{s.line}: {s.text[:100]!r} ({s.why})")
         for s in self.invalid_samples[:3]:
             lines.append(f"invalid {s.file}:{s.line}: {s.why}")
+        for s in self.inconsistent_samples[:3]:
+            lines.append(f"inconsistent call {s.text} in {s.file}: {s.why}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

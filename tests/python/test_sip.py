@@ -222,3 +222,14 @@ def test_sipp_lab_run_at_every_level(data):
     assert {str(c): n for c, n in calls.counts("code").items()} == expected["calls"]
     assert calls.counts("outcome") == expected["outcomes"]
     assert calls.incomplete_calls == 0
+
+
+def test_inconsistent_code_and_cause_flagged(tmp_path):
+    p = tmp_path / "x.txt"
+    p.write_bytes(msg(486, "Busy Here", callid="ok", extra='Reason: Q.850;cause=17;text="USER_BUSY"\r\n') +
+                  msg(486, "Busy Here", callid="odd", extra='Reason: Q.850;cause=16\r\n') +
+                  msg(480, "Temporarily Unavailable", callid="fine", extra="Reason: Q.850;cause=19\r\n"))
+    s = logcodes.scan(p, by="code,cause", count="calls", format="sip_trace")
+    assert s.inconsistent_calls == 1
+    assert s.inconsistent_samples[0].text == "odd" and "486 with Q.850 cause 16" in s.inconsistent_samples[0].why
+    assert s.counts() == {(486, "q850_17_user_busy"): 1, (486, "q850_16_normal_clearing"): 1, (480, "q850_19_no_answer"): 1}

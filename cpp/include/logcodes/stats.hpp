@@ -30,9 +30,11 @@ struct ScanStats {
     std::uint64_t retransmissions = 0;  // responses not counted again: a repeat of a transaction's response
     std::uint64_t calls = 0;          // calls counted (count level "calls")
     std::uint64_t incomplete_calls = 0; // calls without a final response to their INVITE: no code to count
+    std::uint64_t inconsistent_calls = 0; // calls whose final code and Q.850 cause disagree (RFC 3398)
     std::uint64_t bytes = 0;          // decoded bytes framed
     std::vector<Sample> unparsed_samples;
     std::vector<Sample> invalid_samples;
+    std::vector<Sample> inconsistent_samples;  // text: the Call-ID; why: the disagreement
 
     // Adds `other`; samples stay the first ones by (file, line), at most `max_samples`.
     void merge(const ScanStats& other, std::size_t max_samples = kDefaultMaxSamples);
