@@ -342,6 +342,13 @@ PYBIND11_MODULE(_core, m) {
                               r.position, r.token);
     });
 
+    m.def("compile_json", [](const std::vector<std::pair<std::string, std::vector<std::string>>>& fields,
+                             const std::string& name) {
+        CompileResult r = compile_json(fields, name.empty() ? "json_map" : name);
+        return py::make_tuple(r.format ? py::object(py::cast(FormatHandle{r.format})) : py::object(py::none()), r.error,
+                              r.position, r.token);
+    });
+
     py::class_<ScanJob>(m, "ScanJob")
         .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::int64_t, unsigned,
                       std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&>(),

@@ -15,12 +15,12 @@ A bad format string raises :class:`logcodes.FormatError` pointing at the offendi
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core
 from .errors import FormatError
 
-__all__ = ["Format", "nginx", "apache", "tomcat", "envoy", "get", "available", "detectable", "fields"]
+__all__ = ["Format", "nginx", "apache", "tomcat", "envoy", "json", "get", "available", "detectable", "fields"]
 
 
 class Format:
@@ -28,6 +28,7 @@ class Format:
 
     def __init__(self, core: Any, *, kind: str, source: Optional[str] = None) -> None:
         self._core = core
+        self._json_fields: List[Tuple[str, List[str]]] = []
         self.kind = kind
         self.source = source
 
@@ -71,11 +72,17 @@ class Format:
         # Pickled by its source, so formats travel to worker processes (Dask) and back.
         if self.kind == "builtin":
             return (get, (self.name,))
+        if self.kind == "json":
+            return (_json_again, (getattr(self, "_json_fields", []), self.name))
         return (_compile_again, (self.kind, self.source, self.name))
 
 
 def _compile_again(kind: str, source: str, name: str) -> "Format":
     return _compile(kind, source, name)
+
+
+def _json_again(items: List[Tuple[str, List[str]]], name: str) -> "Format":
+    return json(dict(items), name=name)
 
 
 def _compile(kind: str, text: str, name: Optional[str]) -> Format:
@@ -117,6 +124,32 @@ def tomcat(pattern: str, *, name: Optional[str] = None) -> Format:
 def envoy(text: str, *, name: Optional[str] = None) -> Format:
     """A format from an Envoy access-log format string (``%START_TIME%``, ``%RESPONSE_CODE%`` ...)."""
     return _compile("envoy", text, name)
+
+
+def json(fields: Mapping[str, Union[str, Sequence[str]]], *, name: Optional[str] = None) -> Format:
+    """A JSON-lines format from a field map: role or field name -> JSON path (or several, first present
+    wins), keys joined by ``.``. Roles: ``status`` (required), ``method``, ``target`` (URI with query),
+    ``path``, ``host``, ``client``, ``time``, ``duration``, ``bytes``, ``request`` (a whole request line),
+    ``upstream_status``, ``protocol``; any other name becomes a named field usable in ``by=``.
+
+    >>> f = json({"status": "resp.status", "path": "req.path", "tenant": "ctx.tenant"})
+    >>> f.parse('{"req": {"path": "/a"}, "resp": {"status": 503}, "ctx": {"tenant": "acme"}}')["status"]
+    '503'
+    """
+    if not isinstance(fields, Mapping) or not fields:
+        raise FormatError("a JSON field map is a non-empty dict: name -> JSON path(s)")
+    items = []
+    for key, paths in fields.items():
+        plist = [paths] if isinstance(paths, str) else list(paths)
+        if not all(isinstance(p, str) for p in plist):
+            raise FormatError(f"the JSON paths of {key!r} must be strings")
+        items.append((str(key), plist))
+    core, error, position, token = _core.compile_json(items, name or "")
+    if core is None:
+        raise FormatError(f"bad JSON field map: {error}", text=repr(dict(fields)), position=position, token=token)
+    fmt = Format(core, kind="json", source=None)
+    fmt._json_fields = items
+    return fmt
 
 
 def get(name: str) -> Format:
