@@ -92,11 +92,18 @@ struct Record {
         return {};
     }
 
-    // Path of the target: without the query string.
+    // Path of the target: without the query string, and without scheme and authority when the target is
+    // an absolute URI (proxies and load balancers log "GET http://host:80/a?b").
     std::string_view path() const noexcept {
         if (!path_only.empty()) return path_only;
-        const auto q = target.find('?');
-        return q == std::string_view::npos ? target : target.substr(0, q);
+        std::string_view t = target;
+        const auto scheme = t.find("://");
+        if (scheme != std::string_view::npos && scheme < 8 && scheme > 0 && t[0] != '/') {
+            const auto slash = t.find('/', scheme + 3);
+            t = slash == std::string_view::npos ? std::string_view("/") : t.substr(slash);
+        }
+        const auto q = t.find('?');
+        return q == std::string_view::npos ? t : t.substr(0, q);
     }
 };
 

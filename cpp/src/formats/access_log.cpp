@@ -62,6 +62,7 @@ void split_request(std::string_view req, Record& out) noexcept {
     out.target = {};
     const std::size_t s1 = req.find(' ');
     if (s1 == std::string_view::npos || s1 == 0 || s1 > 32) return;  // "-", garbage, TLS bytes
+    if (!((req[0] >= 'A' && req[0] <= 'Z') || (req[0] >= 'a' && req[0] <= 'z'))) return;  // "- - -" (ELB TCP)
     for (std::size_t i = 0; i < s1; ++i)
         if (!method_char(req[i])) return;
     out.method = req.substr(0, s1);

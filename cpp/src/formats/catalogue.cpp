@@ -9,6 +9,8 @@
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/formats/json_lines.hpp"
+#include "logcodes/formats/proxies.hpp"
+#include "logcodes/formats/w3c_extended.hpp"
 #include "logcodes/formats/sip.hpp"
 #include "logcodes/formats/token_format.hpp"
 
@@ -59,7 +61,8 @@ bool blank(std::string_view line) noexcept {
 
 std::vector<BuiltinFormat> build_all() {
     std::vector<BuiltinFormat> all;
-    for (auto family : {access_log_formats(), token_formats(), sip_formats(), json_formats()}) all.insert(all.end(), family.begin(), family.end());
+    for (auto family : {access_log_formats(), token_formats(), sip_formats(), json_formats(), w3c_formats(),
+                        proxy_formats()}) all.insert(all.end(), family.begin(), family.end());
     std::stable_sort(all.begin(), all.end(), [](const BuiltinFormat& a, const BuiltinFormat& b) {
         return a.detectable != b.detectable ? a.detectable : a.priority < b.priority;
     });

@@ -61,7 +61,8 @@ CompileResult fail(std::string error, std::size_t position, std::string token) {
 
 }  // namespace
 
-CompileResult compile_nginx(std::string_view text, std::string name) {
+CompileResult nginx_items(std::string_view text, std::string& name, std::string& description,
+                          std::vector<TokenItem>& items) {
     // The format text with nginx's quoting undone; origin[i] is where text[i] came from (for errors).
     std::string fmt;
     std::vector<std::size_t> origin;
@@ -141,7 +142,7 @@ CompileResult compile_nginx(std::string_view text, std::string name) {
     }
     if (fmt.empty()) return fail("the format is empty", 0, std::string(text));
 
-    std::vector<TokenItem> items;
+    items.clear();
     std::string literal;
     for (std::size_t i = 0; i < fmt.size();) {
         if (fmt[i] != '$') {
@@ -193,9 +194,16 @@ CompileResult compile_nginx(std::string_view text, std::string name) {
         lit.literal = std::move(literal);
         items.push_back(std::move(lit));
     }
-    const std::string description = "nginx log_format" + std::string(escape != "default" ? " escape=" + escape : "") +
-                                    " '" + fmt + "'";
-    return build_token_format(std::move(name), description, std::move(items));
+    description = "nginx log_format" + std::string(escape != "default" ? " escape=" + escape : "") + " '" + fmt + "'";
+    return {};
+}
+
+CompileResult compile_nginx(std::string_view text, std::string name) {
+    std::string description;
+    std::vector<TokenItem> items;
+    CompileResult r = nginx_items(text, name, description, items);
+    if (!r.error.empty()) return r;
+    return build_token_format(std::move(name), std::move(description), std::move(items));
 }
 
 }  // namespace logcodes

@@ -96,6 +96,10 @@ private:
 // kMaxFields fields, exactly one status) and builds the format; errors name the offending field.
 CompileResult build_token_format(std::string name, std::string description, std::vector<TokenItem> items);
 
+// The items of an nginx log_format (no checks beyond syntax); `error` set in the result on failure.
+CompileResult nginx_items(std::string_view text, std::string& name, std::string& description,
+                          std::vector<TokenItem>& items);
+
 // Built-in formats defined as format strings: Traefik's CLF and Envoy's default access log.
 std::span<const BuiltinFormat> token_formats();
 

@@ -1,0 +1,119 @@
+// AWS load balancer access logs as token formats, with roles for their fields.
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "logcodes/formats/compilers.hpp"
+#include "logcodes/formats/proxies.hpp"
+#include "logcodes/formats/token_format.hpp"
+
+namespace logcodes {
+
+std::span<const BuiltinFormat> haproxy_formats();  // haproxy_log.cpp
+
+namespace {
+
+struct Override {
+    std::string_view name;
+    Role role;
+    TimeSyntax time = TimeSyntax::none;
+    DurationUnit unit = DurationUnit::none;
+    int host_rank = 0;
+};
+
+// A token format written in nginx's notation, with the library roles of its fields given here.
+FormatPtr token_preset(std::string_view text, std::string name, std::string description,
+                       std::initializer_list<Override> overrides) {
+    std::string quoted = "'";
+    quoted.append(text).append("'");
+    std::string ignored;
+    std::vector<TokenItem> items;
+    nginx_items(quoted, name, ignored, items);
+    for (auto& it : items) {
+        if (it.is_literal) continue;
+        it.field.role = Role::extra;
+        for (const auto& o : overrides) {
+            if (it.field.name == o.name) {
+                it.field.role = o.role;
+                it.field.time_syntax = o.time;
+                it.field.unit = o.unit;
+                it.field.host_rank = o.host_rank;
+            }
+        }
+    }
+    return build_token_format(std::move(name), std::move(description), std::move(items)).format;
+}
+
+// The AWS logs gained fields over the years: an exact match is the type/time/status shape, not the count.
+class AwsFormat final : public Format {
+public:
+    AwsFormat(FormatPtr inner, bool alb) : inner_(std::move(inner)), alb_(alb) {}
+    std::string_view name() const noexcept override { return inner_->name(); }
+    std::string_view description() const noexcept override { return inner_->description(); }
+    bool parse(std::string_view line, Record& out) const noexcept override { return inner_->parse(line, out); }
+    std::vector<std::string> field_names() const override { return inner_->field_names(); }
+    bool strict(std::string_view line, const Record& r) const noexcept override {
+        if (r.time_syntax != TimeSyntax::iso8601 || r.time.size() < 20 || r.time[10] != 'T') return false;
+        if (alb_) {
+            const std::string_view type = line.substr(0, line.find(' '));
+            if (type != "http" && type != "https" && type != "h2" && type != "grpcs" && type != "ws" && type != "wss")
+                return false;
+        } else if (line.substr(0, 4).find_first_not_of("0123456789") != std::string_view::npos) {
+            return false;  // Classic ELB lines start with the timestamp
+        }
+        return r.status.size() == 3 || r.status == "-";
+    }
+
+private:
+    FormatPtr inner_;
+    bool alb_;
+};
+
+constexpr std::string_view kAlb =
+    "$type $time $elb $client_port $target_port $request_processing_time $target_processing_time "
+    "$response_processing_time $elb_status_code $target_status_code $received_bytes $sent_bytes \"$request\" "
+    "\"$user_agent\" $ssl_cipher $ssl_protocol $target_group_arn \"$trace_id\" \"$domain_name\" \"$chosen_cert_arn\" "
+    "$matched_rule_priority $request_creation_time \"$actions_executed\" \"$redirect_url\" \"$error_reason\" "
+    "\"$target_port_list\" \"$target_status_code_list\" \"$classification\" \"$classification_reason\" $conn_trace_id";
+
+constexpr std::string_view kElb =
+    "$time $elb $client_port $backend_port $request_processing_time $backend_processing_time "
+    "$response_processing_time $elb_status_code $backend_status_code $received_bytes $sent_bytes \"$request\" "
+    "\"$user_agent\" $ssl_cipher $ssl_protocol";
+
+struct Aws {
+    AwsFormat alb{token_preset(kAlb, "alb", "AWS Application Load Balancer access log",
+                               {{"time", Role::time, TimeSyntax::iso8601},
+                                {"client_port", Role::client},
+                                {"target_processing_time", Role::duration, TimeSyntax::none, DurationUnit::seconds},
+                                {"elb_status_code", Role::status},
+                                {"target_status_code", Role::upstream_status},
+                                {"sent_bytes", Role::bytes},
+                                {"request", Role::request},
+                                {"domain_name", Role::host, TimeSyntax::none, DurationUnit::none, 2}}),
+                  true};
+    AwsFormat elb{token_preset(kElb, "elb_classic", "AWS Classic Load Balancer access log",
+                               {{"time", Role::time, TimeSyntax::iso8601},
+                                {"client_port", Role::client},
+                                {"backend_processing_time", Role::duration, TimeSyntax::none, DurationUnit::seconds},
+                                {"elb_status_code", Role::status},
+                                {"backend_status_code", Role::upstream_status},
+                                {"sent_bytes", Role::bytes},
+                                {"request", Role::request}}),
+                  false};
+    std::vector<BuiltinFormat> list;
+    Aws() {
+        list = {{"alb", &alb, 150, true}, {"elb_classic", &elb, 160, true}};
+        for (const auto& b : haproxy_formats()) list.push_back(b);
+    }
+};
+
+}  // namespace
+
+std::span<const BuiltinFormat> proxy_formats() {
+    static const Aws aws;
+    return aws.list;
+}
+
+}  // namespace logcodes
