@@ -1,0 +1,26 @@
+"""Counts the three logs without logcodes (regex / json), checks they agree, writes EXPECTED.json."""
+import collections
+import json
+import re
+import sys
+
+out = sys.argv[1]
+combined = collections.Counter(m.group(1) for m in re.finditer(r'" (\d{3}) \S+ "', open(f"{out}/access_combined.log").read()))
+custom = collections.Counter(m.group(1) for m in re.finditer(r'" (\d{3}) \S+ "', open(f"{out}/access_custom.log").read()))
+js = collections.Counter()
+for line in open(f"{out}/access_json.log"):
+    m = re.search(r'"status":(\d+)', line)
+    js[m.group(1)] += 1
+assert combined == custom == js, (combined, custom, js)
+conf = open(f"{out}/nginx.conf").read()
+
+
+def directive(name):
+    m = re.search(r"log_format\s+" + name + r"\s+(.*?;)\n", conf, re.S)
+    return m.group(1)
+
+
+json.dump({"counts": dict(sorted(combined.items())), "lines": sum(combined.values()),
+           "log_format_custom": directive("custom"), "log_format_json": directive("jsonlog")},
+          open(f"{out}/EXPECTED.json", "w"), indent=1)
+print("counts", dict(sorted(combined.items())))

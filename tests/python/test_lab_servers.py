@@ -1,0 +1,48 @@
+"""Real servers' logs of the same requests, in several formats, read with the format lines from their
+configs: identical counts."""
+
+import json
+
+import pytest
+
+import logcodes
+from logcodes import formats
+
+
+@pytest.fixture(scope="module")
+def nginx_lab(data):
+    d = data / "lab_nginx_formats"
+    return d, json.loads((d / "EXPECTED.json").read_text())
+
+
+def test_nginx_three_logs_identical(nginx_lab):
+    d, expected = nginx_lab
+    custom = formats.nginx(expected["log_format_custom"])
+    jsonfmt = formats.nginx(expected["log_format_json"])
+    results = [
+        logcodes.scan(d / "access_combined.log", by="code"),
+        logcodes.scan(d / "access_custom.log", format=custom, by="code"),
+        logcodes.scan(d / "access_json.log", format=jsonfmt, by="code"),
+        logcodes.scan(d / "access_json.log", by="code"),  # the simdjson preset, auto-detected
+    ]
+    want = {int(c): n for c, n in expected["counts"].items()}
+    for s in results:
+        assert s.counts("code") == want
+        assert (s.unparsed, s.invalid) == (0, 0)
+    assert results[3].files[0].format == "nginx_json"
+
+
+def test_nginx_custom_fields(nginx_lab):
+    d, expected = nginx_lab
+    custom = formats.nginx(expected["log_format_custom"])
+    s = logcodes.scan(d / "access_custom.log", format=custom, by="code,upstream_code")
+    counts = s.counts()
+    assert counts[(200, 200)] >= 3                 # includes the "502, 200" retries
+    assert counts[(502, 502)] == 5                 # refused (4) and closed (1)
+    assert counts[(504, 504)] == 1
+    assert counts[(403, None)] == 2                # answered by nginx itself
+    raw = logcodes.scan(d / "access_custom.log", format=custom, by="upstream_status")
+    text = (d / "access_custom.log").read_text()
+    assert raw.counts("upstream_status")["502, 200"] == text.count('us="502, 200"') > 0
+    timed = logcodes.scan(d / "access_json.log", by="code", format="nginx_json")
+    assert timed.total == expected["lines"]
