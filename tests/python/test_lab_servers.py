@@ -46,3 +46,21 @@ def test_nginx_custom_fields(nginx_lab):
     assert raw.counts("upstream_status")["502, 200"] == text.count('us="502, 200"') > 0
     timed = logcodes.scan(d / "access_json.log", by="code", format="nginx_json")
     assert timed.total == expected["lines"]
+
+
+def test_apache_two_logs_identical(data):
+    d = data / "lab_apache_formats"
+    expected = json.loads((d / "EXPECTED.json").read_text())
+    want = {int(c): n for c, n in expected["counts"].items()}
+    custom = formats.apache(expected["logformat_custom"])
+    whole_line = formats.apache(f'LogFormat {expected["logformat_custom"]} custom_d')
+    a = logcodes.scan(d / "access_combined.log", by="code")
+    b = logcodes.scan(d / "access_custom.log", format=custom, by="code")
+    c = logcodes.scan(d / "access_custom.log", format=whole_line, by="code")
+    assert a.counts("code") == b.counts("code") == c.counts("code") == want
+    assert a.files[0].format == "combined"
+    hosts = logcodes.scan(d / "access_custom.log", format=custom, by="host")
+    text = (d / "access_custom.log").read_text()
+    assert hosts.counts("host")["api.example.org"] == text.count('"api.example.org"')
+    durations = custom.parse(text.splitlines()[0])
+    assert durations["duration"].isdigit()
