@@ -32,13 +32,16 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--format", default="auto")
     ap.add_argument("--block-size", type=int, default=None)
+    ap.add_argument("--nginx-format", default=None, help="an nginx log_format to compile and use")
+    ap.add_argument("--count", default="transactions")
     a = ap.parse_args()
     try:
         import logcodes
     except ImportError as e:
         print(json.dumps({"error": f"import logcodes failed: {e}"}))
         return 3
-    kwargs = {"format": a.format, "threads": a.threads, "progress": False}
+    fmt = logcodes.formats.nginx(a.nginx_format) if a.nginx_format else a.format
+    kwargs = {"format": fmt, "threads": a.threads, "progress": False, "count": a.count}
     if a.block_size is not None:
         kwargs["block_size"] = a.block_size
     try:

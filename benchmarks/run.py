@@ -32,10 +32,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import gen_logs  # noqa: E402
+import gen_variants  # noqa: E402
 
 SCAN_ONCE = HERE / "_scan_once.py"
 DEFAULT_SIZES = "64MiB,1GiB"
 QUICK_SIZES = "64MiB"
+# Other layouts, each read by logcodes's matching parser (custom format string, JSON, SIP trace).
+VARIANT_SIZES = "256MiB"
+QUICK_VARIANT_SIZES = "64MiB"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -129,6 +133,21 @@ def ensure_data(data_dir: Path, size: int, seed: int, exts: list[str]) -> tuple[
         print(f"compressing {path.name} -> {', '.join(stale)} ...", file=sys.stderr)
         gen_logs.compress_copies(str(path), stale)
     return path, truth
+
+
+def ensure_variant(data_dir: Path, layout: str, size: int, seed: int) -> tuple[Path, dict]:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / f"{layout}-{gen_logs.size_label(size)}-seed{seed}.log"
+    truth_path = Path(str(path) + ".truth.json")
+    if path.exists() and truth_path.exists():
+        try:
+            t = json.loads(truth_path.read_text())
+            if t.get("generator") == "gen_variants/1" and path.stat().st_size == t.get("bytes"):
+                return path, t
+        except (OSError, ValueError):
+            pass
+    print(f"generating {path.name} ...", file=sys.stderr)
+    return path, gen_variants.generate(str(path), layout, size, seed)
 
 
 def warm(paths: list[Path]) -> None:
@@ -229,15 +248,15 @@ COLUMNS = ["tool", "input", "threads", "median s", "MB/s", "lines/s", "CPU s", "
 
 def fmt_rows(rows: list[dict]) -> list[list[str]]:
     out = []
-    base = {}
+    base = {}  # MB/s of logcodes, 1 thread, built-in combined parser, plain file, by size
     for r in rows:
         if (r["tool"] == "logcodes" and r["threads"] == 1 and r["input"].endswith(".log") and "seconds" in r
                 and r["status"] == "ok"):
-            base[r["size"]] = r["seconds"]
+            base[r["size"]] = r["mb_s"]
     for r in rows:
         # A wrong answer has no speed worth quoting: its timings stay in results.json only.
         has = "seconds" in r and r["status"] not in ("WRONG", "ERROR")
-        ref = base.get(r["size"])
+        ref = base.get(r["size"]) or base.get(r["size"].split()[0]) or next(iter(base.values()), None)
         out.append([
             r["tool"], r["input"], str(r["threads"] or "-"),
             f"{r['seconds']:.3f}" if has else "-",
@@ -245,7 +264,7 @@ def fmt_rows(rows: list[dict]) -> list[list[str]]:
             f"{r['lines_s'] / 1e6:,.2f}M" if has and r["lines_s"] else "-",
             f"{r['cpu_s']:.2f}" if has else "-",
             f"{r['rss_mb']:.0f}" if has and r.get("rss_mb") is not None else "n/a",
-            f"{ref / r['seconds']:.2f}x" if has and ref and r["seconds"] > 0 else "n/a",
+            f"{r['mb_s'] / ref:.2f}x" if has and ref and r.get("mb_s") else "n/a",
             r["status"] if r["status"] in ("ok", "n/a") else f"**{r['status']}**",
         ])
     return out
@@ -302,8 +321,11 @@ def write_reports(out_dir: Path, info: dict, args, rows: list[dict], table: list
         "MB/s and lines/s are uncompressed bytes (MB = 10^6 bytes) and lines over the median wall time; "
         "logcodes times cover `logcodes.scan` only, floors the whole process. CPU s is user+sys of the "
         "child process (median), peak RSS the largest over the runs (for logcodes it includes the Python "
-        "interpreter). `vs lc 1t` is the speed relative to logcodes with 1 thread on the plain file of the "
-        "same size (2.00x = twice as fast). `check`: the run's counts equal the generator's truth.",
+        "interpreter). `vs lc 1t` is MB/s relative to logcodes with 1 thread and the built-in combined parser on "
+        "the plain file of the same size (2.00x = twice as fast). `check`: the run's counts equal the "
+        "generator's truth. The nginx_custom / nginx_json / sip_trace rows read data made by "
+        "`benchmarks/gen_variants.py` with logcodes's parser for that layout (a compiled nginx log_format, "
+        "the simdjson nginx_json preset, the SIP trace reader counting transactions).",
         "",
     ]
     if notes:
@@ -337,6 +359,9 @@ def main(argv=None) -> int:
     ap.add_argument("--peers-only", action="store_true", help="skip the logcodes rows (floors only)")
     ap.add_argument("--data-dir", type=Path, default=HERE / "data")
     ap.add_argument("--out-dir", type=Path, default=HERE, help="where RESULTS.md and results.json go")
+    ap.add_argument("--variant-sizes", default=VARIANT_SIZES,
+                    help=f"sizes for the nginx_custom / nginx_json / sip_trace layouts (default {VARIANT_SIZES}; "
+                         "'' skips them)")
     args = ap.parse_args(argv)
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
@@ -403,6 +428,46 @@ def main(argv=None) -> int:
             rows.append(row)
             for p in row["problems"]:
                 notes.append(f"{row['status']}: {c.name}: {p}")
+
+    variant_sizes = QUICK_VARIANT_SIZES if args.quick else args.variant_sizes
+    for size in [gen_logs.parse_size(x) for x in variant_sizes.split(",") if x.strip()]:
+        label = gen_logs.size_label(size)
+        for layout in ("nginx_custom", "nginx_json", "sip_trace"):
+            path, truth = ensure_variant(args.data_dir, layout, size, args.seed)
+            name = f"{label} {layout}"
+            cases = []
+            if not args.peers_only:
+                base = [args.python, str(SCAN_ONCE), str(path)]
+                if layout == "nginx_custom":
+                    for t in threads:
+                        cases.append(Case("logcodes nginx log_format", name, path, t,
+                                          base + ["--threads", str(t), "--nginx-format", truth["log_format"]], "logcodes"))
+                elif layout == "nginx_json":
+                    cases.append(Case("logcodes nginx_json (simdjson)", name, path, 1,
+                                      base + ["--threads", "1", "--format", "nginx_json"], "logcodes"))
+                    cases.append(Case("logcodes nginx log_format", name, path, 1,
+                                      base + ["--threads", "1", "--nginx-format", truth["log_format"]], "logcodes"))
+                else:
+                    cases.append(Case("logcodes sip_trace", name, path, 1,
+                                      base + ["--threads", "1", "--format", "sip_trace", "--count", "transactions"],
+                                      "logcodes"))
+            cases.append(Case("wc -l", name, path, None, ["wc", "-l", str(path)], "wc"))
+            warm([path])
+            for c in cases:
+                if c.kind != "logcodes":
+                    c.rss_kb = peak_rss_kb(time_exe, c.cmd)
+            for rep in range(args.repeat):
+                for c in cases:
+                    rec = run_trial(c, truth)
+                    c.trials.append(rec)
+                    sec = f"{rec['seconds']:.3f}s" if "seconds" in rec else "-"
+                    print(f"[{name} {rep + 1}/{args.repeat}] {c.name}: {sec} {rec['status']}", file=sys.stderr)
+            for c in cases:
+                row = summarize(c, truth)
+                row["size"] = f"{label} {layout}"
+                rows.append(row)
+                for p in row["problems"]:
+                    notes.append(f"{row['status']}: {c.name}: {p}")
 
     table = fmt_rows(rows)
     print()

@@ -23,21 +23,42 @@ bool parse_count_level(std::string_view name, CountLevel& out) noexcept {
     return false;
 }
 
+namespace {
+// Two independent 64-bit hashes (FNV-1a and a multiply-xorshift mix), each field closed by a separator.
+struct Hash128 {
+    std::uint64_t a = 0xcbf29ce484222325ULL, b = 0x9ae16a3b2f90404fULL;
+    void add(std::string_view s) noexcept {
+        for (unsigned char c : s) {
+            a = (a ^ c) * 0x100000001b3ULL;
+            b = (b + c) * 0xff51afd7ed558ccdULL;
+            b ^= b >> 29;
+        }
+        a = (a ^ 0x1f) * 0x100000001b3ULL;
+        b = (b ^ 0x1f) * 0xc4ceb9fe1a85ec53ULL;
+    }
+    void add(std::uint64_t v) noexcept {
+        char buf[8];
+        for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>(v >> (8 * i));
+        add(std::string_view(buf, 8));
+    }
+};
+}  // namespace
+
 bool TransactionFilter::first(const Record& r) {
     const SipFields& s = r.sip;
     if (s.call_id.empty()) return true;  // nothing identifies the transaction: every message counts
-    key_.clear();
-    key_.append(s.call_id).push_back('\x1f');
-    key_.append(std::to_string(s.cseq)).append(s.cseq_method).push_back('\x1f');
+    Hash128 h;
+    h.add(s.call_id);
+    h.add(s.cseq);
+    h.add(s.cseq_method);
     if (!s.branch.empty()) {
-        key_.append(s.branch);
+        h.add(s.branch);
     } else {  // acc lines: no Via; the dialog tags tell transactions apart
-        key_.append(s.from_tag).push_back('\x1f');
-        key_.append(s.to_tag);
+        h.add(s.from_tag);
+        h.add(s.to_tag);
     }
-    key_.push_back('\x1f');
-    key_.append(r.status);
-    return seen_.insert(key_).second;
+    h.add(r.status);
+    return seen_.insert(Key{h.a, h.b}).second;
 }
 
 std::string_view call_outcome(int code, bool cancelled, int q850) noexcept {

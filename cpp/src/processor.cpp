@@ -39,12 +39,12 @@ void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
         sample(stats_.unparsed_samples, line_no, ev.offset, ev.text, "line longer than the record limit");
         return;
     }
-    const bool inside = parser_ && parser_->in_record();
-    if (!inside && is_blank(ev.text)) {
+    // A blank line ends a multi-line record's headers when one is open; otherwise it is just blank.
+    if (is_blank(ev.text) && !(parser_ && parser_->in_record())) {
         ++stats_.blank;
         return;
     }
-    record_.clear();
+    // Parsers clear the record when they fill it: lines that are parts of a record cost nothing here.
     const ParseResult pr = parser_ ? parser_->parse(ev.text, record_) : ParseResult::unparsed;
     switch (pr) {
         case ParseResult::meta: ++stats_.meta; return;

@@ -18,15 +18,23 @@ enum class CountLevel : std::uint8_t { messages = 0, transactions, calls };
 std::string_view count_level_name(CountLevel l) noexcept;
 bool parse_count_level(std::string_view name, CountLevel& out) noexcept;
 
-// Remembers the responses seen; true the first time a transaction's response is seen.
+// Remembers the responses seen; true the first time a transaction's response is seen. Keys are 128-bit
+// hashes of (Call-ID, CSeq, method, branch or dialog tags, code): no string per response, and a false
+// match needs a 2^-128-scale collision.
 class TransactionFilter {
 public:
     bool first(const Record& r);
     void clear() { seen_.clear(); }
 
 private:
-    std::unordered_set<std::string> seen_;
-    std::string key_;
+    struct Key {
+        std::uint64_t a, b;
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const noexcept { return static_cast<std::size_t>(k.a ^ (k.b * 0x9e3779b97f4a7c15ULL)); }
+    };
+    std::unordered_set<Key, KeyHash> seen_;
 };
 
 // answered, busy, no_answer, rejected, cancelled, failed (ITU-T E.411 vocabulary, RFC 3261 codes).

@@ -12,10 +12,13 @@ namespace {
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
+// ASCII case folding inline: the locale-aware tolower() call costs more than the rest of a header.
+char lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
 bool iequals(std::string_view a, std::string_view b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+        if (lower(a[i]) != lower(b[i])) return false;
     return true;
 }
 
@@ -50,34 +53,40 @@ bool request_line(std::string_view l, std::string_view& method) noexcept {
     return true;
 }
 
-// A date and time anywhere in a framing line: "2026-11-23 23:48:42.893185" or "2011/07/28 12:54:46.562096".
-std::int64_t framing_time(std::string_view l) noexcept {
-    for (std::size_t i = 0; i + 19 <= l.size(); ++i) {
-        if (!is_digit(l[i]) || (l[i + 4] != '-' && l[i + 4] != '/') || l[i + 7] != l[i + 4] || l[i + 13] != ':') continue;
-        char buf[32];
-        std::size_t n = 0;
-        for (std::size_t j = i; j < l.size() && n < sizeof buf && (is_digit(l[j]) || l[j] == '-' || l[j] == '/' ||
-                                                                     l[j] == ':' || l[j] == '.' || (j == i + 10 && l[j] == ' '));
-             ++j)
-            buf[n++] = l[j] == '/' ? '-' : l[j];
-        const std::int64_t t = parse_iso8601_time(std::string_view(buf, n));
-        if (t != kNoTime) return t;
+// A date and time anywhere in a framing line ("2026-11-23 23:48:42.893185", "2011/07/28 12:54:46.562096"),
+// copied into `out` as ISO 8601 text (parsed only if a time is asked for). False when there is none.
+bool framing_time(std::string_view l, std::string& out) {
+    // Anchor on each ':' (few per line): a date-time's first one sits 13 after the date's start.
+    for (std::size_t colon = l.find(':', 13); colon != std::string_view::npos; colon = l.find(':', colon + 1)) {
+        const std::size_t i = colon - 13;
+        if (i + 19 > l.size() || !is_digit(l[i]) || (l[i + 4] != '-' && l[i + 4] != '/') || l[i + 7] != l[i + 4] ||
+            l[i + 10] != ' ' || l[i + 16] != ':')
+            continue;
+        std::size_t j = i + 19;
+        while (j < l.size() && j < i + 32 && (is_digit(l[j]) || l[j] == '.')) ++j;
+        out.assign(l.substr(i, j - i));
+        out[4] = out[7] = '-';
+        return true;
     }
-    return kNoTime;
+    return false;
 }
 
-// A parameter of a header value: ";tag=abc" -> "abc".
-std::string_view param(std::string_view v, std::string_view name) noexcept {
+std::string_view param_value(std::string_view v, std::size_t b) noexcept {
+    std::size_t e = b;
+    while (e < v.size() && v[e] != ';' && v[e] != ',' && v[e] != ' ' && v[e] != '>') ++e;
+    return v.substr(b, e - b);
+}
+
+// A parameter of a header value: ";tag=abc" -> "abc". `lower_key` is ";tag=" (the common spelling, found
+// with one search); other spellings (";TAG =", "; tag=") fall back to a careful walk.
+std::string_view param(std::string_view v, std::string_view name, std::string_view lower_key) noexcept {
+    if (const std::size_t k = v.find(lower_key); k != std::string_view::npos) return param_value(v, k + lower_key.size());
     std::size_t p = 0;
     while ((p = v.find(';', p)) != std::string_view::npos) {
         ++p;
         while (p < v.size() && v[p] == ' ') ++p;
-        if (v.size() - p > name.size() && iequals(v.substr(p, name.size()), name) && v[p + name.size()] == '=') {
-            const std::size_t b = p + name.size() + 1;
-            std::size_t e = b;
-            while (e < v.size() && v[e] != ';' && v[e] != ',' && v[e] != ' ' && v[e] != '>') ++e;
-            return v.substr(b, e - b);
-        }
+        if (v.size() - p > name.size() && v[p + name.size()] == '=' && iequals(v.substr(p, name.size()), name))
+            return param_value(v, p + name.size() + 1);
     }
     return {};
 }
@@ -92,7 +101,6 @@ public:
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (state_ != State::idle && line.starts_with(kCaptureFraming)) {
             // A capture's framing line: whatever message was open is complete (its packet ended).
-            flush_header();
             emit(out);
             idle_line(line, out);
             return ParseResult::record;
@@ -107,7 +115,6 @@ public:
 
     bool flush(Record& out) override {
         if (state_ == State::idle) return false;
-        flush_header();
         emit(out);
         return true;
     }
@@ -118,8 +125,7 @@ private:
 
     ParseResult idle_line(std::string_view line, Record& out) {
         if (start(line)) return ParseResult::part;
-        const std::int64_t t = framing_time(line);
-        if (t != kNoTime) trace_time_ = t;
+        framing_time(line, trace_time_);
         (void)out;
         return ParseResult::meta;
     }
@@ -144,11 +150,12 @@ private:
 
     ParseResult header_line(std::string_view line, Record& out) {
         if (!line.empty() && (line.front() == ' ' || line.front() == '\t') && !trim(line).empty()) {
-            // A folded header line continues the header before it.
-            if (!pending_name_.empty()) pending_value_.append(" ").append(trim(line));
+            // A folded line continues the header before it: only Reason and Warning values are kept whole.
+            if (last_ == Last::reason) reason_header_.append(" ").append(trim(line));
+            else if (last_ == Last::warning) warning_.append(" ").append(trim(line));
             return ParseResult::part;
         }
-        flush_header();
+        last_ = Last::other;
         if (trim(line).empty()) {
             if (content_length_ > 0) {
                 state_ = State::body;
@@ -158,25 +165,17 @@ private:
             emit(out);
             return ParseResult::record;
         }
-        const std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos || colon == 0) {
+        // Header names are short: a plain loop beats a memchr call here.
+        std::size_t colon = 0;
+        while (colon < line.size() && line[colon] != ':') ++colon;
+        if (colon == line.size() || colon == 0) {
             // No blank line before something that is not a header: the message ended (cut dumps).
             emit(out);
-            if (!start(line)) {
-                const std::int64_t t = framing_time(line);
-                if (t != kNoTime) trace_time_ = t;
-            }
+            if (!start(line)) framing_time(line, trace_time_);
             return ParseResult::record;
         }
-        pending_name_.assign(trim(line.substr(0, colon)).substr(0, 64));
-        pending_value_.assign(trim(line.substr(colon + 1)).substr(0, 1024));
+        header(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
         return ParseResult::part;
-    }
-
-    void flush_header() {
-        if (pending_name_.empty()) return;
-        header(pending_name_, pending_value_);
-        pending_name_.clear();
     }
 
     ParseResult body_line(std::string_view line, Record& out) {
@@ -191,53 +190,80 @@ private:
     }
 
     void header(std::string_view name, std::string_view value) {
-        if (name.size() == 1) {
-            switch (std::tolower(static_cast<unsigned char>(name[0]))) {
-                case 'i': name = "Call-ID"; break;
-                case 'v': name = "Via"; break;
-                case 'f': name = "From"; break;
-                case 't': name = "To"; break;
-                case 'l': name = "Content-Length"; break;
-                default: return;
-            }
-        }
-        if (iequals(name, "Call-ID")) {
-            call_id_.assign(value.substr(0, 256));
-        } else if (iequals(name, "CSeq")) {
-            std::size_t i = 0;
-            std::uint32_t n = 0;
-            while (i < value.size() && is_digit(value[i])) n = n * 10 + static_cast<std::uint32_t>(value[i++] - '0');
-            cseq_ = n;
-            cseq_method_.assign(trim(value.substr(i)).substr(0, 32));
-        } else if (iequals(name, "Via")) {
-            if (!have_via_) {  // the top Via
-                have_via_ = true;
-                branch_.assign(param(value, "branch").substr(0, 128));
-            }
-        } else if (iequals(name, "From")) {
-            from_tag_.assign(param(value, "tag").substr(0, 128));
-        } else if (iequals(name, "To")) {
-            to_tag_.assign(param(value, "tag").substr(0, 128));
-        } else if (iequals(name, "Content-Length")) {
-            std::size_t n = 0;
-            for (char c : value) {
-                if (!is_digit(c)) break;
-                n = n * 10 + static_cast<std::size_t>(c - '0');
-                if (n > (64u << 20)) break;
-            }
-            content_length_ = n;
-        } else if (iequals(name, "Reason")) {
-            if (!reason_header_.empty()) reason_header_ += ", ";
-            reason_header_.append(value.substr(0, 512));
-        } else if (iequals(name, "Warning")) {
-            if (warning_.empty()) warning_.assign(value.substr(0, 512));
-        } else if (iequals(name, "User-Agent") || iequals(name, "Server")) {
-            agent_.assign(value.substr(0, 256));
+        // Dispatch on length and first letter first: most headers are none of the ones read here.
+        const char first = lower(name.empty() ? ' ' : name[0]);
+        switch (name.size()) {
+            case 1:
+                switch (first) {
+                    case 'i': call_id_.assign(value.substr(0, 256)); return;
+                    case 'v': via(value); return;
+                    case 'f': from_tag_.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
+                    case 't': to_tag_.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
+                    case 'l': content_length(value); return;
+                    default: return;
+                }
+            case 2:
+                if (first == 't' && iequals(name, "To")) to_tag_.assign(param(value, "tag", ";tag=").substr(0, 128));
+                return;
+            case 3:
+                if (first == 'v' && iequals(name, "Via")) via(value);
+                return;
+            case 4:
+                if (first == 'c' && iequals(name, "CSeq")) cseq(value);
+                else if (first == 'f' && iequals(name, "From")) from_tag_.assign(param(value, "tag", ";tag=").substr(0, 128));
+                return;
+            case 6:
+                if (first == 'r' && iequals(name, "Reason")) {
+                    if (!reason_header_.empty()) reason_header_ += ", ";
+                    reason_header_.append(value.substr(0, 512));
+                    last_ = Last::reason;
+                } else if (first == 's' && iequals(name, "Server")) {
+                    agent_.assign(value.substr(0, 256));
+                }
+                return;
+            case 7:
+                if (first == 'c' && iequals(name, "Call-ID")) call_id_.assign(value.substr(0, 256));
+                else if (first == 'w' && iequals(name, "Warning") && warning_.empty()) {
+                    warning_.assign(value.substr(0, 512));
+                    last_ = Last::warning;
+                }
+                return;
+            case 10:
+                if (first == 'u' && iequals(name, "User-Agent")) agent_.assign(value.substr(0, 256));
+                return;
+            case 14:
+                if (first == 'c' && iequals(name, "Content-Length")) content_length(value);
+                return;
+            default: return;
         }
     }
 
+    void via(std::string_view value) {
+        if (have_via_) return;  // the top Via only
+        have_via_ = true;
+        branch_.assign(param(value, "branch", ";branch=").substr(0, 128));
+    }
+
+    void cseq(std::string_view value) {
+        std::size_t i = 0;
+        std::uint32_t n = 0;
+        while (i < value.size() && is_digit(value[i])) n = n * 10 + static_cast<std::uint32_t>(value[i++] - '0');
+        cseq_ = n;
+        cseq_method_.assign(trim(value.substr(i)).substr(0, 32));
+    }
+
+    void content_length(std::string_view value) {
+        std::size_t n = 0;
+        for (char c : value) {
+            if (!is_digit(c)) break;
+            n = n * 10 + static_cast<std::size_t>(c - '0');
+            if (n > (64u << 20)) break;
+        }
+        content_length_ = n;
+    }
+
     void reset_message() {
-        pending_name_.clear();
+        last_ = Last::other;
         status_.clear();
         reason_.clear();
         method_.clear();
@@ -273,23 +299,23 @@ private:
         out.sip.reason_header = reason_header_;
         out.sip.warning = warning_;
         out.sip.agent = agent_;
-        if (message_time_ != kNoTime) {
-            time_text_ = std::to_string(message_time_);
-            out.time = time_text_;
-            out.time_syntax = TimeSyntax::epoch;
+        if (!message_time_.empty()) {
+            out.time = message_time_;
+            out.time_syntax = TimeSyntax::iso8601;
         }
     }
 
     State state_ = State::idle;
     RecordKind kind_ = RecordKind::response;
     std::string status_, reason_, method_, call_id_, cseq_method_, branch_, from_tag_, to_tag_, reason_header_,
-        warning_, agent_, time_text_, pending_name_, pending_value_;
+        warning_, agent_, time_text_;
+    enum class Last { other, reason, warning } last_ = Last::other;  // the header a folded line continues
     std::uint32_t cseq_ = 0;
     std::size_t content_length_ = 0;
     std::size_t body_left_ = 0;
     bool have_via_ = false;
-    std::int64_t trace_time_ = kNoTime;
-    std::int64_t message_time_ = kNoTime;
+    std::string trace_time_;     // the last framing line's date-time (ISO 8601 text)
+    std::string message_time_;   // the one in force when the current message started
 };
 
 class SipTraceFormat final : public Format {
@@ -395,7 +421,7 @@ int reason_cause(std::string_view header, std::string_view protocol) noexcept {
         }
         const std::string_view one = header.substr(p, next == std::string_view::npos ? std::string_view::npos : next - p);
         if (iequals(proto, protocol)) {
-            const std::string_view c = param(one, "cause");
+            const std::string_view c = param(one, "cause", ";cause=");
             int v = 0;
             for (char ch : c) {
                 if (!is_digit(ch)) break;
