@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "logcodes/aggregator.hpp"
+#include "logcodes/causes.hpp"
 #include "logcodes/fields.hpp"
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/compilers.hpp"
@@ -298,7 +299,11 @@ PYBIND11_MODULE(_core, m) {
     m.def("q850_to_sip", &q850_to_sip);
     m.def("sip_to_q850", &sip_to_q850);
     m.def("q850_consistent", &q850_consistent);
-    m.def("known_fields", [] { return known_fields(); });
+    m.def("cause_label", [](const std::string& slug) { return label_of(slug); });
+    m.def("known_fields", [] {
+        (void)all_builtin_formats();  // the built-in formats register their fields when first built
+        return known_fields();
+    });
     m.attr("DETECT_BYTES") = kDetectBytes;
     m.attr("DIMENSIONS") = [] {
         py::list out;

@@ -12,7 +12,7 @@ namespace {
 
 constexpr std::array<std::string_view, kDimCount + 1> kDimNames = {
     "protocol", "class", "code", "reason", "method", "host", "path", "file", "time", "upstream_code", "outcome", "cause",
-    "field"};
+    "cause_detail", "cause_source", "field"};
 constexpr std::array<std::string_view, 7> kClassLabels = {"", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx"};
 // Text dimensions are capped so a hostile log cannot make one key arbitrarily large.
 constexpr std::size_t kMaxTextBytes = 2048;
@@ -107,7 +107,9 @@ void Aggregator::append_key(const Record& r, const Classified& c, std::string_vi
             case Dim::file: put_text(key, file); break;
             case Dim::upstream_code: put<std::uint16_t>(key, final_upstream_code(r.upstream_status)); break;
             case Dim::outcome: put_text(key, r.outcome); break;
-            case Dim::cause: put_text(key, record_cause(r, c.code, cause_)); break;
+            case Dim::cause: put_text(key, record_cause(r, c.code, cause_).slug); break;
+            case Dim::cause_detail: put_text(key, record_cause(r, c.code, cause_).detail); break;
+            case Dim::cause_source: put_text(key, record_cause(r, c.code, cause_).source); break;
             case Dim::field: {
                 const FieldId id = field_index < spec_.fields.size() ? spec_.fields[field_index] : kNoField;
                 ++field_index;

@@ -12,7 +12,7 @@ Scan HTTP access logs (and, as formats land, SIP traces) and count response code
 
 from __future__ import annotations
 
-from . import codes, formats, samples
+from . import causes, codes, formats, samples
 from ._dims import DIMENSIONS
 from .api import Detection, detect, detect_format, scan
 from .errors import CorruptInputError, FormatError, InputError, LogcodesError, ReadError, TruncatedInputError
@@ -33,6 +33,7 @@ __all__ = [
     "detect_format",
     "Detection",
     "codes",
+    "causes",
     "samples",
     "DIMENSIONS",
     "LogcodesError",

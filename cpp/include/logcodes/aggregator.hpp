@@ -21,9 +21,10 @@ namespace logcodes {
 
 // Standard dimensions, then `field`: a format's named field (GroupSpec::fields says which).
 enum class Dim : std::uint8_t {
-    protocol, klass, code, reason, method, host, path, file, time, upstream_code, outcome, cause, field
+    protocol, klass, code, reason, method, host, path, file, time, upstream_code, outcome, cause, cause_detail,
+    cause_source, field
 };
-inline constexpr int kDimCount = 12;  // standard dimensions (Dim::field excluded)
+inline constexpr int kDimCount = 14;  // standard dimensions (Dim::field excluded)
 std::string_view dim_name(Dim d) noexcept;
 bool parse_dim(std::string_view name, Dim& out) noexcept;
 

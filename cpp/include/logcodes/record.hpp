@@ -63,6 +63,8 @@ struct Record {
     std::string_view upstream_status; // status(es) from the upstream/target: "502", "502, 200", "504 : 200", "-"
     SipFields sip;                    // SIP messages only
     std::string_view outcome;         // calls: answered, busy, no_answer, rejected, cancelled, failed
+    // A cause set from outside the record (correlation with an error log); empty: see record_cause().
+    std::string_view cause, cause_detail, cause_source;
 
     struct Extra {
         FieldId id;
@@ -79,7 +81,7 @@ struct Record {
         time_syntax = TimeSyntax::none;
         duration_unit = DurationUnit::none;
         status = reason = method = target = path_only = time = time2 = host = client = bytes = duration =
-            upstream_status = outcome = {};
+            upstream_status = outcome = cause = cause_detail = cause_source = {};
         extra_count = 0;
     }
     void add_extra(FieldId id, std::string_view value) noexcept {

@@ -225,7 +225,7 @@ private:
         out.add_extra(f.id, s);
         const auto role_index = static_cast<std::size_t>(f.role);
         if (role_index < best_.size() && f.rank >= best_[role_index]) return true;  // a preferred path won already
-        if (s.empty() && f.role != Role::extra) return true;
+        if (s.empty() && f.role != Role::extra && f.role != Role::upstream_status) return true;
         if (role_index < best_.size()) best_[role_index] = f.rank;
         switch (f.role) {
             case Role::extra: case Role::protocol: break;
@@ -238,7 +238,8 @@ private:
             case Role::time: out.time = s; break;
             case Role::duration: out.duration = s; break;
             case Role::bytes: out.bytes = s; break;
-            case Role::upstream_status: out.upstream_status = s == "-" ? std::string_view{} : s; break;
+            // nginx escape=json writes "" where the plain log has "-": either way no upstream was involved.
+            case Role::upstream_status: out.upstream_status = s.empty() ? std::string_view("-") : s; break;
             case Role::request: {
                 const std::string_view m = out.method, t = out.target;
                 split_request(s, out);

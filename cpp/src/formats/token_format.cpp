@@ -174,7 +174,7 @@ bool TokenFormat::parse(std::string_view line, Record& out) const noexcept {
                         host_rank = f.host_rank;
                     }
                     break;
-                case Role::upstream_status: out.upstream_status = dash_empty(v); break;
+                case Role::upstream_status: out.upstream_status = v; break;  // "-": no upstream was involved
             }
         }
     }
