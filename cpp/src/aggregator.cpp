@@ -73,7 +73,10 @@ bool parse_dim(std::string_view name, Dim& out) noexcept {
 }
 
 Aggregator::Aggregator(GroupSpec spec) : spec_(std::move(spec)), dense_capable_(true) {
-    for (Dim d : spec_.dims) dense_capable_ = dense_capable_ && dense_dim(d);
+    for (Dim d : spec_.dims) {
+        dense_capable_ = dense_capable_ && dense_dim(d);
+        has_reason_ = has_reason_ || d == Dim::reason;
+    }
     if (spec_.time_bucket <= 0) spec_.time_bucket = 1;
     dense_.assign(static_cast<std::size_t>(kProtocolCount) * 1000, 0);
 }
@@ -130,7 +133,7 @@ void Aggregator::append_key(const Record& r, const Classified& c, std::string_vi
 }
 
 void Aggregator::add(const Record& r, const Classified& c, std::string_view file, TimeSyntax ts) {
-    if (dense_capable_ && r.reason.empty()) {
+    if (dense_capable_ && (!has_reason_ || r.reason.empty())) {
         ++dense_[static_cast<std::size_t>(r.protocol) * 1000 + c.code];
         return;
     }

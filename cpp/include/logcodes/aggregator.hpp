@@ -74,6 +74,7 @@ private:
     };
     GroupSpec spec_;
     bool dense_capable_;                      // every dim is protocol/class/code/reason
+    bool has_reason_ = false;                 // reason is a dim: a record's own phrase matters
     std::vector<std::uint64_t> dense_;        // [protocol * 1000 + code]
     std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> map_;
     std::string key_;                         // reused key buffer: no allocation for known groups

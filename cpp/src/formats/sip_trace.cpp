@@ -99,7 +99,7 @@ class SipTraceParser final : public Parser {
 public:
     ParseResult parse(std::string_view line, Record& out) override {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (state_ != State::idle && line.starts_with(kCaptureFraming)) {
+        if (state_ != State::idle && !line.empty() && line[0] == '#' && line.starts_with(kCaptureFraming)) {
             // A capture's framing line: whatever message was open is complete (its packet ended).
             emit(out);
             idle_line(line, out);
