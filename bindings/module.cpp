@@ -2,6 +2,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <tuple>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -15,6 +17,7 @@
 #include "logcodes/formats/format.hpp"
 #include "logcodes/q850.hpp"
 #include "logcodes/registry.hpp"
+#include "logcodes/rules.hpp"
 #include "logcodes/scanner.hpp"
 #include "logcodes/stream.hpp"
 #include "logcodes/time.hpp"
@@ -93,6 +96,10 @@ py::dict stats_dict(const ScanStats& s) {
     d["incomplete_calls"] = s.incomplete_calls;
     d["inconsistent_calls"] = s.inconsistent_calls;
     d["inconsistent_samples"] = samples_list(s.inconsistent_samples);
+    d["events"] = s.events;
+    d["explained"] = s.explained;
+    d["unexplained"] = s.unexplained;
+    d["unexplained_samples"] = samples_list(s.unexplained_samples);
     d["bytes"] = s.bytes;
     d["unparsed_samples"] = samples_list(s.unparsed_samples);
     d["invalid_samples"] = samples_list(s.invalid_samples);
@@ -140,13 +147,23 @@ py::object record_dict(const Record& r) {
     return std::move(d);
 }
 
+struct RulesHandle {
+    std::shared_ptr<const RuleSet> rules;
+};
+
 // A scan running on C++ threads; Python polls it in short waits so Ctrl-C and progress keep working.
 class ScanJob {
 public:
     ScanJob(std::vector<std::string> paths, const py::object& format, const std::vector<std::string>& dims,
             std::int64_t time_bucket, unsigned threads, std::size_t block_size, std::size_t max_record,
-            std::uint64_t min_range, std::size_t max_samples, const std::string& count) {
+            std::uint64_t min_range, std::size_t max_samples, const std::string& count,
+            std::vector<std::string> errors, const py::object& rules, std::vector<std::string> explain,
+            std::int64_t window_ms) {
         ScanOptions o;
+        o.error_paths = std::move(errors);
+        if (!rules.is_none()) o.rules = rules.cast<const RulesHandle&>().rules;
+        o.explain = std::move(explain);
+        o.window_ms = window_ms;
         if (!parse_count_level(count, o.count_level))
             throw py::value_error("count must be messages, transactions or calls, not '" + count + "'");
         o.paths = std::move(paths);
@@ -196,6 +213,25 @@ public:
             files.append(fd);
         }
         d["files"] = files;
+        py::list error_files;
+        for (const auto& f : r->error_files) {
+            py::dict fd;
+            fd["path"] = f.path;
+            fd["format"] = f.format;
+            fd["size"] = f.size;
+            fd["lines"] = f.lines;
+            fd["events"] = f.records;
+            fd["error"] = error_tuple(f.error);
+            error_files.append(fd);
+        }
+        d["error_files"] = error_files;
+        py::list templates;
+        if (r->events) {
+            for (const auto& [t, info] : r->events->unexplained())
+                templates.append(py::make_tuple(text(t), info.count, text(info.example), info.file, info.line));
+            d["events_classified"] = r->events->classified();
+        }
+        d["unexplained_templates"] = templates;
         d["cancelled"] = r->cancelled;
         return d;
     }
@@ -354,12 +390,25 @@ PYBIND11_MODULE(_core, m) {
                               r.position, r.token);
     });
 
+    py::class_<RulesHandle>(m, "Rules").def_property_readonly("size", [](const RulesHandle& h) { return h.rules->size(); });
+    m.def("compile_rules", [](const std::vector<std::tuple<std::string, std::string, std::string, std::vector<std::string>>>& rules) {
+        std::vector<Rule> list;
+        for (const auto& [name, label, pattern, codes] : rules) list.push_back(Rule{name, label, pattern, codes});
+        Error err;
+        auto rs = RuleSet::compile(std::move(list), err);
+        if (!rs) return py::tuple(py::make_tuple(py::none(), err.message));
+        return py::tuple(py::make_tuple(py::cast(RulesHandle{std::shared_ptr<const RuleSet>(std::move(rs))}), std::string()));
+    });
+
     py::class_<ScanJob>(m, "ScanJob")
         .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::int64_t, unsigned,
-                      std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&>(),
+                      std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&,
+                      std::vector<std::string>, const py::object&, std::vector<std::string>, std::int64_t>(),
              py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
              py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"),
-             py::arg("count") = "transactions")
+             py::arg("count") = "transactions", py::arg("errors") = std::vector<std::string>{},
+             py::arg("rules") = py::none(), py::arg("explain") = std::vector<std::string>{"5xx"},
+             py::arg("window_ms") = 2000)
         .def("start", &ScanJob::start)
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)

@@ -89,6 +89,11 @@ void RecordProcessor::finish() {
 }
 
 void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text) {
+    if (record_.kind == RecordKind::event) {
+        ++stats_.events;
+        if (sink_) sink_->add(record_, file_index_, line_no);
+        return;
+    }
     if (record_.kind == RecordKind::request) {
         ++stats_.requests;
         if (level_ == CountLevel::calls)
@@ -117,6 +122,25 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
         }
     }
     if (c.status == CodeStatus::unregistered) ++stats_.unregistered;
+    if (explainer_ && explain_) {
+        bool selected = false;
+        for (const auto& spec : *explain_) selected = selected || code_selected(spec, c.code);
+        if (selected) {
+            if (record_.request_id.empty()) record_.request_id = record_.extra(request_id_field_);
+            Explanation why;
+            if (explainer_->explain(record_, c.code, why) && why.slug != "unknown") {
+                record_.cause = why.slug;
+                record_.cause_detail = why.detail;
+                record_.cause_source = why.source;
+                ++stats_.explained;
+            } else {
+                ++stats_.unexplained;
+                if (stats_.unexplained_samples.size() < max_samples_)
+                    sample(stats_.unexplained_samples, line_no, offset, text,
+                           "no error-log event explains this " + std::to_string(c.code));
+            }
+        }
+    }
     agg_.add(record_, c, file_, format_->time_syntax());
 }
 

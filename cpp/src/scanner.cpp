@@ -193,6 +193,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     }
 
     RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
+    if (result_->events) proc.set_explainer(result_->events.get(), &options_.explain);
     std::uint64_t line_no = 0;
     const std::uint64_t stream_start = t.whole || t.begin == 0 ? 0 : t.begin - 1;
     bool skip_first = stream_start > 0 || (!t.whole && t.begin > 0);
@@ -257,8 +258,60 @@ void Scanner::work(Worker& w) {
     }
 }
 
+// Error logs are read first, whole and in order (their events span lines), into one indexed store.
+void Scanner::read_error_logs() {
+    auto store = std::make_shared<EventStore>(options_.rules.get(), options_.window_ms);
+    const Format* format = find_format("error_log");
+    LineFramer framer(options_.block_size, options_.max_record);
+    for (std::uint32_t i = 0; i < options_.error_paths.size(); ++i) {
+        FileReport report;
+        report.path = options_.error_paths[i];
+        report.format = "error_log";
+        report.detection = "given";
+        InputInfo info;
+        report.error = probe_input(report.path, info);
+        std::unique_ptr<Source> src;
+        if (!report.error) src = open_input(info, report.error);
+        if (src) {
+            report.compression = info.compression;
+            report.size = info.size;
+            ScanStats stats;
+            Aggregator unused(GroupSpec{});
+            // File indexes of error logs follow the access logs' (samples name them).
+            const auto index = static_cast<std::uint32_t>(options_.paths.size() + i);
+            RecordProcessor proc(format, unused, stats, index, report.path, options_.max_samples);
+            proc.set_events(store.get());
+            std::uint64_t line_no = 0;
+            framer.reset(0);
+            auto on_line = [&](const LineEvent& ev) {
+                proc.on_line(ev, ++line_no);
+                return true;
+            };
+            for (;;) {
+                if (cancel_.load(std::memory_order_relaxed)) break;
+                auto area = framer.writable();
+                const std::size_t n = src->read(area.data(), area.size());
+                if (n == 0) {
+                    if (!src->error()) framer.finish(on_line);
+                    break;
+                }
+                framer.commit(n, on_line);
+            }
+            proc.finish();
+            if (src->error()) report.error = src->error();
+            report.lines = stats.lines;
+            report.records = stats.events;
+            result_->stats.events += stats.events;
+        }
+        result_->error_files.push_back(std::move(report));
+    }
+    store->finish();
+    result_->events = std::move(store);
+}
+
 void Scanner::run() noexcept {
     try {
+        if (!options_.error_paths.empty()) read_error_logs();
         plan();
         const std::size_t n_workers = std::max<std::size_t>(1, std::min<std::size_t>(options_.threads, tasks_.size()));
         std::vector<std::unique_ptr<Worker>> workers;

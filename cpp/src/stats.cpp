@@ -28,10 +28,14 @@ void ScanStats::merge(const ScanStats& o, std::size_t max_samples) {
     calls += o.calls;
     incomplete_calls += o.incomplete_calls;
     inconsistent_calls += o.inconsistent_calls;
+    events += o.events;
+    explained += o.explained;
+    unexplained += o.unexplained;
     bytes += o.bytes;
     merge_samples(unparsed_samples, o.unparsed_samples, max_samples);
     merge_samples(invalid_samples, o.invalid_samples, max_samples);
     merge_samples(inconsistent_samples, o.inconsistent_samples, max_samples);
+    merge_samples(unexplained_samples, o.unexplained_samples, max_samples);
 }
 
 }  // namespace logcodes

@@ -12,10 +12,11 @@ Scan HTTP access logs (and, as formats land, SIP traces) and count response code
 
 from __future__ import annotations
 
-from . import causes, codes, formats, samples
+from . import causes, codes, formats, rules, samples
 from ._dims import DIMENSIONS
 from .api import Detection, detect, detect_format, scan
-from .errors import CorruptInputError, FormatError, InputError, LogcodesError, ReadError, TruncatedInputError
+from .errors import (CorruptInputError, FormatError, InputError, LogcodesError, ReadError, RuleError,
+                     TruncatedInputError)
 from .stream import Stream
 from .summary import FileInfo, InputProblem, Sample, Summary
 
@@ -34,10 +35,12 @@ __all__ = [
     "Detection",
     "codes",
     "causes",
+    "rules",
     "samples",
     "DIMENSIONS",
     "LogcodesError",
     "FormatError",
+    "RuleError",
     "InputError",
     "TruncatedInputError",
     "CorruptInputError",

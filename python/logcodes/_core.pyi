@@ -40,6 +40,13 @@ def compile_format(kind: str, text: str, name: str) -> Tuple[Optional[Format], s
 
 def compile_json(fields: List[Tuple[str, List[str]]], name: str) -> Tuple[Optional[Format], str, int, str]: ...
 
+class Rules:
+    @property
+    def size(self) -> int: ...
+
+# (compiled rules or None, error)
+def compile_rules(arg0: List[Tuple[str, str, str, List[str]]]) -> Tuple[Optional[Rules], str]: ...
+
 class ScanJob:
     def __init__(
         self,
@@ -53,6 +60,10 @@ class ScanJob:
         min_range: int,
         max_samples: int,
         count: str = ...,
+        errors: List[str] = ...,
+        rules: object = ...,
+        explain: List[str] = ...,
+        window_ms: int = ...,
     ) -> None: ...
     def start(self) -> None: ...
     def wait(self, seconds: float) -> bool: ...

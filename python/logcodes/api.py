@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import os
 import warnings
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _core
 from ._dims import ByArg, parse_by
@@ -13,7 +14,9 @@ from ._inputs import PathArg, expand_paths
 from ._progress import Progress, ProgressArg
 from ._sizes import parse_size
 from .errors import CorruptInputError, InputError, ReadError, TruncatedInputError
+from . import rules as _rules
 from .formats import FormatArg, resolve
+from .rules import RulesArg
 from .summary import FileInfo, InputProblem, Summary
 
 __all__ = ["scan", "detect", "detect_format", "Detection"]
@@ -111,6 +114,10 @@ def scan(
     max_record: Union[int, str, None] = None,
     on_error: str = "raise",
     count: str = "transactions",
+    errors: Optional[PathArg] = None,
+    rules: "RulesArg" = None,
+    explain: Union[str, int, Sequence[Union[str, int]]] = "5xx",
+    window: Union[str, int, float, datetime.timedelta] = "2s",
 ) -> Summary:
     """Scan log files and count their response codes.
 
@@ -132,6 +139,17 @@ def scan(
             (default: retransmissions of a response counted once, by Call-ID + CSeq + Via branch + code) or
             ``"calls"`` (the final response to each call's initial INVITE, with the ``outcome`` dimension).
             HTTP records are one transaction each, whatever the level.
+        errors: error logs of the same servers (nginx error.log, Apache error_log, Tomcat catalina /
+            localhost logs, PHP, Python tracebacks). Each access-log error selected by ``explain`` is joined
+            with the event that explains it — same request id, else same path (URI or JSP file) within
+            ``window``, else the nearest event in the window — and gets that event's cause (``cause``,
+            ``cause_detail``, ``cause_source`` dimensions). ``Summary.unexplained()`` groups the error-log
+            events no rule names.
+        rules: your cause rules (a TOML/YAML file, or dicts with name, pattern, codes, label), tried before
+            the built-in pack (``logcodes.rules``).
+        explain: which access-log codes to explain from the error logs: ``"5xx"`` (default), ``"502"``, or a
+            list of them.
+        window: how far apart in time an access-log error and its error-log event may be (default 2 s).
         on_error: what a truncated/corrupt/unreadable input does once everything else is scanned:
             ``"raise"`` (an :class:`~logcodes.InputError` whose ``.summary`` has all counts),
             ``"warn"``, or ``"ignore"``; problems are always listed in ``Summary.problems``.
@@ -161,8 +179,13 @@ def scan(
     if on_error not in _ON_ERROR:
         raise ValueError(f"on_error must be one of {', '.join(_ON_ERROR)}, not {on_error!r}")
     files = expand_paths(paths)
+    error_files = expand_paths(errors) if errors is not None else []
+    explain_specs = _explain_specs(explain)
+    window_ms = int(parse_duration_ms(window))
+    compiled_rules = _rules.compile(rules) if (error_files or rules is not None) else None
 
-    job = _core.ScanJob(files, core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5, count)
+    job = _core.ScanJob(files, core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5, count,
+                        error_files, compiled_rules, explain_specs, window_ms)
     reporter = Progress(progress)
     job.start()
     try:
@@ -179,6 +202,50 @@ def scan(
         reporter.close()
     result = job.result()
     return _finish(result, dims, bucket, files, on_error, count)
+
+
+def _explain_specs(explain: Union[str, int, Sequence[Union[str, int]]]) -> List[str]:
+    items = [explain] if isinstance(explain, (str, int)) else list(explain)
+    specs = []
+    for item in items:
+        for part in str(item).split(","):
+            p = part.strip().lower()
+            if not p:
+                continue
+            ok = len(p) == 3 and p[0] in "123456" and (p[1:] == "xx" or p[1:].isdigit())
+            if not ok:
+                raise ValueError(f"explain takes codes or classes such as '5xx' or '502', not {part.strip()!r}")
+            specs.append(p)
+    if not specs:
+        raise ValueError("explain needs at least one code or class")
+    return specs
+
+
+def parse_duration_ms(value: Any) -> float:
+    import datetime as _dt
+
+    if isinstance(value, _dt.timedelta):
+        ms = value.total_seconds() * 1000
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ms = float(value) * 1000
+    elif isinstance(value, str):
+        v = value.strip().lower()
+        try:
+            if v.endswith("ms"):
+                ms = float(v[:-2])
+            elif v.endswith("s"):
+                ms = float(v[:-1]) * 1000
+            elif v.endswith("min"):
+                ms = float(v[:-3]) * 60000
+            else:
+                ms = float(v) * 1000
+        except ValueError:
+            raise ValueError(f"window {value!r} is not a duration such as '2s' or '500ms'") from None
+    else:
+        raise TypeError("window must be a duration string, seconds or a timedelta")
+    if ms < 0:
+        raise ValueError("window must not be negative")
+    return ms
 
 
 def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: List[str], on_error: str,

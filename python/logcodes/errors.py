@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "LogcodesError",
     "FormatError",
+    "RuleError",
     "InputError",
     "TruncatedInputError",
     "CorruptInputError",
@@ -38,6 +39,10 @@ class FormatError(LogcodesError, ValueError):
         self.text = text
         self.position = position
         self.token = token
+
+
+class RuleError(LogcodesError, ValueError):
+    """A cause rule is malformed (bad pattern, missing name, unknown code); the message names the rule."""
 
 
 class InputError(LogcodesError):

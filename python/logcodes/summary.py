@@ -52,6 +52,17 @@ class InputProblem:
         return f"{self.path}: {self.message} (at byte {self.offset})"
 
 
+def _merge_templates(a: Sequence[Tuple[str, int, str, str, int]],
+                     b: Sequence[Tuple[str, int, str, str, int]]) -> List[Tuple[str, int, str, str, int]]:
+    out: Dict[str, List[Any]] = {}
+    for t, n, ex, f, line in list(a) + list(b):
+        if t in out:
+            out[t][1] += n
+        else:
+            out[t] = [t, n, ex, f, line]
+    return [tuple(v) for v in out.values()]  # type: ignore[misc]
+
+
 def _time_key(value: Optional[int]) -> Optional[_dt.datetime]:
     return None if value is None else _dt.datetime.fromtimestamp(value, tz=_dt.timezone.utc)
 
@@ -107,6 +118,12 @@ class Summary:
         incomplete_calls: int = 0,
         inconsistent_calls: int = 0,
         inconsistent_samples: Sequence[Sample] = (),
+        events: int = 0,
+        explained: int = 0,
+        unexplained: int = 0,
+        unexplained_samples: Sequence[Sample] = (),
+        templates: Sequence[Tuple[str, int, str, str, int]] = (),
+        error_files: Sequence[Dict[str, Any]] = (),
     ) -> None:
         self.dims: Tuple[str, ...] = tuple(dims)
         # Keys in a stable order (sorted), whatever order threads and hash maps produced them in.
@@ -133,6 +150,12 @@ class Summary:
         # calls whose final code and Q.850 cause disagree (RFC 3398), e.g. 486 with cause 16
         self.inconsistent_calls = inconsistent_calls
         self.inconsistent_samples: List[Sample] = list(inconsistent_samples)   # text: the Call-ID
+        self.events = events                        # error-log events read (scan(errors=...))
+        self.explained = explained                  # access-log errors an error-log event explained
+        self.unexplained_count = unexplained        # ... and those none did (samples below)
+        self.unexplained_samples: List[Sample] = list(unexplained_samples)
+        self._templates: List[Tuple[str, int, str, str, int]] = list(templates)
+        self.error_files: List[Dict[str, Any]] = list(error_files)
 
     # -- building ------------------------------------------------------------------------------------
     @classmethod
@@ -147,6 +170,8 @@ class Summary:
         time_bucket: Optional[int] = None,
         count: str = "transactions",
     ) -> "Summary":
+        names = list(file_names) + [f["path"] for f in result.get("error_files", ())]
+        file_names = names
         time_positions = [i for i, d in enumerate(dims) if d == "time"]
         counts: Dict[Tuple[Any, ...], int] = {}
         for key, n in result["counts"]:
@@ -182,6 +207,13 @@ class Summary:
             incomplete_calls=st.get("incomplete_calls", 0),
             inconsistent_calls=st.get("inconsistent_calls", 0),
             inconsistent_samples=samples(st.get("inconsistent_samples", ())),
+            events=st.get("events", 0),
+            explained=st.get("explained", 0),
+            unexplained=st.get("unexplained", 0),
+            unexplained_samples=samples(st.get("unexplained_samples", ())),
+            templates=[(t, n, ex, names[f] if f < len(names) else "?", line)
+                       for t, n, ex, f, line in result.get("unexplained_templates", ())],
+            error_files=result.get("error_files", ()),
         )
 
     # -- reading -------------------------------------------------------------------------------------
@@ -265,6 +297,11 @@ class Summary:
             "incomplete_calls": self.incomplete_calls,
             "inconsistent_calls": self.inconsistent_calls,
             "inconsistent_samples": [s._asdict() for s in self.inconsistent_samples],
+            "events": self.events,
+            "explained": self.explained,
+            "unexplained": self.unexplained_count,
+            "unexplained_samples": [s._asdict() for s in self.unexplained_samples],
+            "unexplained_templates": self.unexplained(None),
             "blank": self.blank,
             "meta": self.meta,
             "lines": self.lines,
@@ -274,6 +311,18 @@ class Summary:
             "files": [dataclasses.asdict(f) for f in self.files],
             "problems": [dataclasses.asdict(p) for p in self.problems],
         }
+
+    # -- causes -------------------------------------------------------------------------------------
+    def unexplained(self, n: Optional[int] = 20) -> List[Dict[str, Any]]:
+        """The error-log events no rule names, grouped into templates (numbers, addresses and quoted
+        parts masked), most frequent first: turn the top ones into rules (``logcodes.rules``).
+
+        Each entry: ``template``, ``count``, ``example`` (a first line), ``file``, ``line``.
+        """
+        items = sorted(self._templates, key=lambda t: (-t[1], t[0]))
+        if n is not None:
+            items = items[:n]
+        return [{"template": t, "count": c, "example": ex, "file": f, "line": line} for t, c, ex, f, line in items]
 
     # -- call KPIs ------------------------------------------------------------------------------------
     def kpis(self, by: Optional[str] = None) -> Dict[Any, Dict[str, Any]]:
@@ -357,6 +406,12 @@ class Summary:
             incomplete_calls=self.incomplete_calls + other.incomplete_calls,
             inconsistent_calls=self.inconsistent_calls + other.inconsistent_calls,
             inconsistent_samples=first(self.inconsistent_samples + other.inconsistent_samples),
+            events=self.events + other.events,
+            explained=self.explained + other.explained,
+            unexplained=self.unexplained_count + other.unexplained_count,
+            unexplained_samples=first(self.unexplained_samples + other.unexplained_samples),
+            templates=_merge_templates(self._templates, other._templates),
+            error_files=self.error_files + other.error_files,
         )
 
     __add__ = merge

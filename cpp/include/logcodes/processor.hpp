@@ -9,6 +9,7 @@
 #include "logcodes/aggregator.hpp"
 #include "logcodes/calls.hpp"
 #include "logcodes/classifier.hpp"
+#include "logcodes/correlate.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
 #include "logcodes/stats.hpp"
@@ -29,6 +30,13 @@ public:
     void finish();
     // Calls seen (count level "calls"): counted once every piece of the input is read, see count_calls().
     const CallTable& calls() const noexcept { return calls_; }
+    // Error-log events go to `sink`; access-log errors selected by `explain` ("5xx", "502") are joined
+    // with the events of `explainer`.
+    void set_events(EventStore* sink) noexcept { sink_ = sink; }
+    void set_explainer(const EventStore* explainer, const std::vector<std::string>* explain) noexcept {
+        explainer_ = explainer;
+        explain_ = explain;
+    }
 
 private:
     void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text);
@@ -46,6 +54,10 @@ private:
     Record record_;
     TransactionFilter transactions_;
     CallTable calls_;
+    EventStore* sink_ = nullptr;
+    const EventStore* explainer_ = nullptr;
+    const std::vector<std::string>* explain_ = nullptr;
+    FieldId request_id_field_ = intern_field("request_id");
     // Where the multi-line record being read began (for samples).
     bool in_part_ = false;
     std::uint64_t part_line_ = 0;

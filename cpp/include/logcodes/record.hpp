@@ -29,7 +29,8 @@ enum class DurationUnit : std::uint8_t { none = 0, seconds, milliseconds, micros
 
 // HTTP records are responses (one exchange each); SIP traces also hold requests, which carry no code but
 // matter for transactions and calls (an INVITE starts a call, a CANCEL ends one).
-enum class RecordKind : std::uint8_t { response = 0, request };
+// Error logs hold events: no code, but the reason a response went wrong (see correlate.hpp).
+enum class RecordKind : std::uint8_t { response = 0, request, event };
 
 // What a SIP message says about its transaction and call.
 struct SipFields {
@@ -65,6 +66,8 @@ struct Record {
     std::string_view outcome;         // calls: answered, busy, no_answer, rejected, cancelled, failed
     // A cause set from outside the record (correlation with an error log); empty: see record_cause().
     std::string_view cause, cause_detail, cause_source;
+    // Error-log events: the whole (multi-line) text, its severity and what it names.
+    std::string_view event_text, level, request_id, upstream, detail;
 
     struct Extra {
         FieldId id;
@@ -82,6 +85,7 @@ struct Record {
         duration_unit = DurationUnit::none;
         status = reason = method = target = path_only = time = time2 = host = client = bytes = duration =
             upstream_status = outcome = cause = cause_detail = cause_source = {};
+        event_text = level = request_id = upstream = detail = {};
         extra_count = 0;
     }
     void add_extra(FieldId id, std::string_view value) noexcept {

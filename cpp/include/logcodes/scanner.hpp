@@ -20,6 +20,8 @@
 
 #include "logcodes/aggregator.hpp"
 #include "logcodes/calls.hpp"
+#include "logcodes/correlate.hpp"
+#include "logcodes/rules.hpp"
 #include "logcodes/error.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/source.hpp"
@@ -38,6 +40,11 @@ struct ScanOptions {
     std::uint64_t min_range = 0;           // smallest byte range a file is split into (0: 4 blocks)
     std::size_t max_samples = kDefaultMaxSamples;
     CountLevel count_level = CountLevel::transactions;  // SIP: messages, transactions or calls
+    // Error logs to explain access-log errors with (see correlate.hpp).
+    std::vector<std::string> error_paths;
+    std::shared_ptr<const RuleSet> rules;
+    std::vector<std::string> explain{"5xx"};            // codes to explain: "5xx", "502" ...
+    std::int64_t window_ms = 2000;
 };
 
 // Checks names and sizes; the paths themselves are checked when scanning.
@@ -61,6 +68,8 @@ struct ScanResult {
     Aggregator counts;
     ScanStats stats;
     std::vector<FileReport> files;
+    std::vector<FileReport> error_files;        // the error logs read (scan(errors=...))
+    std::shared_ptr<EventStore> events;         // their events: templates of the unexplained ones
     bool cancelled = false;
 };
 
@@ -92,6 +101,7 @@ private:
     struct FileState;
     struct Worker;
     void run() noexcept;
+    void read_error_logs();
     void plan();
     void work(Worker& w);
     void run_task(Worker& w, Task& t);

@@ -31,10 +31,14 @@ struct ScanStats {
     std::uint64_t calls = 0;          // calls counted (count level "calls")
     std::uint64_t incomplete_calls = 0; // calls without a final response to their INVITE: no code to count
     std::uint64_t inconsistent_calls = 0; // calls whose final code and Q.850 cause disagree (RFC 3398)
+    std::uint64_t events = 0;             // error-log events read
+    std::uint64_t explained = 0;          // access-log errors joined with an error-log event
+    std::uint64_t unexplained = 0;        // access-log errors to explain that no event explained
     std::uint64_t bytes = 0;          // decoded bytes framed
     std::vector<Sample> unparsed_samples;
     std::vector<Sample> invalid_samples;
     std::vector<Sample> inconsistent_samples;  // text: the Call-ID; why: the disagreement
+    std::vector<Sample> unexplained_samples;   // access-log errors no error-log event explained
 
     // Adds `other`; samples stay the first ones by (file, line), at most `max_samples`.
     void merge(const ScanStats& other, std::size_t max_samples = kDefaultMaxSamples);

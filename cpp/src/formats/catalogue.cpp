@@ -8,6 +8,7 @@
 #include "logcodes/formats/access_log.hpp"
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/format.hpp"
+#include "logcodes/formats/error_logs.hpp"
 #include "logcodes/formats/json_lines.hpp"
 #include "logcodes/formats/proxies.hpp"
 #include "logcodes/formats/w3c_extended.hpp"
@@ -62,7 +63,7 @@ bool blank(std::string_view line) noexcept {
 std::vector<BuiltinFormat> build_all() {
     std::vector<BuiltinFormat> all;
     for (auto family : {access_log_formats(), token_formats(), sip_formats(), json_formats(), w3c_formats(),
-                        proxy_formats()}) all.insert(all.end(), family.begin(), family.end());
+                        proxy_formats(), error_log_formats()}) all.insert(all.end(), family.begin(), family.end());
     std::stable_sort(all.begin(), all.end(), [](const BuiltinFormat& a, const BuiltinFormat& b) {
         return a.detectable != b.detectable ? a.detectable : a.priority < b.priority;
     });

@@ -348,7 +348,7 @@ std::vector<Preset> presets() {
                      {"path", {"uri"}},
                      {"host", {"host", "http_host", "server_name"}},
                      {"client", {"remote_addr"}},
-                     {"time", {"time_iso8601", "time_local", "msec"}},
+                     {"time", {"time_iso8601", "time_local", "msec", "time", "timestamp", "@timestamp"}},
                      {"duration", {"request_time"}},
                      {"bytes", {"body_bytes_sent", "bytes_sent"}},
                      {"upstream_status", {"upstream_status"}},
