@@ -222,11 +222,39 @@ std::string_view exception_at(std::string_view line) {
     return {};
 }
 
+// Jasper names a page's class org.apache.jsp.<dirs>.<name>_jsp, writing '_' as _005f, '-' as _002d ...
+std::string_view jsp_of_class(std::string_view text, std::string& out) {
+    const std::size_t at = text.find("org.apache.jsp.");
+    if (at == std::string_view::npos) return {};
+    std::size_t e = at + 15;
+    while (e < text.size() && (std::isalnum(static_cast<unsigned char>(text[e])) || text[e] == '_' || text[e] == '.' ||
+                               text[e] == '$'))
+        ++e;
+    std::string_view cls = text.substr(at + 15, e - at - 15);
+    const std::size_t jsp = cls.find("_jsp");
+    if (jsp == std::string_view::npos) return {};
+    cls = cls.substr(0, jsp);
+    out.assign("/");
+    for (std::size_t i = 0; i < cls.size(); ++i) {
+        if (cls[i] == '.') {
+            out.push_back('/');
+        } else if (cls[i] == '_' && i + 4 < cls.size() && cls[i + 1] == '0' && cls[i + 2] == '0' &&
+                   std::isxdigit(static_cast<unsigned char>(cls[i + 3])) && std::isxdigit(static_cast<unsigned char>(cls[i + 4]))) {
+            out.push_back(static_cast<char>(std::stoi(std::string(cls.substr(i + 3, 2)), nullptr, 16)));
+            i += 4;
+        } else {
+            out.push_back(cls[i]);
+        }
+    }
+    out.append(".jsp");
+    return out;
+}
+
 // The text of one event and what its header said.
 struct Event {
     bool open = false;
     Family family = Family::none;
-    std::string text, time, level, detail;
+    std::string text, time, level, detail, jsp;
     std::size_t message_at = 0;
 };
 
@@ -308,6 +336,7 @@ private:
         std::string_view jsp = between(text, "in the jsp file: [", "]");
         if (jsp.empty()) jsp = between(text, "processing [", "]");
         if (jsp.empty()) jsp = between(text, "JSP file [", "]");
+        if (jsp.empty()) jsp = jsp_of_class(text, e.jsp);  // "org.apache.jsp.broken_jsp" -> "/broken.jsp"
         if (!jsp.empty()) out.path_only = jsp;
         if (out.path_only.empty() && out.target.empty()) {
             // Python web servers: "Error handling request /path", Django: "Internal Server Error: /path".

@@ -1,0 +1,3 @@
+<%@ page contentType="text/plain" %>
+<% int total = ; %>
+never shown

@@ -1,0 +1,3 @@
+<%@ page contentType="text/plain" %>
+<% String name = request.getParameter("missing"); %>
+length: <%= name.length() %>
