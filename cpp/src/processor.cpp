@@ -1,5 +1,6 @@
 #include "logcodes/processor.hpp"
 
+#include "logcodes/causes.hpp"
 #include "logcodes/formats/sip.hpp"
 #include "logcodes/q850.hpp"
 #include "logcodes/time.hpp"
@@ -128,7 +129,15 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
         if (selected) {
             if (record_.request_id.empty()) record_.request_id = record_.extra(request_id_field_);
             Explanation why;
-            if (explainer_->explain(record_, c.code, why) && why.slug != "unknown") {
+            bool found = explainer_->explain(record_, c.code, why) && why.slug != "unknown";
+            if (found && why.source == "correlation:time") {
+                // A join by time alone is a guess: what the record says itself (an upstream's code, a
+                // substatus ...) wins over it.
+                std::string buf;
+                const Cause own = record_cause(record_, c.code, buf);
+                if (!own.slug.empty() && own.slug != "unknown") found = false;
+            }
+            if (found) {
                 record_.cause = why.slug;
                 record_.cause_detail = why.detail;
                 record_.cause_source = why.source;
