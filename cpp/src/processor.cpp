@@ -135,7 +135,7 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
                 // substatus ...) wins over it.
                 std::string buf;
                 const Cause own = record_cause(record_, c.code, buf);
-                if (!own.slug.empty() && own.slug != "unknown") found = false;
+                if (!own.slug.empty() && own.slug != "unknown" && own.slug != "proxy_local") found = false;
             }
             if (found) {
                 record_.cause = why.slug;
