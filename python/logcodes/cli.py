@@ -58,6 +58,13 @@ def _scan_options(s: argparse.ArgumentParser) -> None:
     own.add_argument("--tomcat-format", metavar="TEXT", help="your Tomcat AccessLogValve pattern")
     own.add_argument("--envoy-format", metavar="TEXT", help="your Envoy access-log format string")
     s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    s.add_argument("--count", default="transactions", choices=["messages", "transactions", "calls"],
+                   help="SIP: count every response, each transaction once (default), or each call")
+    s.add_argument("--errors", nargs="+", metavar="ERROR_LOG",
+                   help="error logs to explain the access-log errors with (adds cause to --by when not given)")
+    s.add_argument("--rules", metavar="FILE", help="your cause rules (TOML or YAML), tried before the built-in ones")
+    s.add_argument("--explain", default="5xx", help="codes to explain from the error logs (default 5xx; e.g. 4xx,5xx)")
+    s.add_argument("--window", default="2s", help="how far apart an error and its error-log event may be (default 2s)")
     out = s.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--csv", action="store_true", help="print CSV rows")
@@ -78,6 +85,11 @@ def _print_summary(summary: Summary, args: argparse.Namespace) -> None:
             w.writerow(["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
     else:
         print(summary)
+        top = summary.unexplained(5)
+        if top:
+            print("\nerror-log events no rule names (most frequent first):")
+            for t in top:
+                print(f"  {t['count']:>6,}  {t['template'][:110]}")
 
 
 def _format(args: argparse.Namespace) -> "formats.FormatArg":
@@ -90,8 +102,13 @@ def _format(args: argparse.Namespace) -> "formats.FormatArg":
 
 def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
+    by = args.by
+    if args.errors and "cause" not in [d.strip().split(":")[0] for d in by.split(",")]:
+        by = by + ",cause"
     try:
-        summary = scan(list(files), format=_format(args), by=args.by, threads=args.threads, progress=progress)
+        summary = scan(list(files), format=_format(args), by=by, threads=args.threads, progress=progress,
+                       count=args.count, errors=args.errors, rules=args.rules, explain=args.explain,
+                       window=args.window)
     except InputError as e:
         if e.summary is not None:
             _print_summary(e.summary, args)

@@ -253,6 +253,10 @@ class Summary:
         items = [((k,) if len(dims) == 1 else k, n) for k, n in counts.items()]
         if set(dims) <= _ORDERED_DIMS:
             items.sort(key=lambda kv: tuple(_sort_key(v) for v in kv[0]))
+        elif "code" in dims:
+            # Codes in order, and within a code the biggest groups first (causes, paths ...).
+            at = list(dims).index("code")
+            items.sort(key=lambda kv: (_sort_key(kv[0][at]), -kv[1], tuple(_sort_key(v) for v in kv[0])))
         else:
             items.sort(key=lambda kv: (-kv[1], tuple(_sort_key(v) for v in kv[0])))
         return [(*k, n) for k, n in items]

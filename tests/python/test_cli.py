@@ -52,3 +52,14 @@ def test_formats_and_detect(capsys, data):
     assert "nginx_main" in capsys.readouterr().out
     assert main(["detect", str(data / "shop_nginx_main_1000.log")]) == 0
     assert "nginx_main" in capsys.readouterr().out
+
+
+def test_summarize_with_error_logs(capsys, corpus):
+    d = corpus / "lab_generated" / "nginx"
+    assert main(["summarize", str(d / "access_combined.log"), "--errors", str(d / "error.log"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "upstream_refused" in out and "upstream_timeout" in out
+    assert main(["summarize", str(d / "access_combined.log"), "--errors", str(d / "error.log"), "--json",
+                 "--by", "code,cause"]) == 0
+    d2 = json.loads(capsys.readouterr().out)
+    assert [502, "upstream_refused", 4] in d2["groups"]
