@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("files", nargs="+", metavar="FILE", help="log files, globs, or - for standard input")
     _scan_options(s)
 
-    d = sub.add_parser("demo", help="summarize the bundled real sample logs")
+    d = sub.add_parser("demo", help="summarize the bundled real sample logs, and explain the errors of one")
     _scan_options(d)
 
     f = sub.add_parser("formats", help="list the built-in formats")
@@ -126,10 +126,14 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _summarize(args.files, args)
         if args.command == "demo":
             status = 0
-            for name in samples.names():
+            for name in ("apache_combined", "shop_nginx"):
                 print(f"# bundled sample {name!r}: {samples.path(name)} (provenance: logcodes/samples/SOURCES.md)")
                 status = max(status, _summarize([samples.path(name)], args))
                 print()
+            print("# why: the nginx lab sample's errors, explained by its own error log")
+            args.errors = [samples.path("nginx_lab_errors")]
+            args.explain = "4xx,5xx"
+            status = max(status, _summarize([samples.path("nginx_lab")], args))
             return status
         if args.command == "formats":
             table = formats.available()

@@ -2,7 +2,7 @@
 
 >>> from logcodes import samples
 >>> sorted(samples.names())
-['apache_combined', 'shop_nginx']
+['apache_combined', 'nginx_lab', 'nginx_lab_errors', 'shop_nginx']
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ __all__ = ["path", "names", "paths"]
 _FILES: Dict[str, str] = {
     "apache_combined": "apache_combined_2015.log.gz",
     "shop_nginx": "shop_nginx_2019.log.gz",
+    # an nginx access log and the error log of the same requests (refused, slow and broken upstreams)
+    "nginx_lab": "nginx_lab_access.log",
+    "nginx_lab_errors": "nginx_lab_error.log",
 }
 
 
@@ -31,5 +34,5 @@ def path(name: str) -> str:
 
 
 def paths() -> List[str]:
-    """All bundled sample files."""
-    return [path(n) for n in _FILES]
+    """The bundled access-log samples (the error log is not one)."""
+    return [path(n) for n in _FILES if not n.endswith("_errors")]
