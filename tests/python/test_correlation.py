@@ -117,6 +117,8 @@ OTHER_LOGS = {
                         "AH00957: http: attempt to connect to 127.0.0.1:9000 (127.0.0.1) failed\n"
                         "[Mon Nov 23 10:00:01.123999 2026] [proxy_http:error] [pid 12:tid 34] [client 10.0.0.1:5050] "
                         "AH01114: HTTP: failed to make connection to backend: 127.0.0.1\n",
+    "apache22_error.log": "[Mon Nov 23 10:00:01 2026] [error] [client 10.0.0.1] Premature end of script headers: "
+                          "report.cgi\n",
     "php_errors.log": "[23-Nov-2026 10:00:01 UTC] PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted "
                       "(tried to allocate 20480 bytes) in /var/www/html/report.php on line 12\n",
     "gunicorn.log": "[2026-11-23 10:00:01 +0000] [123] [ERROR] Error handling request /api/orders\n"
@@ -129,6 +131,7 @@ OTHER_LOGS = {
 
 @pytest.mark.parametrize("name,path,code,cause,detail", [
     ("apache_error.log", "/svc", 503, "upstream_refused", None),
+    ("apache22_error.log", "/cgi-bin/report.cgi", 500, "premature_end_of_script_headers", None),
     ("php_errors.log", "/report.php", 500, "out_of_memory", "/var/www/html/report.php"),
     ("gunicorn.log", "/api/orders", 500, "arithmetic_exception", "ZeroDivisionError"),
 ])
