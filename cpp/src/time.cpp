@@ -27,8 +27,14 @@ unsigned month_number(std::string_view m) noexcept {
     return 0;
 }
 
-bool valid_clock(int day, int hh, int mm, int ss) noexcept {
-    return day >= 1 && day <= 31 && hh <= 23 && mm <= 59 && ss <= 60;
+bool leap(int y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// A real calendar day (no 31 April, no 29 February 2001) and a clock time (a leap second allowed).
+bool valid_date_time(int year, unsigned month, int day, int hh, int mm, int ss) noexcept {
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12 || day < 1) return false;
+    const int days = kDays[month - 1] + (month == 2 && leap(year) ? 1 : 0);
+    return day <= days && hh <= 23 && mm <= 59 && ss <= 60;
 }
 
 // "+hhmm", "+hh:mm", "Z" at `pos` (after optional fraction digits); returns false on junk.
@@ -61,7 +67,7 @@ std::int64_t parse_clf_time(std::string_view s) noexcept {
         !digits(s, 18, 2, ss))
         return kNoTime;
     const unsigned month = month_number(s.substr(3, 3));
-    if (month == 0 || !valid_clock(day, hh, mm, ss)) return kNoTime;
+    if (month == 0 || !valid_date_time(year, month, day, hh, mm, ss)) return kNoTime;
     int offset;
     if (!zone_offset(s, 20, offset)) return kNoTime;
     return days_from_civil(year, month, static_cast<unsigned>(day)) * 86400 + hh * 3600 + mm * 60 + ss - offset;
@@ -76,7 +82,7 @@ std::int64_t parse_iso8601_time(std::string_view s) noexcept {
     if (!digits(s, 0, 4, year) || !digits(s, 5, 2, month) || !digits(s, 8, 2, day) || !digits(s, 11, 2, hh) ||
         !digits(s, 14, 2, mm) || !digits(s, 17, 2, ss))
         return kNoTime;
-    if (month < 1 || month > 12 || !valid_clock(day, hh, mm, ss)) return kNoTime;
+    if (!valid_date_time(year, static_cast<unsigned>(month), day, hh, mm, ss)) return kNoTime;
     int offset;
     if (!zone_offset(s, 19, offset)) return kNoTime;
     return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 + hh * 3600 +

@@ -130,21 +130,29 @@ Detection detect_format(std::string_view head_in, bool at_end) {
                     if (b.format->meta_is_evidence()) {
                         ++c.strict;
                         ++c.lenient;
+                        ++c.plausible;
                     }
                     break;
-                case ParseResult::part: ++c.strict; ++c.lenient; break;  // inside a well-started record
-                case ParseResult::record:
+                case ParseResult::part: ++c.strict; ++c.lenient; ++c.plausible; break;  // inside a well-started record
+                case ParseResult::record: {
                     ++c.lenient;
                     c.strict += b.format->strict(line, r);
+                    const std::string_view st = r.status;
+                    c.plausible += st == "-" || (st.size() == 3 && st.find_first_not_of("0123456789") == std::string_view::npos) ||
+                                   r.kind != RecordKind::response;
                     break;
+                }
                 case ParseResult::unparsed: break;
             }
         }
         if (c.lenient > 0) d.ranking.push_back(c);
     }
-    // Most exact matches first, then most lines parsed; ties keep priority order (stable sort).
+    // Most exact matches first, then most lines read with a believable status, then most lines parsed;
+    // ties keep priority order (stable sort).
     std::stable_sort(d.ranking.begin(), d.ranking.end(), [](const Candidate& a, const Candidate& b) {
-        return a.strict != b.strict ? a.strict > b.strict : a.lenient > b.lenient;
+        if (a.strict != b.strict) return a.strict > b.strict;
+        if (a.plausible != b.plausible) return a.plausible > b.plausible;
+        return a.lenient > b.lenient;
     });
     const std::string of = " of " + std::to_string(non_blank) + " sample lines";
     if (d.ranking.empty()) {
@@ -157,8 +165,8 @@ Detection detect_format(std::string_view head_in, bool at_end) {
         d.matched = best.strict;
         d.explanation = std::string(best.format->name()) + ": " + std::to_string(best.strict) + of + " match exactly";
     } else {
-        d.matched = best.lenient;
-        d.explanation = std::string(best.format->name()) + ": " + std::to_string(best.lenient) + of +
+        d.matched = best.plausible ? best.plausible : best.lenient;
+        d.explanation = std::string(best.format->name()) + ": " + std::to_string(d.matched) + of +
                         " parse, with extra or missing fields";
     }
     return d;

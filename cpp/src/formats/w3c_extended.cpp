@@ -90,6 +90,7 @@ std::size_t split(std::string_view line, std::vector<std::string_view>& out, std
             out.push_back(line.substr(p, e == std::string_view::npos ? std::string_view::npos : e - p));
             if (e == std::string_view::npos) break;
             p = e + 1;
+            if (p == line.size()) break;  // a trailing tab adds no column (CloudFront writes some)
             continue;
         }
         while (p < line.size() && line[p] == ' ') ++p;
@@ -172,6 +173,7 @@ W3cParser::W3cParser(const W3cFormat& f) : format_(f), layout_(make_layout(kIisD
 
 ParseResult W3cParser::parse(std::string_view line, Record& out) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);  // a UTF-8 byte-order mark
     if (!line.empty() && line.front() == '#') {
         if (line.starts_with("#Fields:")) layout_ = make_layout(line.substr(8), true);
         return ParseResult::meta;
@@ -181,8 +183,10 @@ ParseResult W3cParser::parse(std::string_view line, Record& out) {
     if (n == SIZE_MAX || n < want) return ParseResult::unparsed;
     std::size_t extra = n - want;
     if (extra > 0) {
-        // IIS writes '+' for spaces, but some writers do not: extra tokens can only be a user agent's.
-        if (!layout_.from_directive || layout_.free_text == SIZE_MAX) return ParseResult::unparsed;
+        // IIS writes '+' for spaces, but some writers do not: extra tokens can only be a user agent's
+        // (never with tabs between columns: then values cannot hold the separator).
+        if (!layout_.from_directive || layout_.free_text == SIZE_MAX || line.find('\t') != std::string_view::npos)
+            return ParseResult::unparsed;
     }
     out.clear();
     int host_rank = -1;
@@ -229,6 +233,25 @@ ParseResult W3cParser::parse(std::string_view line, Record& out) {
     (void)format_;
     return ParseResult::record;
 }
+
+// Field names W3C logs use (IIS, HTTP.sys, CloudFront, Oracle): known before any #Fields is read, so
+// by=("sc-substatus", ...) is accepted up front.
+constexpr std::string_view kKnownFields[] = {
+    "date", "time", "date-local", "time-local", "c-ip", "c-port", "c-dns", "c-auth-id", "cs-username",
+    "s-sitename", "s-computername", "s-ip", "s-port", "cs-method", "cs-uri-stem", "cs-uri-query", "cs-uri",
+    "sc-status", "sc-substatus", "sc-win32-status", "sc-bytes", "cs-bytes", "time-taken", "TimeTakenMS",
+    "cs-version", "cs-host", "cs(User-Agent)", "cs(Cookie)", "cs(Referer)", "cs(Referrer)", "cs(Host)", "s-reason",
+    "s-queuename", "s-siteid", "streamid", "x-edge-location", "x-edge-result-type", "x-edge-request-id",
+    "x-host-header", "cs-protocol", "x-forwarded-for", "ssl-protocol", "ssl-cipher", "x-edge-response-result-type",
+    "cs-protocol-version", "fle-status", "fle-encrypted-fields", "time-to-first-byte", "x-edge-detailed-result-type",
+    "sc-content-type", "sc-content-len", "sc-range-start", "sc-range-end", "bytes"};
+
+struct KnownFields {
+    KnownFields() {
+        for (auto n : kKnownFields) intern_field(n);
+    }
+};
+const KnownFields kRegistered;
 
 const W3cFormat kW3c("w3c", "W3C extended log (IIS, Oracle Web Cache, ...) driven by #Fields directives",
                      Variant::generic);

@@ -78,6 +78,7 @@ struct Candidate {
     const Format* format = nullptr;
     std::size_t strict = 0;    // sample lines (or directives) the format matches exactly
     std::size_t lenient = 0;   // sample lines it parses at all
+    std::size_t plausible = 0; // ... with a status that looks like one (three digits or "-")
 };
 
 struct Detection {
