@@ -12,14 +12,6 @@ namespace {
 
 enum class Dialect { apache, tomcat };
 
-CompileResult fail(std::string error, std::size_t position, std::string token) {
-    CompileResult r;
-    r.error = std::move(error);
-    r.position = position;
-    r.token = std::move(token);
-    return r;
-}
-
 // "User-Agent" -> "user_agent"
 std::string snake(std::string_view s) {
     std::string out;
@@ -162,7 +154,7 @@ CompileResult compile_percent(std::string_view text, std::string name, Dialect d
         const std::size_t open = p;
         std::string error;
         fmt = unquote(text, p, origin, error);
-        if (!error.empty()) return fail(error, open, std::string(1, text[open]));
+        if (!error.empty()) return compile_error(error, open, std::string(1, text[open]));
         skip_space();
         // A nickname after the format names it ("combined", "vhost_combined" ...).
         if (p < text.size()) {
@@ -182,18 +174,11 @@ CompileResult compile_percent(std::string_view text, std::string name, Dialect d
         else if (fmt == "combined") fmt = "%h %l %u %t \"%r\" %s %b \"%{Referer}i\" \"%{User-Agent}i\"";
         if (origin.size() < fmt.size()) origin.resize(fmt.size(), 0);
     }
-    if (fmt.empty()) return fail("the format is empty", 0, std::string(text));
+    if (fmt.empty()) return compile_error("the format is empty", 0, std::string(text));
 
     std::vector<TokenItem> items;
     std::string literal;
-    auto flush = [&] {
-        if (literal.empty()) return;
-        TokenItem lit;
-        lit.is_literal = true;
-        lit.literal = std::move(literal);
-        items.push_back(std::move(lit));
-        literal.clear();
-    };
+    auto flush = [&] { flush_literal(items, literal); };
     int final_status = -1, any_status = -1;
     for (std::size_t i = 0; i < fmt.size();) {
         const char c = fmt[i];
@@ -222,7 +207,7 @@ CompileResult compile_percent(std::string_view text, std::string name, Dialect d
         if (i < fmt.size() && fmt[i] == '{') {
             const std::size_t close = fmt.find('}', i + 1);
             if (close == std::string::npos)
-                return fail("unclosed '{' in directive", origin[start], fmt.substr(start, 16));
+                return compile_error("unclosed '{' in directive", origin[start], fmt.substr(start, 16));
             arg = fmt.substr(i + 1, close - i - 1);
             i = close + 1;
         }
@@ -236,12 +221,12 @@ CompileResult compile_percent(std::string_view text, std::string name, Dialect d
             i += 3;
             continue;
         }
-        if (i >= fmt.size()) return fail("the format ends inside a directive", origin[start], fmt.substr(start));
+        if (i >= fmt.size()) return compile_error("the format ends inside a directive", origin[start], fmt.substr(start));
         const char letter = fmt[i++];
         TokenItem f;
         f.field.position = origin[start];
         if (!describe(dialect, letter, arg, redirect, f.field))
-            return fail(std::string("unknown directive '%") + letter + "'", origin[start], fmt.substr(start, i - start));
+            return compile_error(std::string("unknown directive '%") + letter + "'", origin[start], fmt.substr(start, i - start));
         flush();
         if (f.field.role == Role::status) {
             const int idx = static_cast<int>(items.size());

@@ -12,14 +12,6 @@ namespace logcodes {
 
 namespace {
 
-CompileResult fail(std::string error, std::size_t position, std::string token) {
-    CompileResult r;
-    r.error = std::move(error);
-    r.position = position;
-    r.token = std::move(token);
-    return r;
-}
-
 std::string snake(std::string_view s) {
     std::string out;
     for (char c : s) {
@@ -78,11 +70,11 @@ CompileResult compile_envoy(std::string_view text, std::string name) {
         std::size_t j = i;
         while (j < fmt.size() && (std::isupper(static_cast<unsigned char>(fmt[j])) || std::isdigit(static_cast<unsigned char>(fmt[j])) || fmt[j] == '_')) ++j;
         const std::string_view command = fmt.substr(i, j - i);
-        if (command.empty()) return fail("expected a command name after '%'", start, std::string(fmt.substr(start, 16)));
+        if (command.empty()) return compile_error("expected a command name after '%'", start, std::string(fmt.substr(start, 16)));
         std::string_view arg;
         if (j < fmt.size() && fmt[j] == '(') {
             const std::size_t close = fmt.find(')', j);
-            if (close == std::string_view::npos) return fail("unclosed '('", j, std::string(fmt.substr(start, 24)));
+            if (close == std::string_view::npos) return compile_error("unclosed '('", j, std::string(fmt.substr(start, 24)));
             arg = fmt.substr(j + 1, close - j - 1);
             j = close + 1;
             if (j < fmt.size() && fmt[j] == ':') {  // :LEN truncation
@@ -90,26 +82,15 @@ CompileResult compile_envoy(std::string_view text, std::string name) {
                 while (j < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[j]))) ++j;
             }
         }
-        if (j >= fmt.size() || fmt[j] != '%') return fail("command not closed by '%'", start, std::string(fmt.substr(start, j - start + 1)));
+        if (j >= fmt.size() || fmt[j] != '%') return compile_error("command not closed by '%'", start, std::string(fmt.substr(start, j - start + 1)));
         i = j + 1;
-        if (!literal.empty()) {
-            TokenItem lit;
-            lit.is_literal = true;
-            lit.literal = std::move(literal);
-            items.push_back(std::move(lit));
-            literal.clear();
-        }
+        flush_literal(items, literal);
         TokenItem f;
         f.field.position = start;
         describe(command, arg, f.field);
         items.push_back(std::move(f));
     }
-    if (!literal.empty()) {
-        TokenItem lit;
-        lit.is_literal = true;
-        lit.literal = std::move(literal);
-        items.push_back(std::move(lit));
-    }
+    flush_literal(items, literal);
     return build_token_format(std::move(name), "Envoy access log format '" + std::string(fmt) + "'", std::move(items));
 }
 

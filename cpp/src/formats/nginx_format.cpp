@@ -51,14 +51,6 @@ constexpr Known kVariables[] = {
 
 bool name_char(char c) noexcept { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-CompileResult fail(std::string error, std::size_t position, std::string token) {
-    CompileResult r;
-    r.error = std::move(error);
-    r.position = position;
-    r.token = std::move(token);
-    return r;
-}
-
 }  // namespace
 
 CompileResult nginx_items(std::string_view text, std::string& name, std::string& description,
@@ -89,7 +81,7 @@ CompileResult nginx_items(std::string_view text, std::string& name, std::string&
         while (p < text.size() && !std::isspace(static_cast<unsigned char>(text[p]))) ++p;
         escape = std::string(text.substr(e, p - e));
         if (escape != "default" && escape != "json" && escape != "none")
-            return fail("escape= must be default, json or none", b, std::string(text.substr(b, p - b)));
+            return compile_error("escape= must be default, json or none", b, std::string(text.substr(b, p - b)));
         skip_space();
     }
     if (p < text.size() && (text[p] == '\'' || text[p] == '"')) {
@@ -100,12 +92,12 @@ CompileResult nginx_items(std::string_view text, std::string& name, std::string&
             if (text[p] == ';') {
                 ++p;
                 skip_space();
-                if (p < text.size()) return fail("unexpected text after ';'", p, std::string(text.substr(p)));
+                if (p < text.size()) return compile_error("unexpected text after ';'", p, std::string(text.substr(p)));
                 break;
             }
             const char quote = text[p];
             if (quote != '\'' && quote != '"')
-                return fail("expected a quoted string", p, std::string(text.substr(p, 16)));
+                return compile_error("expected a quoted string", p, std::string(text.substr(p, 16)));
             const std::size_t open = p++;
             bool closed = false;
             while (p < text.size()) {
@@ -128,7 +120,7 @@ CompileResult nginx_items(std::string_view text, std::string& name, std::string&
                 fmt += c;
                 origin.push_back(p++);
             }
-            if (!closed) return fail("unterminated quoted string", open, std::string(1, quote));
+            if (!closed) return compile_error("unterminated quoted string", open, std::string(1, quote));
         }
     } else {
         // Bare text (already unquoted by the user); a trailing ';' is dropped.
@@ -140,7 +132,7 @@ CompileResult nginx_items(std::string_view text, std::string& name, std::string&
             origin.push_back(p);
         }
     }
-    if (fmt.empty()) return fail("the format is empty", 0, std::string(text));
+    if (fmt.empty()) return compile_error("the format is empty", 0, std::string(text));
 
     items.clear();
     std::string literal;
@@ -153,7 +145,7 @@ CompileResult nginx_items(std::string_view text, std::string& name, std::string&
         std::string var;
         if (i + 1 < fmt.size() && fmt[i + 1] == '{') {
             const std::size_t close = fmt.find('}', i + 2);
-            if (close == std::string::npos) return fail("unclosed ${", at, fmt.substr(i, 16));
+            if (close == std::string::npos) return compile_error("unclosed ${", at, fmt.substr(i, 16));
             var = fmt.substr(i + 2, close - i - 2);
             i = close + 1;
         } else {
@@ -162,16 +154,10 @@ CompileResult nginx_items(std::string_view text, std::string& name, std::string&
             var = fmt.substr(i + 1, j - i - 1);
             i = j;
         }
-        if (var.empty()) return fail("expected a variable name after '$'", at, "$");
+        if (var.empty()) return compile_error("expected a variable name after '$'", at, "$");
         for (char c : var)
-            if (!name_char(c)) return fail("bad variable name", at, "$" + var);
-        if (!literal.empty()) {
-            TokenItem lit;
-            lit.is_literal = true;
-            lit.literal = std::move(literal);
-            items.push_back(std::move(lit));
-            literal.clear();
-        }
+            if (!name_char(c)) return compile_error("bad variable name", at, "$" + var);
+        flush_literal(items, literal);
         TokenItem f;
         f.field.name = var;
         f.field.position = at;
@@ -188,12 +174,7 @@ CompileResult nginx_items(std::string_view text, std::string& name, std::string&
         if (var.starts_with("http_") || var.starts_with("cookie_") || var.starts_with("sent_http_")) f.field.spaces = true;
         items.push_back(std::move(f));
     }
-    if (!literal.empty()) {
-        TokenItem lit;
-        lit.is_literal = true;
-        lit.literal = std::move(literal);
-        items.push_back(std::move(lit));
-    }
+    flush_literal(items, literal);
     description = "nginx log_format" + std::string(escape != "default" ? " escape=" + escape : "") + " '" + fmt + "'";
     return {};
 }

@@ -194,6 +194,23 @@ std::vector<std::string> TokenFormat::field_names() const {
     return names;
 }
 
+CompileResult compile_error(std::string error, std::size_t position, std::string token) {
+    CompileResult r;
+    r.error = std::move(error);
+    r.position = position;
+    r.token = std::move(token);
+    return r;
+}
+
+void flush_literal(std::vector<TokenItem>& items, std::string& literal) {
+    if (literal.empty()) return;
+    TokenItem lit;
+    lit.is_literal = true;
+    lit.literal = std::move(literal);
+    items.push_back(std::move(lit));
+    literal.clear();
+}
+
 CompileResult build_token_format(std::string name, std::string description, std::vector<TokenItem> items) {
     CompileResult r;
     std::size_t fields = 0, statuses = 0;

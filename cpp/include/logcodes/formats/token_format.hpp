@@ -92,6 +92,11 @@ private:
     bool has_status_ = false;
 };
 
+// What the format-string compilers share: a failed result naming the offending token, and moving the
+// literal text collected so far into the item list.
+CompileResult compile_error(std::string error, std::size_t position, std::string token);
+void flush_literal(std::vector<TokenItem>& items, std::string& literal);
+
 // Checks a compiled item list (a field must be followed by a literal or end the line, at most
 // kMaxFields fields, exactly one status) and builds the format; errors name the offending field.
 CompileResult build_token_format(std::string name, std::string description, std::vector<TokenItem> items);
