@@ -88,8 +88,10 @@ bool LineFramer::commit(std::size_t n, OnLine&& on_line) {
         const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
         if (!nl) break;
         const auto len = static_cast<std::size_t>(nl - (base + start));
-        // A line at or over the limit is over-long however the blocks happened to fall.
-        const LineEvent ev{std::string_view(base + start, len), offset_ + start, len >= max_record_};
+        // A line at or over the limit is over-long however the blocks happened to fall, and its head is
+        // always max_record bytes: what is reported must not depend on where reads ended.
+        const bool over = len >= max_record_;
+        const LineEvent ev{std::string_view(base + start, over ? max_record_ : len), offset_ + start, over};
         start = static_cast<std::size_t>(nl - base) + 1;
         p = nl + 1;
         if (!on_line(ev)) return false;
@@ -97,7 +99,7 @@ bool LineFramer::commit(std::size_t n, OnLine&& on_line) {
     const std::size_t rest = len_ - start;
     if (rest >= max_record_) {
         // Report the head once, then skip the remainder of this line.
-        const LineEvent ev{std::string_view(base + start, rest), offset_ + start, true};
+        const LineEvent ev{std::string_view(base + start, max_record_), offset_ + start, true};
         const bool go_on = on_line(ev);
         offset_ += len_;
         len_ = 0;
@@ -127,7 +129,8 @@ bool LineFramer::feed(std::string_view bytes, OnLine&& on_line) {
 template <class OnLine>
 void LineFramer::finish(OnLine&& on_line) {
     if (len_ > 0 && !skipping_) {
-        const LineEvent ev{std::string_view(buf_.get(), len_), offset_, len_ >= max_record_};
+        const bool over = len_ >= max_record_;
+        const LineEvent ev{std::string_view(buf_.get(), over ? max_record_ : len_), offset_, over};
         on_line(ev);
     }
     offset_ += len_;

@@ -9,7 +9,7 @@
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/formats/error_logs.hpp"
-#include "logcodes/formats/json_lines.hpp"
+#include "logcodes/formats/json.hpp"
 #include "logcodes/formats/proxies.hpp"
 #include "logcodes/formats/w3c_extended.hpp"
 #include "logcodes/formats/sip.hpp"
