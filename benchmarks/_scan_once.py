@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """One timed logcodes.scan in a fresh process; prints one JSON object on stdout.
 
-    python benchmarks/_scan_once.py FILE [--threads N] [--format combined] [--block-size BYTES]
+    python benchmarks/_scan_once.py FILE [--threads N] [--format NAME | --nginx-format LOG_FORMAT]
+                                    [--block-size BYTES] [--count transactions|messages]
+
+--format takes a built-in name (combined, nginx_json, auto, ...); --nginx-format an nginx log_format text,
+compiled with logcodes.formats.nginx() before the clock starts.
 
 A fresh process per trial keeps runs independent; the harness reads the child's CPU time, the child
 reports its own peak RSS. Only the scan itself is timed; interpreter start-up and the import are not.

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Seeded generator of Apache/nginx *combined* access logs, with an exact truth file.
 
-    python benchmarks/gen_logs.py OUT.log --size 1GiB --seed 1 [--gzip] [--zstd]
+    python benchmarks/gen_logs.py OUT.log --size 1GiB --seed 1 [--layout LAYOUT] [--gzip] [--zstd]
+
+--layout nginx_custom / nginx_json writes the same record sequence with an nginx log_format (escape=default /
+escape=json); the truth then also holds that log_format.
 
 Writes OUT.log, OUT.log.truth.json and, on request, OUT.log.gz / OUT.log.zst.
 
@@ -41,6 +44,7 @@ STATUS_WEIGHTS = {
     308: 0.1, 405: 0.06, 408: 0.04, 410: 0.03, 413: 0.02, 101: 0.05, 298: 0.02, 432: 0.02,
 }
 INVALID_TOKENS = ["-", "000", "009", "1000"]
+INV_VARIANTS = 4  # invalid-status pieces per token
 BYTES_VARIANTS = 256  # status pieces (status + size) per code
 
 # (text, offset seconds, weight): merged logs from servers in several zones.
@@ -353,6 +357,8 @@ class Pools:
         requests = [check_field(make_request(r)) for _ in range(6000)]
         referers = [check_field(make_referer(r)) for _ in range(3000)]
         uas = [check_field(make_ua(r)) for _ in range(2500)]
+        # Kept as written (combined escaping) for the nginx layouts, which re-render them.
+        self.texts = {"heads": heads, "requests": requests, "referers": referers, "uas": uas}
 
         self.heads, self.heads_len = self._arr(heads)
         self.req, self.req_len = self._arr(['] "' + q + '" ' for q in requests])
@@ -370,8 +376,9 @@ class Pools:
         self.code_cdf[-1] = 1.0
         st = [f"{c} {make_bytes(r, int(c))} " for c in self.codes for _ in range(BYTES_VARIANTS)]
         self.st, self.st_len = self._arr(st)
-        inv = [f"{t} {make_bytes(r, 200)} " for t in INVALID_TOKENS for _ in range(4)]
+        inv = [f"{t} {make_bytes(r, 200)} " for t in INVALID_TOKENS for _ in range(INV_VARIANTS)]
         self.inv, self.inv_len = self._arr(inv)
+        self.texts.update(st=st, inv=inv)
 
         mal = [make_malformed(r, {"heads": heads, "requests": requests}) + b"\n" for _ in range(256)]
         self.mal = np.empty(len(mal), dtype=object)
@@ -413,11 +420,19 @@ def pick(cdf: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.minimum(np.searchsorted(cdf, u, side="right"), len(cdf) - 1)
 
 
+def clf_stamp(sec: int, zone: int) -> bytes:
+    name, off, _ = ZONES[zone]
+    tm = time.gmtime(sec + off)
+    return (f"{tm.tm_mday:02d}/{MONTHS[tm.tm_mon - 1]}/{tm.tm_year}:"
+            f"{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} {name}").encode()
+
+
 class Clock:
     """Advancing request times, formatted per (second, zone) with a small cache."""
 
-    def __init__(self, t0: float):
+    def __init__(self, t0: float, stamp=clf_stamp):
         self.t = float(t0)
+        self.stamp = stamp
         self.cache: dict[int, bytes] = {}
 
     def stamps(self, u_gap: np.ndarray, zone: np.ndarray) -> np.ndarray:
@@ -431,23 +446,289 @@ class Clock:
         for i, k in enumerate(uniq.tolist()):
             s = self.cache.get(k)
             if s is None:
-                sec, z = divmod(k, len(ZONES))
-                name, off, _ = ZONES[z]
-                tm = time.gmtime(sec + off)
-                s = (f"{tm.tm_mday:02d}/{MONTHS[tm.tm_mon - 1]}/{tm.tm_year}:"
-                     f"{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} {name}").encode()
+                s = self.stamp(*divmod(k, len(ZONES)))
                 self.cache[k] = s
             out[i] = s
         return out[inv.reshape(-1)]
 
 
-def generate(path: str, size: int, seed: int, *, compress=(), quiet: bool = False) -> dict:
+# ---------------------------------------------------------------------------------------------------
+# Layouts: the same records (same indices, same truth) rendered as different log formats.
+
+LAYOUTS = ("combined", "nginx_custom", "nginx_json")
+# The exact log_format texts the harness hands to logcodes.formats.nginx().
+NGINX_CUSTOM_FORMAT = ("'$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
+                       "\"$http_referer\" \"$http_user_agent\" rt=$request_time uct=\"$upstream_connect_time\" "
+                       "us=\"$upstream_status\" ua=\"$upstream_addr\"'")
+NGINX_JSON_FORMAT = ("log_format j escape=json '{\"time\":\"$time_iso8601\",\"remote_addr\":\"$remote_addr\","
+                     "\"request\":\"$request\",\"status\":$status,\"body_bytes_sent\":$body_bytes_sent,"
+                     "\"request_time\":$request_time,\"upstream_status\":\"$upstream_status\","
+                     "\"http_user_agent\":\"$http_user_agent\",\"host\":\"$host\"}';")
+LOG_FORMATS = {"nginx_custom": NGINX_CUSTOM_FORMAT, "nginx_json": NGINX_JSON_FORMAT}
+TAIL_VARIANTS = 512  # upstream/timing tails per status code
+# nginx prints $status as a number, never "-"; status 0 comes out as 000.
+NGINX_TOKEN = {"-": "000"}
+# Tokens that are not JSON numbers (leading zero): such a line is invalid JSON, exactly as nginx writes it.
+NOT_JSON_NUMBER = re.compile(r"0\d+")
+
+_UNESC = re.compile(rb"\\(x[0-9A-Fa-f]{2}|[\s\S])")
+
+
+def unescape(text: str) -> bytes:
+    """A combined-log field (Apache \\" \\\\ or nginx \\xHH escaping) -> the raw bytes the server saw."""
+    return _UNESC.sub(lambda m: bytes([int(m.group(1)[1:], 16)]) if len(m.group(1)) == 3 else m.group(1),
+                      text.encode("utf-8"))
+
+
+# nginx escape=default: '"', '\\', bytes < 0x20 and >= 0x7f as \xHH (upper-case hex).
+_NESC = [bytes([b]) if 0x20 <= b < 0x7F and b not in (0x22, 0x5C) else b"\\x%02X" % b for b in range(256)]
+# nginx escape=json (ngx_escape_json): '"' and '\\' backslashed, five short control escapes, other bytes
+# < 0x20 as \u00xx; everything else, including bytes >= 0x80 that are not UTF-8, written raw.
+_JESC = [bytes([b]) for b in range(256)]
+_JESC[0x22], _JESC[0x5C] = b'\\"', b"\\\\"
+for _b in range(0x20):
+    _JESC[_b] = {0x0A: b"\\n", 0x0D: b"\\r", 0x09: b"\\t", 0x08: b"\\b", 0x0C: b"\\f"}.get(_b, b"\\u00%02x" % _b)
+
+
+def esc_nginx_default(raw: bytes) -> bytes:
+    return b"".join(_NESC[b] for b in raw)
+
+
+def esc_nginx_json(raw: bytes) -> bytes:
+    return b"".join(_JESC[b] for b in raw)
+
+
+_NAMED_HOST = re.compile(r"^(?:crawl|msnbot)-(\d+)-(\d+)-(\d+)-(\d+)\.|^host-(\d+)-(\d+)\.")
+
+
+def host_ip(r: random.Random, host: str) -> str:
+    """$remote_addr is always an address: reverse-DNS names from the combined pool back to IPs."""
+    m = _NAMED_HOST.match(host)
+    if not m:
+        return host
+    if m.group(1):
+        return ".".join(m.group(i) for i in range(1, 5))
+    return f"{m.group(5)}.{m.group(6)}.{r.randrange(256)}.{r.randrange(1, 255)}"
+
+
+# Share of each code nginx answers itself (static files, redirects, limits): no upstream involved.
+LOCAL_SHARE = {304: 0.7, 301: 0.8, 302: 0.3, 206: 0.5, 200: 0.3, 404: 0.3, 403: 0.4, 400: 0.6, 408: 1.0,
+               413: 1.0, 405: 0.5, 410: 0.3, 429: 0.6, 101: 0.0}
+
+
+def make_upstream(r: random.Random, code: int | None):
+    """(request_time, upstream_connect_time, upstream_status, upstream_addr) as nginx logs them; None = unset.
+    A list of attempts ends with the attempt whose answer became $status; ' : ' separates internal redirects."""
+    addr = lambda: "unix:/run/php/php-fpm.sock" if r.random() < 0.03 else f"10.0.0.{r.randint(1, 12)}:8080"
+    ct = lambda: r.choice(["0.000", "0.000", "0.001", "0.001", "0.002", "0.004", "0.012"])
+    rt = lambda mu, sigma: f"{min(r.lognormvariate(mu, sigma), 30.0):.3f}"
+    if code is None:  # invalid status: nothing (or nothing usable) came back from an upstream
+        if r.random() < 0.5:
+            return rt(-4, 1.5), None, None, None
+        return rt(0, 1.5), ct(), "-", addr()
+    if r.random() < LOCAL_SHARE.get(code, 0.1):
+        t = f"{r.uniform(5, 30):.3f}" if code == 408 else rt(-6, 1.2)
+        return t, None, None, None
+    x = r.random()
+    if code == 499:  # the client gave up before the upstream answered
+        if x < 0.1:
+            return f"{r.uniform(1, 30):.3f}", f"{ct()}, {ct()}", "502, -", f"{addr()}, {addr()}"
+        return f"{r.uniform(0.2, 30):.3f}", ct(), "-", addr()
+    if (code == 200 and x < 0.03) or (code in (500, 502, 503, 504) and x < 0.3):
+        n = r.choice([2, 2, 2, 3])
+        if code == 200:
+            before = [r.choice(["502", "504", "503"]) for _ in range(n - 1)]
+        else:
+            before = [str(code)] * (n - 1)
+        us = ", ".join(before + [str(code)])
+        slow = code == 504 or "504" in before
+        t = f"{min(10.0 * us.count('504') + r.uniform(0, 0.5), 30.0):.3f}" if slow else rt(-2, 1.2)
+        return t, ", ".join(ct() for _ in range(n)), us, ", ".join(addr() for _ in range(n))
+    if code == 200 and x < 0.035:  # error_page / X-Accel-Redirect: an internal redirect to a second upstream
+        return rt(-3, 1.0), f"{ct()} : {ct()}", "404 : 200", f"{addr()} : {addr()}"
+    if code == 504:
+        return f"{min(r.choice([10.0, 30.0]) + r.uniform(0, 0.05), 30.0):.3f}", ct(), "504", addr()
+    if code == 101:  # websockets stay open
+        return f"{r.uniform(1, 30):.3f}", ct(), "101", addr()
+    return rt(-3.5, 1.3), ct(), str(code), addr()
+
+
+def _objs(items: list[bytes]):
+    a = np.empty(len(items), dtype=object)
+    a[:] = items
+    return a, np.array([len(x) for x in items], dtype=np.int64)
+
+
+class CombinedLayout:
+    """The original combined log: six pieces per line."""
+    name = "combined"
+    n_parts = 6
+    stamp = staticmethod(clf_stamp)
+
+    def __init__(self, pools: "Pools", seed: int):
+        self.p = pools
+        self.mal, self.mal_len = pools.mal, pools.mal_len
+
+    def render(self, ix):
+        p = self.p
+        parts = [p.heads[ix.hi], ix.ts, p.req[ix.ri], p.st[ix.si], p.ref[ix.fi], p.ua[ix.ai]]
+        length = p.heads_len[ix.hi] + TS_LEN + p.req_len[ix.ri] + p.st_len[ix.si] + p.ref_len[ix.fi] + p.ua_len[ix.ai]
+        return parts, length
+
+    def set_invalid(self, parts, length, m, ix):
+        ii = ix.ii[m]
+        parts[3][m] = self.p.inv[ii]
+        length[m] += self.p.inv_len[ii] - self.p.st_len[ix.si[m]]
+
+
+class NginxLayout:
+    """nginx_custom (escape=default) or nginx_json (escape=json), rendered from the combined pools' raw values,
+    plus upstream/timing tails (custom) or host (JSON) drawn from a second stream so the records stay the same."""
+
+    def __init__(self, pools: "Pools", seed: int, name: str):
+        self.name, self.p, self.json = name, pools, name == "nginx_json"
+        r = random.Random(seed * 7919 + (2 if self.json else 1))
+        t = pools.texts
+        esc = esc_nginx_json if self.json else esc_nginx_default
+        ips, users = [], []
+        for h in t["heads"]:
+            host, _, user, _ = h.split(" ", 3)
+            ips.append(host_ip(r, host))
+            users.append(user)
+        requests = [unescape(q) for q in t["requests"]]
+        uas = [unescape(a) for a in t["uas"]]
+        # escape=json logs an unset variable as "" where escape=default writes "-".
+        unset = (lambda v: b"" if v == b"-" else v) if self.json else (lambda v: v)
+        st = [x.split(" ")[:2] for x in t["st"]]
+        inv = [x.split(" ")[:2] for x in t["inv"]]
+        self.inv_token = [NGINX_TOKEN.get(tok, tok) for tok, _ in inv]
+        inv = [(tok, b) for tok, (_, b) in zip(self.inv_token, inv)]
+        num = lambda b: "0" if b == "-" else b  # $body_bytes_sent is always a number
+        codes = [int(c) for c in pools.codes]
+        tails = [make_upstream(r, c) for c in codes for _ in range(TAIL_VARIANTS)]
+        inv_tails = [make_upstream(r, None) for _ in range(TAIL_VARIANTS)]
+        if self.json:
+            self.n_parts = 7
+            self.stamp = iso_stamp
+            self.ts_len = len(iso_stamp(0, 0))
+            self.heads, self.heads_len = _objs([f'","remote_addr":"{ip}","request":"'.encode() for ip in ips])
+            reqs = [esc(unset(q)) for q in requests]
+            self.req, self.req_len = _objs([q + b'","status":' for q in reqs])
+            # Raw bytes >= 0x80 that are not UTF-8 (TLS junk) pass escape=json unchanged.
+            self.req_bad = np.array([not _utf8(q) for q in reqs])
+            stf = lambda c, b: f'{c},"body_bytes_sent":{num(b)},"request_time":'.encode()
+            self.st, self.st_len = _objs([stf(c, b) for c, b in st])
+            self.inv, self.inv_len = _objs([stf(c, b) for c, b in inv])
+            tf = lambda x: f'{x[0]},"upstream_status":"{x[2] or ""}","http_user_agent":"'.encode()
+            self.tail, self.tail_len = _objs([tf(x) for x in tails])
+            self.inv_tail, self.inv_tail_len = _objs([tf(x) for x in inv_tails])
+            self.ua, self.ua_len = _objs([esc(unset(a)) + b'","host":"' for a in uas])
+            hosts = ["www.example.com"] * 60 + ["shop.example.com"] * 15 + ["api.example.com"] * 15 + \
+                ["static.example.com"] * 6 + ["example.com", "203.0.113.10", "localhost", "www.example.com:8443"]
+            self.host, self.host_len = _objs([f'{h}"}}\n'.encode() for h in hosts])
+        else:
+            self.n_parts = 7
+            self.stamp = clf_stamp
+            self.ts_len = TS_LEN
+            self.heads, self.heads_len = _objs([f"{ip} - ".encode() + esc(u.encode()) + b" [" for ip, u in zip(ips, users)])
+            self.req, self.req_len = _objs([b'] "' + esc(q) + b'" ' for q in requests])
+            self.req_bad = np.zeros(len(requests), dtype=bool)
+            stf = lambda c, b: f"{c} {num(b)} ".encode()
+            self.st, self.st_len = _objs([stf(c, b) for c, b in st])
+            self.inv, self.inv_len = _objs([stf(c, b) for c, b in inv])
+            self.ref, self.ref_len = _objs([b'"' + esc(unescape(f)) + b'" ' for f in t["referers"]])
+            self.ua, self.ua_len = _objs([b'"' + esc(a) + b'"' for a in uas])
+            tf = lambda x: f' rt={x[0]} uct="{x[1] or "-"}" us="{x[2] or "-"}" ua="{x[3] or "-"}"\n'.encode()
+            self.tail, self.tail_len = _objs([tf(x) for x in tails])
+            self.inv_tail, self.inv_tail_len = _objs([tf(x) for x in inv_tails])
+        self.mal, self.mal_len = _objs([m + b"\n" for m in self._malformed(r, ips, requests)])
+
+    def _malformed(self, r: random.Random, ips, requests):
+        out = []
+        for _ in range(256):
+            x = r.random()
+            if x < 0.35:
+                out.append(r.choice([b"GARBAGE", b"garbage line " + str(r.randrange(10**6)).encode(), b"-",
+                                     b"--- log rotated ---", b"\tGARBAGE\t",
+                                     b"2024/03/05 13:55:36 [error] 1234#1234: *5 connect() failed (111: Connection "
+                                     b"refused) while connecting to upstream, client: 10.0.0.1"]))
+            elif x < 0.75:  # a line cut somewhere before its status
+                i, q = r.randrange(len(ips)), r.randrange(len(requests))
+                if self.json:
+                    prefix = (b'{"time":"2024-03-05T13:55:36+00:00","remote_addr":"' + ips[i].encode() + b'","request":"'
+                              + esc_nginx_json(requests[q]) + b'","status":')
+                else:
+                    prefix = (ips[i].encode() + b" - - [05/Mar/2024:13:55:36 +0000] \"" + esc_nginx_default(requests[q])
+                              + b'" ')
+                out.append(prefix[:r.randint(1, len(prefix))])
+            else:  # binary junk: no '\n', '\r' or '"', and not all white space
+                out.append(bytes(b for b in r.randbytes(r.randint(8, 200)) if b not in b'\n\r"') + b"\xff")
+        for m in out:
+            assert m.strip() and b"\n" not in m and b"\r" not in m
+        return out
+
+    def render(self, ix):
+        tv = ix.ci * TAIL_VARIANTS + (ix.v[0] * TAIL_VARIANTS).astype(np.int64)
+        ix.tv = tv
+        if self.json:
+            hv = (ix.v[1] * len(self.host)).astype(np.int64)
+            parts = [ix.ts, self.heads[ix.hi], self.req[ix.ri], self.st[ix.si], self.tail[tv], self.ua[ix.ai],
+                     self.host[hv]]
+            length = (self.ts_len + self.heads_len[ix.hi] + self.req_len[ix.ri] + self.st_len[ix.si]
+                      + self.tail_len[tv] + self.ua_len[ix.ai] + self.host_len[hv])
+        else:
+            parts = [self.heads[ix.hi], ix.ts, self.req[ix.ri], self.st[ix.si], self.ref[ix.fi], self.ua[ix.ai],
+                     self.tail[tv]]
+            length = (self.heads_len[ix.hi] + self.ts_len + self.req_len[ix.ri] + self.st_len[ix.si]
+                      + self.ref_len[ix.fi] + self.ua_len[ix.ai] + self.tail_len[tv])
+        return parts, length
+
+    def set_invalid(self, parts, length, m, ix):
+        ii, si, tv = ix.ii[m], ix.si[m], ix.tv[m]
+        it = tv % TAIL_VARIANTS
+        parts[3][m] = self.inv[ii]
+        t_slot = 4 if self.json else 6
+        parts[t_slot][m] = self.inv_tail[it]
+        length[m] += self.inv_len[ii] - self.st_len[si] + self.inv_tail_len[it] - self.tail_len[tv]
+
+
+def iso_stamp(sec: int, zone: int) -> bytes:
+    """'{"time":"' + $time_iso8601, the start of every nginx_json line."""
+    name, off, _ = ZONES[zone]
+    tm = time.gmtime(sec + off)
+    return (f'{{"time":"{tm.tm_year}-{tm.tm_mon:02d}-{tm.tm_mday:02d}T{tm.tm_hour:02d}:{tm.tm_min:02d}:'
+            f'{tm.tm_sec:02d}{name[:3]}:{name[3:]}').encode()
+
+
+def _utf8(b: bytes) -> bool:
+    try:
+        b.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+class _Ix:
+    """Per-batch indices into the pools (one entry per line)."""
+    __slots__ = ("hi", "ri", "ci", "si", "fi", "ai", "ii", "ts", "v", "tv")
+
+
+def generate(path: str, size: int, seed: int, *, layout: str = "combined", compress=(), quiet: bool = False) -> dict:
     """Writes `path` (at most `size` bytes, whole lines) and its truth file; returns the truth."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r} (one of {', '.join(LAYOUTS)})")
     started = time.perf_counter()
     pools = Pools(seed)
+    lay = CombinedLayout(pools, seed) if layout == "combined" else NginxLayout(pools, seed, layout)
     rng = np.random.Generator(np.random.PCG64(seed))
-    clock = Clock(pools.t0)
+    # Extra draws for the nginx layouts come from their own stream: the records stay those of combined.
+    rng2 = np.random.Generator(np.random.PCG64([seed, 2])) if layout != "combined" else None
+    clock = Clock(pools.t0, lay.stamp)
     codes = np.zeros(len(pools.codes), dtype=np.int64)
+    inv_tokens = np.zeros(len(pools.inv), dtype=np.int64)
+    bad_codes = np.zeros(len(pools.codes), dtype=np.int64)
+    bad_other = 0
+    not_json_lines: list[int] = []
     written = lines = invalid = unparsed = blank = 0
     tmp = path + ".tmp"
     with open(tmp, "wb", buffering=0) as f:
@@ -463,35 +744,31 @@ def generate(path: str, size: int, seed: int, *, compress=(), quiet: bool = Fals
             if batch_no == 0:
                 kind[:FIRST_CLEAN_LINES] = 0
 
-            hi, ri = pick(pools.heads_cdf, u[0]), pick(pools.req_cdf, u[1])
-            ci = pick(pools.code_cdf, u[2])
-            si = ci * BYTES_VARIANTS + (u[3] * BYTES_VARIANTS).astype(np.int64)
-            fi, ai = pick(pools.ref_cdf, u[4]), pick(pools.ua_cdf, u[5])
-            zi = pick(pools.zone_cdf, u[6])
-
-            p0, p2, p3 = pools.heads[hi], pools.req[ri], pools.st[si]
-            p4, p5 = pools.ref[fi], pools.ua[ai]
-            p1 = clock.stamps(u[7], zi)
-            length = pools.heads_len[hi] + TS_LEN + pools.req_len[ri] + pools.st_len[si] \
-                + pools.ref_len[fi] + pools.ua_len[ai]
+            ix = _Ix()
+            ix.hi, ix.ri = pick(pools.heads_cdf, u[0]), pick(pools.req_cdf, u[1])
+            ix.ci = pick(pools.code_cdf, u[2])
+            ix.si = ix.ci * BYTES_VARIANTS + (u[3] * BYTES_VARIANTS).astype(np.int64)
+            ix.fi, ix.ai = pick(pools.ref_cdf, u[4]), pick(pools.ua_cdf, u[5])
+            ix.ii = (u[8] * len(pools.inv)).astype(np.int64)
+            ix.ts = clock.stamps(u[7], pick(pools.zone_cdf, u[6]))
+            ix.v = rng2.random((2, n)) if rng2 is not None else None
+            parts, length = lay.render(ix)
 
             m = kind == 1
             if m.any():
-                ii = (u[8][m] * len(pools.inv)).astype(np.int64)
-                p3[m] = pools.inv[ii]
-                length[m] += pools.inv_len[ii] - pools.st_len[si[m]]
+                lay.set_invalid(parts, length, m, ix)
             m = kind == 2
             if m.any():
-                mi = (u[8][m] * len(pools.mal)).astype(np.int64)
-                p0[m] = pools.mal[mi]
-                length[m] = pools.mal_len[mi]
+                mi = (u[8][m] * len(lay.mal)).astype(np.int64)
+                parts[0][m] = lay.mal[mi]
+                length[m] = lay.mal_len[mi]
             m = kind == 3
             if m.any():
-                p0[m] = b"\n"
+                parts[0][m] = b"\n"
                 length[m] = 1
             m = kind >= 2
             if m.any():
-                for p in (p1, p2, p3, p4, p5):
+                for p in parts[1:]:
                     p[m] = b""
 
             # Keep whole lines only, up to `size` bytes in total.
@@ -499,13 +776,21 @@ def generate(path: str, size: int, seed: int, *, compress=(), quiet: bool = Fals
             keep = int(np.searchsorted(ends, size - written, side="right"))
             if keep == 0:
                 break
-            out = np.empty(6 * keep, dtype=object)
-            for j, p in enumerate((p0, p1, p2, p3, p4, p5)):
-                out[j::6] = p[:keep]
+            out = np.empty(lay.n_parts * keep, dtype=object)
+            for j, p in enumerate(parts):
+                out[j::lay.n_parts] = p[:keep]
             f.write(b"".join(out.tolist()))
 
             kk = kind[:keep]
-            codes += np.bincount(ci[:keep][kk == 0], minlength=len(codes))
+            codes += np.bincount(ix.ci[:keep][kk == 0], minlength=len(codes))
+            inv_tokens += np.bincount(ix.ii[:keep][kk == 1], minlength=len(inv_tokens))
+            if layout == "nginx_json":
+                bad = lay.req_bad[ix.ri[:keep]]
+                bad_codes += np.bincount(ix.ci[:keep][(kk == 0) & bad], minlength=len(codes))
+                bad_other += int(np.count_nonzero((kk == 1) & bad))
+                tok = np.array([bool(NOT_JSON_NUMBER.fullmatch(t)) for t in lay.inv_token])
+                nj = np.nonzero((kk == 1) & tok[ix.ii[:keep]])[0]
+                not_json_lines += (nj + lines + 1).tolist()
             invalid += int(np.count_nonzero(kk == 1))
             unparsed += int(np.count_nonzero(kk == 2))
             blank += int(np.count_nonzero(kk == 3))
@@ -520,8 +805,14 @@ def generate(path: str, size: int, seed: int, *, compress=(), quiet: bool = Fals
     os.replace(tmp, path)
     gen_s = time.perf_counter() - started
 
+    tokens: dict[str, int] = {}
+    for i, c in enumerate(inv_tokens.tolist()):
+        tok = lay.inv_token[i] if layout != "combined" else INVALID_TOKENS[i // INV_VARIANTS]
+        if c:
+            tokens[tok] = tokens.get(tok, 0) + c
     truth = {
-        "format": "combined",
+        "format": layout,
+        "layout": layout,
         "seed": seed,
         "bytes": written,
         "lines": lines,
@@ -530,9 +821,20 @@ def generate(path: str, size: int, seed: int, *, compress=(), quiet: bool = Fals
         "invalid": invalid,
         "unparsed": unparsed,
         "blank": blank,
+        "invalid_tokens": dict(sorted(tokens.items())),
         "size_requested": size,
         "generator_version": GEN_VERSION,
     }
+    if layout in LOG_FORMATS:
+        truth["log_format"] = LOG_FORMATS[layout]
+    if layout == "nginx_json":
+        # Counted in `invalid`: their status token (000, 009) is no JSON number, so the line is not valid JSON,
+        # as nginx writes it. A JSON parser may call them unparsed; a token reader sees an invalid status.
+        truth["invalid_not_json"] = len(not_json_lines)
+        truth["invalid_not_json_lines"] = not_json_lines
+        # Records with raw non-UTF-8 bytes (TLS junk in $request): valid status, but not valid UTF-8 JSON.
+        truth["non_utf8"] = {"records": int(bad_codes.sum()) + bad_other, "invalid": bad_other,
+                             "codes": {str(int(c)): int(n) for c, n in zip(pools.codes, bad_codes) if n}}
     assert truth["records"] == sum(truth["codes"].values()) + invalid + unparsed
     with open(path + ".truth.json.tmp", "w") as f:
         json.dump(truth, f, indent=1)
@@ -578,10 +880,50 @@ _REF_LINE = re.compile(
 _REF_CODE = re.compile(rb"[1-5][0-9][0-9]")
 
 
+# escape=default fields: no raw quote or backslash, only printable ASCII and \xHH.
+_NQ = rb'"((?:[\x20\x21\x23-\x5B\x5D-\x7E]|\\x[0-9A-F]{2})*)"'
+_REF_CUSTOM = re.compile(
+    rb"(\S+) - (\S+) \[[^\]\n]+\] " + _NQ + rb" (\S+) ([0-9]+) " + _NQ + rb" " + _NQ
+    + rb' rt=([0-9]+\.[0-9]{3}) uct="([^"]*)" us="([^"]*)" ua="([^"]*)"')
+_REF_JSON_KEYS = ["time", "remote_addr", "request", "status", "body_bytes_sent", "request_time", "upstream_status",
+                  "http_user_agent", "host"]
+_REF_BAD_NUMBER = re.compile(rb'"status":(0[0-9]+),')
+
+
+def _ref_status(layout: str, body: bytes):
+    """('code', k) / ('invalid', None) / ('unparsed', None) for one non-blank line, read independently."""
+    if layout == "combined":
+        m = _REF_LINE.fullmatch(body)
+        tok = m.group(4) if m else None
+    elif layout == "nginx_custom":
+        m = _REF_CUSTOM.fullmatch(body)
+        tok = m.group(4) if m else None
+        if m and m.group(10) not in (b"-",) and _REF_CODE.fullmatch(tok):
+            # Self-check: the last upstream answer is the logged status (or "-" when the client left).
+            last = re.split(rb", | : ", m.group(10))[-1]
+            assert last in (tok, b"-"), body
+    else:
+        # Bytes as they are (raw non-UTF-8 included), the way a lenient reader would take them.
+        try:
+            obj = json.loads(body.decode("utf-8", "surrogateescape"))
+            ok = isinstance(obj, dict) and list(obj) == _REF_JSON_KEYS
+            tok = str(obj["status"]).encode() if ok and type(obj["status"]) is int else None
+        except ValueError:
+            # A status token such as 009 makes the line invalid JSON: nginx wrote it so, it is an invalid status.
+            m = _REF_BAD_NUMBER.search(body)
+            ok = bool(m) and json.loads(_REF_BAD_NUMBER.sub(b'"status":0,', body, count=1).decode(
+                "utf-8", "surrogateescape")) is not None
+            tok = m.group(1) if ok else None
+    if tok is None:
+        return "unparsed", None
+    return ("code", tok.decode()) if _REF_CODE.fullmatch(tok) else ("invalid", None)
+
+
 def verify(path: str) -> bool:
-    """Slow reference count of `path` (one regex per line) compared with its truth file."""
+    """Slow reference count of `path` (one regex or json.loads per line) compared with its truth file."""
     with open(path + ".truth.json") as f:
         truth = json.load(f)
+    layout = truth.get("layout", "combined")
     codes: dict[str, int] = {}
     lines = records = invalid = unparsed = 0
     with open(path, "rb") as f:
@@ -591,14 +933,16 @@ def verify(path: str) -> bool:
             if not body:
                 continue
             records += 1
-            m = _REF_LINE.fullmatch(body)
-            if not m:
+            try:
+                what, k = _ref_status(layout, body)
+            except ValueError:
+                what, k = "unparsed", None
+            if what == "unparsed":
                 unparsed += 1
-            elif _REF_CODE.fullmatch(m.group(4)):
-                k = m.group(4).decode()
-                codes[k] = codes.get(k, 0) + 1
-            else:
+            elif what == "invalid":
                 invalid += 1
+            else:
+                codes[k] = codes.get(k, 0) + 1
     got = {"lines": lines, "records": records, "invalid": invalid, "unparsed": unparsed,
            "codes": dict(sorted(codes.items(), key=lambda kv: int(kv[0]))),
            "bytes": os.path.getsize(path)}
@@ -615,6 +959,8 @@ def main(argv=None) -> int:
     ap.add_argument("out", help="output log path")
     ap.add_argument("--verify", action="store_true",
                     help="do not generate: re-count OUT with a slow reference parser and compare with its truth")
+    ap.add_argument("--layout", default="combined", choices=LAYOUTS,
+                    help="combined (default), nginx_custom or nginx_json: the same records in another log_format")
     ap.add_argument("--size", default="64MiB", help="64MiB, 1GiB, 4GiB, 1GB (decimal) or a byte count")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--gzip", action="store_true", help="also write OUT.gz (gzip -n -c)")
@@ -624,7 +970,7 @@ def main(argv=None) -> int:
     if a.verify:
         return 0 if verify(a.out) else 1
     compress = [e for e, on in (("gz", a.gzip), ("zst", a.zstd)) if on]
-    generate(a.out, parse_size(a.size), a.seed, compress=compress, quiet=a.quiet)
+    generate(a.out, parse_size(a.size), a.seed, layout=a.layout, compress=compress, quiet=a.quiet)
     return 0
 
 
