@@ -142,30 +142,49 @@ void EventStore::finish() {
     }
     auto by_wall = [this](std::size_t a, std::size_t b) { return events_[a].wall < events_[b].wall; };
     std::stable_sort(by_time_.begin(), by_time_.end(), by_wall);
+    by_utc_.clear();
+    for (std::size_t i : by_time_)
+        if (events_[i].utc != INT64_MIN) by_utc_.push_back(i);
+    std::stable_sort(by_utc_.begin(), by_utc_.end(),
+                     [this](std::size_t a, std::size_t b) { return events_[a].utc < events_[b].utc; });
+    has_utc_ = !by_utc_.empty();
     for (auto& [k, v] : by_path_) std::stable_sort(v.begin(), v.end(), by_wall);
 }
 
 const StoredEvent* EventStore::nearest(const std::vector<std::size_t>& ids, std::int64_t wall, std::int64_t utc,
                                        int code, bool pathless) const {
     const std::int64_t window = (window_ms_ + 999) / 1000;
-    // ids are ordered by wall time: look at the stretch within the window around `wall`.
-    auto lo = std::lower_bound(ids.begin(), ids.end(), wall - window - 86400,
-                               [this](std::size_t i, std::int64_t t) { return events_[i].wall < t; });
     const StoredEvent* best = nullptr;
-    std::int64_t best_gap = INT64_MAX;
-    for (auto it = lo; it != ids.end(); ++it) {
-        const StoredEvent& e = events_[*it];
-        if (e.wall > wall + window + 86400) break;
-        // Compare in UTC when both sides know it, else as wall clocks (the zones of the two logs agree).
-        const std::int64_t gap = (e.utc != INT64_MIN && utc != INT64_MIN) ? std::abs(e.utc - utc) : std::abs(e.wall - wall);
-        if (gap > window) continue;
-        if (e.rule >= 0 && rules_ && !rules_->applies(e.rule, code)) continue;
-        if (pathless && !e.path.empty()) continue;  // an event naming another request is not this one's
+    std::int64_t best_score = INT64_MAX;
+    auto consider = [&](const StoredEvent& e, std::int64_t gap) {
+        if (gap > window) return;
+        if (e.rule >= 0 && rules_ && !rules_->applies(e.rule, code)) return;
+        if (pathless && !e.path.empty()) return;  // an event naming another request is not this one's
         // Prefer events a rule names; among equals, the closest in time.
         const std::int64_t score = gap * 2 + (e.rule >= 0 ? 0 : 1);
-        if (score < best_gap) {
-            best_gap = score;
+        if (score < best_score) {
+            best_score = score;
             best = &e;
+        }
+    };
+    // Events whose log gave no zone are compared as wall clocks (the two logs of one server agree on it):
+    // only the stretch of `ids` (ordered by wall time) within the window is looked at.
+    auto lo = std::lower_bound(ids.begin(), ids.end(), wall - window,
+                               [this](std::size_t i, std::int64_t t) { return events_[i].wall < t; });
+    for (auto it = lo; it != ids.end() && events_[*it].wall <= wall + window; ++it) {
+        const StoredEvent& e = events_[*it];
+        if (e.utc == INT64_MIN || utc == INT64_MIN) consider(e, std::abs(e.wall - wall));
+    }
+    // Events that know their zone are compared in UTC when the access record knows it too.
+    if (has_utc_ && utc != INT64_MIN) {
+        if (&ids == &by_time_) {
+            auto u = std::lower_bound(by_utc_.begin(), by_utc_.end(), utc - window,
+                                      [this](std::size_t i, std::int64_t t) { return events_[i].utc < t; });
+            for (; u != by_utc_.end() && events_[*u].utc <= utc + window; ++u)
+                consider(events_[*u], std::abs(events_[*u].utc - utc));
+        } else {
+            for (std::size_t i : ids)  // one path's events: few
+                if (events_[i].utc != INT64_MIN) consider(events_[i], std::abs(events_[i].utc - utc));
         }
     }
     return best;

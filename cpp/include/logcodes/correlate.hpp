@@ -75,6 +75,8 @@ private:
     std::vector<StoredEvent> events_;
     std::unordered_map<std::string, std::vector<std::size_t>> by_path_, by_id_;
     std::vector<std::size_t> by_time_;   // candidates, ordered by wall time
+    std::vector<std::size_t> by_utc_;    // the candidates that know their zone, ordered by UTC
+    bool has_utc_ = false;
     std::map<std::string, Template> templates_;
     std::uint64_t classified_ = 0;
 };
