@@ -158,8 +158,14 @@ public:
             std::int64_t time_bucket, unsigned threads, std::size_t block_size, std::size_t max_record,
             std::uint64_t min_range, std::size_t max_samples, const std::string& count,
             std::vector<std::string> errors, const py::object& rules, std::vector<std::string> explain,
-            std::int64_t window_ms) {
+            std::int64_t window_ms, const py::object& byte_range) {
         ScanOptions o;
+        if (!byte_range.is_none()) {
+            const auto r = byte_range.cast<std::pair<std::uint64_t, std::uint64_t>>();
+            o.has_byte_range = true;
+            o.range_begin = r.first;
+            o.range_end = r.second;
+        }
         o.error_paths = std::move(errors);
         if (!rules.is_none()) o.rules = rules.cast<const RulesHandle&>().rules;
         o.explain = std::move(explain);
@@ -403,12 +409,13 @@ PYBIND11_MODULE(_core, m) {
     py::class_<ScanJob>(m, "ScanJob")
         .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::int64_t, unsigned,
                       std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&,
-                      std::vector<std::string>, const py::object&, std::vector<std::string>, std::int64_t>(),
+                      std::vector<std::string>, const py::object&, std::vector<std::string>, std::int64_t,
+                      const py::object&>(),
              py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
              py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"),
              py::arg("count") = "transactions", py::arg("errors") = std::vector<std::string>{},
              py::arg("rules") = py::none(), py::arg("explain") = std::vector<std::string>{"5xx"},
-             py::arg("window_ms") = 2000)
+             py::arg("window_ms") = 2000, py::arg("byte_range") = py::none())
         .def("start", &ScanJob::start)
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)

@@ -122,8 +122,9 @@ void Scanner::plan() {
         const std::uint64_t min_range = options_.min_range ? options_.min_range : 4 * options_.block_size;
         const std::uint64_t per_thread = f.info.size / (static_cast<std::uint64_t>(options_.threads) * 4) + 1;
         const std::uint64_t range = std::max(min_range, per_thread);
-        bool split = options_.threads > 1 && f.info.is_regular && f.info.compression == Compression::none &&
-                     !f.info.capture && f.info.size > 2 * range;
+        const bool pieceable = f.info.is_regular && f.info.compression == Compression::none && !f.info.capture;
+        bool split = options_.threads > 1 && pieceable && f.info.size > 2 * range;
+        if (options_.has_byte_range && pieceable) split = true;  // a piece of the file, cut where the caller said
         if (split && !f.format_known) {
             // Every range needs the format before it starts: detect it from the file's head now.
             std::string head;
@@ -137,19 +138,27 @@ void Scanner::plan() {
         }
         // A format whose lines depend on earlier lines (W3C #Fields) is read in one piece.
         if (split && f.format && !f.format->splittable()) split = false;
+        if (options_.has_byte_range && !split && options_.range_begin > 0) {
+            // Not cut into pieces (compressed, a capture, a stateful format): the piece at 0 reads it all.
+            continue;
+        }
         if (!split) {
             Task t;
             t.file = i;
             tasks_.push_back(std::move(t));
             continue;
         }
-        for (std::uint64_t b = 0; b < f.info.size; b += range) {
+        const std::uint64_t first = options_.has_byte_range ? std::min(options_.range_begin, f.info.size) : 0;
+        const std::uint64_t last = options_.has_byte_range ? std::min(options_.range_end, f.info.size) : f.info.size;
+        for (std::uint64_t b = first; b < last || (b == first && first == 0 && last == 0); b += range) {
             Task t;
             t.file = i;
             t.begin = b;
             t.whole = false;
-            t.end = b + range >= f.info.size ? UINT64_MAX : b + range;  // the last range runs to the real end
+            // The range reaching the file's end runs to its real end (the file may still grow).
+            t.end = b + range >= last ? (last >= f.info.size ? UINT64_MAX : last) : b + range;
             tasks_.push_back(std::move(t));
+            if (last == 0) break;
         }
     }
     bytes_total_.store(total, std::memory_order_relaxed);
@@ -325,10 +334,11 @@ void Scanner::run() noexcept {
         for (auto& w : workers) r.counts.merge(w->counts);
         // Line numbers: a range's lines follow the lines of the ranges before it in the same file.
         std::vector<std::uint64_t> lines_before(files_.size(), 0);
+        const bool lines_unknown = options_.has_byte_range && options_.range_begin > 0;
         for (Task& t : tasks_) {
             FileState& f = files_[t.file];
-            for (auto* samples : {&t.stats.unparsed_samples, &t.stats.invalid_samples})
-                for (Sample& s : *samples) s.line += lines_before[t.file];
+            for (auto* samples : {&t.stats.unparsed_samples, &t.stats.invalid_samples, &t.stats.unexplained_samples})
+                for (Sample& s : *samples) s.line = lines_unknown ? 0 : s.line + lines_before[t.file];
             lines_before[t.file] += t.stats.lines;
             f.report.lines += t.stats.lines;
             f.report.records += t.stats.records;

@@ -118,6 +118,7 @@ def scan(
     rules: "RulesArg" = None,
     explain: Union[str, int, Sequence[Union[str, int]]] = "5xx",
     window: Union[str, int, float, datetime.timedelta] = "2s",
+    byte_range: Optional[Tuple[int, int]] = None,
 ) -> Summary:
     """Scan log files and count their response codes.
 
@@ -150,6 +151,10 @@ def scan(
         explain: which access-log codes to explain from the error logs: ``"5xx"`` (default), ``"502"``, or a
             list of them.
         window: how far apart in time an access-log error and its error-log event may be (default 2 s).
+        byte_range: ``(begin, end)``: only the records that start in these bytes of each uncompressed input
+            (a piece of a file for a distributed scan; ``logcodes.dask`` uses it). Inputs that cannot be cut
+            (compressed, captures, W3C, SIP traces) are read whole by the piece at 0 and skipped by the others.
+            Sample line numbers are then 0 (unknown); their byte offsets stay exact.
         on_error: what a truncated/corrupt/unreadable input does once everything else is scanned:
             ``"raise"`` (an :class:`~logcodes.InputError` whose ``.summary`` has all counts),
             ``"warn"``, or ``"ignore"``; problems are always listed in ``Summary.problems``.
@@ -184,8 +189,13 @@ def scan(
     window_ms = int(parse_duration_ms(window))
     compiled_rules = _rules.compile(rules) if (error_files or rules is not None) else None
 
+    if byte_range is not None:
+        b, e = (int(x) for x in byte_range)
+        if b < 0 or e < b:
+            raise ValueError(f"byte_range must be (begin, end) with 0 <= begin <= end, not {byte_range!r}")
+        byte_range = (b, e)
     job = _core.ScanJob(files, core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5, count,
-                        error_files, compiled_rules, explain_specs, window_ms)
+                        error_files, compiled_rules, explain_specs, window_ms, byte_range)
     reporter = Progress(progress)
     job.start()
     try:

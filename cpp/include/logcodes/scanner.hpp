@@ -45,6 +45,10 @@ struct ScanOptions {
     std::shared_ptr<const RuleSet> rules;
     std::vector<std::string> explain{"5xx"};            // codes to explain: "5xx", "502" ...
     std::int64_t window_ms = 2000;
+    // Only the lines that start in [begin, end) of each (uncompressed, splittable) input: one piece of a
+    // file cut by a distributed scan (Dask). Sample line numbers are then unknown (0); byte offsets stay.
+    bool has_byte_range = false;
+    std::uint64_t range_begin = 0, range_end = UINT64_MAX;
 };
 
 // Checks names and sizes; the paths themselves are checked when scanning.
