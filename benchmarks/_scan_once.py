@@ -38,6 +38,8 @@ def main() -> int:
     ap.add_argument("--block-size", type=int, default=None)
     ap.add_argument("--nginx-format", default=None, help="an nginx log_format to compile and use")
     ap.add_argument("--count", default="transactions")
+    ap.add_argument("--by", default=None, help="dimensions, e.g. code,cause")
+    ap.add_argument("--errors", default=None, help="an error log to explain the errors with (scan(errors=...))")
     a = ap.parse_args()
     try:
         import logcodes
@@ -46,6 +48,10 @@ def main() -> int:
         return 3
     fmt = logcodes.formats.nginx(a.nginx_format) if a.nginx_format else a.format
     kwargs = {"format": fmt, "threads": a.threads, "progress": False, "count": a.count}
+    if a.by:
+        kwargs["by"] = a.by if "code" in a.by.split(",") else a.by + ",code"
+    if a.errors:
+        kwargs["errors"] = a.errors
     if a.block_size is not None:
         kwargs["block_size"] = a.block_size
     try:

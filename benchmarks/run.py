@@ -158,6 +158,30 @@ def ensure_variant(data_dir: Path, layout: str, size: int, seed: int) -> tuple[P
     return path, gen_variants.generate(str(path), layout, size, seed)
 
 
+# An nginx-style error log for a generated combined log: for every 502 a refused connection and for every
+# 504 a timeout, at the same wall-clock second and for the same request, as nginx writes them.
+AWK_ERRORS = r"""
+BEGIN { split("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec", names, " "); for (i = 1; i <= 12; i++) m[names[i]] = sprintf("%02d", i) }
+$0 ~ /" 50[24] / {
+  if (!match($0, /\[[^]]+\]/)) next; t = substr($0, RSTART + 1, RLENGTH - 2)
+  if (!match($0, /"[A-Z]+ [^ ]+/)) next; r = substr($0, RSTART + 1, RLENGTH - 1); split(r, a, " ")
+  split(t, b, /[\/: ]/)
+  what = ($0 ~ /" 502 /) ? "connect() failed (111: Connection refused) while connecting to upstream" \
+                         : "upstream timed out (110: Connection timed out) while reading response header from upstream"
+  printf "%s/%s/%s %s:%s:%s [error] 1#1: *%d %s, client: 10.0.0.1, server: bench, request: \"%s %s HTTP/1.1\", upstream: \"http://10.0.0.9:8080%s\", host: \"bench\"\n", b[3], m[b[2]], b[1], b[4], b[5], b[6], NR, what, a[1], a[2], a[2]
+}
+"""
+
+
+def ensure_error_log(path: Path) -> Path:
+    out = Path(f"{path}.error.log")
+    if not out.exists() or out.stat().st_mtime < path.stat().st_mtime:
+        print(f"writing {out.name} ...", file=sys.stderr)
+        with open(out, "w") as f:
+            subprocess.run(["awk", AWK_ERRORS, str(path)], stdout=f, check=True, env={**os.environ, "LC_ALL": "C"})
+    return out
+
+
 def warm(paths: list[Path]) -> None:
     for p in paths:
         subprocess.run(["cat", str(p)], stdout=subprocess.DEVNULL, check=True)
@@ -506,6 +530,15 @@ def main(argv=None) -> int:
                 cases.append(Case(BASE_TOOL, name(""), path, t, scan_cmd(path, t, "--format", fmt), "logcodes"))
             for e in exts:
                 cases.append(Case(BASE_TOOL, name(e), files[e], 1, scan_cmd(files[e], 1, "--format", fmt), "logcodes"))
+            if size == max(sizes):
+                # Causes from the error log: the join should cost little next to the scan itself.
+                errors = ensure_error_log(path)
+                for t in threads:
+                    cases.append(Case("logcodes by code,cause", name(""), path, t,
+                                      scan_cmd(path, t, "--format", fmt, "--by", "code,cause"), "logcodes"))
+                    cases.append(Case("logcodes by code,cause + error log", name(""), path, t,
+                                      scan_cmd(path, t, "--format", fmt, "--by", "code,cause", "--errors", str(errors)),
+                                      "logcodes"))
         cases.append(Case("wc -l", name(""), path, None, ["wc", "-l", str(path)], "wc"))
         cases.append(Case("cat", name(""), path, None, ["cat", str(path)], "floor", capture=False))
         if "gz" in exts:
