@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 # Debian packages the build needs (Debian 12 and 13 alike).
 APT_PACKAGES := g++ pkg-config libre2-dev libsimdjson-dev zlib1g-dev libisal-dev libzstd-dev libpcap-dev libgtest-dev zstd
+# Extra Debian packages for the developer benchmarks (make microbench / make callgrind).
+BENCH_APT_PACKAGES := libbenchmark-dev valgrind
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # `make test SANITIZE=1`: core, C++ tests and the Python extension built with ASan + UBSan, both suites run.
 SANITIZE ?= 0
@@ -25,7 +27,7 @@ PIP_SAN :=
 PY_SAN_ENV :=
 endif
 
-.PHONY: demo test deps venv install cpp-test py-test bench clean
+.PHONY: demo test deps bench-deps venv install cpp-test py-test bench microbench callgrind clean
 
 demo: install
 	$(VENV)/bin/logcodes demo
@@ -39,7 +41,7 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing system packages:$$missing"; \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	    apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends $$missing >/dev/null; \
 	  else \
 	    echo "logcodes needs these Debian packages:$$missing"; \
 	    echo "install them with: sudo apt-get install$$missing"; exit 1; \
@@ -68,6 +70,17 @@ py-test: install
 
 bench: install
 	$(PY) benchmarks/run.py
+
+# Developer benchmarks of the C++ core: per-stage bytes/s (Google Benchmark) and instructions per byte
+# (callgrind) against the committed baseline.
+bench-deps: venv
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+
+microbench: bench-deps
+	$(PY) benchmarks/micro.py
+
+callgrind: bench-deps
+	$(PY) benchmarks/callgrind.py
 
 clean:
 	rm -rf build $(VENV)
