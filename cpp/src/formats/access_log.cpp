@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "logcodes/find.hpp"
 #include "logcodes/time.hpp"
 
 namespace logcodes {
@@ -18,7 +19,7 @@ bool escaped(std::string_view s, std::size_t q) noexcept {
 }
 
 std::size_t token_end(std::string_view s, std::size_t from) noexcept {
-    const std::size_t sp = s.find(' ', from);
+    const std::size_t sp = find_in(s, from, ' ');
     return sp == std::string_view::npos ? s.size() : sp;
 }
 
@@ -60,13 +61,21 @@ bool method_char(char c) noexcept {
 void split_request(std::string_view req, Record& out) noexcept {
     out.method = {};
     out.target = {};
-    const std::size_t s1 = req.find(' ');
+    const std::size_t s1 = find_in(req, 0, ' ');
     if (s1 == std::string_view::npos || s1 == 0 || s1 > 32) return;  // "-", garbage, TLS bytes
     if (!((req[0] >= 'A' && req[0] <= 'Z') || (req[0] >= 'a' && req[0] <= 'z'))) return;  // "- - -" (ELB TCP)
     for (std::size_t i = 0; i < s1; ++i)
         if (!method_char(req[i])) return;
     out.method = req.substr(0, s1);
     std::string_view rest = req.substr(s1 + 1);
+    // The usual request ends in " HTTP/1.1": check that first rather than searching the whole target.
+    constexpr std::size_t kProto = sizeof(" HTTP/1.1") - 1;
+    if (rest.size() > kProto && rest[rest.size() - kProto] == ' ' &&
+        rest.substr(rest.size() - kProto + 1, 5) == "HTTP/" &&
+        rest.substr(rest.size() - 3).find(' ') == std::string_view::npos) {
+        out.target = rest.substr(0, rest.size() - kProto);
+        return;
+    }
     const std::size_t s2 = rest.rfind(' ');
     if (s2 != std::string_view::npos && rest.substr(s2 + 1).starts_with("HTTP/")) rest = rest.substr(0, s2);
     out.target = rest;
@@ -94,9 +103,15 @@ bool AccessLogFormat::parse_core(std::string_view line, Record& out, std::size_t
     }
     out.client = line.substr(p, token_end(line, p) - p);
 
-    const std::size_t lb = line.find(" [", p);
-    if (lb == std::string_view::npos) return false;
-    const std::size_t rb = line.find(']', lb + 2);
+    // " [" opens the time: look for the bracket, then check the space before it.
+    std::size_t lb = p;
+    for (;;) {
+        lb = find_in(line, lb + 1, '[');
+        if (lb == std::string_view::npos) return false;
+        if (line[lb - 1] == ' ') break;
+    }
+    --lb;
+    const std::size_t rb = find_in(line, lb + 2, ']');
     if (rb == std::string_view::npos) return false;
     out.time = line.substr(lb + 2, rb - lb - 2);
     if (rb + 2 >= line.size() || line[rb + 1] != ' ' || line[rb + 2] != '"') return false;
@@ -108,7 +123,7 @@ bool AccessLogFormat::parse_core(std::string_view line, Record& out, std::size_t
     std::size_t q = qs;
     std::size_t req_end = std::string_view::npos;
     for (;;) {
-        q = line.find('"', q);
+        q = find_in(line, q, '"');
         if (q == std::string_view::npos) break;
         if (!escaped(line, q) && q + 2 < line.size() && line[q + 1] == ' ' && line[q + 2] != ' ') {
             const std::size_t te = token_end(line, q + 2);
