@@ -6,6 +6,7 @@
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
 #include "logcodes/processor.hpp"
+#include "logcodes/read_ahead.hpp"
 
 namespace logcodes {
 
@@ -176,6 +177,24 @@ void Scanner::run_task(Worker& w, Task& t) {
         src = open_file_range(f.info, t.begin == 0 ? 0 : t.begin - 1, UINT64_MAX, t.error);
     }
     if (!src) return;
+    // A decoded input (compressed, a capture) with a core to spare: decode on that core while this one parses.
+    bool took_spare = false;
+    if (t.whole && (f.info.compression != Compression::none || f.info.capture)) {
+        int spare = spare_threads_.load(std::memory_order_relaxed);
+        while (spare > 0 && !spare_threads_.compare_exchange_weak(spare, spare - 1)) {
+        }
+        if (spare > 0) {
+            took_spare = true;
+            src = std::make_unique<ReadAheadSource>(std::move(src), options_.block_size);
+        }
+    }
+    struct GiveBack {
+        std::atomic<int>& spare;
+        bool taken;
+        ~GiveBack() {
+            if (taken) spare.fetch_add(1);
+        }
+    } give_back{spare_threads_, took_spare};
 
     std::uint64_t last_raw = src->raw_position();
     auto account = [&] {
@@ -323,6 +342,7 @@ void Scanner::run() noexcept {
         if (!options_.error_paths.empty()) read_error_logs();
         plan();
         const std::size_t n_workers = std::max<std::size_t>(1, std::min<std::size_t>(options_.threads, tasks_.size()));
+        spare_threads_.store(static_cast<int>(options_.threads - n_workers));
         std::vector<std::unique_ptr<Worker>> workers;
         for (std::size_t i = 0; i < n_workers; ++i) workers.push_back(std::make_unique<Worker>(options_));
         std::vector<std::thread> threads;
