@@ -15,6 +15,8 @@
 #include <span>
 #include <string_view>
 
+#include "logcodes/simd.hpp"
+
 namespace logcodes {
 
 struct LineEvent {
@@ -55,6 +57,7 @@ private:
         void operator()(char* p) const noexcept { std::free(p); }
     };
     void grow(std::size_t min_capacity);
+    static constexpr std::size_t kMaskWords = 64;  // newline masks per kernel call: 4 KiB of input
 
     std::unique_ptr<char, FreeDeleter> buf_;
     std::size_t cap_ = 0;
@@ -82,19 +85,26 @@ bool LineFramer::commit(std::size_t n, OnLine&& on_line) {
         scan = start;
         skipping_ = false;
     }
-    const char* const end = base + len_;
-    const char* p = base + scan;
-    while (p < end) {
-        const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-        if (!nl) break;
-        const auto len = static_cast<std::size_t>(nl - (base + start));
-        // A line at or over the limit is over-long however the blocks happened to fall, and its head is
-        // always max_record bytes: what is reported must not depend on where reads ended.
-        const bool over = len >= max_record_;
-        const LineEvent ev{std::string_view(base + start, over ? max_record_ : len), offset_ + start, over};
-        start = static_cast<std::size_t>(nl - base) + 1;
-        p = nl + 1;
-        if (!on_line(ev)) return false;
+    // Newlines are found 64 bytes at a time (a bit mask per word, see simd.hpp), a few KiB per call; the
+    // last word may read past len_ into the buffer's padding, and its bits beyond len_ are cleared.
+    std::uint64_t masks[kMaskWords];
+    for (std::size_t pos = scan; pos < len_; pos += kMaskWords * 64) {
+        const std::size_t avail = len_ - pos;
+        const std::size_t words = avail >= kMaskWords * 64 ? kMaskWords : (avail + 63) / 64;
+        simd::byte_masks(base + pos, words, '\n', masks);
+        if (avail % 64 != 0 && words * 64 > avail) masks[words - 1] &= (std::uint64_t{1} << (avail % 64)) - 1;
+        for (std::size_t w = 0; w < words; ++w) {
+            for (std::uint64_t m = masks[w]; m != 0; m &= m - 1) {
+                const std::size_t nl = pos + w * 64 + static_cast<std::size_t>(__builtin_ctzll(m));
+                const std::size_t len = nl - start;
+                // A line at or over the limit is over-long however the blocks happened to fall, and its head
+                // is always max_record bytes: what is reported must not depend on where reads ended.
+                const bool over = len >= max_record_;
+                const LineEvent ev{std::string_view(base + start, over ? max_record_ : len), offset_ + start, over};
+                start = nl + 1;
+                if (!on_line(ev)) return false;
+            }
+        }
     }
     const std::size_t rest = len_ - start;
     if (rest >= max_record_) {
