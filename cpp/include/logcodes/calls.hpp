@@ -9,6 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "logcodes/record.hpp"
 
@@ -24,17 +25,23 @@ bool parse_count_level(std::string_view name, CountLevel& out) noexcept;
 class TransactionFilter {
 public:
     bool first(const Record& r);
-    void clear() { seen_.clear(); }
+    void clear() {
+        slots_.clear();
+        used_ = 0;
+        zero_seen_ = false;
+    }
 
 private:
     struct Key {
-        std::uint64_t a, b;
+        std::uint64_t a = 0, b = 0;
         bool operator==(const Key&) const = default;
     };
-    struct KeyHash {
-        std::size_t operator()(const Key& k) const noexcept { return static_cast<std::size_t>(k.a ^ (k.b * 0x9e3779b97f4a7c15ULL)); }
-    };
-    std::unordered_set<Key, KeyHash> seen_;
+    // An open-addressing set (linear probing, at most half full): no allocation per response. The
+    // all-zero key marks an empty slot; a real all-zero key is remembered apart.
+    bool insert(const Key& k);
+    std::vector<Key> slots_;
+    std::size_t used_ = 0;
+    bool zero_seen_ = false;
 };
 
 // answered, busy, no_answer, rejected, cancelled, failed (ITU-T E.411 vocabulary, RFC 3261 codes).

@@ -1,8 +1,10 @@
+#include <array>
 #include <cctype>
 #include <cstring>
 #include <memory>
 #include <string>
 
+#include "logcodes/find.hpp"
 #include "logcodes/formats/sip.hpp"
 #include "logcodes/time.hpp"
 
@@ -71,9 +73,16 @@ bool framing_time(std::string_view l, std::string& out) {
     return false;
 }
 
+// Bytes that end a parameter value: one table lookup per byte instead of four compares.
+constexpr auto kParamEnd = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : {';', ',', ' ', '>', '\t', '\r'}) t[c] = true;
+    return t;
+}();
+
 std::string_view param_value(std::string_view v, std::size_t b) noexcept {
     std::size_t e = b;
-    while (e < v.size() && v[e] != ';' && v[e] != ',' && v[e] != ' ' && v[e] != '>') ++e;
+    while (e < v.size() && !kParamEnd[static_cast<unsigned char>(v[e])]) ++e;
     return v.substr(b, e - b);
 }
 
@@ -149,14 +158,15 @@ private:
     }
 
     ParseResult header_line(std::string_view line, Record& out) {
-        if (!line.empty() && (line.front() == ' ' || line.front() == '\t') && !trim(line).empty()) {
+        const bool blank = line.empty() || ((line.front() == ' ' || line.front() == '\t') && trim(line).empty());
+        if (!blank && (line.front() == ' ' || line.front() == '\t')) {
             // A folded line continues the header before it: only Reason and Warning values are kept whole.
             if (last_ == Last::reason) reason_header_.append(" ").append(trim(line));
             else if (last_ == Last::warning) warning_.append(" ").append(trim(line));
             return ParseResult::part;
         }
         last_ = Last::other;
-        if (trim(line).empty()) {
+        if (blank) {
             if (content_length_ > 0) {
                 state_ = State::body;
                 body_left_ = content_length_;
@@ -165,10 +175,8 @@ private:
             emit(out);
             return ParseResult::record;
         }
-        // Header names are short: a plain loop beats a memchr call here.
-        std::size_t colon = 0;
-        while (colon < line.size() && line[colon] != ':') ++colon;
-        if (colon == line.size() || colon == 0) {
+        const std::size_t colon = find_in(line, 0, ':');
+        if (colon == std::string_view::npos || colon == 0) {
             // No blank line before something that is not a header: the message ended (cut dumps).
             emit(out);
             if (!start(line)) framing_time(line, trace_time_);
