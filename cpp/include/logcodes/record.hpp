@@ -78,9 +78,10 @@ struct Record {
     std::uint8_t extra_count = 0;
 
     void clear() noexcept {
+        // Only SIP records fill `sip` (and they say so in `protocol`): HTTP lines skip resetting it.
+        if (protocol == Protocol::sip) sip = SipFields{};
         protocol = Protocol::http;
         kind = RecordKind::response;
-        sip = SipFields{};
         time_syntax = TimeSyntax::none;
         duration_unit = DurationUnit::none;
         status = reason = method = target = path_only = time = time2 = host = client = bytes = duration =
