@@ -3,6 +3,7 @@
 #include <cstring>
 #include <memory>
 
+#include "logcodes/find.hpp"
 #include "logcodes/formats/access_log.hpp"
 
 namespace logcodes {
@@ -31,6 +32,21 @@ bool three_digits(std::string_view s) noexcept {
     return s.size() == 3 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' && s[2] <= '9';
 }
 
+// Literals between fields are a few bytes (`" "`, `] "`, ` rt=`): compared inline, not by a memcmp call.
+bool literal_at(std::string_view line, std::size_t pos, std::string_view lit) noexcept {
+    if (line.size() - pos < lit.size()) return false;
+    for (std::size_t k = 0; k < lit.size(); ++k)
+        if (line[pos + k] != lit[k]) return false;
+    return true;
+}
+
+// The first `lit` at or after `from`: its first byte found 16 bytes at a time, the rest compared inline.
+std::size_t find_literal(std::string_view line, std::size_t from, std::string_view lit) noexcept {
+    if (lit.empty()) return from <= line.size() ? from : std::string_view::npos;
+    for (std::size_t p = find_in(line, from, lit[0]); p != std::string_view::npos; p = find_in(line, p + 1, lit[0]))
+        if (literal_at(line, p, lit)) return p;
+    return std::string_view::npos;
+}
 }  // namespace
 
 TokenFormat::TokenFormat(std::string name, std::string description, std::vector<TokenItem> items)
@@ -59,7 +75,7 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
     const TokenItem& item = items_[i];
     if (item.is_literal) {
         const std::string& lit = item.literal;
-        if (line.substr(pos).starts_with(lit)) return match(m, i + 1, pos + lit.size());
+        if (literal_at(line, pos, lit)) return match(m, i + 1, pos + lit.size());
         // Leniently, a line may stop early once its status is known (missing trailing fields).
         return !m.strict && m.status_seen && lit.starts_with(line.substr(pos));
     }
@@ -69,12 +85,12 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
     const bool status_before = m.status_seen;
     std::size_t limit = n;
     if (!item.field.spaces) {
-        const std::size_t sp = line.find(' ', pos);
+        const std::size_t sp = find_in(line, pos, ' ');
         if (sp != std::string_view::npos) limit = sp;
     } else if (m.strict && quoted_[i]) {
         // Servers escape quotes inside quoted fields: exactly, the first unescaped quote ends the field.
-        std::size_t fq = line.find('"', pos);
-        while (fq != std::string_view::npos && escaped(line, fq)) fq = line.find('"', fq + 1);
+        std::size_t fq = find_in(line, pos, '"');
+        while (fq != std::string_view::npos && escaped(line, fq)) fq = find_in(line, fq + 1, '"');
         if (fq != std::string_view::npos) limit = fq;
     }
     // Cheap checks that steer the search away from wrong ends: a status that is not one, a "[time]"
@@ -100,7 +116,7 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
     const std::string& next = items_[i + 1].literal;
     std::size_t q = pos;
     while (m.budget-- > 0) {
-        q = line.find(next, q);
+        q = find_literal(line, q, next);
         if (q == std::string_view::npos || q > limit) break;
         if ((quoted_[i] && escaped(line, q)) || !plausible(q)) {
             ++q;
@@ -111,7 +127,7 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
         ++q;
     }
     m.status_seen = status_before;
-    if (!m.strict && !m.require_end && status_before && limit == n && line.find(next, pos) == std::string_view::npos) {
+    if (!m.strict && !m.require_end && status_before && limit == n && find_literal(line, pos, next) == std::string_view::npos) {
         take(n);  // the line ends inside a trailing field
         return true;
     }

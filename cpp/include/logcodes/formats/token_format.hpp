@@ -87,7 +87,7 @@ private:
     std::vector<TokenItem> items_;
     std::vector<int> field_index_;   // item -> index into spans (-1 for literals)
     std::vector<FieldId> ids_;       // field index -> named-field id
-    std::vector<bool> quoted_;       // item -> the field sits between quotes
+    std::vector<std::uint8_t> quoted_;  // item -> the field sits between quotes (bytes: no bit fiddling per test)
     std::size_t fields_ = 0;
     bool has_status_ = false;
 };
