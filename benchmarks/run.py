@@ -47,6 +47,8 @@ QUICK_SIZES = "64MiB"
 # The same records as nginx log_format layouts (gen_logs.py --layout).
 NGINX_LAYOUTS = ("nginx_custom", "nginx_json")
 NGINX_SIZES = "64MiB,256MiB"
+# The same records again as an IIS-style W3C extended log (#Fields directives; gen_logs.py --layout w3c).
+W3C_SIZES = "256MiB"
 # The SIP trace from gen_variants.py.
 VARIANT_SIZES = "256MiB"
 QUICK_VARIANT_SIZES = "64MiB"
@@ -605,6 +607,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default=DEFAULT_SIZES, help=f"combined sizes, comma-separated (default {DEFAULT_SIZES})")
     ap.add_argument("--nginx-sizes", default=NGINX_SIZES,
                     help=f"sizes for the nginx_custom / nginx_json layouts (default {NGINX_SIZES}; '' skips them)")
+    ap.add_argument("--w3c-sizes", default=W3C_SIZES,
+                    help=f"sizes for the w3c layout (default {W3C_SIZES}; '' skips it)")
     ap.add_argument("--variant-sizes", default=VARIANT_SIZES,
                     help=f"sizes for the sip_trace layout (default {VARIANT_SIZES}; '' skips it)")
     ap.add_argument("--quick", action="store_true", help=f"only {QUICK_SIZES} for every layout")
@@ -630,6 +634,7 @@ def main(argv=None) -> int:
 
     sizes = sizes_of(QUICK_SIZES if args.quick else args.sizes)
     nginx_sizes = sizes_of(QUICK_SIZES if args.quick else args.nginx_sizes)
+    w3c_sizes = sizes_of(QUICK_SIZES if args.quick else args.w3c_sizes)
     variant_sizes = sizes_of(QUICK_VARIANT_SIZES if args.quick else args.variant_sizes)
     threads = [int(t) for t in args.threads.split(",") if t.strip()]
     info = machine_info()
@@ -722,6 +727,17 @@ def main(argv=None) -> int:
                                       scan_cmd(path, 1, "--format", "nginx_json"), "logcodes", layout=layout))
             cases.append(Case("wc -l", name, path, None, ["wc", "-l", str(path)], "wc", layout=layout))
             run_cases(f"{label} {layout}", cases, truth, [path], args.repeat, time_exe, rows, notes, label)
+
+    for size in w3c_sizes:
+        label = gen_logs.size_label(size)
+        path, truth = ensure_data(args.data_dir, size, args.seed, [], layout="w3c")
+        cases = []
+        if not args.peers_only:
+            for t in threads:
+                cases.append(Case("logcodes w3c", f"{label}.log", path, t, scan_cmd(path, t, "--format", "w3c"),
+                                  "logcodes", layout="w3c"))
+        cases.append(Case("wc -l", f"{label}.log", path, None, ["wc", "-l", str(path)], "wc", layout="w3c"))
+        run_cases(f"{label} w3c", cases, truth, [path], args.repeat, time_exe, rows, notes, label)
 
     for size in variant_sizes:
         label = gen_logs.size_label(size)
