@@ -142,3 +142,25 @@ def test_wrong_peer_keeps_its_speed_but_a_wrong_logcodes_row_does_not():
     own_row = {"status": "WRONG", "peer": False, "seconds": 1.0}
     assert run.shows_speed(peer_row) and not run.shows_speed(own_row)
 
+
+
+def test_targets_say_met_or_missed_by_how_much():
+    import report_extras
+
+    def row(tool, mb_s, threads=1, size="1GiB", status="ok", rss_mb=20.0):
+        return {"layout": "combined", "tool": tool, "input": f"{size}.log", "threads": threads, "size": size,
+                "status": status, "mb_s": mb_s, "rss_mb": rss_mb, "cpu_s": 1.0}
+
+    rows = [row("logcodes combined", 1500), row("logcodes combined", 2900, threads=2),
+            row("logcodes combined", 1400, size="64MiB", rss_mb=21.0), row("read+memchr", 6000, threads=None),
+            row("scalar C", 500, threads=None), row("pandas read_csv", 100, size="64MiB", status="WRONG")]
+    got = {t.text: t for t in report_extras.targets(rows)}
+    assert got["combined, class + code, 1 thread >= 3 GB/s"].verdict().startswith("**missed** by 50%")
+    assert got[">= 2x the scalar C loop (1 thread)"].verdict() == "met"
+    floor = got["within 2x of the read() + memchr floor (floor / logcodes)"]
+    assert floor.value == 4.0 and floor.verdict().startswith("**missed** by 100%")
+    assert got["2 threads >= 1.8x 1 thread"].verdict() == "met"
+    pandas = got[">= 50x pandas (1 thread each)"]
+    assert pandas.value == 14.0 and "WRONG" in pandas.row()
+    assert got["peak RSS independent of input size (growth <= 10 %)"].verdict() == "met"
+    assert got[">= 3x DuckDB, both using 2 threads"].verdict() == "not measured"
