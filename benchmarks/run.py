@@ -253,9 +253,8 @@ def run_peer_trial(case: Case, truth: dict) -> dict:
             tr = run_child(cmd, capture=peer.capture)
             outs.append(tr.out)
             wall, cpu = wall + tr.wall, cpu + tr.cpu
-            # ripgrep exits 1 when no line matched: a count of 0, not a failure.
-            if tr.rc not in (0, 1) or (tr.rc == 1 and not cmd[0].endswith("rg")):
-                rc, err = tr.rc, tr.err
+            if tr.rc not in peer.exit_ok:
+                rc, err = tr.rc, (tr.err.strip() or tr.out.strip())
         rec = {"wall": wall, "cpu": cpu, "rss_kb": case.rss_kb, "rc": rc, "seconds": wall, "checks": peer.checks}
         if rc != 0:
             rec["status"] = "ERROR"
@@ -450,7 +449,13 @@ TABLE_NOTES = (
     "them), so a reader may count them as invalid (a token reader sees status \"009\") or as unparsed (a strict "
     "JSON parser). Such a row is ok only if total and every code count are exact, invalid+unparsed equals the "
     "truth's, and no more lines than those are unparsed. Lines with raw non-UTF-8 bytes (TLS junk in $request, "
-    "which escape=json passes through) keep their status: dropping them is WRONG.")
+    "which escape=json passes through) keep their status: dropping them is WRONG.\n\n"
+    "Peers (benchmarks/README.md lists how each one runs) share the files and the run: programs are timed as "
+    "whole processes, Python peers (pandas, polars, DuckDB, re) time their own work after the import, as logcodes "
+    "is timed; the slow ones run on the smallest combined file only. Their check says what was compared with "
+    "the truth: every code, every class, or the line count only. A peer that miscounts is **WRONG** but keeps "
+    "its speed (what a user of that tool gets); the difference is listed under Problems. `w3c` holds the same "
+    "records as an IIS-style W3C extended log (gen_logs.py --layout w3c).")
 
 
 def write_reports(out_dir: Path, info: dict, args, rows: list[dict], table: list[list[str]], notes: list[str]):

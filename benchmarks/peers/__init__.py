@@ -83,6 +83,7 @@ class Peer:
     threads: tuple[int | None, ...] = (None,)  # thread counts it can be told to use; None: not configurable
     self_timed = False        # the command prints its own elapsed time and peak RSS (a Python child)
     capture = True            # stdout is read (False: sent to /dev/null, as `cat FILE > /dev/null`)
+    exit_ok: tuple[int, ...] = (0,)  # exit statuses that mean success
 
     def missing(self) -> str | None:
         """Why this peer cannot run here (a tool or module not installed), or None."""

@@ -79,6 +79,7 @@ class RipgrepLines(Peer):
     """`rg -c ''`: ripgrep's own line count (-a: a NUL byte in a junk line must not make it a binary file)."""
     name = "rg -c (lines)"
     checks = "lines"
+    exit_ok = (0, 1)  # 1: no line matched, a count of 0
 
     def missing(self):
         return None if shutil.which("rg") else "ripgrep (rg) not installed"
@@ -95,6 +96,7 @@ class RipgrepClasses(Peer):
     (ripgrep counts matching lines, it cannot group; per code would be one pass per code)."""
     name = "rg -c per class"
     checks = "classes"
+    exit_ok = (0, 1)  # 1: no line of that class, a count of 0
 
     def missing(self):
         return None if shutil.which("rg") else "ripgrep (rg) not installed"
@@ -103,7 +105,6 @@ class RipgrepClasses(Peer):
         return [["rg", "--no-mmap", "-a", "-c", STATUS_AFTER_REQUEST.format(code=f"{d}[0-9][0-9]"), str(path)] for d in "12345"]
 
     def read(self, outputs, work):
-        # rg prints nothing (and exits 1) when a class has no line.
         return Counts(classes={f"{d}xx": int(o.strip() or 0) for d, o in zip("12345", outputs)})
 
 
