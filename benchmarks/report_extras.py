@@ -12,6 +12,7 @@ import gen_logs
 
 BASE_TOOL = "logcodes combined"
 FLOOR_TOOL = "read+memchr"
+PANDAS = ("pandas read_csv", "pandas read_csv (pyarrow)", "pandas lines + str.extract")
 
 
 def _size(r: dict) -> int:
@@ -96,12 +97,14 @@ def targets(rows: list[dict]) -> list[Target]:
     t.append(Target("within 2x of the read() + memchr floor (floor / logcodes)", _ratio(floor, lc1), 2, at,
                     at_most=True))
     t.append(Target("2 threads >= 1.8x 1 thread", _ratio(lc2, lc1), 1.8, at))
-    # pandas at its best on one thread: the faster of its C and pyarrow engines.
-    pandas = max((r for r in (find(rows, tool, size=small, threads=1, any_status=True)
-                              for tool in ("pandas read_csv", "pandas read_csv (pyarrow)")) if r),
-                 key=lambda r: r["mb_s"], default=None)
+    # pandas at its best on one thread: the fastest way that counts right, else the fastest way.
+    tried = [r for r in (find(rows, tool, size=small, threads=1, any_status=True) for tool in PANDAS) if r]
+    right = [r for r in tried if r["status"] == "ok"]
+    pandas = max(right or tried, key=lambda r: r["mb_s"], default=None)
+    faster = [r for r in tried if pandas and r["mb_s"] > pandas["mb_s"]]
+    note = _wrong(pandas) or "; ".join(f"{r['tool']} is faster ({r['mb_s']:,.0f} MB/s) but miscounts" for r in faster)
     t.append(Target(">= 50x pandas (1 thread each)", _ratio(s1, pandas), 50,
-                    f"combined {small}" + (f" vs {pandas['tool']}" if pandas else ""), note=_wrong(pandas)))
+                    f"combined {small}" + (f" vs {pandas['tool']}" if pandas else ""), note=note))
     for peer in ("DuckDB regexp_extract", "polars str.extract"):
         other = find(rows, peer, size=small, threads=2, any_status=True)
         t.append(Target(f">= 3x {peer.split()[0]}, both using 2 threads", _ratio(s2, other), 3,
