@@ -21,7 +21,7 @@ STATUS_AFTER_REQUEST = r'^[^"\n]*"(?:[^"\\\n]|\\.)*" ({code})(?: |$)'
 
 
 class Cat(Peer):
-    """`cat FILE > /dev/null`: reading the file through a pipe-less process costs this much."""
+    """`cat FILE > /dev/null`: what reading the file costs a separate process, with nothing parsed."""
     name = "cat"
     capture = False
 
