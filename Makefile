@@ -6,8 +6,11 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 # Debian packages the build needs (Debian 12 and 13 alike).
 APT_PACKAGES := g++ pkg-config libre2-dev libsimdjson-dev zlib1g-dev libisal-dev libzstd-dev libpcap-dev libgtest-dev zstd
-# Extra Debian packages for the developer benchmarks (make microbench / make callgrind).
-BENCH_APT_PACKAGES := libbenchmark-dev valgrind
+# What `make bench` adds: the peers it compares with (ripgrep, GoAccess), ISA-L's igzip and GNU time (peak RSS);
+# and for `make microbench` / `make callgrind`: Google Benchmark and valgrind.
+BENCH_APT_PACKAGES := ripgrep goaccess isal time libbenchmark-dev valgrind
+# `make bench BENCH_ARGS="--sizes 64MiB,1GiB,4GiB"` passes options to benchmarks/run.py.
+BENCH_ARGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # `make test SANITIZE=1`: core, C++ tests and the Python extension built with ASan + UBSan, both suites run.
 SANITIZE ?= 0
@@ -34,19 +37,29 @@ demo: install
 
 test: install cpp-test py-test
 
-# System packages: installed with apt-get when root, otherwise named in a clear message.
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# System packages: installed with apt-get when root, otherwise named in a clear message. $(1): the packages.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing system packages:$$missing"; \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends $$missing >/dev/null; \
+	    apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+	    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  else \
 	    echo "logcodes needs these Debian packages:$$missing"; \
 	    echo "install them with: sudo apt-get install$$missing"; exit 1; \
 	  fi; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(APT_PACKAGES))
+
+# The bench's own tools, kept out of `make test`: Debian packages and benchmarks/requirements.txt.
+bench-deps: venv
+	$(call apt_install,$(BENCH_APT_PACKAGES))
+	$(PIP) install -q -r benchmarks/requirements.txt
 
 $(VENV)/.stamp: requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "cannot create a virtualenv: install python3-venv"; exit 1; }
@@ -68,14 +81,11 @@ cpp-test: venv
 py-test: install
 	cd tests/python && $(PY_SAN_ENV) $(abspath $(PY)) -m pytest -q -p no:cacheprovider
 
-bench: install
-	$(PY) benchmarks/run.py
+bench: install bench-deps
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 # Developer benchmarks of the C++ core: per-stage bytes/s (Google Benchmark) and instructions per byte
 # (callgrind) against the committed baseline.
-bench-deps: venv
-	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BENCH_APT_PACKAGES)"
-
 microbench: bench-deps
 	$(PY) benchmarks/micro.py
 

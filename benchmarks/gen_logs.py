@@ -455,7 +455,7 @@ class Clock:
 # ---------------------------------------------------------------------------------------------------
 # Layouts: the same records (same indices, same truth) rendered as different log formats.
 
-LAYOUTS = ("combined", "nginx_custom", "nginx_json")
+LAYOUTS = ("combined", "nginx_custom", "nginx_json", "w3c")
 # The exact log_format texts the harness hands to logcodes.formats.nginx().
 NGINX_CUSTOM_FORMAT = ("'$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent "
                        "\"$http_referer\" \"$http_user_agent\" rt=$request_time uct=\"$upstream_connect_time\" "
@@ -719,7 +719,11 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
         raise ValueError(f"unknown layout {layout!r} (one of {', '.join(LAYOUTS)})")
     started = time.perf_counter()
     pools = Pools(seed)
-    lay = CombinedLayout(pools, seed) if layout == "combined" else NginxLayout(pools, seed, layout)
+    if layout == "w3c":
+        from layout_w3c import W3CLayout  # beside this file; it builds on the helpers here
+        lay = W3CLayout(pools, seed)
+    else:
+        lay = CombinedLayout(pools, seed) if layout == "combined" else NginxLayout(pools, seed, layout)
     rng = np.random.Generator(np.random.PCG64(seed))
     # Extra draws for the nginx layouts come from their own stream: the records stay those of combined.
     rng2 = np.random.Generator(np.random.PCG64([seed, 2])) if layout != "combined" else None
@@ -729,7 +733,7 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
     bad_codes = np.zeros(len(pools.codes), dtype=np.int64)
     bad_other = 0
     not_json_lines: list[int] = []
-    written = lines = invalid = unparsed = blank = 0
+    written = lines = invalid = unparsed = blank = directive_lines = 0
     tmp = path + ".tmp"
     with open(tmp, "wb", buffering=0) as f:
         batch_no = 0
@@ -770,6 +774,8 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
             if m.any():
                 for p in parts[1:]:
                     p[m] = b""
+            # W3C: a directive block (lines, not records) opens every batch.
+            extra = lay.open_batch(parts, length, ix.ts[0]) if hasattr(lay, "open_batch") else 0
 
             # Keep whole lines only, up to `size` bytes in total.
             ends = np.cumsum(length)
@@ -796,6 +802,7 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
             blank += int(np.count_nonzero(kk == 3))
             written += int(ends[keep - 1])
             lines += keep
+            directive_lines += extra
             batch_no += 1
             if keep < n:
                 break
@@ -815,7 +822,7 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
         "layout": layout,
         "seed": seed,
         "bytes": written,
-        "lines": lines,
+        "lines": lines + directive_lines,
         "records": lines - blank,
         "codes": {str(int(c)): int(n) for c, n in sorted(zip(pools.codes, codes)) if n},
         "invalid": invalid,
@@ -827,6 +834,8 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
     }
     if layout in LOG_FORMATS:
         truth["log_format"] = LOG_FORMATS[layout]
+    if directive_lines:
+        truth["directive_lines"] = directive_lines
     if layout == "nginx_json":
         # Counted in `invalid`: their status token (000, 009) is no JSON number, so the line is not valid JSON,
         # as nginx writes it. A JSON parser may call them unparsed; a token reader sees an invalid status.
@@ -895,6 +904,10 @@ def _ref_status(layout: str, body: bytes):
     if layout == "combined":
         m = _REF_LINE.fullmatch(body)
         tok = m.group(4) if m else None
+    elif layout == "w3c":
+        from layout_w3c import N_FIELDS, STATUS_FIELD
+        fields = body.split(b" ")
+        tok = fields[STATUS_FIELD] if len(fields) == N_FIELDS else None
     elif layout == "nginx_custom":
         m = _REF_CUSTOM.fullmatch(body)
         tok = m.group(4) if m else None
@@ -930,7 +943,7 @@ def verify(path: str) -> bool:
         for line in f:
             lines += 1
             body = line.rstrip(b"\n")
-            if not body:
+            if not body or (layout == "w3c" and body.startswith(b"#")):  # directives are not records
                 continue
             records += 1
             try:
@@ -960,7 +973,7 @@ def main(argv=None) -> int:
     ap.add_argument("--verify", action="store_true",
                     help="do not generate: re-count OUT with a slow reference parser and compare with its truth")
     ap.add_argument("--layout", default="combined", choices=LAYOUTS,
-                    help="combined (default), nginx_custom or nginx_json: the same records in another log_format")
+                    help="combined (default), nginx_custom, nginx_json or w3c: the same records in another format")
     ap.add_argument("--size", default="64MiB", help="64MiB, 1GiB, 4GiB, 1GB (decimal) or a byte count")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--gzip", action="store_true", help="also write OUT.gz (gzip -n -c)")

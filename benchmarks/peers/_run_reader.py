@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""One timed count by a Python peer in a fresh process; prints one JSON object on stdout.
+
+    python benchmarks/peers/_run_reader.py pandas|pandas_pyarrow|polars|duckdb|re FILE [--threads N]
+
+The library is imported and configured before the clock starts (as `_scan_once.py` does for logcodes); the
+child reports its elapsed time, its own peak RSS (VmHWM) and its per-code counts.
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import readers  # noqa: E402
+
+
+def peak_rss_kb():
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("reader", choices=sorted(readers.READERS))
+    ap.add_argument("path")
+    ap.add_argument("--threads", type=int, default=1)
+    a = ap.parse_args()
+    module, setup, _ = readers.READERS[a.reader]
+    if importlib.util.find_spec(module) is None:
+        print(json.dumps({"error": f"Python module {module} not installed"}))
+        return 3
+    # Thread pools read these when the library loads.
+    os.environ["POLARS_MAX_THREADS"] = str(a.threads)
+    os.environ["OMP_NUM_THREADS"] = str(a.threads)
+    try:
+        count = setup(a.threads)
+        t0 = time.perf_counter()
+        codes = count(a.path)
+        elapsed = time.perf_counter() - t0
+    except Exception as e:  # reported as ERROR by the harness, with the message
+        print(json.dumps({"error": f"{type(e).__name__}: {e}"}))
+        return 1
+    print(json.dumps({"elapsed": elapsed, "codes": {str(k): v for k, v in sorted(codes.items())},
+                      "peak_rss_kb": peak_rss_kb()}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
