@@ -27,7 +27,7 @@ def client():
 def inputs(tmp_path_factory, corpus):
     """Plain files with hostile lines (generated, and a real one), the same as gzip, and SIP text traces."""
     d = tmp_path_factory.mktemp("dask")
-    body, *_ = make_combined(3000, seed=11)
+    body, *_ = make_combined(1500, seed=11)
     hostile = d / "hostile.log"
     hostile.write_bytes(body)
     packed = d / "hostile.log.gz"
@@ -61,15 +61,17 @@ def assert_same(dist, local):
 def test_cluster_scan_equals_local_scan(client, inputs, blocksize):
     by = "protocol,class,code,file"
     kwargs = {} if blocksize is None else {"blocksize": blocksize}
+    if blocksize == "1KiB":
+        inputs = [p for p in inputs if "shop" not in p]   # a few hundred tasks are enough
     dist = ldask.scan(inputs, client=client, by=by, **kwargs)
     local = logcodes.scan(inputs, by=by)
     assert_same(dist, local)
-    assert dist.unparsed > 0 and dist.invalid > 0 and dist.total > 5000   # the hostile lines are there
+    assert dist.unparsed > 0 and dist.invalid > 0 and dist.total > 3000   # the hostile lines are there
 
 
 def test_time_buckets_and_messages(client, inputs):
     by = "time:15min,code"
-    dist = ldask.scan(inputs, client=client, blocksize="16KiB", by=by, count="messages")
+    dist = ldask.scan(inputs, client=client, blocksize="64KiB", by=by, count="messages")
     assert_same(dist, logcodes.scan(inputs, by=by, count="messages"))
 
 
@@ -102,12 +104,12 @@ def test_truncated_input_raises_with_the_whole_summary(client, inputs, tmp_path)
     cut.write_bytes(open(inputs[1], "rb").read()[:-200])
     paths = [inputs[0], str(cut)]
     with pytest.raises(logcodes.TruncatedInputError) as dist_err:
-        ldask.scan(paths, client=client, blocksize="8KiB")
+        ldask.scan(paths, client=client, blocksize="32KiB")
     with pytest.raises(logcodes.TruncatedInputError) as local_err:
         logcodes.scan(paths)
     assert str(dist_err.value) == str(local_err.value)
     assert_same(dist_err.value.summary, local_err.value.summary)
-    assert ldask.scan(paths, client=client, blocksize="8KiB", on_error="ignore") == local_err.value.summary
+    assert ldask.scan(paths, client=client, blocksize="32KiB", on_error="ignore") == local_err.value.summary
 
 
 def test_progress_reports_every_byte(client, inputs):
@@ -155,3 +157,4 @@ def test_a_scanned_summary_pickles_whole(inputs):
     assert t.files == s.files and t.unparsed_samples == s.unparsed_samples and t.invalid_samples == s.invalid_samples
     assert [dataclasses.asdict(f) for f in t.files] == [dataclasses.asdict(f) for f in s.files]
     assert t.to_dict() == s.to_dict()
+
