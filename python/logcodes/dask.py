@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import os
+import uuid
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _core
@@ -33,8 +34,6 @@ __all__ = ["scan", "plan"]
 _DEFAULT_BLOCKSIZE = "256MiB"
 _FAN_IN = 8                      # partial summaries merged by one merge task
 _ON_ERROR = ("raise", "warn", "ignore")
-# Options a task cannot take from the caller: the piece is ours to choose, progress is reported here.
-_RESERVED = ("byte_range", "progress")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,9 +146,8 @@ def _check_options(options: Dict[str, Any]) -> None:
     # Fail on the client, before any task runs, for what can be checked here.
     known = set(inspect.signature(_local_scan).parameters) - {"paths"}
     for name in options:
-        if name in _RESERVED:
-            raise ValueError(f"logcodes.dask.scan chooses {name} itself" if name == "byte_range"
-                             else f"{name} is an argument of logcodes.dask.scan, not of the tasks")
+        if name == "byte_range":
+            raise ValueError("logcodes.dask.scan chooses each task's byte_range itself (see blocksize)")
         if name not in known:
             raise TypeError(f"scan() got an unexpected keyword argument {name!r}")
     parse_by(options.get("by", ("class", "code")))
@@ -186,12 +184,13 @@ def _run_distributed(client: Any, tasks: List[Task], options: Dict[str, Any], re
                      total: int) -> _Partial:
     from distributed import as_completed
 
-    scans = [client.submit(_scan_task, t, options, pure=False, key=f"logcodes-scan-{i}-{os.getpid()}-{id(tasks)}")
-             for i, t in enumerate(tasks)]
+    # Named keys group the tasks on the dashboard: ("logcodes-scan-<run>", i), ("logcodes-merge-<run>", j).
+    run = uuid.uuid4().hex
+    scans = [client.submit(_scan_task, t, options, key=(f"logcodes-scan-{run}", i)) for i, t in enumerate(tasks)]
     merges: List[Any] = []
 
     def merge(*parts: Any) -> Any:
-        f = client.submit(_merge_partials, *parts, pure=False)
+        f = client.submit(_merge_partials, *parts, key=(f"logcodes-merge-{run}", len(merges)))
         merges.append(f)
         return f
 

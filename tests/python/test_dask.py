@@ -5,6 +5,7 @@ import gzip
 import pickle
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import logcodes
 
@@ -36,6 +37,29 @@ def inputs(tmp_path_factory, corpus):
             *(str(corpus / p) for p in SIP_TRACES)]
 
 
+# -- without a cluster first: nothing here must see the module's client (it would become the default) --
+
+def test_local_scheduler_without_a_client(inputs):
+    assert ldask._default_client() is None
+    by = "class,code"
+    assert_same(ldask.scan(inputs, blocksize="50KiB", by=by), logcodes.scan(inputs, by=by))
+
+
+@pytest.fixture(scope="module")
+def small_hostile(tmp_path_factory):
+    p = tmp_path_factory.mktemp("dask_small") / "small.log"
+    p.write_bytes(make_combined(200, seed=5)[0])
+    return str(p)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(blocksize=st.integers(min_value=100, max_value=30_000), by=st.sampled_from(["code", "method,code", "file,class"]))
+def test_any_blocksize_adds_up_to_the_whole(small_hostile, blocksize, by):
+    # Blocks shorter than a line too: pieces where no record starts must add nothing.
+    assert ldask._default_client() is None
+    assert_same(ldask.scan(small_hostile, blocksize=blocksize, by=by), logcodes.scan(small_hostile, by=by))
+
+
 def _same_samples(piecewise, whole):
     # Offsets are exact everywhere; a line number is known only in a file's first piece (else 0).
     assert len(piecewise) == len(whole)
@@ -55,6 +79,9 @@ def assert_same(dist, local):
     _same_samples(dist.unparsed_samples, local.unparsed_samples)
     _same_samples(dist.invalid_samples, local.invalid_samples)
     _same_samples(dist.unexplained_samples, local.unexplained_samples)
+
+
+# -- on a LocalCluster --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("blocksize", ["1KiB", "37KiB", "1MiB", None])
@@ -120,9 +147,11 @@ def test_progress_reports_every_byte(client, inputs):
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 
 
-def test_local_scheduler_without_a_client(inputs):
-    by = "class,code"
-    assert_same(ldask.scan(inputs, blocksize="50KiB", by=by), logcodes.scan(inputs, by=by))
+def test_the_default_client_is_used(client, inputs):
+    with distributed.get_task_stream(client) as stream:
+        s = ldask.scan(inputs[:2], blocksize="100KiB", by="code")     # client=None: the current client
+    assert s == logcodes.scan(inputs[:2], by="code")
+    assert sum("logcodes-scan" in str(t["key"]) for t in stream.data) == len(ldask.plan(inputs[:2], blocksize="100KiB"))
 
 
 class _NoSubmit:
