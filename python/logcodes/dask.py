@@ -25,7 +25,8 @@ from ._dims import parse_by
 from ._inputs import PathArg, expand_paths
 from ._progress import Progress, ProgressArg
 from ._sizes import parse_size
-from .api import _problem_error, scan as _local_scan
+from .api import _COUNT_LEVELS, _ON_ERROR, _explain_specs, _problem_error, _threads, parse_duration_ms
+from .api import scan as _local_scan
 from .formats import resolve
 from .summary import FileInfo, Summary
 
@@ -33,7 +34,6 @@ __all__ = ["scan", "plan"]
 
 _DEFAULT_BLOCKSIZE = "256MiB"
 _FAN_IN = 8                      # partial summaries merged by one merge task
-_ON_ERROR = ("raise", "warn", "ignore")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,9 +156,18 @@ def _check_options(options: Dict[str, Any]) -> None:
         # A call's messages may lie in several files: the local scan joins them before counting.
         raise ValueError('count="calls" joins the messages of each call across all inputs, which pieces scanned '
                          'apart cannot do; use logcodes.scan, or count="transactions"/"messages"')
+    if count not in _COUNT_LEVELS:
+        raise ValueError(f"count must be one of {', '.join(_COUNT_LEVELS)}, not {count!r}")
+    on_error = options.get("on_error", "raise")
+    if on_error not in _ON_ERROR:
+        raise ValueError(f"on_error must be one of {', '.join(_ON_ERROR)}, not {on_error!r}")
     for f in ("block_size", "max_record"):
         if options.get(f) is not None:
             parse_size(options[f], what=f)
+    if options.get("threads") is not None:
+        _threads(options["threads"])
+    _explain_specs(options.get("explain", "5xx"))
+    parse_duration_ms(options.get("window", "2s"))
 
 
 def _tree(leaves: Sequence[Any], merge: Callable[..., Any]) -> Any:
@@ -263,8 +272,6 @@ def scan(paths: PathArg, *, client: Any = None, blocksize: Union[int, str] = _DE
     """
     _check_options(scan_options)
     on_error = scan_options.get("on_error", "raise")
-    if on_error not in _ON_ERROR:
-        raise ValueError(f"on_error must be one of {', '.join(_ON_ERROR)}, not {on_error!r}")
     options = dict(scan_options)
     options.setdefault("threads", 1)
     if options.get("errors") is not None:

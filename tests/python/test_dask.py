@@ -14,7 +14,7 @@ import logcodes.dask as ldask  # noqa: E402
 
 from conftest import make_combined  # noqa: E402
 
-SIP_TRACES = ["sip/text/aaa.sip.txt", "sip/text/heplify_sip_tcp_websocket.sip.txt"]
+SIP_INPUTS = ["sip/text/aaa.sip.txt", "sip/text/heplify_sip_tcp_websocket.sip.txt", "sip/pcap/aaa.pcap"]
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def client():
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory, corpus):
-    """Plain files with hostile lines (generated, and a real one), the same as gzip, and SIP text traces."""
+    """Plain files with hostile lines (generated, and a real one), the same as gzip, SIP text traces, a capture."""
     d = tmp_path_factory.mktemp("dask")
     body, *_ = make_combined(1500, seed=11)
     hostile = d / "hostile.log"
@@ -34,7 +34,7 @@ def inputs(tmp_path_factory, corpus):
     packed = d / "hostile.log.gz"
     packed.write_bytes(gzip.compress(body))
     return [str(hostile), str(packed), str(corpus / "access_combined" / "lnav_zanbil_shop_access_1000.log"),
-            *(str(corpus / p) for p in SIP_TRACES)]
+            *(str(corpus / p) for p in SIP_INPUTS)]
 
 
 # -- without a cluster first: nothing here must see the module's client (it would become the default) --
@@ -110,7 +110,7 @@ def test_plan_cuts_only_what_can_be_cut(inputs):
     hostile, packed, shop, *traces = range(len(inputs))
     size = len(open(inputs[hostile], "rb").read())
     assert [t.byte_range for t in by_file[hostile]] == [(b, min(b + 37 * 1024, size)) for b in range(0, size, 37 * 1024)]
-    for whole in (packed, *traces):   # gzip and SIP traces: one task each, the whole input
+    for whole in (packed, *traces):   # gzip, SIP traces, the capture: one task each, the whole input
         assert [t.byte_range for t in by_file[whole]] == [None]
     assert len(by_file[shop]) == 9
     # A file smaller than a block is one whole task.
@@ -177,6 +177,12 @@ def test_errors_are_raised_before_any_task(inputs, tmp_path):
         ldask.scan(inputs[0], client=_NoSubmit(), colour="red")
     with pytest.raises(ValueError, match="dimension"):
         ldask.scan(inputs[0], client=_NoSubmit(), by="code,nonsense")
+    for bad in ({"count": "dialogs"}, {"on_error": "shrug"}, {"threads": 0}, {"explain": "7xx"}, {"window": "soon"},
+                {"max_record": "huge"}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            ldask.scan(inputs[0], client=_NoSubmit(), **bad)
+    with pytest.raises(logcodes.FormatError):
+        ldask.scan(inputs[0], client=_NoSubmit(), format="no_such_format")
 
 
 def test_a_scanned_summary_pickles_whole(inputs):
