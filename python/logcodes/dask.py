@@ -30,7 +30,7 @@ from .api import scan as _local_scan
 from .formats import resolve
 from .summary import FileInfo, Summary
 
-__all__ = ["scan", "plan"]
+__all__ = ["scan", "plan", "Task"]
 
 _DEFAULT_BLOCKSIZE = "256MiB"
 _FAN_IN = 8                      # partial summaries merged by one merge task
