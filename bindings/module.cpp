@@ -325,6 +325,16 @@ PYBIND11_MODULE(_core, m) {
         const std::string h = head;
         return detection_tuple(detect_format(h, at_end));
     });
+    m.def("probe_path", [](const std::string& path) {
+        InputInfo info;
+        const Error err = probe_input(path, info);
+        if (err) {
+            PyErr_SetString(PyExc_OSError, (path + ": " + err.message).c_str());
+            throw py::error_already_set();
+        }
+        return py::make_tuple(info.is_regular, info.size, std::string(compression_name(info.compression)),
+                              info.capture);
+    });
     m.def("detect_path", [](const std::string& path) {
         InputInfo info;
         std::string head;

@@ -10,7 +10,7 @@ import pytest
 import logcodes
 
 MODULES = ["logcodes", "logcodes.codes", "logcodes.api", "logcodes.summary", "logcodes.stream", "logcodes.samples",
-           "logcodes._dims", "logcodes.causes", "logcodes.formats"]
+           "logcodes._dims", "logcodes.causes", "logcodes.formats", "logcodes.dask"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -26,3 +26,12 @@ def test_readme_python_examples():
     assert blocks, "README has python examples"
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
+
+
+def test_dask_page_examples_run():
+    pytest.importorskip("distributed")
+    page = pathlib.Path(__file__).resolve().parents[2] / "docs" / "dask.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S)
+    assert blocks, "docs/dask.md has runnable python examples"
+    for block in blocks:
+        exec(compile(block, "docs/dask.md", "exec"), {})

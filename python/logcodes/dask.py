@@ -1,0 +1,300 @@
+"""``logcodes.dask``: the same scan, spread over a Dask cluster.
+
+Large plain files are cut into byte ranges (``blocksize`` each); every record belongs to the range it
+starts in, with the same rule the local thread splitter uses (multi-line SIP messages and stack traces
+included), so the pieces add up to exactly the whole. Inputs that cannot be cut (gzip, zstd, captures, SIP
+traces, W3C logs with ``#Fields``) are one task each. Every task runs :func:`logcodes.scan` on a worker; the
+partial summaries are merged on the workers in a tree, and only the final one travels to the client.
+
+Workers must see the inputs under the same paths as the client (a shared or replicated file system).
+
+``records(paths, ...)`` (a ``dask.dataframe`` of records) is not here yet: it needs an Arrow records API
+that the package does not have.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import os
+import uuid
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+from . import _core
+from ._dims import parse_by
+from ._inputs import PathArg, expand_paths
+from ._progress import Progress, ProgressArg
+from ._sizes import parse_size
+from .api import _COUNT_LEVELS, _ON_ERROR, _explain_specs, _problem_error, _threads, parse_duration_ms
+from .api import scan as _local_scan
+from .formats import resolve
+from .summary import FileInfo, Summary
+
+__all__ = ["scan", "plan", "Task"]
+
+_DEFAULT_BLOCKSIZE = "256MiB"
+_FAN_IN = 8                      # partial summaries merged by one merge task
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """One unit of work: ``byte_range`` of input number ``index`` (``None``: the whole input)."""
+
+    index: int
+    path: str
+    byte_range: Optional[Tuple[int, int]]
+    size: int                    # bytes of the file this task reads (for progress)
+    owns_error_logs: bool = False  # the one task whose error-log figures are kept (see _scan_task)
+
+
+@dataclasses.dataclass
+class _Partial:
+    """A summary of some tasks, with what they read of each input, by input number."""
+
+    summary: Summary
+    files: Dict[int, FileInfo]
+
+
+def _join_pieces(a: FileInfo, b: FileInfo) -> FileInfo:
+    # Pieces of one file: what was read adds up; format and detection are the same in every piece that
+    # detected (each detects from the file's head), so take the first that says.
+    named = a if (a.format is not None or a.detection) else b
+    return dataclasses.replace(
+        a,
+        format=named.format,
+        detection=named.detection,
+        size=max(a.size, b.size),
+        lines=a.lines + b.lines,
+        records=a.records + b.records,
+        error=a.error if a.error is not None else b.error,
+        packets=a.packets + b.packets,
+        skipped_packets=a.skipped_packets + b.skipped_packets,
+    )
+
+
+def _merge_partials(*parts: _Partial) -> _Partial:
+    summary = parts[0].summary
+    files = dict(parts[0].files)
+    for p in parts[1:]:
+        summary = summary.merge(p.summary)
+        for i, info in p.files.items():
+            files[i] = _join_pieces(files[i], info) if i in files else info
+    return _Partial(summary, files)
+
+
+def _scan_task(task: Task, options: Dict[str, Any]) -> _Partial:
+    """Runs on a worker: one piece, problems kept in the summary (the client decides what they do)."""
+    s = _local_scan(task.path, byte_range=task.byte_range, **{**options, "on_error": "ignore"})
+    if options.get("errors") is not None and not task.owns_error_logs:
+        # Every task reads the error logs whole to explain its own records; their own figures (events
+        # read, templates of unexplained events, the error files) are counted by one task only.
+        s.events = 0
+        s._templates = []
+        s.error_files = []
+    infos = s.files
+    s.files = []
+    return _Partial(s, {task.index: infos[0]} if infos else {})
+
+
+def _splittable(path: str, size: int, blocksize: int, format: Any) -> bool:
+    """Whether this input is worth cutting into ranges and can be cut (plain, not a capture, a format
+    whose records do not depend on earlier lines)."""
+    if size <= blocksize:
+        return False
+    is_regular, _, compression, capture = _core.probe_path(path)
+    if not is_regular or compression != "none" or capture:
+        return False
+    if format == "auto":
+        name = _core.detect_path(path)[0]
+        return name is None or _core.builtin_format(name).splittable
+    if isinstance(format, str):
+        return _core.builtin_format(format).splittable
+    return bool(format.splittable)
+
+
+def plan(paths: PathArg, *, blocksize: Union[int, str] = _DEFAULT_BLOCKSIZE, format: Any = "auto",
+         errors: Optional[PathArg] = None) -> List[Task]:
+    """The tasks :func:`scan` would run: byte ranges of plain files, whole compressed/uncuttable inputs.
+
+    Raises FileNotFoundError (and the other path errors of :func:`logcodes.scan`) before anything runs,
+    ValueError for a bad ``blocksize`` or for standard input.
+
+    >>> import logcodes.dask
+    >>> [(t.byte_range, t.size) for t in logcodes.dask.plan(logcodes.samples.path("nginx_lab"), blocksize="2KiB")]
+    [((0, 2048), 2048), ((2048, 2767), 719)]
+    """
+    size_cap = parse_size(blocksize, what="blocksize")
+    core_format = resolve(format)
+    files = expand_paths(paths)
+    if "-" in files:
+        raise ValueError("standard input ('-') cannot be scanned on a cluster: give files that the workers can read")
+    tasks: List[Task] = []
+    for index, path in enumerate(files):
+        size = os.stat(path).st_size
+        if not _splittable(path, size, size_cap, core_format):
+            tasks.append(Task(index, path, None, size))
+            continue
+        for begin in range(0, size, size_cap):
+            end = min(begin + size_cap, size)
+            tasks.append(Task(index, path, (begin, end), end - begin))
+    if errors is not None and tasks:
+        tasks[0] = dataclasses.replace(tasks[0], owns_error_logs=True)
+    return tasks
+
+
+def _check_options(options: Dict[str, Any]) -> None:
+    # Fail on the client, before any task runs, for what can be checked here.
+    known = set(inspect.signature(_local_scan).parameters) - {"paths"}
+    for name in options:
+        if name == "byte_range":
+            raise ValueError("logcodes.dask.scan chooses each task's byte_range itself (see blocksize)")
+        if name not in known:
+            raise TypeError(f"scan() got an unexpected keyword argument {name!r}")
+    parse_by(options.get("by", ("class", "code")))
+    count = options.get("count", "transactions")
+    if count == "calls":
+        # A call's messages may lie in several files: the local scan joins them before counting.
+        raise ValueError('count="calls" joins the messages of each call across all inputs, which pieces scanned '
+                         'apart cannot do; use logcodes.scan, or count="transactions"/"messages"')
+    if count not in _COUNT_LEVELS:
+        raise ValueError(f"count must be one of {', '.join(_COUNT_LEVELS)}, not {count!r}")
+    on_error = options.get("on_error", "raise")
+    if on_error not in _ON_ERROR:
+        raise ValueError(f"on_error must be one of {', '.join(_ON_ERROR)}, not {on_error!r}")
+    for f in ("block_size", "max_record"):
+        if options.get(f) is not None:
+            parse_size(options[f], what=f)
+    if options.get("threads") is not None:
+        _threads(options["threads"])
+    _explain_specs(options.get("explain", "5xx"))
+    parse_duration_ms(options.get("window", "2s"))
+
+
+def _tree(leaves: Sequence[Any], merge: Callable[..., Any]) -> Any:
+    level = list(leaves)
+    while len(level) > 1:
+        level = [merge(*level[i:i + _FAN_IN]) if len(level[i:i + _FAN_IN]) > 1 else level[i]
+                 for i in range(0, len(level), _FAN_IN)]
+    return level[0]
+
+
+def _default_client() -> Any:
+    try:
+        from distributed import default_client
+    except ImportError:
+        return None
+    try:
+        return default_client()
+    except ValueError:
+        return None
+
+
+def _run_distributed(client: Any, tasks: List[Task], options: Dict[str, Any], reporter: Progress,
+                     total: int) -> _Partial:
+    from distributed import as_completed
+
+    # Named keys group the tasks on the dashboard: ("logcodes-scan-<run>", i), ("logcodes-merge-<run>", j).
+    run = uuid.uuid4().hex
+    scans = [client.submit(_scan_task, t, options, key=(f"logcodes-scan-{run}", i)) for i, t in enumerate(tasks)]
+    merges: List[Any] = []
+
+    def merge(*parts: Any) -> Any:
+        f = client.submit(_merge_partials, *parts, key=(f"logcodes-merge-{run}", len(merges)))
+        merges.append(f)
+        return f
+
+    final = _tree(scans, merge)
+    try:
+        done = 0
+        sizes = {f.key: t.size for f, t in zip(scans, tasks)}
+        for f in as_completed(scans):
+            done += sizes[f.key]
+            reporter(done, total)
+        return final.result()
+    except BaseException:
+        client.cancel(scans + merges)
+        raise
+
+
+def _run_local(tasks: List[Task], options: Dict[str, Any], reporter: Progress, total: int) -> _Partial:
+    import dask
+    from dask.callbacks import Callback
+
+    leaves = [dask.delayed(_scan_task, pure=False)(t, options, dask_key_name=f"logcodes-scan-{i}")
+              for i, t in enumerate(tasks)]
+    final = _tree(leaves, lambda *parts: dask.delayed(_merge_partials, pure=False)(*parts))
+    sizes = {f"logcodes-scan-{i}": t.size for i, t in enumerate(tasks)}
+    done = [0]
+
+    def finished(key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
+        if key in sizes:
+            done[0] += sizes[key]
+            reporter(done[0], total)
+
+    with Callback(posttask=finished):
+        (result,) = dask.compute(final, scheduler="threads")
+    return result
+
+
+def scan(paths: PathArg, *, client: Any = None, blocksize: Union[int, str] = _DEFAULT_BLOCKSIZE,
+         progress: ProgressArg = False, **scan_options: Any) -> Summary:
+    """:func:`logcodes.scan` on a Dask cluster: the same Summary, computed by the workers.
+
+    Args:
+        paths: files, globs or a list of them, as for :func:`logcodes.scan` (not standard input). Workers
+            must read them under the same paths (shared storage).
+        client: a ``distributed.Client``. ``None``: the current default client if one exists (the last
+            ``Client(...)`` made in this process), else Dask's local threaded scheduler in this process.
+        blocksize: bytes per task for plain files (``"64MiB"``, ``"1GB"``, an int). Compressed files,
+            captures, SIP traces and W3C logs are one task each, whatever their size.
+        progress: True for a progress bar, or ``f(bytes_done, bytes_total)``, called as tasks finish.
+        **scan_options: any other argument of :func:`logcodes.scan` (``format``, ``by``, ``count``,
+            ``errors``, ``rules``, ``on_error`` ...); ``threads`` is per task (default 1: one task per
+            worker thread).
+
+    Merged pieces of one file are one entry of ``Summary.files``, as in a local scan. Line numbers of
+    samples (unparsed, invalid) from pieces after a file's first are 0 (unknown); their byte offsets are
+    exact. With ``errors=``, every task reads the error logs whole (each access-log record is explained by
+    the events near it), and the error logs' own figures are counted once. ``count="calls"`` joins a call's
+    messages across inputs and raises ValueError here: use :func:`logcodes.scan`.
+
+    Raises:
+        FileNotFoundError, IsADirectoryError, PermissionError: on the client, before any task runs.
+        ValueError: a bad ``blocksize`` or option; TypeError: an unknown option.
+        TruncatedInputError, CorruptInputError, ReadError: an input failed part-way (see ``on_error``),
+            once every task has finished, with the whole Summary in ``err.summary``.
+
+    >>> import logcodes, logcodes.dask
+    >>> path = logcodes.samples.path("nginx_lab")
+    >>> s = logcodes.dask.scan(path, blocksize="1KiB", by="code")   # no client: local threads
+    >>> s == logcodes.scan(path, by="code"), len(s.files)
+    (True, 1)
+    """
+    _check_options(scan_options)
+    on_error = scan_options.get("on_error", "raise")
+    options = dict(scan_options)
+    options.setdefault("threads", 1)
+    if options.get("errors") is not None:
+        options["errors"] = expand_paths(options["errors"])
+    tasks = plan(paths, blocksize=blocksize, format=options.get("format", "auto"), errors=options.get("errors"))
+    total = sum(t.size for t in tasks)
+    if client is None:
+        client = _default_client()
+    reporter = Progress(progress)
+    try:
+        merged = (_run_distributed(client, tasks, options, reporter, total) if client is not None
+                  else _run_local(tasks, options, reporter, total))
+    finally:
+        reporter.close()
+    summary = merged.summary
+    summary.files = [merged.files[i] for i in sorted(merged.files)]
+    if summary.problems and on_error != "ignore":
+        import warnings
+
+        err = _problem_error(summary.problems[0])
+        err.summary = summary
+        if on_error == "raise":
+            raise err
+        for p in summary.problems:
+            warnings.warn(str(p), RuntimeWarning, stacklevel=2)
+    return summary
