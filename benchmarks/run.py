@@ -6,15 +6,20 @@ copies, warm the page cache, then time `--repeat` runs of each case, round-robin
 
     logcodes   plain file, each of --threads (default 1 and 2)
     logcodes   .gz and .zst copies, 1 thread and --threads (the second decodes while the first parses)
-    wc -l / cat > /dev/null        floors on the plain file
-    gzip -dc / zstd -dc > /dev/null  floors for the compressed copies
+    wc -l                          floor on the plain file
+    gzip -dc / igzip -dc / zstd -dc > /dev/null  floors for the compressed copies
+
+    peers (peers/): read()+memchr and a scalar C status loop (floor/, compiled here), cat, ripgrep on every
+    size; GoAccess, pandas, polars, DuckDB and CPython re on the smallest size (--slow-repeat runs)
 
 Then the same records rendered by gen_logs.py as nginx_custom and nginx_json (--nginx-sizes): logcodes with
 formats.nginx(<the log_format>) (threads 1 and 2 / 1), the nginx_json preset when logcodes has it, and wc -l;
-and a SIP trace from gen_variants.py (--variant-sizes).
+as an IIS-style W3C log (--w3c-sizes); and a SIP trace from gen_variants.py (--variant-sizes).
 
 Every logcodes run is checked against the truth before its speed is reported; a mismatch is shown as
-WRONG and makes the exit status nonzero. Writes benchmarks/RESULTS.md and benchmarks/results.json.
+WRONG and makes the exit status nonzero; a peer that miscounts is reported WRONG with the difference (not a
+failure of the run). Writes benchmarks/RESULTS.md (targets met or missed, scaling, all rows), results.png and
+results.json.
 """
 
 from __future__ import annotations
