@@ -92,7 +92,7 @@ def _counts_panel(summary: Summary, dim: str, n: int = 15) -> str:
     if dim not in summary.dims:
         return _none(f"not grouped by {dim}")
     counts = summary.counts(dim)
-    items = sorted(((("-" if k is None else k), v) for k, v in counts.items()), key=lambda kv: (-kv[1], str(kv[0])))
+    items = sorted(((("(none)" if k is None else k), v) for k, v in counts.items()), key=lambda kv: (-kv[1], str(kv[0])))
     shown = items[:n]
     rows = [[k, f"{v:,}", f"{100.0 * v / summary.counted:.1f}%" if summary.counted else "-"] for k, v in shown]
     more = f'<p class="meta">… {len(items) - n} more</p>' if len(items) > n else ""
