@@ -126,6 +126,10 @@ void Aggregator::append_dim(Dim d, FieldId field, const Record& r, const Classif
         case Dim::method: put_text(key, r.method); break;
         case Dim::host: put_text(key, r.host); break;
         case Dim::path:
+            if (r.protocol != Protocol::http) {  // SIP request URIs are not paths: kept as written
+                put_text(key, r.path());
+                break;
+            }
             (spec_.paths ? *spec_.paths : builtin_templater()).apply(r.path(), path_, path_scratch_);
             put_text(key, path_);
             break;

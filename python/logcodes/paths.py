@@ -1,7 +1,7 @@
 """Path templates: ids, UUIDs, hashes, dates and emails in URL paths become placeholders.
 
-The ``path`` dimension is templated (``/users/42`` and ``/users/43`` count as ``/users/{id}``);
-``path_raw`` keeps the path as written. Built-in rules look at one segment (between slashes) at a time,
+The ``path`` dimension of HTTP records is templated (``/users/42`` and ``/users/43`` count as
+``/users/{id}``); ``path_raw`` keeps the path as written (SIP request URIs are always kept as written). Built-in rules look at one segment (between slashes) at a time,
 keeping a short ``.ext`` suffix:
 
 * ``{date}``: ``2024-01-31``, or 8 digits forming a valid date (``20240131``, years 1900–2099);

@@ -106,10 +106,12 @@ def _code_panel(summary: Summary) -> str:
 
     counts = summary.counts("code")
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+    protocols = {f.format for f in summary.files}
+    sip = any(p and ("sip" in p or "kamailio" in p or "opensips" in p or "pcap" in p) for p in protocols)
     rows = []
     for code, v in items:
         try:
-            reason = codes.lookup("http", code).reason or "(unregistered)"
+            reason = codes.lookup("sip" if sip or code >= 600 else "http", code).reason or "(unregistered)"
         except ValueError:
             reason = ""
         rows.append([code, reason, f"{v:,}"])

@@ -1,5 +1,6 @@
 """The HTML report: one self-contained file that headless Chromium renders with its charts."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -62,11 +63,13 @@ def test_report_renders_in_headless_chromium(tmp_path):
     report.write(report.scan_for_report(logcodes.samples.path("shop_nginx")), out)
     shot = tmp_path / "shot.png"
     flags = [browser, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars", "--window-size=1200,2000"]
+    # The sanitizer run preloads ASan into the test process; the browser must not inherit it.
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS")}
     run = subprocess.run([*flags, "--enable-logging=stderr", "--v=0", f"--screenshot={shot}", out.as_uri()],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=120, env=env)
     assert shot.exists(), run.stderr[-2000:]
     assert not [line for line in run.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
-    dom = subprocess.run([*flags, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120)
+    dom = subprocess.run([*flags, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120, env=env)
     assert dom.stdout.count("<svg") >= 5 and "Top paths" in dom.stdout
 
     img = Image.open(shot).convert("RGB")
