@@ -20,7 +20,7 @@ from .summary import Summary
 
 __all__ = ["render", "write", "scan_for_report", "REPORT_DIMS"]
 
-REPORT_DIMS = ("time:1min", "class", "code", "cause")
+REPORT_DIMS = ("time:1min", "protocol", "class", "code", "cause")
 _TIMELINE_STEPS = (60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400)
 _MAX_POINTS = 240
 
@@ -43,7 +43,7 @@ pre{font-size:11px;white-space:pre-wrap;background:#f7f7f7;padding:6px}
 
 
 def scan_for_report(paths: Any, **scan_args: Any) -> Summary:
-    """Scans ``paths`` with what a report shows: by minute, class, code and cause, with the 1000 heaviest
+    """Scans ``paths`` with what a report shows: by minute, protocol, class, code and cause, with the 1000 heaviest
     paths kept in a bounded-memory sketch (``top=("path", 1000)``)."""
     from .api import scan
 
@@ -104,17 +104,19 @@ def _code_panel(summary: Summary) -> str:
         return _none("not grouped by code")
     from . import codes
 
-    counts = summary.counts("code")
-    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
-    protocols = {f.format for f in summary.files}
-    sip = any(p and ("sip" in p or "kamailio" in p or "opensips" in p or "pcap" in p) for p in protocols)
+    with_protocol = "protocol" in summary.dims
+    counts = summary.counts("protocol", "code") if with_protocol else {("http", c): n for c, n in
+                                                                       summary.counts("code").items()}
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1]))[:20]
+    items = [(code if not with_protocol or protocol == "http" else f"{protocol} {code}", n)
+             for (protocol, code), n in ranked]
     rows = []
-    for code, v in items:
+    for ((protocol, code), v), (label, _) in zip(ranked, items):
         try:
-            reason = codes.lookup("sip" if sip or code >= 600 else "http", code).reason or "(unregistered)"
+            reason = codes.lookup(protocol or "http", code).reason or "(unregistered)"
         except ValueError:
             reason = ""
-        rows.append([code, reason, f"{v:,}"])
+        rows.append([label, reason, f"{v:,}"])
     return _svg.bar_chart(items, width=460) + _svg.table(["code", "reason", "count"], rows)
 
 

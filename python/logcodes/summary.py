@@ -215,8 +215,8 @@ class Summary:
         heavy = None
         if result.get("heavy") is not None:
             heavy_dim, items, error, seen, size = result["heavy"]
-            heavy = Top(heavy_dim, tuple((v, n) for v, n in items), exact=error == 0, error=error, total=seen,
-                        size=size)
+            heavy = Top(heavy_dim, tuple(((_time_key(v) if heavy_dim == "time" else v), n) for v, n in items),
+                        exact=error == 0, error=error, total=seen, size=size)
 
         def samples(raw: Iterable[Tuple[int, int, int, str, str]]) -> List[Sample]:
             return [Sample(file_names[f] if f < len(file_names) else "?", line, off, text, why)

@@ -80,3 +80,13 @@ def test_templates_are_stable_and_keep_the_shape(segments):
     once = paths.template(raw)
     assert paths.template(once) == once          # templating a template changes nothing
     assert once.count("/") == raw.count("/")     # segments are replaced, never merged or split
+
+
+def test_cli_path_rule(tmp_path, capsys):
+    from logcodes import cli
+
+    log = _log(tmp_path, [("/t/acme/users/1", 200), ("/t/globex/users/2", 404)])
+    assert cli.main(["summarize", str(log), "--by", "path", "--path-rule", "^/t/[^/]+", "/t/{tenant}", "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["path,count", "/t/{tenant}/users/{id},2"]
+    assert cli.main(["summarize", str(log), "--by", "path", "--path-rule", "(", "{x}"]) == 2
+    assert "path rule 0" in capsys.readouterr().err

@@ -85,3 +85,14 @@ def test_report_renders_in_headless_chromium(tmp_path):
     assert colored_share(180, 480) > 0.10    # stacked areas of the timeline
     assert colored_share(520, 800) > 0.005   # bars by class and code
     assert colored_share(0, 60) == 0         # title row: text only
+
+
+def test_report_names_sip_codes_by_the_sip_registry(corpus):
+    from logcodes import codes
+
+    s = report.scan_for_report(corpus / "sip" / "text" / "aaa.sip.txt")
+    page = report.render(s)
+    sip_codes = [c for (p, c) in s.counts("protocol", "code") if p == "sip"]
+    assert sip_codes
+    for code in sip_codes:
+        assert f"<td>sip {code}</td><td>{codes.lookup('sip', code).reason}</td>" in page
