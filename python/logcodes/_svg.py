@@ -37,7 +37,7 @@ def bar_chart(items: Sequence[Tuple[Any, int]], *, width: int = 360, bar: int = 
         y = top + i * bar
         w = max(1.0, area * value / peak) if value else 0
         text = str(label)
-        fits = max(8, label_width * 10 // 65)  # ~6.5 px per character at 11 px
+        fits = max(8, label_width // 7)  # ~7 px per character at 11 px, wide letters included
         short = text if len(text) <= fits else text[:fits - 1] + "…"
         parts.append(f'<text x="{label_width - 4}" y="{y + bar - 4}" text-anchor="end"><title>{e(text)}</title>'
                      f'{e(short)}</text>')
