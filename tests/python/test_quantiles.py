@@ -109,3 +109,15 @@ def test_clear_errors(tmp_path):
         logcodes.scan(logcodes.samples.path("shop_nginx"), quantiles="duration", accuracy=1.5)
     with pytest.raises(ValueError, match="between 0 and 1"):
         logcodes.Stream(format=NGINX, quantiles="duration").close().quantiles(q=[1.5])
+
+
+def test_threads_and_blocks_do_not_change_quantiles(tmp_path):
+    rng = np.random.default_rng(3)
+    ms = rng.integers(0, 20_000, size=20_000)
+    codes = rng.choice([200, 404, 502], size=len(ms))
+    log = tmp_path / "rt.log"
+    log.write_text(_lines(ms, codes))
+    runs = [logcodes.scan(log, format=NGINX, by="code", quantiles="duration", threads=t, block_size=b)
+            .quantiles(q=[0.01, 0.5, 0.99, 1.0]) for t, b in ((1, 1 << 20), (2, 8 << 10), (2, 100_003))]
+    for other in runs[1:]:
+        assert other.equals(runs[0])  # the sketches merge exactly: bucket counts add
