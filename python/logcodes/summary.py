@@ -363,7 +363,26 @@ class Summary:
             "invalid_samples": [s._asdict() for s in self.invalid_samples],
             "files": [dataclasses.asdict(f) for f in self.files],
             "problems": [dataclasses.asdict(p) for p in self.problems],
+            **self._extras_dict(plain),
         }
+
+    def _extras_dict(self, plain: Any) -> Dict[str, Any]:
+        """Quantiles (p50/p90/p99 per group) and heavy hitters, when the scan kept them."""
+        out: Dict[str, Any] = {}
+        if self.quantiles_of is not None:
+            qs = (0.5, 0.9, 0.99)
+            out["quantiles"] = {
+                "of": self.quantiles_of, "accuracy": self.accuracy,
+                "groups": [[plain(v) for v in key] + [sk.count] + [sk.quantile(q) for q in qs]
+                           for key, sk in sorted(self._sketches.items(),
+                                                 key=lambda kv: tuple(_sort_key(v) for v in kv[0]))],
+                "columns": [*self.dims, "count", *(_quantile_name(q) for q in qs)],
+            }
+        if self._heavy is not None:
+            h = self._heavy
+            out["top"] = {"dim": h.dim, "exact": h.exact, "error": h.error, "size": h.size,
+                          "items": [[plain(v), n] for v, n in h.items]}
+        return out
 
     # -- exploring -----------------------------------------------------------------------------------
     def where(self, **conditions: Any) -> "Summary":

@@ -121,3 +121,15 @@ def test_threads_and_blocks_do_not_change_quantiles(tmp_path):
             .quantiles(q=[0.01, 0.5, 0.99, 1.0]) for t, b in ((1, 1 << 20), (2, 8 << 10), (2, 100_003))]
     for other in runs[1:]:
         assert other.equals(runs[0])  # the sketches merge exactly: bucket counts add
+
+
+def test_to_dict_carries_quantiles_and_top():
+    import json
+
+    st_ = logcodes.Stream(format=NGINX, by="code", quantiles="duration", top=("path", 10))
+    st_.feed(_lines([100, 200, 5000], [200, 200, 502]))
+    d = json.loads(json.dumps(st_.close().to_dict()))
+    assert d["quantiles"]["columns"] == ["code", "count", "p50", "p90", "p99"]
+    assert [g[:2] for g in d["quantiles"]["groups"]] == [[200, 2], [502, 1]]
+    assert d["quantiles"]["groups"][1][2] == pytest.approx(5.0, rel=0.01)
+    assert d["top"]["exact"] and sorted(d["top"]["items"]) == [["/x/{id}", 3]]
