@@ -9,6 +9,9 @@ APT_PACKAGES := g++ pkg-config libre2-dev libsimdjson-dev zlib1g-dev libisal-dev
 # What `make bench` adds: the peers it compares with (ripgrep, GoAccess), ISA-L's igzip and GNU time (peak RSS);
 # and for `make microbench` / `make callgrind`: Google Benchmark and valgrind.
 BENCH_APT_PACKAGES := ripgrep goaccess isal time libbenchmark-dev valgrind
+# ... and the tests alone: headless Chromium opens the HTML report (about 80 MB to fetch, under a minute),
+# tshark checks the SIP test expectations against the captures.
+TEST_APT_PACKAGES := chromium fonts-dejavu-core tshark
 # `make bench BENCH_ARGS="--sizes 64MiB,1GiB,4GiB"` passes options to benchmarks/run.py.
 BENCH_ARGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -30,7 +33,7 @@ PIP_SAN :=
 PY_SAN_ENV :=
 endif
 
-.PHONY: demo test deps bench-deps venv install cpp-test py-test bench microbench callgrind clean
+.PHONY: demo test deps test-deps bench-deps venv install cpp-test py-test bench microbench callgrind clean
 
 demo: install
 	$(VENV)/bin/logcodes demo
@@ -56,6 +59,9 @@ endef
 deps:
 	$(call apt_install,$(APT_PACKAGES))
 
+test-deps:
+	$(call apt_install,$(TEST_APT_PACKAGES))
+
 # The bench's own tools, kept out of `make test`: Debian packages and benchmarks/requirements.txt.
 bench-deps: venv
 	$(call apt_install,$(BENCH_APT_PACKAGES))
@@ -78,7 +84,7 @@ cpp-test: venv
 	$(VENV)/bin/cmake --build $(CPP_BUILD) -j $(JOBS)
 	cd $(CPP_BUILD) && $(abspath $(VENV)/bin/ctest) --output-on-failure -j $(JOBS)
 
-py-test: install
+py-test: install test-deps
 	cd tests/python && $(PY_SAN_ENV) $(abspath $(PY)) -m pytest -q -p no:cacheprovider
 
 bench: install bench-deps

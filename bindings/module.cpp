@@ -34,9 +34,39 @@ py::str text(std::string_view s) {
     return py::reinterpret_steal<py::str>(o);
 }
 
-GroupSpec group_spec(const std::vector<std::string>& dims, std::int64_t time_bucket) {
+// User path rules compiled once, shared by every thread of a scan.
+struct PathRulesHandle {
+    std::shared_ptr<const PathTemplater> templater;
+};
+
+PathRulesHandle compile_path_rules(const std::vector<std::pair<std::string, std::string>>& rules) {
+    std::vector<PathRule> list;
+    for (const auto& [pattern, placeholder] : rules) list.push_back(PathRule{pattern, placeholder});
+    std::string error;
+    auto t = PathTemplater::with_rules(list, error);
+    if (!t) throw py::value_error(error);
+    return PathRulesHandle{std::shared_ptr<const PathTemplater>(std::move(t))};
+}
+
+// What a scan keeps besides counts: path rules and duration sketches.
+struct Extras {
+    py::object path_rules = py::none();
+    bool quantiles = false;
+    double accuracy = DDSketch::kDefaultAccuracy;
+    std::string top_dim;
+    std::size_t top_capacity = 0;
+};
+
+GroupSpec group_spec(const std::vector<std::string>& dims, std::int64_t time_bucket, const Extras& extras = {}) {
     GroupSpec g;
     g.time_bucket = time_bucket;
+    if (!extras.path_rules.is_none()) g.paths = extras.path_rules.cast<const PathRulesHandle&>().templater;
+    g.duration_quantiles = extras.quantiles;
+    g.quantile_accuracy = extras.accuracy;
+    if (extras.top_capacity > 0) {
+        if (!parse_dim(extras.top_dim, g.heavy_dim)) throw py::value_error("unknown dimension '" + extras.top_dim + "'");
+        g.heavy_capacity = extras.top_capacity;
+    }
     for (const auto& name : dims) {
         Dim d;
         if (parse_dim(name, d)) {
@@ -51,23 +81,60 @@ GroupSpec group_spec(const std::vector<std::string>& dims, std::int64_t time_buc
     return g;
 }
 
+py::tuple key_tuple(std::span<const KeyValue> key) {
+    py::tuple t(key.size());
+    for (std::size_t i = 0; i < key.size(); ++i) {
+        const KeyValue& v = key[i];
+        if (v.is_text) {
+            t[i] = v.text.empty() ? py::object(py::none()) : py::object(text(v.text));
+        } else if (v.number == kNoTime) {
+            t[i] = py::none();
+        } else {
+            t[i] = py::int_(v.number);
+        }
+    }
+    return t;
+}
+
 py::list counts_list(const Aggregator& a) {
     py::list out;
-    a.for_each([&](std::span<const KeyValue> key, std::uint64_t n) {
-        py::tuple t(key.size());
-        for (std::size_t i = 0; i < key.size(); ++i) {
-            const KeyValue& v = key[i];
-            if (v.is_text) {
-                t[i] = v.text.empty() ? py::object(py::none()) : py::object(text(v.text));
-            } else if (v.number == kNoTime) {
-                t[i] = py::none();
-            } else {
-                t[i] = py::int_(v.number);
-            }
-        }
-        out.append(py::make_tuple(std::move(t), n));
+    a.for_each([&](std::span<const KeyValue> key, std::uint64_t n) { out.append(py::make_tuple(key_tuple(key), n)); });
+    return out;
+}
+
+py::list sketches_list(const Aggregator& a) {
+    py::list out;
+    a.for_each_sketch([&](std::span<const KeyValue> key, const DDSketch& s) {
+        out.append(py::make_tuple(key_tuple(key), py::cast(s)));
     });
     return out;
+}
+
+// (dimension, values and counts largest first, error bound, records seen, counters), or None.
+py::object heavy_tuple(const Aggregator& a) {
+    if (a.spec().heavy_capacity == 0) return py::none();
+    py::list items;
+    const std::uint64_t error = a.for_each_heavy([&](const KeyValue& v, std::uint64_t n) {
+        py::object value = v.is_text ? (v.text.empty() ? py::object(py::none()) : py::object(text(v.text)))
+                                     : (v.number == kNoTime ? py::object(py::none()) : py::object(py::int_(v.number)));
+        items.append(py::make_tuple(value, n));
+    });
+    return py::make_tuple(std::string(dim_name(a.spec().heavy_dim)), items, error, a.heavy_total(),
+                          a.spec().heavy_capacity);
+}
+
+py::tuple sketch_state(const DDSketch& s) {
+    return py::make_tuple(s.relative_accuracy(), s.max_buckets(), s.first_index(), s.buckets(), s.zero_count(), s.sum(),
+                          s.min(), s.max(), s.collapsed());
+}
+
+DDSketch sketch_from_state(const py::tuple& t) {
+    if (t.size() != 9) throw py::value_error("not a DDSketch state");
+    DDSketch s(t[0].cast<double>(), t[1].cast<std::size_t>());
+    if (!s.restore(t[2].cast<int>(), t[3].cast<std::vector<std::uint64_t>>(), t[4].cast<std::uint64_t>(),
+                   t[5].cast<double>(), t[6].cast<double>(), t[7].cast<double>(), t[8].cast<bool>()))
+        throw py::value_error("inconsistent DDSketch state");
+    return s;
 }
 
 py::list samples_list(const std::vector<Sample>& samples) {
@@ -158,7 +225,7 @@ public:
             std::int64_t time_bucket, unsigned threads, std::size_t block_size, std::size_t max_record,
             std::uint64_t min_range, std::size_t max_samples, const std::string& count,
             std::vector<std::string> errors, const py::object& rules, std::vector<std::string> explain,
-            std::int64_t window_ms, const py::object& byte_range) {
+            std::int64_t window_ms, const py::object& byte_range, const Extras& extras) {
         ScanOptions o;
         if (!byte_range.is_none()) {
             const auto r = byte_range.cast<std::pair<std::uint64_t, std::uint64_t>>();
@@ -178,7 +245,7 @@ public:
         } else {
             o.custom_format = format.cast<const FormatHandle&>().format;
         }
-        o.group = group_spec(dims, time_bucket);
+        o.group = group_spec(dims, time_bucket, extras);
         o.threads = threads;
         o.block_size = block_size;
         o.max_record = max_record;
@@ -202,6 +269,8 @@ public:
         }
         py::dict d;
         d["counts"] = counts_list(r->counts);
+        d["sketches"] = sketches_list(r->counts);
+        d["heavy"] = heavy_tuple(r->counts);
         d["stats"] = stats_dict(r->stats);
         py::list files;
         for (const auto& f : r->files) {
@@ -249,20 +318,21 @@ private:
 class Stream {
 public:
     Stream(const py::object& format, const std::vector<std::string>& dims, std::int64_t time_bucket,
-           std::string label, std::size_t max_record, std::size_t max_samples, const std::string& count) {
+           std::string label, std::size_t max_record, std::size_t max_samples, const std::string& count,
+           const Extras& extras) {
         CountLevel level;
         if (!parse_count_level(count, level))
             throw py::value_error("count must be messages, transactions or calls, not '" + count + "'");
         if (!py::isinstance<py::str>(format)) {
             scanner_ = std::make_unique<StreamScanner>(format.cast<const FormatHandle&>().format,
-                                                       group_spec(dims, time_bucket), std::move(label), max_record,
-                                                       max_samples, level);
+                                                       group_spec(dims, time_bucket, extras), std::move(label),
+                                                       max_record, max_samples, level);
             return;
         }
         const auto name = format.cast<std::string>();
         if (name != "auto" && find_format(name) == nullptr) throw py::value_error("unknown format '" + name + "'");
-        scanner_ = std::make_unique<StreamScanner>(name, group_spec(dims, time_bucket), std::move(label), max_record,
-                                                   max_samples, level);
+        scanner_ = std::make_unique<StreamScanner>(name, group_spec(dims, time_bucket, extras), std::move(label),
+                                                   max_record, max_samples, level);
     }
     void feed(const py::buffer& data) {
         py::buffer_info info = data.request();  // acquired with the GIL held
@@ -276,6 +346,8 @@ public:
     py::dict result() const {
         py::dict d;
         d["counts"] = counts_list(scanner_->counts());
+        d["sketches"] = sketches_list(scanner_->counts());
+        d["heavy"] = heavy_tuple(scanner_->counts());
         d["stats"] = stats_dict(scanner_->stats());
         d["format"] = scanner_->format_name().empty() ? py::object(py::none()) : py::object(py::str(scanner_->format_name()));
         d["detection"] = scanner_->detection();
@@ -416,16 +488,67 @@ PYBIND11_MODULE(_core, m) {
         return py::tuple(py::make_tuple(py::cast(RulesHandle{std::shared_ptr<const RuleSet>(std::move(rs))}), std::string()));
     });
 
+    py::class_<PathRulesHandle>(m, "PathRules")
+        .def(py::init(&compile_path_rules), py::arg("rules"))
+        .def("apply", [](const PathRulesHandle& h, const std::string& path) {
+            std::string out, scratch;
+            h.templater->apply(path, out, scratch);
+            return text(out);
+        }, py::arg("path"));
+    m.def("template_path", [](const std::string& path) {
+        static const PathTemplater builtin;
+        std::string out, scratch;
+        builtin.apply(path, out, scratch);
+        return text(out);
+    }, py::arg("path"));
+
+    py::class_<Extras>(m, "ScanExtras")
+        .def(py::init([](const py::object& path_rules, bool quantiles, double accuracy, const std::string& top_dim,
+                         std::size_t top_capacity) {
+            if (!path_rules.is_none()) (void)path_rules.cast<const PathRulesHandle&>();  // type check up front
+            if (!(accuracy > 0 && accuracy < 1)) throw py::value_error("quantile accuracy must be between 0 and 1");
+            Dim d;
+            if (top_capacity > 0 && (!parse_dim(top_dim, d) || d == Dim::field))
+                throw py::value_error("unknown dimension '" + top_dim + "'");
+            return Extras{path_rules, quantiles, accuracy, top_dim, top_capacity};
+        }), py::arg("path_rules") = py::none(), py::arg("quantiles") = false,
+             py::arg("accuracy") = DDSketch::kDefaultAccuracy, py::arg("top_dim") = "path",
+             py::arg("top_capacity") = 0);
+
+    py::class_<DDSketch>(m, "DDSketch")
+        .def(py::init([](double accuracy, std::size_t max_buckets) {
+            if (!(accuracy > 0 && accuracy < 1)) throw py::value_error("relative_accuracy must be between 0 and 1");
+            return DDSketch(accuracy, max_buckets);
+        }), py::arg("relative_accuracy") = DDSketch::kDefaultAccuracy,
+             py::arg("max_buckets") = DDSketch::kDefaultMaxBuckets)
+        .def("add", [](DDSketch& s, double v) { s.add(v); }, py::arg("value"))
+        .def("add_many", [](DDSketch& s, const std::vector<double>& vs) { for (double v : vs) s.add(v); },
+             py::arg("values"))
+        .def("merge", [](DDSketch& s, const DDSketch& other) {
+            if (!s.merge(other)) throw py::value_error("cannot merge sketches of different relative accuracy");
+        }, py::arg("other"))
+        .def("quantile", &DDSketch::quantile, py::arg("q"))
+        .def("copy", [](const DDSketch& s) { return DDSketch(s); })
+        .def_property_readonly("relative_accuracy", &DDSketch::relative_accuracy)
+        .def_property_readonly("max_buckets", &DDSketch::max_buckets)
+        .def_property_readonly("count", &DDSketch::count)
+        .def_property_readonly("sum", &DDSketch::sum)
+        .def_property_readonly("min", &DDSketch::min)
+        .def_property_readonly("max", &DDSketch::max)
+        .def_property_readonly("collapsed", &DDSketch::collapsed)
+        .def(py::pickle([](const DDSketch& s) { return sketch_state(s); },
+                        [](const py::tuple& t) { return sketch_from_state(t); }));
+
     py::class_<ScanJob>(m, "ScanJob")
         .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::int64_t, unsigned,
                       std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&,
                       std::vector<std::string>, const py::object&, std::vector<std::string>, std::int64_t,
-                      const py::object&>(),
+                      const py::object&, const Extras&>(),
              py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
              py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"),
              py::arg("count") = "transactions", py::arg("errors") = std::vector<std::string>{},
              py::arg("rules") = py::none(), py::arg("explain") = std::vector<std::string>{"5xx"},
-             py::arg("window_ms") = 2000, py::arg("byte_range") = py::none())
+             py::arg("window_ms") = 2000, py::arg("byte_range") = py::none(), py::arg("extras") = Extras{})
         .def("start", &ScanJob::start)
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)
@@ -434,9 +557,9 @@ PYBIND11_MODULE(_core, m) {
 
     py::class_<Stream>(m, "Stream")
         .def(py::init<const py::object&, const std::vector<std::string>&, std::int64_t, std::string, std::size_t,
-                      std::size_t, const std::string&>(),
+                      std::size_t, const std::string&, const Extras&>(),
              py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("label"), py::arg("max_record"),
-             py::arg("max_samples"), py::arg("count") = "transactions")
+             py::arg("max_samples"), py::arg("count") = "transactions", py::arg("extras") = Extras{})
         .def("feed", &Stream::feed, py::arg("data"))
         .def("finish", &Stream::finish)
         .def("result", &Stream::result);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "logcodes/causes.hpp"
+#include "logcodes/duration.hpp"
 #include "logcodes/time.hpp"
 
 namespace logcodes {
@@ -12,7 +13,7 @@ namespace {
 
 constexpr std::array<std::string_view, kDimCount + 1> kDimNames = {
     "protocol", "class", "code", "reason", "method", "host", "path", "file", "time", "upstream_code", "outcome", "cause",
-    "cause_detail", "cause_source", "field"};
+    "cause_detail", "cause_source", "path_raw", "field"};
 constexpr std::array<std::string_view, 7> kClassLabels = {"", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx"};
 // Text dimensions are capped so a hostile log cannot make one key arbitrarily large.
 constexpr std::size_t kMaxTextBytes = 2048;
@@ -39,6 +40,11 @@ void put_text(std::string& key, std::string_view s) {
 }
 
 bool dense_dim(Dim d) { return d == Dim::protocol || d == Dim::klass || d == Dim::code || d == Dim::reason; }
+
+const PathTemplater& builtin_templater() {
+    static const PathTemplater t;
+    return t;
+}
 
 }  // namespace
 
@@ -78,6 +84,8 @@ Aggregator::Aggregator(GroupSpec spec) : spec_(std::move(spec)), dense_capable_(
         has_reason_ = has_reason_ || d == Dim::reason;
     }
     if (spec_.time_bucket <= 0) spec_.time_bucket = 1;
+    dense_capable_ = dense_capable_ && !spec_.duration_quantiles;  // sketches live beside map keys
+    if (spec_.heavy_capacity > 0) heavy_ = HeavyHitters(spec_.heavy_capacity);
     dense_.assign(static_cast<std::size_t>(kProtocolCount) * 1000, 0);
 }
 
@@ -97,42 +105,60 @@ void Aggregator::append_key(const Record& r, const Classified& c, std::string_vi
                             std::string& key) const {
     std::size_t field_index = 0;
     for (Dim d : spec_.dims) {
-        switch (d) {
-            case Dim::protocol: put<std::uint8_t>(key, static_cast<std::uint8_t>(r.protocol)); break;
-            case Dim::klass: put<std::uint8_t>(key, static_cast<std::uint8_t>(c.code / 100)); break;
-            case Dim::code: put<std::uint16_t>(key, c.code); break;
-            case Dim::reason:
-                put_text(key, !r.reason.empty() ? r.reason : (c.entry ? c.entry->reason : std::string_view{}));
-                break;
-            case Dim::method: put_text(key, r.method); break;
-            case Dim::host: put_text(key, r.host); break;
-            case Dim::path: put_text(key, r.path()); break;
-            case Dim::file: put_text(key, file); break;
-            case Dim::upstream_code: put<std::uint16_t>(key, final_upstream_code(r.upstream_status)); break;
-            case Dim::outcome: put_text(key, r.outcome); break;
-            case Dim::cause: put_text(key, record_cause(r, c.code, cause_).slug); break;
-            case Dim::cause_detail: put_text(key, record_cause(r, c.code, cause_).detail); break;
-            case Dim::cause_source: put_text(key, record_cause(r, c.code, cause_).source); break;
-            case Dim::field: {
-                const FieldId id = field_index < spec_.fields.size() ? spec_.fields[field_index] : kNoField;
-                ++field_index;
-                put_text(key, r.extra(id));
-                break;
-            }
-            case Dim::time: {
-                std::int64_t t = record_time(r.time_syntax != TimeSyntax::none ? r.time_syntax : ts, r.time, r.time2);
-                if (t != kNoTime) {
-                    const std::int64_t b = spec_.time_bucket;
-                    t = (t >= 0 ? t / b : (t - b + 1) / b) * b;  // floor, also before 1970
-                }
-                put<std::int64_t>(key, t);
+        FieldId id = kNoField;
+        if (d == Dim::field) {
+            id = field_index < spec_.fields.size() ? spec_.fields[field_index] : kNoField;
+            ++field_index;
+        }
+        append_dim(d, id, r, c, file, ts, key);
+    }
+}
+
+void Aggregator::append_dim(Dim d, FieldId field, const Record& r, const Classified& c, std::string_view file,
+                            TimeSyntax ts, std::string& key) const {
+    switch (d) {
+        case Dim::protocol: put<std::uint8_t>(key, static_cast<std::uint8_t>(r.protocol)); break;
+        case Dim::klass: put<std::uint8_t>(key, static_cast<std::uint8_t>(c.code / 100)); break;
+        case Dim::code: put<std::uint16_t>(key, c.code); break;
+        case Dim::reason:
+            put_text(key, !r.reason.empty() ? r.reason : (c.entry ? c.entry->reason : std::string_view{}));
+            break;
+        case Dim::method: put_text(key, r.method); break;
+        case Dim::host: put_text(key, r.host); break;
+        case Dim::path:
+            if (r.protocol != Protocol::http) {  // SIP request URIs are not paths: kept as written
+                put_text(key, r.path());
                 break;
             }
+            (spec_.paths ? *spec_.paths : builtin_templater()).apply(r.path(), path_, path_scratch_);
+            put_text(key, path_);
+            break;
+        case Dim::path_raw: put_text(key, r.path()); break;
+        case Dim::file: put_text(key, file); break;
+        case Dim::upstream_code: put<std::uint16_t>(key, final_upstream_code(r.upstream_status)); break;
+        case Dim::outcome: put_text(key, r.outcome); break;
+        case Dim::cause: put_text(key, record_cause(r, c.code, cause_).slug); break;
+        case Dim::cause_detail: put_text(key, record_cause(r, c.code, cause_).detail); break;
+        case Dim::cause_source: put_text(key, record_cause(r, c.code, cause_).source); break;
+        case Dim::field: put_text(key, r.extra(field)); break;
+        case Dim::time: {
+            std::int64_t t = record_time(r.time_syntax != TimeSyntax::none ? r.time_syntax : ts, r.time, r.time2);
+            if (t != kNoTime) {
+                const std::int64_t b = spec_.time_bucket;
+                t = (t >= 0 ? t / b : (t - b + 1) / b) * b;  // floor, also before 1970
+            }
+            put<std::int64_t>(key, t);
+            break;
         }
     }
 }
 
 void Aggregator::add(const Record& r, const Classified& c, std::string_view file, TimeSyntax ts) {
+    if (spec_.heavy_capacity > 0) {
+        heavy_key_.clear();
+        append_dim(spec_.heavy_dim, kNoField, r, c, file, ts, heavy_key_);
+        heavy_.add(heavy_key_);
+    }
     if (dense_capable_ && (!has_reason_ || r.reason.empty())) {
         ++dense_[static_cast<std::size_t>(r.protocol) * 1000 + c.code];
         return;
@@ -140,6 +166,12 @@ void Aggregator::add(const Record& r, const Classified& c, std::string_view file
     key_.clear();
     append_key(r, c, file, ts, key_);
     add_key(key_, 1);
+    double seconds;
+    if (spec_.duration_quantiles && record_duration_seconds(r, seconds)) {
+        auto it = sketches_.find(std::string_view(key_));
+        if (it == sketches_.end()) it = sketches_.emplace(key_, DDSketch(spec_.quantile_accuracy)).first;
+        it->second.add(seconds);
+    }
 }
 
 void Aggregator::add_key(const std::string& key, std::uint64_t n) {
@@ -154,6 +186,12 @@ void Aggregator::add_key(const std::string& key, std::uint64_t n) {
 void Aggregator::merge(const Aggregator& other) {
     for (std::size_t i = 0; i < dense_.size(); ++i) dense_[i] += other.dense_[i];
     for (const auto& [k, n] : other.map_) add_key(k, n);
+    heavy_.merge(other.heavy_);
+    for (const auto& [k, sketch] : other.sketches_) {
+        auto it = sketches_.find(std::string_view(k));
+        if (it == sketches_.end()) sketches_.emplace(k, sketch);
+        else it->second.merge(sketch);
+    }
 }
 
 std::size_t Aggregator::groups() const {
@@ -169,39 +207,41 @@ std::uint64_t Aggregator::counted() const {
     return n;
 }
 
+KeyValue Aggregator::decode_dim(Dim d, std::string_view key, std::size_t& pos) {
+    KeyValue v;
+    switch (d) {
+        case Dim::protocol:
+            v.is_text = true;
+            v.text = protocol_name(static_cast<Protocol>(get<std::uint8_t>(key, pos)));
+            break;
+        case Dim::klass: {
+            const auto k = get<std::uint8_t>(key, pos);
+            v.is_text = true;
+            v.text = k < kClassLabels.size() ? kClassLabels[k] : std::string_view{};
+            break;
+        }
+        case Dim::code: v.number = get<std::uint16_t>(key, pos); break;
+        case Dim::upstream_code: {
+            const auto u = get<std::uint16_t>(key, pos);
+            v.number = u == 0 ? kNoTime : u;
+            break;
+        }
+        case Dim::time: v.number = get<std::int64_t>(key, pos); break;
+        default: {
+            const auto len = get<std::uint16_t>(key, pos);
+            v.is_text = true;
+            v.text = key.substr(pos, len);
+            pos += len;
+            break;
+        }
+    }
+    return v;
+}
+
 void Aggregator::decode(std::string_view key, std::vector<KeyValue>& out) const {
     out.clear();
     std::size_t pos = 0;
-    for (Dim d : spec_.dims) {
-        KeyValue v;
-        switch (d) {
-            case Dim::protocol:
-                v.is_text = true;
-                v.text = protocol_name(static_cast<Protocol>(get<std::uint8_t>(key, pos)));
-                break;
-            case Dim::klass: {
-                const auto k = get<std::uint8_t>(key, pos);
-                v.is_text = true;
-                v.text = k < kClassLabels.size() ? kClassLabels[k] : std::string_view{};
-                break;
-            }
-            case Dim::code: v.number = get<std::uint16_t>(key, pos); break;
-            case Dim::upstream_code: {
-                const auto u = get<std::uint16_t>(key, pos);
-                v.number = u == 0 ? kNoTime : u;
-                break;
-            }
-            case Dim::time: v.number = get<std::int64_t>(key, pos); break;
-            default: {
-                const auto len = get<std::uint16_t>(key, pos);
-                v.is_text = true;
-                v.text = key.substr(pos, len);
-                pos += len;
-                break;
-            }
-        }
-        out.push_back(v);
-    }
+    for (Dim d : spec_.dims) out.push_back(decode_dim(d, key, pos));
 }
 
 }  // namespace logcodes

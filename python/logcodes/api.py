@@ -16,6 +16,7 @@ from ._sizes import parse_size
 from .errors import CorruptInputError, InputError, ReadError, TruncatedInputError
 from . import rules as _rules
 from .formats import FormatArg, resolve
+from .paths import PathRulesArg, compile_rules as _compile_path_rules
 from .rules import RulesArg
 from .summary import FileInfo, InputProblem, Summary
 
@@ -119,6 +120,10 @@ def scan(
     explain: Union[str, int, Sequence[Union[str, int]]] = "5xx",
     window: Union[str, int, float, datetime.timedelta] = "2s",
     byte_range: Optional[Tuple[int, int]] = None,
+    path_rules: PathRulesArg = None,
+    quantiles: Optional[str] = None,
+    accuracy: float = 0.01,
+    top: Optional[Tuple[str, int]] = None,
 ) -> Summary:
     """Scan log files and count their response codes.
 
@@ -128,8 +133,9 @@ def scan(
         format: ``"auto"`` (detected per input from its first lines; :func:`detect` tells what it would
             pick and why), a built-in format name (``logcodes.formats.available()``), or a format compiled
             from your server's format string (``logcodes.formats.nginx('...')``, ``.apache('...')`` ...).
-        by: dimensions to group by, from ``protocol, class, code, reason, method, host, path, file, time,
-            upstream_code``, or any named field the format yields (``logcodes.formats.fields()``);
+        by: dimensions to group by, from ``protocol, class, code, reason, method, host, path, path_raw, file,
+            time, upstream_code``, or any named field the format yields (``logcodes.formats.fields()``);
+            ``path`` is templated (``/users/{id}``, see :mod:`logcodes.paths`), ``path_raw`` as written;
             ``"time:5min"`` sets the time bucket (``1s`` … ``1d``; default 1h). A comma-separated string works.
         threads: worker threads (default: all cores). Large files are split at line boundaries; results
             do not depend on this number.
@@ -155,6 +161,14 @@ def scan(
             (a piece of a file for a distributed scan; ``logcodes.dask`` uses it). Inputs that cannot be cut
             (compressed, captures, W3C, SIP traces) are read whole by the piece at 0 and skipped by the others.
             Sample line numbers are then 0 (unknown); their byte offsets stay exact.
+        path_rules: ``[(regex, placeholder), ...]`` applied to paths before the built-in templates
+            (:mod:`logcodes.paths`); a bad pattern raises ValueError naming the rule.
+        quantiles: ``"duration"`` keeps a DDSketch of request durations (in seconds) per group, for
+            :meth:`Summary.quantiles`; records without a duration are counted but not sketched.
+        accuracy: the sketches' relative accuracy (default 0.01: every quantile within 1 %).
+        top: ``(dim, size)``, e.g. ``("path", 1000)``: heavy hitters of one more dimension kept in
+            bounded memory (a mergeable Misra-Gries summary of ``size`` counters) without grouping by it;
+            ``Summary.top(dim)`` lists them with their error bound (at most ``records / (size + 1)``).
         on_error: what a truncated/corrupt/unreadable input does once everything else is scanned:
             ``"raise"`` (an :class:`~logcodes.InputError` whose ``.summary`` has all counts),
             ``"warn"``, or ``"ignore"``; problems are always listed in ``Summary.problems``.
@@ -188,6 +202,7 @@ def scan(
     explain_specs = _explain_specs(explain)
     window_ms = int(parse_duration_ms(window))
     compiled_rules = _rules.compile(rules) if (error_files or rules is not None) else None
+    extras = scan_extras(path_rules, quantiles, accuracy, top)
 
     if byte_range is not None:
         b, e = (int(x) for x in byte_range)
@@ -195,7 +210,7 @@ def scan(
             raise ValueError(f"byte_range must be (begin, end) with 0 <= begin <= end, not {byte_range!r}")
         byte_range = (b, e)
     job = _core.ScanJob(files, core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5, count,
-                        error_files, compiled_rules, explain_specs, window_ms, byte_range)
+                        error_files, compiled_rules, explain_specs, window_ms, byte_range, extras)
     reporter = Progress(progress)
     job.start()
     try:
@@ -211,7 +226,30 @@ def scan(
     finally:
         reporter.close()
     result = job.result()
-    return _finish(result, dims, bucket, files, on_error, count)
+    return _finish(result, dims, bucket, files, on_error, count, quantiles=quantiles)
+
+
+_QUANTITIES = ("duration",)
+
+
+def scan_extras(path_rules: PathRulesArg, quantiles: Optional[str], accuracy: float,
+                top: Optional[Tuple[str, int]] = None) -> "_core.ScanExtras":
+    """Checks and compiles the path rules and sketch options shared by ``scan`` and ``Stream``."""
+    top_dim, top_size = "path", 0
+    if top is not None:
+        if isinstance(top, str) or not isinstance(top, (tuple, list)) or len(top) != 2:
+            raise ValueError(f"top must be a (dimension, size) pair such as ('path', 1000), not {top!r}")
+        top_dim, top_size = top[0], top[1]
+        if top_dim not in _core.DIMENSIONS:
+            raise ValueError(f"top: unknown dimension {top_dim!r}; valid dimensions: {', '.join(_core.DIMENSIONS)}")
+        if isinstance(top_size, bool) or not isinstance(top_size, int) or not 1 <= top_size <= 1_000_000:
+            raise ValueError(f"top: the size must be an int from 1 to 1000000, not {top_size!r}")
+    if quantiles is not None and quantiles not in _QUANTITIES:
+        raise ValueError(f"quantiles can be kept for {', '.join(_QUANTITIES)}, not {quantiles!r}")
+    if isinstance(accuracy, bool) or not isinstance(accuracy, (int, float)) or not 0 < accuracy < 1:
+        raise ValueError(f"accuracy must be a relative error between 0 and 1 (0.01 is 1 %), not {accuracy!r}")
+    return _core.ScanExtras(path_rules=_compile_path_rules(path_rules), quantiles=quantiles is not None,
+                            accuracy=float(accuracy), top_dim=top_dim, top_capacity=top_size)
 
 
 def _explain_specs(explain: Union[str, int, Sequence[Union[str, int]]]) -> List[str]:
@@ -259,7 +297,7 @@ def parse_duration_ms(value: Any) -> float:
 
 
 def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: List[str], on_error: str,
-            count: str = "transactions") -> Summary:
+            count: str = "transactions", *, quantiles: Optional[str] = None) -> Summary:
     infos: List[FileInfo] = []
     problems: List[InputProblem] = []
     for f in result["files"]:
@@ -275,7 +313,8 @@ def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: L
                 raise oserr  # the file vanished or changed between the check and the scan
             problems.append(InputProblem(path or f["path"], kind, offset, message))
     summary = Summary._from_core(result, dims, file_names=files, files=infos, problems=problems,
-                                 time_bucket=bucket if "time" in dims else None, count=count)
+                                 time_bucket=bucket if "time" in dims else None, count=count,
+                                 quantiles=quantiles)
     if problems and on_error != "ignore":
         err = _problem_error(problems[0])
         err.summary = summary

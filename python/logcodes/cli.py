@@ -17,6 +17,7 @@ from .summary import Summary
 _EPILOG = """examples:
   logcodes summarize access.log
   logcodes summarize 'logs/*.gz' --by time:1h,class --csv
+  logcodes report access.log --errors error.log -o report.html
   tail -n 100000 access.log | logcodes summarize - --format combined
   logcodes demo
 """
@@ -31,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("files", nargs="+", metavar="FILE", help="log files, globs, or - for standard input")
     _scan_options(s)
+
+    r = sub.add_parser("report", help="write one self-contained HTML report (charts inline, no network)",
+                       epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("files", nargs="+", metavar="FILE", help="log files, globs, or - for standard input")
+    r.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the report")
+    r.add_argument("--title", default=None, help="the report's title (default: the first input's name)")
+    _scan_options(r, by=False)
 
     d = sub.add_parser("demo", help="summarize the bundled real sample logs, and explain the errors of one")
     _scan_options(d)
@@ -47,10 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _scan_options(s: argparse.ArgumentParser) -> None:
-    s.add_argument("--by", default="class,code",
-                   help="dimensions, comma-separated (protocol,class,code,reason,method,host,path,file,time[:1h]); "
-                        "default: class,code")
+def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
+    if by:
+        s.add_argument("--by", default="class,code",
+                       help="dimensions, comma-separated (protocol,class,code,reason,method,host,path,path_raw,"
+                            "file,time[:1h]); default: class,code")
     s.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
     own = s.add_mutually_exclusive_group()
     own.add_argument("--nginx-format", metavar="TEXT", help="your nginx log_format, as in nginx.conf")
@@ -65,6 +74,10 @@ def _scan_options(s: argparse.ArgumentParser) -> None:
     s.add_argument("--rules", metavar="FILE", help="your cause rules (TOML or YAML), tried before the built-in ones")
     s.add_argument("--explain", default="5xx", help="codes to explain from the error logs (default 5xx; e.g. 4xx,5xx)")
     s.add_argument("--window", default="2s", help="how far apart an error and its error-log event may be (default 2s)")
+    s.add_argument("--path-rule", nargs=2, action="append", metavar=("REGEX", "PLACEHOLDER"), dest="path_rules",
+                   help="template paths matching REGEX as PLACEHOLDER, before the built-in rules (repeatable)")
+    if not by:
+        return
     out = s.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--csv", action="store_true", help="print CSV rows")
@@ -108,7 +121,7 @@ def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
     try:
         summary = scan(list(files), format=_format(args), by=by, threads=args.threads, progress=progress,
                        count=args.count, errors=args.errors, rules=args.rules, explain=args.explain,
-                       window=args.window)
+                       window=args.window, path_rules=args.path_rules)
     except InputError as e:
         if e.summary is not None:
             _print_summary(e.summary, args)
@@ -118,12 +131,34 @@ def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from . import report
+
+    status = 0
+    try:
+        summary = report.scan_for_report(list(args.files), format=_format(args), threads=args.threads,
+                                         progress=sys.stderr.isatty(), count=args.count, errors=args.errors,
+                                         rules=args.rules, explain=args.explain, window=args.window,
+                                         path_rules=args.path_rules)
+    except InputError as e:
+        if e.summary is None:
+            raise
+        print(f"logcodes: error: {e} (the report shows what was read before it)", file=sys.stderr)
+        summary, status = e.summary, 1
+    title = args.title or f"logcodes report: {', '.join(args.files[:3])}{' …' if len(args.files) > 3 else ''}"
+    path = report.write(summary, args.output, title=title)
+    print(f"wrote {path}: {summary.total:,} records, {summary.counted:,} counted", file=sys.stderr)
+    return status
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "summarize":
             return _summarize(args.files, args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "demo":
             status = 0
             for name in ("apache_combined", "shop_nginx"):

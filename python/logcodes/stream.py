@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Optional, Tuple, Union
 
 from . import _core
 from ._dims import ByArg, parse_by
-from .api import _DEFAULT_MAX_RECORD
+from .api import _DEFAULT_MAX_RECORD, scan_extras
+from .paths import PathRulesArg
 from .formats import FormatArg, resolve
 from .summary import FileInfo, Summary
 
@@ -28,13 +29,17 @@ class Stream:
     """
 
     def __init__(self, *, format: FormatArg = "auto", by: ByArg = ("class", "code"), label: str = "<stream>",
-                 max_record: int = _DEFAULT_MAX_RECORD, count: str = "transactions") -> None:
+                 max_record: int = _DEFAULT_MAX_RECORD, count: str = "transactions",
+                 path_rules: PathRulesArg = None, quantiles: Optional[str] = None, accuracy: float = 0.01,
+                 top: Optional[Tuple[str, int]] = None) -> None:
         self.format_requested = format
         core_format = resolve(format)
         self.dims, self._bucket = parse_by(by)
         self.label = label
         self.count = count
-        self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, max_record, 5, count)
+        self.quantiles = quantiles
+        self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, max_record, 5, count,
+                                  scan_extras(path_rules, quantiles, accuracy, top))
         self._closed = False
         self._final: Optional[Summary] = None
 
@@ -67,7 +72,8 @@ class Stream:
         info = FileInfo(path=self.label, format=r["format"], detection=r["detection"], lines=st["lines"],
                         records=st["records"])
         return Summary._from_core(r, self.dims, file_names=[self.label], files=[info],
-                                  time_bucket=self._bucket if "time" in self.dims else None, count=self.count)
+                                  time_bucket=self._bucket if "time" in self.dims else None, count=self.count,
+                                  quantiles=self.quantiles)
 
     def __enter__(self) -> "Stream":
         return self

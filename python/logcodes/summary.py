@@ -5,9 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import html
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
-__all__ = ["Summary", "Sample", "FileInfo", "InputProblem"]
+from . import _explore
+from ._explore import Top
+
+__all__ = ["Summary", "Sample", "FileInfo", "InputProblem", "Top"]
 
 _MAX_SAMPLES = 5
 _ORDERED_DIMS = {"protocol", "class", "code", "reason", "time", "upstream_code"}
@@ -63,6 +66,16 @@ def _merge_templates(a: Sequence[Tuple[str, int, str, str, int]],
     return [tuple(v) for v in out.values()]  # type: ignore[misc]
 
 
+def _merge_sketches(a: Mapping[Tuple[Any, ...], Any], b: Mapping[Tuple[Any, ...], Any]) -> Dict[Tuple[Any, ...], Any]:
+    out = {k: v.copy() for k, v in a.items()}
+    for k, v in b.items():
+        if k in out:
+            out[k].merge(v)
+        else:
+            out[k] = v.copy()
+    return out
+
+
 def _time_key(value: Optional[int]) -> Optional[_dt.datetime]:
     return None if value is None else _dt.datetime.fromtimestamp(value, tz=_dt.timezone.utc)
 
@@ -74,6 +87,11 @@ def _sort_key(value: Any) -> Tuple[int, Any]:
     if isinstance(value, str):
         return (1, value)
     return (0, value)
+
+
+def _quantile_name(q: float) -> str:
+    text = f"{q * 100:.6g}".replace(".", "_")
+    return f"p{text}"
 
 
 class Summary:
@@ -124,6 +142,9 @@ class Summary:
         unexplained_samples: Sequence[Sample] = (),
         templates: Sequence[Tuple[str, int, str, str, int]] = (),
         error_files: Sequence[Dict[str, Any]] = (),
+        sketches: Optional[Mapping[Tuple[Any, ...], Any]] = None,
+        quantiles: Optional[str] = None,
+        heavy: Optional[Top] = None,
     ) -> None:
         self.dims: Tuple[str, ...] = tuple(dims)
         # Keys in a stable order (sorted), whatever order threads and hash maps produced them in.
@@ -156,6 +177,9 @@ class Summary:
         self.unexplained_samples: List[Sample] = list(unexplained_samples)
         self._templates: List[Tuple[str, int, str, str, int]] = list(templates)
         self.error_files: List[Dict[str, Any]] = list(error_files)
+        self.quantiles_of = quantiles               # "duration" when scanned with quantiles="duration"
+        self._sketches: Dict[Tuple[Any, ...], Any] = dict(sketches or {})   # group -> _core.DDSketch
+        self._heavy = heavy                         # scan(top=(dim, n)): a heavy-hitter sketch's answer
 
     # -- building ------------------------------------------------------------------------------------
     @classmethod
@@ -169,6 +193,7 @@ class Summary:
         problems: Sequence[InputProblem] = (),
         time_bucket: Optional[int] = None,
         count: str = "transactions",
+        quantiles: Optional[str] = None,
     ) -> "Summary":
         names = list(file_names) + [f["path"] for f in result.get("error_files", ())]
         file_names = names
@@ -178,7 +203,20 @@ class Summary:
             if time_positions:
                 key = tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key))
             counts[key] = counts.get(key, 0) + n
+        sketches: Dict[Tuple[Any, ...], Any] = {}
+        for key, sketch in result.get("sketches", ()):
+            if time_positions:
+                key = tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key))
+            if key in sketches:
+                sketches[key].merge(sketch)
+            else:
+                sketches[key] = sketch
         st = result["stats"]
+        heavy = None
+        if result.get("heavy") is not None:
+            heavy_dim, items, error, seen, size = result["heavy"]
+            heavy = Top(heavy_dim, tuple(((_time_key(v) if heavy_dim == "time" else v), n) for v, n in items),
+                        exact=error == 0, error=error, total=seen, size=size)
 
         def samples(raw: Iterable[Tuple[int, int, int, str, str]]) -> List[Sample]:
             return [Sample(file_names[f] if f < len(file_names) else "?", line, off, text, why)
@@ -214,7 +252,18 @@ class Summary:
             templates=[(t, n, ex, names[f] if f < len(names) else "?", line)
                        for t, n, ex, f, line in result.get("unexplained_templates", ())],
             error_files=result.get("error_files", ()),
+            sketches=sketches,
+            quantiles=quantiles,
+            heavy=heavy,
         )
+
+    def _replace(self, counts: Dict[Tuple[Any, ...], int], sketches: Dict[Tuple[Any, ...], Any]) -> "Summary":
+        """A copy with other groups (and their sketches); what was read stays as it was."""
+        out = object.__new__(Summary)
+        out.__dict__.update(self.__dict__)
+        out._counts = counts
+        out._sketches = sketches
+        return out
 
     # -- reading -------------------------------------------------------------------------------------
     @property
@@ -314,7 +363,157 @@ class Summary:
             "invalid_samples": [s._asdict() for s in self.invalid_samples],
             "files": [dataclasses.asdict(f) for f in self.files],
             "problems": [dataclasses.asdict(p) for p in self.problems],
+            **self._extras_dict(plain),
         }
+
+    def _extras_dict(self, plain: Any) -> Dict[str, Any]:
+        """Quantiles (p50/p90/p99 per group) and heavy hitters, when the scan kept them."""
+        out: Dict[str, Any] = {}
+        if self.quantiles_of is not None:
+            qs = (0.5, 0.9, 0.99)
+            out["quantiles"] = {
+                "of": self.quantiles_of, "accuracy": self.accuracy,
+                "groups": [[plain(v) for v in key] + [sk.count] + [sk.quantile(q) for q in qs]
+                           for key, sk in sorted(self._sketches.items(),
+                                                 key=lambda kv: tuple(_sort_key(v) for v in kv[0]))],
+                "columns": [*self.dims, "count", *(_quantile_name(q) for q in qs)],
+            }
+        if self._heavy is not None:
+            h = self._heavy
+            out["top"] = {"dim": h.dim, "exact": h.exact, "error": h.error, "size": h.size,
+                          "items": [[plain(v), n] for v, n in h.items]}
+        return out
+
+    # -- exploring -----------------------------------------------------------------------------------
+    def where(self, **conditions: Any) -> "Summary":
+        """A new Summary with only the groups that match every condition (dimensions of this summary).
+
+        A condition is a value, a list or set of values, a predicate, or for codes a class or a code as
+        text. What was read (``total``, ``unparsed`` ...) is unchanged; ``counted`` is the selection's.
+
+        >>> import logcodes
+        >>> s = logcodes.scan(logcodes.samples.path("nginx_lab"), errors=logcodes.samples.path("nginx_lab_errors"),
+        ...                   by="code,cause")
+        >>> s.where(code="5xx", cause="upstream_timeout").counts()
+        {(504, 'upstream_timeout'): 2}
+        >>> s.where(code=[502, 504]).counted
+        10
+        """
+        keep = _explore.matcher(self.dims, conditions)
+        return self._replace({k: n for k, n in self._counts.items() if keep(k)},
+                             {k: v for k, v in self._sketches.items() if keep(k)})
+
+    def top(self, dim: str, n: int = 10, *, where: Optional[Mapping[str, Any]] = None) -> Top:
+        """The ``n`` most frequent values of ``dim``, as a :class:`Top` (exact counts when the summary is
+        grouped by ``dim``; from the heavy-hitter sketch of ``scan(..., top=(dim, size))`` otherwise, saying
+        so with its error bound).
+
+        >>> import logcodes
+        >>> s = logcodes.scan(logcodes.samples.path("apache_combined"), by="code,path")
+        >>> t = s.top("path", 3, where={"code": 404})
+        >>> t.exact, len(t)
+        (True, 3)
+        """
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"top() needs a positive number of values, not {n!r}")
+        if dim in self.dims:
+            counts = self.where(**dict(where or {})).counts(dim)
+            return Top(dim, tuple(_explore.rank(counts, n)), exact=True, error=0, total=sum(counts.values()))
+        if self._heavy is not None and self._heavy.dim == dim:
+            if where:
+                raise ValueError(f"the {dim!r} heavy hitters were counted over all records: top() cannot select "
+                                 f"them by {', '.join(where)}; scan with by=(..., {dim!r}) for that")
+            return dataclasses.replace(self._heavy, items=self._heavy.items[:n])
+        raise ValueError(f"dimension {dim!r} is not in this summary (grouped by {', '.join(self.dims) or 'nothing'}); "
+                         f"scan with by=(..., {dim!r}) for exact counts, or top=({dim!r}, 1000) for a "
+                         "bounded-memory estimate")
+
+    def timeline(self, freq: Union[str, int, _dt.timedelta, None] = None, *, by: Optional[str] = "class",
+                 where: Optional[Mapping[str, Any]] = None):  # -> pandas.DataFrame
+        """Counts over time: a DataFrame indexed by time (UTC, every bucket present, empty ones 0) with
+        one column per value of ``by`` (``"class"``, ``"code"``, ``"cause"`` ... or None for one
+        ``count`` column). ``freq`` (default: the scan's bucket) must be a multiple of the scan's bucket.
+
+        >>> import logcodes
+        >>> s = logcodes.scan(logcodes.samples.path("shop_nginx"), by="time:1min,class")
+        >>> tl = s.timeline("5min")
+        >>> int(tl.to_numpy().sum()) == s.counted
+        True
+        """
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+        if "time" not in self.dims or self.time_bucket is None:
+            raise ValueError("timeline() needs a summary grouped by time: scan with by=('time:1min', 'class') "
+                             "(any bucket from 1s to 1d)")
+        seconds = _explore.parse_freq(freq, self.time_bucket)
+        source = self.where(**dict(where or {})) if where else self
+        column = by or "value"
+        rows = []
+        for key, n in source.counts(*(("time",) if by is None else ("time", by))).items():
+            t, v = (key, "count") if by is None else key
+            if t is not None:  # records whose time did not parse have no place on a timeline
+                rows.append((t, "(none)" if v is None else v, n))
+        df = pd.DataFrame(rows, columns=["time", column, "count"])
+        if df.empty:
+            return pd.DataFrame(index=pd.DatetimeIndex([], tz="UTC", name="time"))
+        df["time"] = pd.to_datetime(df["time"], utc=True).dt.floor(f"{seconds}s")
+        table = df.pivot_table(index="time", columns=column, values="count", aggfunc="sum", fill_value=0)
+        full = pd.date_range(table.index.min(), table.index.max(), freq=f"{seconds}s", name="time")
+        table = table.reindex(full, fill_value=0)
+        table.columns = list(table.columns)
+        return table.astype("int64")
+
+    def quantiles(self, of: str = "duration", q: Sequence[float] = (0.5, 0.9, 0.99), *,
+                  by: Optional[Sequence[str]] = None, where: Optional[Mapping[str, Any]] = None):
+        """Quantiles of ``of`` (``"duration"``, in seconds) per group of ``by`` (default: all dimensions;
+        ``()`` for one overall row), from DDSketches merged over the other dimensions. Each quantile is
+        within ``accuracy`` (relative, 1 % by default) of the exact value at rank ``floor(q·(n−1))``.
+
+        Columns: the ``by`` dimensions, ``count`` (records with a duration), then one per quantile
+        (``p50``, ``p90``, ``p99`` ...). Needs ``scan(..., quantiles="duration")`` and a format with
+        durations (nginx ``$request_time``, Apache ``%D``, ...).
+
+        >>> import logcodes
+        >>> s = logcodes.scan(logcodes.samples.path("shop_nginx"), by="class", quantiles="duration")
+        >>> df = s.quantiles("duration", [0.5, 0.99], by=())
+        >>> list(df.columns)
+        ['count', 'p50', 'p99']
+        """
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+        if self.quantiles_of is None:
+            raise ValueError('this summary has no quantile sketches: scan with quantiles="duration"')
+        if of != self.quantiles_of:
+            raise ValueError(f"this summary keeps quantiles of {self.quantiles_of!r}, not {of!r}")
+        qs = [float(x) for x in q]
+        if not qs or any(not 0 <= x <= 1 for x in qs):
+            raise ValueError(f"quantiles must be between 0 and 1, not {list(q)!r}")
+        dims = tuple(self.dims if by is None else ([by] if isinstance(by, str) else by))
+        for d in dims:
+            if d not in self.dims:
+                raise ValueError(f"dimension {d!r} is not in this summary (grouped by {', '.join(self.dims)})")
+        positions = [self.dims.index(d) for d in dims]
+        merged: Dict[Tuple[Any, ...], Any] = {}
+        for key, sketch in _explore.select(self._sketches, self.dims, where).items():
+            k = tuple(key[p] for p in positions)
+            if k in merged:
+                merged[k].merge(sketch)
+            else:
+                merged[k] = sketch.copy()
+        names = [_quantile_name(x) for x in qs]
+        rows = [(*k, sk.count, *(sk.quantile(x) for x in qs))
+                for k, sk in sorted(merged.items(), key=lambda kv: tuple(_sort_key(v) for v in kv[0]))]
+        df = pd.DataFrame(rows, columns=[*dims, "count", *names])
+        if "time" in dims:
+            df["time"] = pd.to_datetime(df["time"], utc=True)
+        return df
+
+    @property
+    def accuracy(self) -> Optional[float]:
+        """The quantile sketches' relative accuracy (None without sketches)."""
+        for sketch in self._sketches.values():
+            return float(sketch.relative_accuracy)
+        return None
 
     # -- causes -------------------------------------------------------------------------------------
     def unexplained(self, n: Optional[int] = 20) -> List[Dict[str, Any]]:
@@ -417,6 +616,9 @@ class Summary:
             unexplained_samples=first(self.unexplained_samples + other.unexplained_samples),
             templates=_merge_templates(self._templates, other._templates),
             error_files=self.error_files + other.error_files,
+            sketches=_merge_sketches(self._sketches, other._sketches),
+            heavy=_explore.merge_top(self._heavy, other._heavy),
+            quantiles=self.quantiles_of or other.quantiles_of,
         )
 
     __add__ = merge
@@ -503,11 +705,32 @@ class Summary:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        header, body, more = self._table()
+        from . import _svg
+
+        header, body, more = self._table(limit=20)
         e = html.escape
-        head = "".join(f"<th>{e(h)}</th>" for h in header)
-        rows = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in body)
         extra = f"<p>… {more} more groups</p>" if more else ""
         problems = "".join(f"<p><b>problem:</b> {e(str(p))}</p>" for p in self.problems)
+        chart = ""
+        dim = next((d for d in ("class", "code", "cause", "outcome") if d in self.dims), None)
+        if dim is not None and self._counts:
+            items = sorted(self.counts(dim).items(), key=lambda kv: (-kv[1], str(kv[0])))[:8]
+            chart = _svg.bar_chart([("-" if k is None else k, n) for k, n in items], width=320, label_width=110,
+                                   title=f"by {dim}")
         return (f"<div class='logcodes-summary'><p><b>logcodes.Summary</b> {e(self._headline())}</p>"
-                f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{extra}{problems}</div>")
+                f"<div style='display:flex;gap:16px;align-items:flex-start'>"
+                f"<div>{_svg.table(header, body)}{extra}</div><div>{chart}</div></div>{problems}</div>")
+
+    def plot(self, kind: str = "timeline", *, ax: Any = None, n: int = 10, by: Optional[str] = None) -> Any:
+        """A matplotlib picture (needs matplotlib): ``"timeline"`` (stacked areas over time, per class or
+        ``by``), ``"top_paths"`` (the ``n`` busiest paths split by class) or ``"causes"``. Returns the axes.
+
+        >>> import logcodes
+        >>> s = logcodes.scan(logcodes.samples.path("shop_nginx"), by="time:5min,class")
+        >>> ax = s.plot("timeline")
+        >>> ax.get_title()
+        'Response codes over time'
+        """
+        from .plot import plot
+
+        return plot(self, kind, ax=ax, n=n, by=by)

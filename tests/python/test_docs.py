@@ -10,7 +10,8 @@ import pytest
 import logcodes
 
 MODULES = ["logcodes", "logcodes.codes", "logcodes.api", "logcodes.summary", "logcodes.stream", "logcodes.samples",
-           "logcodes._dims", "logcodes.causes", "logcodes.formats", "logcodes.dask"]
+           "logcodes._dims", "logcodes.causes", "logcodes.formats", "logcodes.dask", "logcodes.paths",
+           "logcodes.report"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -15,16 +16,20 @@
 #include "logcodes/classifier.hpp"
 #include "logcodes/fields.hpp"
 #include "logcodes/formats/format.hpp"
+#include "logcodes/heavy_hitters.hpp"
+#include "logcodes/path_template.hpp"
 #include "logcodes/record.hpp"
+#include "logcodes/sketch.hpp"
 
 namespace logcodes {
 
 // Standard dimensions, then `field`: a format's named field (GroupSpec::fields says which).
+// `path` is templated ("/users/{id}", see path_template.hpp); `path_raw` is the path as written.
 enum class Dim : std::uint8_t {
     protocol, klass, code, reason, method, host, path, file, time, upstream_code, outcome, cause, cause_detail,
-    cause_source, field
+    cause_source, path_raw, field
 };
-inline constexpr int kDimCount = 14;  // standard dimensions (Dim::field excluded)
+inline constexpr int kDimCount = 15;  // standard dimensions (Dim::field excluded)
 std::string_view dim_name(Dim d) noexcept;
 bool parse_dim(std::string_view name, Dim& out) noexcept;
 
@@ -35,6 +40,11 @@ struct GroupSpec {
     std::vector<Dim> dims;
     std::int64_t time_bucket = 3600;   // seconds, for Dim::time
     std::vector<FieldId> fields{};     // one per Dim::field in `dims`, in the same order
+    std::shared_ptr<const PathTemplater> paths{};  // user path rules; null: the built-in rules only
+    bool duration_quantiles = false;   // keep a DDSketch of record durations per group
+    double quantile_accuracy = DDSketch::kDefaultAccuracy;
+    std::size_t heavy_capacity = 0;    // > 0: heavy hitters of `heavy_dim` in that many counters
+    Dim heavy_dim = Dim::path;         // a standard dimension (not Dim::field)
 };
 
 // One component of a decoded key. Text is a view into the aggregator's storage; empty text and
@@ -57,6 +67,15 @@ public:
     // Calls f(std::span<const KeyValue> key, std::uint64_t count) for each group, in no particular order.
     template <class F>
     void for_each(F&& f) const;
+    // Calls f(std::span<const KeyValue> key, const DDSketch&) for each group that has durations.
+    template <class F>
+    void for_each_sketch(F&& f) const;
+
+    // The heavy hitters of spec().heavy_dim, decoded; f(KeyValue value, std::uint64_t count). Returns the
+    // error bound (see HeavyHitters::Top).
+    template <class F>
+    std::uint64_t for_each_heavy(F&& f) const;
+    std::uint64_t heavy_total() const noexcept { return heavy_.total(); }
 
     const GroupSpec& spec() const noexcept { return spec_; }
     std::size_t groups() const;
@@ -64,6 +83,9 @@ public:
 
 private:
     void append_key(const Record& r, const Classified& c, std::string_view file, TimeSyntax ts, std::string& key) const;
+    void append_dim(Dim d, FieldId field, const Record& r, const Classified& c, std::string_view file, TimeSyntax ts,
+                    std::string& key) const;
+    static KeyValue decode_dim(Dim d, std::string_view key, std::size_t& pos);
     void append_code_key(Protocol p, std::uint16_t code, std::string_view reason, std::string& key) const;
     void decode(std::string_view key, std::vector<KeyValue>& out) const;
     void add_key(const std::string& key, std::uint64_t n);
@@ -77,9 +99,32 @@ private:
     bool has_reason_ = false;                 // reason is a dim: a record's own phrase matters
     std::vector<std::uint64_t> dense_;        // [protocol * 1000 + code]
     std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> map_;
+    std::unordered_map<std::string, DDSketch, Hash, std::equal_to<>> sketches_;  // same keys as map_
+    HeavyHitters heavy_;
     std::string key_;                         // reused key buffer: no allocation for known groups
+    std::string heavy_key_;
     mutable std::string cause_;               // reused buffer for built cause slugs
+    mutable std::string path_, path_scratch_; // reused buffers for templated paths
 };
+
+template <class F>
+std::uint64_t Aggregator::for_each_heavy(F&& f) const {
+    const HeavyHitters::Top top = heavy_.top();
+    for (const auto& e : top.entries) {
+        std::size_t pos = 0;
+        f(decode_dim(spec_.heavy_dim, e.item, pos), e.count);
+    }
+    return top.error;
+}
+
+template <class F>
+void Aggregator::for_each_sketch(F&& f) const {
+    std::vector<KeyValue> parts;
+    for (const auto& [k, sketch] : sketches_) {
+        decode(k, parts);
+        f(std::span<const KeyValue>(parts), sketch);
+    }
+}
 
 template <class F>
 void Aggregator::for_each(F&& f) const {

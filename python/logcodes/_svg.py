@@ -1,0 +1,104 @@
+"""Small inline SVG charts (no external assets, no JavaScript) for notebooks and the HTML report."""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Mapping, Optional, Sequence, Tuple
+
+CLASS_COLORS = {"1xx": "#8c8c8c", "2xx": "#2ca02c", "3xx": "#1f77b4", "4xx": "#ff7f0e", "5xx": "#d62728",
+                "6xx": "#9467bd"}
+_PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
+            "#bab0ac"]
+
+
+def color_for(label: Any, i: int) -> str:
+    """The class colour for ``"5xx"`` (and for a code, its class's), else a palette colour."""
+    text = str(label)
+    if text in CLASS_COLORS:
+        return CLASS_COLORS[text]
+    if text.isdigit() and len(text) == 3 and f"{text[0]}xx" in CLASS_COLORS:
+        return CLASS_COLORS[f"{text[0]}xx"]
+    return _PALETTE[i % len(_PALETTE)]
+
+
+def bar_chart(items: Sequence[Tuple[Any, int]], *, width: int = 360, bar: int = 16, label_width: int = 120,
+              title: Optional[str] = None) -> str:
+    """Horizontal bars, one per ``(label, value)``, largest scale first as given."""
+    e = html.escape
+    top = 20 if title else 4
+    height = top + bar * len(items) + 4
+    peak = max((v for _, v in items), default=0) or 1
+    area = width - label_width - 60
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="logcodes-chart" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" font-family="sans-serif" font-size="11">']
+    if title:
+        parts.append(f'<text x="0" y="13" font-weight="bold">{e(title)}</text>')
+    for i, (label, value) in enumerate(items):
+        y = top + i * bar
+        w = max(1.0, area * value / peak) if value else 0
+        text = str(label)
+        fits = max(8, label_width // 7)  # ~7 px per character at 11 px, wide letters included
+        short = text if len(text) <= fits else text[:fits - 1] + "…"
+        parts.append(f'<text x="{label_width - 4}" y="{y + bar - 4}" text-anchor="end"><title>{e(text)}</title>'
+                     f'{e(short)}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y + 2}" width="{w:.1f}" height="{bar - 4}" '
+                     f'fill="{color_for(label, i)}"/>')
+        parts.append(f'<text x="{label_width + w + 4:.1f}" y="{y + bar - 4}">{value:,}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_area(times: Sequence[str], series: Mapping[Any, Sequence[int]], *, width: int = 720,
+                 height: int = 220, title: Optional[str] = None) -> str:
+    """Stacked areas over time: ``series`` maps a label to one count per entry of ``times``."""
+    e = html.escape
+    left, right, top, bottom = 50, 90, 22 if title else 6, 22
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = len(times)
+    totals = [sum(s[i] for s in series.values()) for i in range(n)]
+    peak = max(totals, default=0) or 1
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y(v: float) -> float:
+        return top + plot_h - plot_h * v / peak
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="logcodes-chart" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" font-family="sans-serif" font-size="11">']
+    if title:
+        parts.append(f'<text x="0" y="13" font-weight="bold">{e(title)}</text>')
+    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#999"/>')
+    parts.append(f'<text x="{left - 4}" y="{top + 8}" text-anchor="end">{peak:,}</text>')
+    parts.append(f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end">0</text>')
+    below = [0] * n
+    for k, (label, values) in enumerate(series.items()):
+        above = [below[i] + values[i] for i in range(n)]
+        if n == 1:
+            pts_top = [(x(0) - 4, y(above[0])), (x(0) + 4, y(above[0]))]
+            pts_bottom = [(x(0) + 4, y(below[0])), (x(0) - 4, y(below[0]))]
+        else:
+            pts_top = [(x(i), y(above[i])) for i in range(n)]
+            pts_bottom = [(x(i), y(below[i])) for i in reversed(range(n))]
+        points = " ".join(f"{a:.1f},{b:.1f}" for a, b in pts_top + pts_bottom)
+        color = color_for(label, k)
+        parts.append(f'<polygon points="{points}" fill="{color}" fill-opacity="0.85" stroke="{color}">'
+                     f'<title>{e(str(label))}: {sum(values):,}</title></polygon>')
+        ly = top + 12 + 14 * k
+        parts.append(f'<rect x="{left + plot_w + 8}" y="{ly - 9}" width="10" height="10" fill="{color}"/>')
+        parts.append(f'<text x="{left + plot_w + 22}" y="{ly}">{e(str(label))}</text>')
+        below = above
+    if n:
+        parts.append(f'<text x="{left}" y="{height - 6}">{e(times[0])}</text>')
+        if n > 1:
+            parts.append(f'<text x="{left + plot_w}" y="{height - 6}" text-anchor="end">{e(times[-1])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """An HTML table of already formatted cells."""
+    e = html.escape
+    head = "".join(f"<th>{e(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
