@@ -282,28 +282,49 @@ private:
     }
 
     void emit(Record& out) {
+        // The record must outlive this message: the line that ends a message may start the next one (dumps
+        // cut without a blank line, captures), so its text moves to storage of its own (swaps, no copies).
+        Text& k = emitted_;
+        std::swap(k.status, status_);
+        std::swap(k.reason, reason_);
+        std::swap(k.method, method_);
+        std::swap(k.call_id, call_id_);
+        std::swap(k.cseq_method, cseq_method_);
+        std::swap(k.branch, branch_);
+        std::swap(k.from_tag, from_tag_);
+        std::swap(k.to_tag, to_tag_);
+        std::swap(k.reason_header, reason_header_);
+        std::swap(k.warning, warning_);
+        std::swap(k.agent, agent_);
+        std::swap(k.message_time, message_time_);
         state_ = State::idle;
         out.clear();
         out.protocol = Protocol::sip;
         out.kind = kind_;
-        out.status = status_;
-        out.reason = reason_;
-        out.method = kind_ == RecordKind::request ? std::string_view(method_) : std::string_view(cseq_method_);
-        out.sip.call_id = call_id_;
+        out.status = k.status;
+        out.reason = k.reason;
+        out.method = kind_ == RecordKind::request ? std::string_view(k.method) : std::string_view(k.cseq_method);
+        out.sip.call_id = k.call_id;
         out.sip.cseq = cseq_;
-        out.sip.cseq_method = kind_ == RecordKind::request && cseq_method_.empty() ? std::string_view(method_)
-                                                                                   : std::string_view(cseq_method_);
-        out.sip.branch = branch_;
-        out.sip.from_tag = from_tag_;
-        out.sip.to_tag = to_tag_;
-        out.sip.reason_header = reason_header_;
-        out.sip.warning = warning_;
-        out.sip.agent = agent_;
-        if (!message_time_.empty()) {
-            out.time = message_time_;
+        out.sip.cseq_method = kind_ == RecordKind::request && k.cseq_method.empty() ? std::string_view(k.method)
+                                                                                     : std::string_view(k.cseq_method);
+        out.sip.branch = k.branch;
+        out.sip.from_tag = k.from_tag;
+        out.sip.to_tag = k.to_tag;
+        out.sip.reason_header = k.reason_header;
+        out.sip.warning = k.warning;
+        out.sip.agent = k.agent;
+        if (!k.message_time.empty()) {
+            out.time = k.message_time;
             out.time_syntax = TimeSyntax::iso8601;
         }
     }
+
+    struct Text {
+        std::string status, reason, method, call_id, cseq_method, branch, from_tag, to_tag, reason_header, warning,
+            agent, message_time;
+    };
+    Text emitted_;               // the text of the last record handed out
 
     State state_ = State::idle;
     RecordKind kind_ = RecordKind::response;
