@@ -179,6 +179,13 @@ private:
     }
 
     ParseResult body_line(std::string_view line, Record& out) {
+        std::string_view code, reason, method;
+        if (!body_holds_messages_ && (response_line(line, code, reason) || request_line(line, method))) {
+            // A start line where no body holds one: Content-Length promised more than the message had.
+            emit(out);
+            start(line);
+            return ParseResult::record;
+        }
         // Bytes on the wire: CRLF line ends, which dumps often turned into LF — count 2 for a bare line end.
         const std::size_t used = line.size() + 2;
         if (used >= body_left_) {
@@ -200,6 +207,7 @@ private:
                     case 'f': from_tag_.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
                     case 't': to_tag_.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
                     case 'l': content_length(value); return;
+                    case 'c': content_type(value); return;
                     default: return;
                 }
             case 2:
@@ -231,6 +239,9 @@ private:
             case 10:
                 if (first == 'u' && iequals(name, "User-Agent")) agent_.assign(value.substr(0, 256));
                 return;
+            case 12:
+                if (first == 'c' && iequals(name, "Content-Type")) content_type(value);
+                return;
             case 14:
                 if (first == 'c' && iequals(name, "Content-Length")) content_length(value);
                 return;
@@ -251,6 +262,9 @@ private:
         cseq_ = n;
         cseq_method_.assign(trim(value.substr(i)).substr(0, 32));
     }
+
+    // message/sipfrag and message/sip bodies hold SIP start lines of their own.
+    void content_type(std::string_view value) { body_holds_messages_ = iequals(value.substr(0, 8), "message/"); }
 
     void content_length(std::string_view value) {
         std::size_t n = 0;
@@ -277,6 +291,7 @@ private:
         agent_.clear();
         cseq_ = 0;
         content_length_ = 0;
+        body_holds_messages_ = false;
         have_via_ = false;
         message_time_ = trace_time_;
     }
@@ -335,6 +350,7 @@ private:
     std::size_t content_length_ = 0;
     std::size_t body_left_ = 0;
     bool have_via_ = false;
+    bool body_holds_messages_ = false;
     std::string trace_time_;     // the last framing line's date-time (ISO 8601 text)
     std::string message_time_;   // the one in force when the current message started
 };
