@@ -8,6 +8,8 @@ from __future__ import annotations
 import concurrent.futures
 import gzip
 import os
+import pathlib
+import re
 import shutil
 import signal
 import subprocess
@@ -478,3 +480,27 @@ def test_eight_python_threads_at_once(tmp_path, combined_file, data):
     for name, s in results:
         assert s == serial[name], name
     assert serial[str(path)].counts("code") == truth
+
+
+# --- the catalogue itself ------------------------------------------------------------------------------------------
+
+CATALOGUE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "robustness.md"
+
+
+def test_catalogue_rows_name_real_tests():
+    text = CATALOGUE.read_text()
+    rows = [line for line in text.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert len(rows) >= 30
+    here = pathlib.Path(__file__).resolve().parent
+    for row in rows:
+        ids = re.findall(r"`(test_\w+\.py)::(test_\w+)`", row)
+        assert ids, row
+        for file, name in ids:
+            assert re.search(rf"^def {name}\(", (here / file).read_text(), flags=re.M), f"{file}::{name} ({row[:40]})"
+
+
+def test_catalogue_examples_run():
+    blocks = re.findall(r"```python\n(.*?)```", CATALOGUE.read_text(), flags=re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, str(CATALOGUE), "exec"), {})
