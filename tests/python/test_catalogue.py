@@ -69,6 +69,10 @@ def test_line_cut_mid_field(tmp_path):
 
 # --- huge inputs: bounded memory -------------------------------------------------------------------------------
 
+# AddressSanitizer (make test SANITIZE=1) keeps freed memory in quarantine: RSS figures mean nothing there.
+UNDER_ASAN = "libasan" in os.environ.get("LD_PRELOAD", "")
+
+
 def _child_rss(script: str, *args: str) -> dict:
     """Runs `script` in a fresh interpreter; it prints a dict literal (with its own RSS growth in KiB)."""
     prelude = ("import resource, sys, logcodes\n"
@@ -100,7 +104,7 @@ def test_100mb_line(tmp_path):
     assert r["line"] == 2 and "longer than the record limit" in r["why"]
     assert r["text"] <= 512  # the sample keeps the start of the line, not the line
     # Memory for one line is bounded by max_record (16 MiB by default) and a read block, not by the line.
-    assert r["grew_kib"] < 48 * 1024, r
+    assert UNDER_ASAN or r["grew_kib"] < 48 * 1024, r
 
 
 def test_huge_number_of_distinct_paths(tmp_path):
@@ -118,7 +122,7 @@ def test_huge_number_of_distinct_paths(tmp_path):
                          "print(dict(counts=s.counts(), unparsed=s.unparsed, samples=len(s.unparsed_samples),\n"
                          "           grew_kib=rss() - before))", str(p))
     assert by_code["counts"] == {200: n} and by_code["unparsed"] == n and by_code["samples"] == 5
-    assert by_code["grew_kib"] < 64 * 1024, by_code
+    assert UNDER_ASAN or by_code["grew_kib"] < 64 * 1024, by_code
     n = 100_000
     with open(p, "r+b") as f:
         f.truncate(sum(len(b"%d" % i) for i in range(n)) * 2 + n * (len(prefix) + len(' HTTP/1.1" 200 1\nGARBAGE \n')))
@@ -128,7 +132,7 @@ def test_huge_number_of_distinct_paths(tmp_path):
                          "print(dict(keys=len(c), ones=sum(1 for v in c.values() if v == 1),\n"
                          "           probe=c['/item/123456'], grew_kib=rss() - before))", str(p))
     assert by_path["keys"] == by_path["ones"] == n and by_path["probe"] == 1
-    assert by_path["grew_kib"] * 1024 / n < 1024, by_path
+    assert UNDER_ASAN or by_path["grew_kib"] * 1024 / n < 1024, by_path
 
 
 def test_huge_number_of_distinct_codes_and_causes(tmp_path):
@@ -439,7 +443,12 @@ def _interrupt(cmd, stdin=None, feed: bytes = b""):
     if feed:
         p.stdin.write(feed)
         p.stdin.flush()
-    time.sleep(1.5)  # interpreter start and import, then the scan is under way
+    # Wait until the scan is under way (its threads exist), not merely the interpreter starting.
+    deadline = time.monotonic() + 60
+    while len(os.listdir(f"/proc/{p.pid}/task")) < 2 and time.monotonic() < deadline:
+        assert p.poll() is None, "the command ended before it could be interrupted"
+        time.sleep(0.05)
+    time.sleep(0.3)
     assert p.poll() is None, "the scan ended before it could be interrupted"
     sent = time.monotonic()
     p.send_signal(signal.SIGINT)
