@@ -232,3 +232,18 @@ def test_round_trip(records, layout):
     assert (s.unparsed, s.invalid) == (0, 0)
     # and auto-detection reads it the same way
     assert logcodes.scan(_write(body), by="code,method,path").counts() == want
+
+
+@SETTINGS
+@given(records=st.lists(record(), min_size=1, max_size=20),
+       layout=st.sampled_from(["combined", "nginx_custom", "json", "w3c"]),
+       sizes=st.lists(st.integers(min_value=1, max_value=200), min_size=1, max_size=20))
+def test_stream_in_random_pieces_equals_scan_for_every_layout(records, layout, sizes):
+    body = _render(records, layout)
+    ref = logcodes.scan(_write(body), format=_READ_AS[layout], by="code,path")
+    stream = logcodes.Stream(format=_READ_AS[layout], by="code,path")
+    pos, i = 0, 0
+    while pos < len(body):
+        stream.feed(body[pos:pos + sizes[i % len(sizes)]])
+        pos, i = pos + sizes[i % len(sizes)], i + 1
+    assert stream.close() == ref
