@@ -15,6 +15,7 @@ struct Scanner::FileState {
     FileReport report;
     const Format* format = nullptr;
     bool format_known = false;       // decided before the tasks run (given, or detected up front)
+    OpenFile ranges_file;            // open while its ranges are read (split files only)
 };
 
 struct Scanner::Task {
@@ -143,6 +144,10 @@ void Scanner::plan() {
             // Not cut into pieces (compressed, a capture, a stateful format): the piece at 0 reads it all.
             continue;
         }
+        if (split) {
+            f.ranges_file = open_file(f.info.path, f.report.error);
+            if (f.report.error) continue;
+        }
         if (!split) {
             Task t;
             t.file = i;
@@ -165,6 +170,18 @@ void Scanner::plan() {
     bytes_total_.store(total, std::memory_order_relaxed);
 }
 
+// A plain file that ends before the size it had when the scan began was cut short under us (copytruncate
+// rotation, a rewrite): what was read is counted, and the cut is reported rather than passed over.
+void Scanner::report_shrink(const FileState& f, Task& t, std::uint64_t end_read) {
+    if (!f.info.is_regular || f.info.compression != Compression::none || f.info.capture) return;
+    if (end_read >= std::min(t.end, f.info.size)) return;
+    t.error.kind = ErrorKind::truncated;
+    t.error.path = f.info.path;
+    t.error.offset = end_read;
+    t.error.message = "the file shrank during the scan: it ends at byte " + std::to_string(end_read) + " but had " +
+                      std::to_string(f.info.size) + " bytes when the scan began";
+}
+
 void Scanner::run_task(Worker& w, Task& t) {
     FileState& f = files_[t.file];
     LineFramer& framer = w.framer;
@@ -174,7 +191,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     if (t.whole) {
         src = open_input(f.info, t.error);
     } else {
-        src = open_file_range(f.info, t.begin == 0 ? 0 : t.begin - 1, UINT64_MAX, t.error);
+        src = open_file_range(f.ranges_file, f.info.path, t.begin == 0 ? 0 : t.begin - 1, UINT64_MAX);
     }
     if (!src) return;
     // A decoded input (compressed, a capture) with a core to spare: decode on that core while this one parses.
@@ -244,6 +261,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     framer.reset(stream_start);
     std::uint64_t read_total = 0;
     bool go_on = true;
+    bool at_end = false;
     if (t.detection_done) {
         read_total += w.head.size();
         go_on = framer.feed(w.head, on_line);
@@ -254,6 +272,7 @@ void Scanner::run_task(Worker& w, Task& t) {
         const std::size_t n = src->read(area.data(), area.size());
         account();
         if (n == 0) {
+            at_end = true;
             if (!src->error()) framer.finish(on_line);
             break;
         }
@@ -261,6 +280,7 @@ void Scanner::run_task(Worker& w, Task& t) {
         go_on = framer.commit(n, on_line);
     }
     account();
+    if (at_end && !src->error()) report_shrink(f, t, src->raw_position());
     t.packets = src->packets();
     t.skipped_packets = src->skipped_packets();
     proc.finish();

@@ -482,6 +482,27 @@ std::unique_ptr<Source> open_file_range(const InputInfo& info, std::uint64_t beg
     return std::make_unique<FdSource>(fd, true, info.path, begin, end, true);
 }
 
+OpenFile& OpenFile::operator=(OpenFile&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = other.fd_;
+        other.fd_ = -1;
+    }
+    return *this;
+}
+
+OpenFile::~OpenFile() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+OpenFile open_file(const std::string& path, Error& err) { return OpenFile(open_read(path, err)); }
+
+std::unique_ptr<Source> open_file_range(const OpenFile& file, const std::string& path, std::uint64_t begin,
+                                        std::uint64_t end) {
+    ::posix_fadvise(file.fd(), static_cast<off_t>(begin), 0, POSIX_FADV_SEQUENTIAL);
+    return std::make_unique<FdSource>(file.fd(), false, path, begin, end, true);
+}
+
 Error read_head(const InputInfo& info, std::size_t cap, std::string& out) {
     Error err;
     out.clear();

@@ -61,7 +61,8 @@ class InputError(LogcodesError):
 
 
 class TruncatedInputError(InputError, EOFError):
-    """A compressed input ends before its end-of-stream marker (a cut or still-being-written file)."""
+    """An input ends before it should: a compressed stream before its end-of-stream marker (a cut or
+    still-being-written file), or a plain file that shrank while it was scanned (rotated by truncation)."""
 
 
 class CorruptInputError(InputError, ValueError):

@@ -395,6 +395,25 @@ TEST_F(SourceTest, OpenFileRangeOfMissingFile) {
     EXPECT_EQ(err2.kind, ErrorKind::not_found);
 }
 
+TEST_F(SourceTest, OpenFileIsSharedByRangesAndOutlivesItsName) {
+    const std::string text = sample_text(500);
+    const std::string path = write("shared.log", text);
+    Error err;
+    const logcodes::OpenFile file = logcodes::open_file(path, err);
+    ASSERT_TRUE(file.is_open()) << err.message;
+    auto first = logcodes::open_file_range(file, path, 0, 100);
+    std::filesystem::remove(path);  // rotated away or deleted while it is scanned
+    auto second = logcodes::open_file_range(file, path, 100, UINT64_MAX);
+    EXPECT_EQ(read_all(*first, 7), text.substr(0, 100));
+    EXPECT_EQ(read_all(*second, 4096), text.substr(100));
+    EXPECT_FALSE(first->error());
+    EXPECT_FALSE(second->error());
+
+    Error missing;
+    EXPECT_FALSE(logcodes::open_file(path, missing).is_open());
+    EXPECT_EQ(missing.kind, ErrorKind::not_found);
+}
+
 TEST_F(SourceTest, ReadHeadDecodes) {
     const std::string text = sample_text(2000);
     std::string head;

@@ -109,6 +109,7 @@ private:
     void plan();
     void work(Worker& w);
     void run_task(Worker& w, Task& t);
+    static void report_shrink(const FileState& f, Task& t, std::uint64_t end_read);
 
     ScanOptions options_;
     std::unique_ptr<ScanResult> result_;

@@ -55,6 +55,31 @@ std::unique_ptr<Source> open_input(const InputInfo& info, Error& err);
 std::unique_ptr<Source> open_file_range(const InputInfo& info, std::uint64_t begin, std::uint64_t end,
                                         Error& err);
 
+// A regular file held open for the range readers of one scan. They share its descriptor (pread() keeps no
+// position), so a file deleted or renamed (rotated) while it is scanned is still read to its end.
+class OpenFile {
+public:
+    OpenFile() = default;
+    explicit OpenFile(int fd) noexcept : fd_(fd) {}
+    OpenFile(OpenFile&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    OpenFile& operator=(OpenFile&& other) noexcept;
+    OpenFile(const OpenFile&) = delete;
+    OpenFile& operator=(const OpenFile&) = delete;
+    ~OpenFile();
+    bool is_open() const noexcept { return fd_ >= 0; }
+    int fd() const noexcept { return fd_; }
+
+private:
+    int fd_ = -1;
+};
+
+// Opens `path` for reading; on failure the result is not open and `err` says why.
+OpenFile open_file(const std::string& path, Error& err);
+
+// The byte range [begin, end) of an open regular file, read with pread(); `path` names it in errors.
+std::unique_ptr<Source> open_file_range(const OpenFile& file, const std::string& path, std::uint64_t begin,
+                                        std::uint64_t end);
+
 // Reads up to `cap` bytes of the decoded start of an input (used to sample for format detection).
 Error read_head(const InputInfo& info, std::size_t cap, std::string& out);
 

@@ -187,6 +187,13 @@ private:
     }
 
     ParseResult body_line(std::string_view line, Record& out) {
+        std::string_view code, reason, method;
+        if (!body_holds_messages_ && (response_line(line, code, reason) || request_line(line, method))) {
+            // A start line where no body holds one: Content-Length promised more than the message had.
+            emit(out);
+            start(line);
+            return ParseResult::record;
+        }
         // Bytes on the wire: CRLF line ends, which dumps often turned into LF — count 2 for a bare line end.
         const std::size_t used = line.size() + 2;
         if (used >= body_left_) {
@@ -208,6 +215,7 @@ private:
                     case 'f': from_tag_.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
                     case 't': to_tag_.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
                     case 'l': content_length(value); return;
+                    case 'c': content_type(value); return;
                     default: return;
                 }
             case 2:
@@ -239,6 +247,9 @@ private:
             case 10:
                 if (first == 'u' && iequals(name, "User-Agent")) agent_.assign(value.substr(0, 256));
                 return;
+            case 12:
+                if (first == 'c' && iequals(name, "Content-Type")) content_type(value);
+                return;
             case 14:
                 if (first == 'c' && iequals(name, "Content-Length")) content_length(value);
                 return;
@@ -259,6 +270,9 @@ private:
         cseq_ = n;
         cseq_method_.assign(trim(value.substr(i)).substr(0, 32));
     }
+
+    // message/sipfrag and message/sip bodies hold SIP start lines of their own.
+    void content_type(std::string_view value) { body_holds_messages_ = iequals(value.substr(0, 8), "message/"); }
 
     void content_length(std::string_view value) {
         std::size_t n = 0;
@@ -285,33 +299,55 @@ private:
         agent_.clear();
         cseq_ = 0;
         content_length_ = 0;
+        body_holds_messages_ = false;
         have_via_ = false;
         message_time_ = trace_time_;
     }
 
     void emit(Record& out) {
+        // The record must outlive this message: the line that ends a message may start the next one (dumps
+        // cut without a blank line, captures), so its text moves to storage of its own (swaps, no copies).
+        Text& k = emitted_;
+        std::swap(k.status, status_);
+        std::swap(k.reason, reason_);
+        std::swap(k.method, method_);
+        std::swap(k.call_id, call_id_);
+        std::swap(k.cseq_method, cseq_method_);
+        std::swap(k.branch, branch_);
+        std::swap(k.from_tag, from_tag_);
+        std::swap(k.to_tag, to_tag_);
+        std::swap(k.reason_header, reason_header_);
+        std::swap(k.warning, warning_);
+        std::swap(k.agent, agent_);
+        std::swap(k.message_time, message_time_);
         state_ = State::idle;
         out.clear();
         out.protocol = Protocol::sip;
         out.kind = kind_;
-        out.status = status_;
-        out.reason = reason_;
-        out.method = kind_ == RecordKind::request ? std::string_view(method_) : std::string_view(cseq_method_);
-        out.sip.call_id = call_id_;
+        out.status = k.status;
+        out.reason = k.reason;
+        out.method = kind_ == RecordKind::request ? std::string_view(k.method) : std::string_view(k.cseq_method);
+        out.sip.call_id = k.call_id;
         out.sip.cseq = cseq_;
-        out.sip.cseq_method = kind_ == RecordKind::request && cseq_method_.empty() ? std::string_view(method_)
-                                                                                   : std::string_view(cseq_method_);
-        out.sip.branch = branch_;
-        out.sip.from_tag = from_tag_;
-        out.sip.to_tag = to_tag_;
-        out.sip.reason_header = reason_header_;
-        out.sip.warning = warning_;
-        out.sip.agent = agent_;
-        if (!message_time_.empty()) {
-            out.time = message_time_;
+        out.sip.cseq_method = kind_ == RecordKind::request && k.cseq_method.empty() ? std::string_view(k.method)
+                                                                                     : std::string_view(k.cseq_method);
+        out.sip.branch = k.branch;
+        out.sip.from_tag = k.from_tag;
+        out.sip.to_tag = k.to_tag;
+        out.sip.reason_header = k.reason_header;
+        out.sip.warning = k.warning;
+        out.sip.agent = k.agent;
+        if (!k.message_time.empty()) {
+            out.time = k.message_time;
             out.time_syntax = TimeSyntax::iso8601;
         }
     }
+
+    struct Text {
+        std::string status, reason, method, call_id, cseq_method, branch, from_tag, to_tag, reason_header, warning,
+            agent, message_time;
+    };
+    Text emitted_;               // the text of the last record handed out
 
     State state_ = State::idle;
     RecordKind kind_ = RecordKind::response;
@@ -322,6 +358,7 @@ private:
     std::size_t content_length_ = 0;
     std::size_t body_left_ = 0;
     bool have_via_ = false;
+    bool body_holds_messages_ = false;
     std::string trace_time_;     // the last framing line's date-time (ISO 8601 text)
     std::string message_time_;   // the one in force when the current message started
 };
