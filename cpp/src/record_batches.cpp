@@ -44,7 +44,13 @@ constexpr std::size_t kMaxTextBytes = std::size_t{1} << 30;
 
 // Appends `s` as UTF-8: valid sequences as they are, every other byte as the four characters "\xNN".
 void append_utf8(std::string& out, std::string_view s) {
+    // Logs are mostly ASCII: test eight bytes at a time for a high bit.
     std::size_t ascii = 0;
+    for (; ascii + 8 <= s.size(); ascii += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, s.data() + ascii, 8);
+        if (word & 0x8080808080808080ull) break;
+    }
     while (ascii < s.size() && static_cast<unsigned char>(s[ascii]) < 0x80) ++ascii;
     out.append(s.data(), ascii);
     static constexpr char kHex[] = "0123456789abcdef";
@@ -338,7 +344,9 @@ void RecordBatchBuilder::finish(ArrowArray* out) {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
         export_column(data_[i], &batch->children[i]);  // the child now owns the column's buffers
         batch->pointers.push_back(&batch->children[i]);
+        const std::size_t text_bytes = data_[i]->chars.size();
         data_[i] = new ColumnData(kind_of(columns_[i]), batch_size_);
+        data_[i]->chars.reserve(text_bytes + text_bytes / 8);  // the next batch is likely alike
     }
     const auto n = static_cast<std::int64_t>(columns_.size());
     ArrowArray** children = batch->pointers.data();
