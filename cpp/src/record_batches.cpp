@@ -2,6 +2,8 @@
 
 #include <cstring>
 #include <memory>
+#include <string>
+#include <unordered_map>
 
 #include "logcodes/aggregator.hpp"
 #include "logcodes/causes.hpp"
@@ -11,7 +13,9 @@ namespace logcodes {
 
 namespace {
 
-enum class Kind : std::uint8_t { text, int16, int64, float64, timestamp_ms };
+// `category`: text with few distinct values, dictionary-encoded (int32 indices into a utf8 dictionary
+// per batch), which pandas reads as Categorical and polars as Categorical.
+enum class Kind : std::uint8_t { text, category, int16, int64, float64, timestamp_ms };
 
 constexpr std::string_view kColumnNames[kColumnCount] = {
     "time", "protocol", "code", "class", "reason", "method", "host", "path", "query", "bytes", "duration",
@@ -25,6 +29,12 @@ Kind kind_of(Column c) noexcept {
         case Column::bytes:
         case Column::line: return Kind::int64;
         case Column::duration: return Kind::float64;
+        case Column::protocol:
+        case Column::klass:
+        case Column::reason:
+        case Column::method:
+        case Column::cause:
+        case Column::file: return Kind::category;
         default: return Kind::text;
     }
 }
@@ -32,6 +42,7 @@ Kind kind_of(Column c) noexcept {
 const char* arrow_format(Kind k) noexcept {
     switch (k) {
         case Kind::text: return "u";
+        case Kind::category: return "i";  // the indices; the dictionary's schema says "u"
         case Kind::int16: return "s";
         case Kind::int64: return "l";
         case Kind::float64: return "g";
@@ -141,6 +152,7 @@ struct RecordBatchBuilder::ColumnData {
         validity.reserve(reserve / 8 + 1);
         switch (k) {
             case Kind::text: offsets.reserve(reserve + 1); offsets.push_back(0); break;
+            case Kind::category: i32.reserve(reserve + 1); offsets.push_back(0); break;
             case Kind::int16: i16.reserve(reserve + 1); break;
             case Kind::int64:
             case Kind::timestamp_ms: i64.reserve(reserve + 1); break;
@@ -153,6 +165,15 @@ struct RecordBatchBuilder::ColumnData {
     std::vector<std::uint8_t> validity;  // one bit per row, least significant first
     std::vector<std::int32_t> offsets;   // text
     std::string chars;                   // text
+    std::vector<std::int32_t> i32;       // category: indices into the dictionary (offsets + chars)
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view v) const noexcept { return std::hash<std::string_view>{}(v); }
+    };
+    std::unordered_map<std::string, std::int32_t, Hash, std::equal_to<>> index;  // category: raw value -> index
+    std::string last_value;              // category: the value looked up last, and its index (runs are common)
+    std::int32_t last_index = -1;
+    ArrowArray dictionary{};             // category: exported with the column
     std::vector<std::int16_t> i16;
     std::vector<std::int64_t> i64;
     std::vector<double> f64;
@@ -171,6 +192,25 @@ struct RecordBatchBuilder::ColumnData {
         mark(valid);
     }
     void text(std::string_view s) { text(s, !s.empty()); }
+    void category(std::string_view s) {
+        if (s.empty()) {
+            i32.push_back(0);
+            mark(false);
+            return;
+        }
+        if (last_index < 0 || s != last_value) {
+            auto it = index.find(s);
+            if (it == index.end()) {
+                append_utf8(chars, s);
+                offsets.push_back(static_cast<std::int32_t>(chars.size()));
+                it = index.emplace(std::string(s), static_cast<std::int32_t>(offsets.size() - 2)).first;
+            }
+            last_value.assign(s);
+            last_index = it->second;
+        }
+        i32.push_back(last_index);
+        mark(true);
+    }
     void int16(std::int64_t v, bool valid) {
         i16.push_back(valid ? static_cast<std::int16_t>(v) : 0);
         mark(valid);
@@ -190,7 +230,20 @@ namespace {
 using ColumnData = RecordBatchBuilder::ColumnData;
 
 void release_column(ArrowArray* a) {
+    if (a->dictionary && a->dictionary->release) a->dictionary->release(a->dictionary);
     delete static_cast<ColumnData*>(a->private_data);
+    a->release = nullptr;
+}
+
+// A dictionary owns its values, so a consumer may move it out of its column and release it alone.
+struct DictionaryData {
+    std::vector<std::int32_t> offsets;
+    std::string chars;
+    const void* buffers[3] = {nullptr, nullptr, nullptr};
+};
+
+void release_dictionary(ArrowArray* a) {
+    delete static_cast<DictionaryData*>(a->private_data);
     a->release = nullptr;
 }
 
@@ -217,17 +270,38 @@ void export_column(ColumnData* d, ArrowArray* out) {
             d->buffers[2] = d->chars.data();
             n_buffers = 3;
             break;
+        case Kind::category: {
+            d->buffers[1] = d->i32.data();
+            auto values = std::make_unique<DictionaryData>();
+            values->offsets = std::move(d->offsets);
+            values->chars = std::move(d->chars);
+            values->buffers[1] = values->offsets.data();
+            values->buffers[2] = values->chars.data();
+            const auto n = static_cast<std::int64_t>(values->offsets.size() - 1);
+            const void** buffers = values->buffers;
+            d->dictionary = ArrowArray{n, 0, 0, 3, 0, buffers, nullptr, nullptr, &release_dictionary, values.release()};
+            break;
+        }
         case Kind::int16: d->buffers[1] = d->i16.data(); break;
         case Kind::int64:
         case Kind::timestamp_ms: d->buffers[1] = d->i64.data(); break;
         case Kind::float64: d->buffers[1] = d->f64.data(); break;
     }
-    *out = ArrowArray{d->length, d->nulls, 0, n_buffers, 0, d->buffers, nullptr, nullptr, &release_column, d};
+    ArrowArray* dictionary = d->kind == Kind::category ? &d->dictionary : nullptr;
+    *out = ArrowArray{d->length, d->nulls, 0, n_buffers, 0, d->buffers, nullptr, dictionary, &release_column, d};
 }
 
-// Child schemas own their name: a consumer may move a child out and release it on its own.
+// Child schemas own their name (and dictionary): a consumer may move a child out and release it alone.
+struct ChildSchema {
+    std::string name;
+    ArrowSchema dictionary{};
+};
+
+void release_dictionary_schema(ArrowSchema* s) { s->release = nullptr; }
+
 void release_child_schema(ArrowSchema* s) {
-    delete static_cast<std::string*>(s->private_data);
+    if (s->dictionary && s->dictionary->release) s->dictionary->release(s->dictionary);
+    delete static_cast<ChildSchema*>(s->private_data);
     s->release = nullptr;
 }
 
@@ -250,9 +324,15 @@ void export_schema(const std::vector<Column>& columns, ArrowSchema* out) {
     auto d = std::make_unique<SchemaData>();
     d->children.resize(columns.size());
     for (std::size_t i = 0; i < columns.size(); ++i) {
-        auto* name = new std::string(column_name(columns[i]));
-        d->children[i] = ArrowSchema{arrow_format(kind_of(columns[i])), name->c_str(), nullptr, ARROW_FLAG_NULLABLE,
-                                     0, nullptr, nullptr, &release_child_schema, name};
+        auto* child = new ChildSchema{std::string(column_name(columns[i])), {}};
+        ArrowSchema* dictionary = nullptr;
+        if (kind_of(columns[i]) == Kind::category) {
+            child->dictionary = ArrowSchema{"u", nullptr, nullptr, 0, 0, nullptr, nullptr, &release_dictionary_schema,
+                                            nullptr};
+            dictionary = &child->dictionary;
+        }
+        d->children[i] = ArrowSchema{arrow_format(kind_of(columns[i])), child->name.c_str(), nullptr,
+                                     ARROW_FLAG_NULLABLE, 0, nullptr, dictionary, &release_child_schema, child};
         d->pointers.push_back(&d->children[i]);
     }
     const auto n = static_cast<std::int64_t>(columns.size());
@@ -293,15 +373,17 @@ void RecordBatchBuilder::append(const Record& r, const Classified& c, std::uint6
                 d.int64(ms, ms != kNoTime);
                 break;
             }
-            case Column::protocol: d.text(protocol_name(r.protocol)); break;
+            case Column::protocol: d.category(protocol_name(r.protocol)); break;
             case Column::code: d.int16(c.code, true); break;
             case Column::klass: {
                 const char cls[3] = {static_cast<char>('0' + c.code / 100), 'x', 'x'};
-                d.text(std::string_view(cls, 3), true);
+                d.category(std::string_view(cls, 3));
                 break;
             }
-            case Column::reason: d.text(!r.reason.empty() ? r.reason : c.entry ? c.entry->reason : std::string_view{}); break;
-            case Column::method: d.text(r.method); break;
+            case Column::reason:
+                d.category(!r.reason.empty() ? r.reason : c.entry ? c.entry->reason : std::string_view{});
+                break;
+            case Column::method: d.category(r.method); break;
             case Column::host: d.text(r.host); break;
             case Column::path: d.text(r.path()); break;
             case Column::query: {
@@ -330,8 +412,8 @@ void RecordBatchBuilder::append(const Record& r, const Classified& c, std::uint6
                 d.int16(up, up != 0);
                 break;
             }
-            case Column::cause: d.text(record_cause(r, c.code, cause_buf_).slug); break;
-            case Column::file: d.text(file_, true); break;
+            case Column::cause: d.category(record_cause(r, c.code, cause_buf_).slug); break;
+            case Column::file: d.category(file_); break;
             case Column::line: d.int64(static_cast<std::int64_t>(line_no), line_no != 0); break;
         }
     }

@@ -195,8 +195,10 @@ def records(
 
     Rows come in input order, then line order. Types: ``time`` timestamp[ms, UTC] (the log's zone
     applied; a time written without a zone is taken as UTC), ``code`` / ``upstream_code`` int16,
-    ``bytes`` / ``line`` int64, ``duration`` float64 seconds, the rest strings. Unparsed lines and
-    invalid statuses are not rows: ``summary`` counts them, with samples.
+    ``bytes`` / ``line`` int64, ``duration`` float64 seconds, ``host`` / ``path`` / ``query`` strings,
+    and ``protocol, class, reason, method, cause, file`` dictionary-encoded strings (pandas:
+    Categorical). Unparsed lines and invalid statuses are not rows: ``summary`` counts them, with
+    samples.
 
     >>> import logcodes
     >>> r = logcodes.records(logcodes.samples.path("apache_combined"), columns=["code", "method"])

@@ -39,6 +39,12 @@ std::string text_at(const ArrowArray& col, std::int64_t i) {
     return std::string(chars + offsets[i], static_cast<std::size_t>(offsets[i + 1] - offsets[i]));
 }
 
+// A text or dictionary-encoded text value.
+std::string value_at(const ArrowArray& col, std::int64_t i) {
+    if (!col.dictionary) return text_at(col, i);
+    return text_at(*col.dictionary, static_cast<const std::int32_t*>(col.buffers[1])[i]);
+}
+
 bool valid_at(const ArrowArray& col, std::int64_t i) {
     if (!col.buffers[0]) return true;
     return (static_cast<const std::uint8_t*>(col.buffers[0])[i / 8] >> (i % 8)) & 1;
@@ -82,9 +88,13 @@ TEST(RecordBatches, SchemaTypes) {
     std::vector<std::string> got;
     for (std::int64_t i = 0; i < s.n_children; ++i)
         got.push_back(std::string(s.children[i]->name) + ":" + s.children[i]->format);
-    EXPECT_EQ(got, (std::vector<std::string>{"time:tsm:UTC", "protocol:u", "code:s", "class:u", "reason:u", "method:u",
+    EXPECT_EQ(got, (std::vector<std::string>{"time:tsm:UTC", "protocol:i", "code:s", "class:i", "reason:i", "method:i",
                                              "host:u", "path:u", "query:u", "bytes:l", "duration:g",
-                                             "upstream_code:s", "cause:u", "file:u", "line:l"}));
+                                             "upstream_code:s", "cause:i", "file:i", "line:l"}));
+    // Low-cardinality text is dictionary-encoded: int32 indices into utf8 values.
+    ASSERT_NE(s.children[1]->dictionary, nullptr);
+    EXPECT_STREQ(s.children[1]->dictionary->format, "u");
+    EXPECT_EQ(s.children[7]->dictionary, nullptr);
     // A consumer may move a child out and release it on its own.
     ArrowSchema moved = *s.children[0];
     s.children[0]->release = nullptr;
@@ -108,9 +118,9 @@ TEST(RecordBatches, ValuesNullsAndBadBytes) {
     EXPECT_EQ(ms[2], 971211339250);  // fractions of a second are kept
     const ArrowArray& code = *batch.children[2];
     EXPECT_EQ(static_cast<const std::int16_t*>(code.buffers[1])[1], 502);
-    EXPECT_EQ(text_at(*batch.children[3], 1), "5xx");
-    EXPECT_EQ(text_at(*batch.children[4], 2), "Not Found");
-    EXPECT_EQ(text_at(*batch.children[5], 1), "POST");
+    EXPECT_EQ(value_at(*batch.children[3], 1), "5xx");
+    EXPECT_EQ(value_at(*batch.children[4], 2), "Not Found");
+    EXPECT_EQ(value_at(*batch.children[5], 1), "POST");
     EXPECT_EQ(text_at(*batch.children[7], 0), "/a");
     EXPECT_EQ(text_at(*batch.children[8], 0), "x=1");
     EXPECT_FALSE(valid_at(*batch.children[8], 1));  // no query
@@ -120,7 +130,7 @@ TEST(RecordBatches, ValuesNullsAndBadBytes) {
     EXPECT_FALSE(valid_at(bytes, 1));  // "-"
     EXPECT_EQ(bytes.null_count, 1);
     EXPECT_EQ(batch.children[6]->null_count, 3);  // combined logs no host
-    EXPECT_EQ(text_at(*batch.children[12], 1), "unknown");  // every error gets a cause
+    EXPECT_EQ(value_at(*batch.children[12], 1), "unknown");  // every error gets a cause
     EXPECT_FALSE(valid_at(*batch.children[12], 0));
     const auto* lines = static_cast<const std::int64_t*>(batch.children[14]->buffers[1]);
     EXPECT_EQ(lines[0], 1);
@@ -198,8 +208,14 @@ TEST(RecordBatches, UnconsumedBatchesAreFreed) {
     ASSERT_TRUE(reader.next(&batch));  // the others stay queued: the destructor frees them (ASan checks)
     ArrowArray child = *batch.children[0];  // moved out, released on its own
     batch.children[0]->release = nullptr;
+    ArrowArray* method = batch.children[5];
+    ArrowArray values = *method->dictionary;  // a dictionary moved out of its column
+    method->dictionary->release = nullptr;
     batch.release(&batch);
     child.release(&child);
+    EXPECT_EQ(values.length, 1);
+    EXPECT_EQ(text_at(values, 0), "GET");
+    values.release(&values);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 // record batches (a struct array per the Arrow C data interface) that own their memory.
 //
 // Types: time timestamp[ms, UTC] (the log's zone applied; a time written without a zone is taken as
-// UTC), code and upstream_code int16, bytes and line int64, duration float64 seconds, the others utf8.
+// UTC), code and upstream_code int16, bytes and line int64, duration float64 seconds, host/path/query
+// utf8, and the low-cardinality text columns (protocol, class, reason, method, cause, file)
+// dictionary-encoded: int32 indices into a utf8 dictionary of each batch.
 // Missing values are nulls. Text that is not valid UTF-8 keeps its bad bytes visible as "\xNN".
 #pragma once
 
