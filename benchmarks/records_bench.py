@@ -6,7 +6,8 @@
 Each run is a fresh process (so its peak RSS is its own): it reads every batch of
 ``logcodes.records(path)`` through ``pyarrow.RecordBatchReader`` and drops it, then checks the answer
 against the generator's truth (rows and per-code counts) before any speed is reported. MB/s are input
-bytes over wall time; peak RSS comes from ``resource.getrusage`` in the child.
+bytes over wall time, "MB per CPU s" over the process's CPU time (steadier on a shared machine); peak
+RSS comes from ``resource.getrusage`` in the child.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import pyarrow as pa
 import logcodes
 path, columns, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
 t0 = time.perf_counter()
+u0 = resource.getrusage(resource.RUSAGE_SELF)
 r = logcodes.records(path, columns=columns.split(",") if columns else None, batch_size=batch)
 rows = batches = 0
 for b in pa.RecordBatchReader.from_stream(r):
@@ -39,8 +41,10 @@ for b in pa.RecordBatchReader.from_stream(r):
     batches += 1
     del b
 elapsed = time.perf_counter() - t0
+u1 = resource.getrusage(resource.RUSAGE_SELF)
+cpu = (u1.ru_utime - u0.ru_utime) + (u1.ru_stime - u0.ru_stime)
 s = r.summary
-print(json.dumps({"seconds": elapsed, "rows": rows, "batches": batches,
+print(json.dumps({"seconds": elapsed, "cpu": cpu, "rows": rows, "batches": batches,
                   "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "total": s.total, "invalid": s.invalid, "unparsed": s.unparsed,
                   "codes": {str(k): v for k, v in s.counts("code").items()}}))
@@ -89,10 +93,12 @@ def main() -> int:
                 return 1
             runs.append(res)
         secs = statistics.median(r["seconds"] for r in runs)
+        cpu = statistics.median(r["cpu"] for r in runs)
         mb = path.stat().st_size / 1e6
         rss = max(r["rss_kb"] for r in runs) / 1024
         line = (f"| {path.name} | {args.columns or 'all'} | {args.batch_size} | {runs[0]['rows']:,} | "
-                f"{runs[0]['batches']:,} | {secs:.2f} | {mb / secs:,.0f} | {runs[0]['rows'] / secs / 1e6:.2f}M | "
+                f"{runs[0]['batches']:,} | {secs:.2f} | {mb / secs:,.0f} | {cpu:.2f} | {mb / cpu:,.0f} | "
+                f"{runs[0]['rows'] / secs / 1e6:.2f}M | "
                 f"{rss:.0f} | ok |")
         print(line, flush=True)
         rows_md.append(line)
@@ -104,8 +110,8 @@ def main() -> int:
             f"- command: `python benchmarks/records_bench.py --sizes {args.sizes} --repeat {args.repeat}"
             + (f" --columns {args.columns}" if args.columns else "") + "`; median of the runs, page cache warm",
             "",
-            "| input | columns | batch | rows | batches | median s | MB/s | rows/s | peak RSS MB | check |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+            "| input | columns | batch | rows | batches | median s | MB/s | CPU s | MB per CPU s | rows/s | peak RSS MB | check |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         with open(args.out, "a") as f:
             f.write("\n".join(head + rows_md) + "\n\n")

@@ -171,6 +171,8 @@ struct RecordBatchBuilder::ColumnData {
         std::size_t operator()(std::string_view v) const noexcept { return std::hash<std::string_view>{}(v); }
     };
     std::unordered_map<std::string, std::int32_t, Hash, std::equal_to<>> index;  // category: raw value -> index
+    static constexpr std::size_t kSmallDictionary = 16;
+    std::vector<std::string> small;      // category: the first values, while there are few (then `index`)
     std::string last_value;              // category: the value looked up last, and its index (runs are common)
     std::int32_t last_index = -1;
     ArrowArray dictionary{};             // category: exported with the column
@@ -192,22 +194,35 @@ struct RecordBatchBuilder::ColumnData {
         mark(valid);
     }
     void text(std::string_view s) { text(s, !s.empty()); }
+    // The index of raw value `s` in the dictionary, added when new. Small dictionaries (classes, methods)
+    // are searched in order, which beats hashing them.
+    std::int32_t lookup(std::string_view s) {
+        last_value.assign(s);
+        if (index.empty()) {
+            for (std::size_t i = 0; i < small.size(); ++i)
+                if (small[i] == s) return static_cast<std::int32_t>(i);
+        } else if (auto it = index.find(s); it != index.end()) {
+            return it->second;
+        }
+        append_utf8(chars, s);
+        offsets.push_back(static_cast<std::int32_t>(chars.size()));
+        const auto id = static_cast<std::int32_t>(offsets.size() - 2);
+        if (index.empty() && small.size() < kSmallDictionary) {
+            small.emplace_back(s);
+        } else {
+            if (index.empty())
+                for (std::size_t i = 0; i < small.size(); ++i) index.emplace(small[i], static_cast<std::int32_t>(i));
+            index.emplace(std::string(s), id);
+        }
+        return id;
+    }
     void category(std::string_view s) {
         if (s.empty()) {
             i32.push_back(0);
             mark(false);
             return;
         }
-        if (last_index < 0 || s != last_value) {
-            auto it = index.find(s);
-            if (it == index.end()) {
-                append_utf8(chars, s);
-                offsets.push_back(static_cast<std::int32_t>(chars.size()));
-                it = index.emplace(std::string(s), static_cast<std::int32_t>(offsets.size() - 2)).first;
-            }
-            last_value.assign(s);
-            last_index = it->second;
-        }
+        if (last_index < 0 || s != last_value) last_index = lookup(s);
         i32.push_back(last_index);
         mark(true);
     }

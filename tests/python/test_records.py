@@ -168,3 +168,11 @@ def test_docs_page_examples_run(tmp_path, monkeypatch):
     assert blocks
     for block in blocks:
         exec(compile(block, "docs/records.md", "exec"), {})
+
+
+def test_dictionary_with_many_values(tmp_path):
+    files = [write_log(tmp_path, [("GET", f"/{i}", 200 + i % 3, 1)], f"f{i:02d}.log") for i in range(40)]
+    t = logcodes.records(files, columns=["file", "path", "class"]).to_arrow()
+    assert [pathlib.Path(f).name for f in t.column("file").to_pylist()] == [f.name for f in files]
+    assert t.column("path").to_pylist() == [f"/{i}" for i in range(40)]
+    assert set(t.column("class").to_pylist()) == {"2xx"}
