@@ -353,7 +353,8 @@ py::list file_reports(const std::vector<FileReport>& files) {
 class Stream {
 public:
     Stream(const py::object& format, const std::vector<std::string>& dims, std::int64_t time_bucket,
-           std::string label, std::size_t max_record, std::size_t max_samples, const std::string& count) {
+           std::string label, std::size_t max_record, std::size_t max_samples, const std::string& count,
+           const py::object& filter) {
         CountLevel level;
         if (!parse_count_level(count, level))
             throw py::value_error("count must be messages, transactions or calls, not '" + count + "'");
@@ -361,12 +362,14 @@ public:
             scanner_ = std::make_unique<StreamScanner>(format.cast<const FormatHandle&>().format,
                                                        group_spec(dims, time_bucket), std::move(label), max_record,
                                                        max_samples, level);
+            scanner_->set_filter(filter_of(filter));
             return;
         }
         const auto name = format.cast<std::string>();
         if (name != "auto" && find_format(name) == nullptr) throw py::value_error("unknown format '" + name + "'");
         scanner_ = std::make_unique<StreamScanner>(name, group_spec(dims, time_bucket), std::move(label), max_record,
                                                    max_samples, level);
+        scanner_->set_filter(filter_of(filter));
     }
     void feed(const py::buffer& data) {
         py::buffer_info info = data.request();  // acquired with the GIL held
@@ -549,9 +552,9 @@ PYBIND11_MODULE(_core, m) {
 
     py::class_<Stream>(m, "Stream")
         .def(py::init<const py::object&, const std::vector<std::string>&, std::int64_t, std::string, std::size_t,
-                      std::size_t, const std::string&>(),
+                      std::size_t, const std::string&, const py::object&>(),
              py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("label"), py::arg("max_record"),
-             py::arg("max_samples"), py::arg("count") = "transactions")
+             py::arg("max_samples"), py::arg("count") = "transactions", py::arg("filter") = py::none())
         .def("feed", &Stream::feed, py::arg("data"))
         .def("finish", &Stream::finish)
         .def("result", &Stream::result);

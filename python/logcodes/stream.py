@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Any, Mapping, Optional, Union
 
 from . import _core
 from ._dims import ByArg, parse_by
 from .api import _DEFAULT_MAX_RECORD
+from .filters import CodesArg, NamesArg, TimeArg, compile_filter, merge_where
 from .formats import FormatArg, resolve
 from .summary import FileInfo, Summary
 
@@ -28,13 +29,22 @@ class Stream:
     """
 
     def __init__(self, *, format: FormatArg = "auto", by: ByArg = ("class", "code"), label: str = "<stream>",
-                 max_record: int = _DEFAULT_MAX_RECORD, count: str = "transactions") -> None:
+                 max_record: int = _DEFAULT_MAX_RECORD, count: str = "transactions", since: TimeArg = None,
+                 until: TimeArg = None, codes: CodesArg = None, methods: NamesArg = None, hosts: NamesArg = None,
+                 path_patterns: NamesArg = None, where: Optional[Mapping[str, Any]] = None) -> None:
         self.format_requested = format
         core_format = resolve(format)
         self.dims, self._bucket = parse_by(by)
         self.label = label
         self.count = count
-        self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, max_record, 5, count)
+        # The scan-time filters of scan() (see logcodes.filters); left-out records: Summary.filtered.
+        filters = merge_where(where, {"since": since, "until": until, "codes": codes, "methods": methods,
+                                      "hosts": hosts, "paths": path_patterns})
+        compiled = compile_filter(**filters)
+        if compiled is not None and count == "calls":
+            raise ValueError("filters (since, until, codes, methods, hosts, paths) apply to responses, not to "
+                             "count='calls'")
+        self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, max_record, 5, count, compiled)
         self._closed = False
         self._final: Optional[Summary] = None
 

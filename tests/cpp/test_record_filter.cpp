@@ -1,4 +1,5 @@
 #include "logcodes/record_filter.hpp"
+#include "logcodes/stream.hpp"
 
 #include <gtest/gtest.h>
 
@@ -128,6 +129,20 @@ TEST(RecordFilter, GlobTranslation) {
     EXPECT_EQ(logcodes::glob_to_regex("a.b*"), "a\\.b.*");
     EXPECT_EQ(logcodes::glob_to_regex("[!x]?"), "[^x].");
     EXPECT_EQ(logcodes::glob_to_regex("a[b"), "a\\[b");
+}
+
+TEST(RecordFilter, StreamCountsFilteredRecords) {
+    logcodes::StreamScanner st("combined", logcodes::GroupSpec{{logcodes::Dim::code}, 3600});
+    FilterSpec spec;
+    spec.methods = {"POST"};
+    Error err;
+    st.set_filter(RecordFilter::compile(spec, err));
+    st.feed("1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"ua\"\n"
+            "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"POST / HTTP/1.0\" 500 1 \"-\" \"ua\"\n");
+    st.finish();
+    EXPECT_EQ(st.stats().records, 2u);
+    EXPECT_EQ(st.stats().filtered, 1u);
+    EXPECT_EQ(st.counts().counted(), 1u);
 }
 
 }  // namespace

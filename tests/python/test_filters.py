@@ -176,3 +176,14 @@ def _shop(f):
     if f not in _SHOP:
         _SHOP[f] = logcodes.records(f).to_pandas()
     return _SHOP[f]
+
+
+def test_stream_takes_the_same_filters(elastic):
+    f, _ = elastic
+    st = logcodes.Stream(by="code", codes="4xx", path_patterns="/images/*")
+    data = f.read_bytes()
+    for i in range(0, len(data), 65536):
+        st.feed(data[i:i + 65536])
+    assert st.close() == logcodes.scan(f, by="code", codes="4xx", path_patterns="/images/*")
+    with pytest.raises(ValueError, match="codes"):
+        logcodes.Stream(codes="9xx")

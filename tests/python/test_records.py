@@ -6,6 +6,7 @@ import pathlib
 import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import logcodes
 from test_corpus_formats import CASES
@@ -176,3 +177,31 @@ def test_dictionary_with_many_values(tmp_path):
     assert [pathlib.Path(f).name for f in t.column("file").to_pylist()] == [f.name for f in files]
     assert t.column("path").to_pylist() == [f"/{i}" for i in range(40)]
     assert set(t.column("class").to_pylist()) == {"2xx"}
+
+
+def test_generated_log_rows_match_the_truth(combined_file):
+    path, truth, invalid, unparsed = combined_file
+    r = logcodes.records(path, format="combined", columns=["code", "time", "path"], batch_size=4099)
+    t = r.to_arrow()
+    got = {row["code"]: row["code_count"] for row in t.group_by("code").aggregate([("code", "count")]).to_pylist()}
+    assert got == truth
+    assert (r.summary.invalid, r.summary.unparsed) == (invalid, unparsed)
+    # every generated line has a parseable time: no null times among the rows
+    assert t.column("time").null_count == 0
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(0, 400), batch=st.integers(1, 300))
+def test_rows_agree_with_scan_for_any_batch_size(tmp_path_factory, seed, n, batch):
+    from conftest import make_combined
+
+    body, truth, _, _ = make_combined(n, seed=seed)
+    p = tmp_path_factory.mktemp("h") / "h.log"
+    p.write_bytes(body)
+    r = logcodes.records(p, format="combined", columns=["code", "line"], batch_size=batch)
+    batches = list(r)
+    assert all(0 < b.num_rows <= batch for b in batches)
+    codes = [c for b in batches for c in b.column("code").to_pylist()]
+    lines = [x for b in batches for x in b.column("line").to_pylist()]
+    assert lines == sorted(lines)  # rows keep line order
+    assert {c: codes.count(c) for c in set(codes)} == truth == logcodes.scan(p, format="combined", by="code").counts("code")
