@@ -220,9 +220,13 @@ public:
     }
     // A new ArrowArrayStream in a PyCapsule named "arrow_array_stream" (the Arrow PyCapsule interface).
     py::capsule stream() {
-        last_ = std::make_shared<RecordBatchReader>(options_);
+        auto reader = std::make_shared<RecordBatchReader>(options_);
+        // A few recent readers are kept for last(): consumers such as DuckDB open a stream for the schema
+        // that they never read.
+        recent_.push_back(reader);
+        if (recent_.size() > kRecent) recent_.erase(recent_.begin());
         auto* s = new ArrowArrayStream;
-        export_record_stream(last_, s);
+        export_record_stream(std::move(reader), s);
         return py::capsule(s, "arrow_array_stream", [](PyObject* cap) {
             auto* st = static_cast<ArrowArrayStream*>(PyCapsule_GetPointer(cap, "arrow_array_stream"));
             if (!st) {
@@ -233,21 +237,29 @@ public:
             delete st;
         });
     }
-    // What the last stream read: stats, files, whether it reached the end, and the first input error.
+    // What the most recent stream that was read to its end saw (else the most recent one): stats, files,
+    // counts by code, whether it reached the end, and the first input error.
     py::object last() const {
-        if (!last_) return py::none();
+        if (recent_.empty()) return py::none();
+        std::shared_ptr<RecordBatchReader> last = recent_.back();
+        for (auto it = recent_.rbegin(); it != recent_.rend(); ++it)
+            if ((*it)->done()) {
+                last = *it;
+                break;
+            }
         py::dict d;
-        d["counts"] = counts_list(last_->counts());
-        d["stats"] = stats_dict(last_->stats());
-        d["files"] = file_reports(last_->files());
-        d["done"] = last_->done();
-        d["error"] = error_tuple(last_->error());
+        d["counts"] = counts_list(last->counts());
+        d["stats"] = stats_dict(last->stats());
+        d["files"] = file_reports(last->files());
+        d["done"] = last->done();
+        d["error"] = error_tuple(last->error());
         return std::move(d);
     }
 
 private:
+    static constexpr std::size_t kRecent = 4;
     RecordsOptions options_;
-    std::shared_ptr<RecordBatchReader> last_;
+    std::vector<std::shared_ptr<RecordBatchReader>> recent_;
 };
 
 // A scan running on C++ threads; Python polls it in short waits so Ctrl-C and progress keep working.

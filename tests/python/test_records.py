@@ -151,6 +151,8 @@ def test_capsule_protocol_and_release(tmp_path):
     del reader  # half consumed
     gc.collect()
     assert pa.table(r).num_rows == 10  # each read scans anew
+    r.schema  # a stream opened and never read: the summary stays that of the last complete read
+    assert r.summary is not None and r.summary.counted == 10
 
 
 def test_pandas_and_repr(tmp_path):
