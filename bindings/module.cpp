@@ -15,7 +15,10 @@
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/compilers.hpp"
 #include "logcodes/formats/format.hpp"
+#include "logcodes/arrow_export.hpp"
 #include "logcodes/q850.hpp"
+#include "logcodes/record_filter.hpp"
+#include "logcodes/record_reader.hpp"
 #include "logcodes/registry.hpp"
 #include "logcodes/rules.hpp"
 #include "logcodes/scanner.hpp"
@@ -155,6 +158,7 @@ py::dict stats_dict(const ScanStats& s) {
     d["meta"] = s.meta;
     d["records"] = s.records;
     d["unparsed"] = s.unparsed;
+    d["filtered"] = s.filtered;
     d["invalid"] = s.invalid;
     d["unregistered"] = s.unregistered;
     d["requests"] = s.requests;
@@ -218,6 +222,113 @@ struct RulesHandle {
     std::shared_ptr<const RuleSet> rules;
 };
 
+struct FilterHandle {
+    std::shared_ptr<const RecordFilter> filter;
+};
+
+FilterHandle compile_filter(std::int64_t since_ms, bool since_wall, std::int64_t until_ms, bool until_wall,
+                            std::vector<std::pair<std::uint16_t, std::uint16_t>> codes,
+                            std::vector<std::string> methods, std::vector<std::string> paths,
+                            std::vector<std::string> hosts) {
+    FilterSpec spec;
+    spec.since_ms = since_ms;
+    spec.since_wall = since_wall;
+    spec.until_ms = until_ms;
+    spec.until_wall = until_wall;
+    spec.codes = std::move(codes);
+    spec.methods = std::move(methods);
+    spec.paths = std::move(paths);
+    spec.hosts = std::move(hosts);
+    Error err;
+    auto f = RecordFilter::compile(spec, err);
+    if (!f) throw py::value_error(err.message);
+    return FilterHandle{std::move(f)};
+}
+
+std::shared_ptr<const RecordFilter> filter_of(const py::object& filter) {
+    return filter.is_none() ? nullptr : filter.cast<const FilterHandle&>().filter;
+}
+
+py::list file_reports(const std::vector<FileReport>& files);
+
+// Records of some inputs as Arrow C streams: each stream() reads the inputs anew.
+class RecordsJob {
+public:
+    RecordsJob(std::vector<std::string> paths, const py::object& format, const std::vector<std::string>& columns,
+               std::size_t batch_size, std::size_t block_size, std::size_t max_record, std::size_t max_samples,
+               const std::string& count, const py::object& filter) {
+        options_.paths = std::move(paths);
+        if (py::isinstance<py::str>(format)) {
+            options_.format = format.cast<std::string>();
+            if (options_.format != "auto" && find_format(options_.format) == nullptr)
+                throw py::value_error("unknown format '" + options_.format + "'");
+        } else {
+            options_.custom_format = format.cast<const FormatHandle&>().format;
+        }
+        for (const auto& name : columns) {
+            Column c;
+            if (!parse_column(name, c)) throw py::value_error("unknown column '" + name + "'");
+            options_.columns.push_back(c);
+        }
+        if (options_.columns.empty()) options_.columns = all_columns();
+        if (batch_size == 0) throw py::value_error("batch_size must be positive");
+        options_.batch_size = batch_size;
+        options_.block_size = block_size;
+        options_.max_record = max_record;
+        options_.max_samples = max_samples;
+        if (!parse_count_level(count, options_.count_level) || options_.count_level == CountLevel::calls)
+            throw py::value_error("count must be messages or transactions, not '" + count + "'");
+        options_.filter = filter_of(filter);
+    }
+    std::vector<std::string> columns() const {
+        std::vector<std::string> out;
+        for (Column c : options_.columns) out.emplace_back(column_name(c));
+        return out;
+    }
+    // A new ArrowArrayStream in a PyCapsule named "arrow_array_stream" (the Arrow PyCapsule interface).
+    py::capsule stream() {
+        auto reader = std::make_shared<RecordBatchReader>(options_);
+        // A few recent readers are kept for last(): consumers such as DuckDB open a stream for the schema
+        // that they never read.
+        recent_.push_back(reader);
+        if (recent_.size() > kRecent) recent_.erase(recent_.begin());
+        auto* s = new ArrowArrayStream;
+        export_record_stream(std::move(reader), s);
+        return py::capsule(s, "arrow_array_stream", [](PyObject* cap) {
+            auto* st = static_cast<ArrowArrayStream*>(PyCapsule_GetPointer(cap, "arrow_array_stream"));
+            if (!st) {
+                PyErr_Clear();
+                return;
+            }
+            if (st->release) st->release(st);  // not consumed (or moved out: then release is null)
+            delete st;
+        });
+    }
+    // What the most recent stream that was read to its end saw (else the most recent one): stats, files,
+    // counts by code, whether it reached the end, and the first input error.
+    py::object last() const {
+        if (recent_.empty()) return py::none();
+        std::shared_ptr<RecordBatchReader> last = recent_.back();
+        for (auto it = recent_.rbegin(); it != recent_.rend(); ++it)
+            if ((*it)->done()) {
+                last = *it;
+                break;
+            }
+        py::dict d;
+        d["counts"] = counts_list(last->counts());
+        d["stats"] = stats_dict(last->stats());
+        d["files"] = file_reports(last->files());
+        d["done"] = last->done();
+        d["error"] = error_tuple(last->error());
+        return std::move(d);
+    }
+
+private:
+    static constexpr std::size_t kRecent = 4;
+    RecordsOptions options_;
+    std::vector<std::shared_ptr<RecordBatchReader>> recent_;
+};
+
 // A scan running on C++ threads; Python polls it in short waits so Ctrl-C and progress keep working.
 class ScanJob {
 public:
@@ -225,8 +336,9 @@ public:
             std::int64_t time_bucket, unsigned threads, std::size_t block_size, std::size_t max_record,
             std::uint64_t min_range, std::size_t max_samples, const std::string& count,
             std::vector<std::string> errors, const py::object& rules, std::vector<std::string> explain,
-            std::int64_t window_ms, const py::object& byte_range, const Extras& extras) {
+            std::int64_t window_ms, const py::object& byte_range, const Extras& extras, const py::object& filter) {
         ScanOptions o;
+        o.filter = filter_of(filter);
         if (!byte_range.is_none()) {
             const auto r = byte_range.cast<std::pair<std::uint64_t, std::uint64_t>>();
             o.has_byte_range = true;
@@ -272,22 +384,7 @@ public:
         d["sketches"] = sketches_list(r->counts);
         d["heavy"] = heavy_tuple(r->counts);
         d["stats"] = stats_dict(r->stats);
-        py::list files;
-        for (const auto& f : r->files) {
-            py::dict fd;
-            fd["path"] = f.path;
-            fd["format"] = f.format.empty() ? py::object(py::none()) : py::object(py::str(f.format));
-            fd["detection"] = f.detection;
-            fd["compression"] = std::string(compression_name(f.compression));
-            fd["size"] = f.size;
-            fd["lines"] = f.lines;
-            fd["records"] = f.records;
-            fd["packets"] = f.packets;
-            fd["skipped_packets"] = f.skipped_packets;
-            fd["error"] = error_tuple(f.error);
-            files.append(fd);
-        }
-        d["files"] = files;
+        d["files"] = file_reports(r->files);
         py::list error_files;
         for (const auto& f : r->error_files) {
             py::dict fd;
@@ -315,11 +412,30 @@ private:
     std::unique_ptr<Scanner> scanner_;
 };
 
+py::list file_reports(const std::vector<FileReport>& files) {
+    py::list out;
+    for (const auto& f : files) {
+        py::dict fd;
+        fd["path"] = f.path;
+        fd["format"] = f.format.empty() ? py::object(py::none()) : py::object(py::str(f.format));
+        fd["detection"] = f.detection;
+        fd["compression"] = std::string(compression_name(f.compression));
+        fd["size"] = f.size;
+        fd["lines"] = f.lines;
+        fd["records"] = f.records;
+        fd["packets"] = f.packets;
+        fd["skipped_packets"] = f.skipped_packets;
+        fd["error"] = error_tuple(f.error);
+        out.append(fd);
+    }
+    return out;
+}
+
 class Stream {
 public:
     Stream(const py::object& format, const std::vector<std::string>& dims, std::int64_t time_bucket,
            std::string label, std::size_t max_record, std::size_t max_samples, const std::string& count,
-           const Extras& extras) {
+           const Extras& extras, const py::object& filter) {
         CountLevel level;
         if (!parse_count_level(count, level))
             throw py::value_error("count must be messages, transactions or calls, not '" + count + "'");
@@ -327,12 +443,14 @@ public:
             scanner_ = std::make_unique<StreamScanner>(format.cast<const FormatHandle&>().format,
                                                        group_spec(dims, time_bucket, extras), std::move(label),
                                                        max_record, max_samples, level);
+            scanner_->set_filter(filter_of(filter));
             return;
         }
         const auto name = format.cast<std::string>();
         if (name != "auto" && find_format(name) == nullptr) throw py::value_error("unknown format '" + name + "'");
         scanner_ = std::make_unique<StreamScanner>(name, group_spec(dims, time_bucket, extras), std::move(label),
                                                    max_record, max_samples, level);
+        scanner_->set_filter(filter_of(filter));
     }
     void feed(const py::buffer& data) {
         py::buffer_info info = data.request();  // acquired with the GIL held
@@ -543,23 +661,46 @@ PYBIND11_MODULE(_core, m) {
         .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::int64_t, unsigned,
                       std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&,
                       std::vector<std::string>, const py::object&, std::vector<std::string>, std::int64_t,
-                      const py::object&, const Extras&>(),
+                      const py::object&, const Extras&, const py::object&>(),
              py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
              py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"),
              py::arg("count") = "transactions", py::arg("errors") = std::vector<std::string>{},
              py::arg("rules") = py::none(), py::arg("explain") = std::vector<std::string>{"5xx"},
-             py::arg("window_ms") = 2000, py::arg("byte_range") = py::none(), py::arg("extras") = Extras{})
+             py::arg("window_ms") = 2000, py::arg("byte_range") = py::none(), py::arg("extras") = Extras{},
+             py::arg("filter") = py::none())
         .def("start", &ScanJob::start)
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)
         .def("progress", &ScanJob::progress)
         .def("result", &ScanJob::result);
 
+    py::class_<FilterHandle>(m, "Filter");
+    m.def("compile_filter", &compile_filter, py::arg("since_ms"), py::arg("since_wall"), py::arg("until_ms"),
+          py::arg("until_wall"), py::arg("codes"), py::arg("methods"), py::arg("paths"), py::arg("hosts"));
+    m.def("glob_to_regex", [](const std::string& glob) { return glob_to_regex(glob); }, py::arg("glob"));
+    m.attr("NO_TIME") = kNoTime;
+    m.attr("COLUMNS") = [] {
+        py::list out;
+        for (Column c : all_columns()) out.append(std::string(column_name(c)));
+        return out;
+    }();
+
+    py::class_<RecordsJob>(m, "RecordsJob")
+        .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::size_t,
+                      std::size_t, std::size_t, std::size_t, const std::string&, const py::object&>(),
+             py::arg("paths"), py::arg("format"), py::arg("columns"), py::arg("batch_size"), py::arg("block_size"),
+             py::arg("max_record"), py::arg("max_samples"), py::arg("count") = "transactions",
+             py::arg("filter") = py::none())
+        .def_property_readonly("columns", &RecordsJob::columns)
+        .def("stream", &RecordsJob::stream)
+        .def("last", &RecordsJob::last);
+
     py::class_<Stream>(m, "Stream")
         .def(py::init<const py::object&, const std::vector<std::string>&, std::int64_t, std::string, std::size_t,
-                      std::size_t, const std::string&, const Extras&>(),
+                      std::size_t, const std::string&, const Extras&, const py::object&>(),
              py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("label"), py::arg("max_record"),
-             py::arg("max_samples"), py::arg("count") = "transactions", py::arg("extras") = Extras{})
+             py::arg("max_samples"), py::arg("count") = "transactions", py::arg("extras") = Extras{},
+             py::arg("filter") = py::none())
         .def("feed", &Stream::feed, py::arg("data"))
         .def("finish", &Stream::finish)
         .def("result", &Stream::result);

@@ -122,6 +122,10 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
             return;
         }
     }
+    if (filter_ && !filter_->keep(record_, c, format_->time_syntax())) {
+        ++stats_.filtered;
+        return;
+    }
     if (c.status == CodeStatus::unregistered) ++stats_.unregistered;
     if (explainer_ && explain_) {
         bool selected = false;
@@ -150,6 +154,7 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
             }
         }
     }
+    if (record_sink_) record_sink_->on_record(record_, c, line_no);
     agg_.add(record_, c, file_, format_->time_syntax());
 }
 

@@ -239,6 +239,7 @@ void Scanner::run_task(Worker& w, Task& t) {
 
     RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
     if (result_->events) proc.set_explainer(result_->events.get(), &options_.explain);
+    proc.set_filter(options_.filter.get());
     std::uint64_t line_no = 0;
     const std::uint64_t stream_start = t.whole || t.begin == 0 ? 0 : t.begin - 1;
     bool skip_first = stream_start > 0 || (!t.whole && t.begin > 0);

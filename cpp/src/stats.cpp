@@ -20,6 +20,7 @@ void ScanStats::merge(const ScanStats& o, std::size_t max_samples) {
     blank += o.blank;
     meta += o.meta;
     records += o.records;
+    filtered += o.filtered;
     unparsed += o.unparsed;
     invalid += o.invalid;
     unregistered += o.unregistered;

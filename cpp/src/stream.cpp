@@ -31,6 +31,12 @@ void StreamScanner::use_format(const Format* f) {
     format_known_ = true;
     format_name_ = f ? std::string(f->name()) : std::string();
     processor_ = std::make_unique<RecordProcessor>(format_, counts_, stats_, 0, label_, max_samples_, level_);
+    processor_->set_filter(filter_.get());
+}
+
+void StreamScanner::set_filter(std::shared_ptr<const RecordFilter> filter) {
+    filter_ = std::move(filter);
+    if (processor_) processor_->set_filter(filter_.get());
 }
 
 bool StreamScanner::ready_to_detect() const {

@@ -134,4 +134,67 @@ std::int64_t record_time(TimeSyntax syntax, std::string_view time, std::string_v
     return kNoTime;
 }
 
+namespace {
+
+// Milliseconds of a ".fff…" fraction at `pos` (0 when there is none).
+std::int64_t fraction_ms(std::string_view s, std::size_t pos) noexcept {
+    if (pos >= s.size() || s[pos] != '.') return 0;
+    std::int64_t ms = 0;
+    int digits_read = 0;
+    for (std::size_t i = pos + 1; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i)
+        if (digits_read < 3) {
+            ms = ms * 10 + (s[i] - '0');
+            ++digits_read;
+        }
+    for (; digits_read < 3; ++digits_read) ms *= 10;
+    return ms;
+}
+
+// Epoch values keep their unit's precision: milliseconds, microseconds and nanoseconds are scaled down.
+std::int64_t epoch_ms(std::string_view s) noexcept {
+    if (parse_epoch_time(s) == kNoTime) return kNoTime;
+    std::int64_t v = 0;
+    std::size_t i = 0;
+    for (; i < s.size() && s[i] != '.'; ++i) v = v * 10 + (s[i] - '0');
+    if (v > 100'000'000'000'000'000LL) return v / 1'000'000;
+    if (v > 100'000'000'000'000LL) return v / 1000;
+    if (v > 100'000'000'000LL) return v;
+    return v * 1000 + fraction_ms(s, i);
+}
+
+std::int64_t time_ms(TimeSyntax syntax, std::string_view time, std::string_view time2) noexcept {
+    const std::int64_t sec = record_time(syntax, time, time2);
+    if (sec == kNoTime) return kNoTime;
+    switch (syntax) {
+        case TimeSyntax::clf: return sec * 1000 + fraction_ms(time, 20);
+        case TimeSyntax::iso8601: return sec * 1000 + fraction_ms(time, 19);
+        case TimeSyntax::w3c: return sec * 1000 + fraction_ms(time2, 8);
+        default: return sec * 1000;
+    }
+}
+
+}  // namespace
+
+std::int64_t record_time_ms(TimeSyntax syntax, std::string_view time, std::string_view time2) noexcept {
+    if (syntax == TimeSyntax::epoch) return epoch_ms(time);
+    if (syntax == TimeSyntax::any) {
+        if (time.size() >= 3 && time[2] == '/') return time_ms(TimeSyntax::clf, time, time2);
+        if (time.size() >= 5 && time[4] == '-') return time_ms(TimeSyntax::iso8601, time, time2);
+        return epoch_ms(time);
+    }
+    return time_ms(syntax, time, time2);
+}
+
+std::int64_t record_zone_offset(TimeSyntax syntax, std::string_view time) noexcept {
+    if (syntax == TimeSyntax::any) {
+        if (time.size() >= 3 && time[2] == '/') syntax = TimeSyntax::clf;
+        else if (time.size() >= 5 && time[4] == '-') syntax = TimeSyntax::iso8601;
+        else return 0;
+    }
+    int offset = 0;
+    if (syntax == TimeSyntax::clf && time.size() >= 20 && zone_offset(time, 20, offset)) return offset;
+    if (syntax == TimeSyntax::iso8601 && time.size() >= 19 && zone_offset(time, 19, offset)) return offset;
+    return 0;
+}
+
 }  // namespace logcodes

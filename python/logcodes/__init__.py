@@ -12,11 +12,12 @@ Scan HTTP access logs (and, as formats land, SIP traces) and count response code
 
 from __future__ import annotations
 
-from . import causes, codes, formats, rules, samples
+from . import causes, codes, filters, formats, rules, samples
 from ._dims import DIMENSIONS
 from .api import Detection, detect, detect_format, scan
 from .errors import (CorruptInputError, FormatError, InputError, LogcodesError, ReadError, RuleError,
                      TruncatedInputError)
+from ._records import COLUMNS as RECORD_COLUMNS, Records, records
 from .stream import Stream
 from .summary import FileInfo, InputProblem, Sample, Summary
 
@@ -25,6 +26,10 @@ __version__ = "0.1.0"
 __all__ = [
     "scan",
     "Stream",
+    "records",
+    "RECORD_COLUMNS",
+    "Records",
+    "filters",
     "Summary",
     "Sample",
     "FileInfo",

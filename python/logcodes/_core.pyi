@@ -88,6 +88,42 @@ class DDSketch:
     def collapsed(self) -> bool: ...
     def __getstate__(self) -> Tuple[Any, ...]: ...
     def __setstate__(self, state: Tuple[Any, ...]) -> None: ...
+NO_TIME: int
+COLUMNS: List[str]
+
+class Filter: ...
+
+def compile_filter(
+    since_ms: int,
+    since_wall: bool,
+    until_ms: int,
+    until_wall: bool,
+    codes: List[Tuple[int, int]],
+    methods: List[str],
+    paths: List[str],
+    hosts: List[str],
+) -> Filter: ...
+def glob_to_regex(glob: str) -> str: ...
+
+class RecordsJob:
+    def __init__(
+        self,
+        paths: List[str],
+        format: object,
+        columns: List[str],
+        batch_size: int,
+        block_size: int,
+        max_record: int,
+        max_samples: int,
+        count: str = ...,
+        filter: Optional[Filter] = ...,
+    ) -> None: ...
+    @property
+    def columns(self) -> List[str]: ...
+    # a PyCapsule "arrow_array_stream" holding a new ArrowArrayStream
+    def stream(self) -> Any: ...
+    # {"stats", "files", "counts", "done", "error"} of the last stream, None before one
+    def last(self) -> Any: ...
 
 class ScanJob:
     def __init__(
@@ -108,6 +144,7 @@ class ScanJob:
         window_ms: int = ...,
         byte_range: Optional[Tuple[int, int]] = ...,
         extras: ScanExtras = ...,
+        filter: Optional[Filter] = ...,
     ) -> None: ...
     def start(self) -> None: ...
     def wait(self, seconds: float) -> bool: ...
@@ -127,6 +164,7 @@ class Stream:
         max_samples: int,
         count: str = ...,
         extras: ScanExtras = ...,
+        filter: Optional[Filter] = ...,
     ) -> None: ...
     def feed(self, data: Buffer) -> None: ...
     def finish(self) -> None: ...

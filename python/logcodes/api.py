@@ -6,13 +6,14 @@ import dataclasses
 import datetime
 import os
 import warnings
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core
 from ._dims import ByArg, parse_by
 from ._inputs import PathArg, expand_paths
 from ._progress import Progress, ProgressArg
 from ._sizes import parse_size
+from .filters import CodesArg, NamesArg, TimeArg, compile_filter, merge_where
 from .errors import CorruptInputError, InputError, ReadError, TruncatedInputError
 from . import rules as _rules
 from .formats import FormatArg, resolve
@@ -124,6 +125,13 @@ def scan(
     quantiles: Optional[str] = None,
     accuracy: float = 0.01,
     top: Optional[Tuple[str, int]] = None,
+    since: TimeArg = None,
+    until: TimeArg = None,
+    codes: CodesArg = None,
+    methods: NamesArg = None,
+    hosts: NamesArg = None,
+    path_patterns: NamesArg = None,
+    where: Optional[Mapping[str, Any]] = None,
 ) -> Summary:
     """Scan log files and count their response codes.
 
@@ -169,6 +177,19 @@ def scan(
         top: ``(dim, size)``, e.g. ``("path", 1000)``: heavy hitters of one more dimension kept in
             bounded memory (a mergeable Misra-Gries summary of ``size`` counters) without grouping by it;
             ``Summary.top(dim)`` lists them with their error bound (at most ``records / (size + 1)``).
+        since, until: only records in ``[since, until)``: datetimes, dates, ISO strings (``"2026-11-24"``,
+            ``"2026-11-24T06:00Z"``), epoch seconds, or relative times (``"-1h"``). Naive ones mean the
+            log's own wall clock; ones with a zone are instants. Records without a time are left out.
+        codes: only these codes: ``"5xx"``, ``404``, ``"500-504"``, or a list of them.
+        methods: only these request methods (``"GET,POST"`` or a list), case-insensitive.
+        hosts: only these hosts: globs (``"*.example.com"``) or ``"re:"`` regexes, matched whole,
+            case-insensitive.
+        path_patterns: only these paths (without the query): globs (``"/api/*"``, where ``*`` crosses
+            ``/``) or ``"re:"`` regexes, matched whole. (``paths`` names the inputs, hence the name; in
+            ``where`` and on the command line it is ``paths``.)
+        where: the filters above as a dict (``{"codes": "5xx", "paths": "/api/*"}``).
+            Records left out by filters are counted in ``Summary.filtered``; filters are applied after
+            classification, so invalid and unparsed lines are still counted as such.
         on_error: what a truncated/corrupt/unreadable input does once everything else is scanned:
             ``"raise"`` (an :class:`~logcodes.InputError` whose ``.summary`` has all counts),
             ``"warn"``, or ``"ignore"``; problems are always listed in ``Summary.problems``.
@@ -203,6 +224,12 @@ def scan(
     window_ms = int(parse_duration_ms(window))
     compiled_rules = _rules.compile(rules) if (error_files or rules is not None) else None
     extras = scan_extras(path_rules, quantiles, accuracy, top)
+    filters = merge_where(where, {"since": since, "until": until, "codes": codes, "methods": methods,
+                                  "hosts": hosts, "paths": path_patterns})
+    compiled_filter = compile_filter(**filters)
+    if compiled_filter is not None and count == "calls":
+        raise ValueError("filters (since, until, codes, methods, hosts, paths) apply to responses, not to "
+                         "count='calls'")
 
     if byte_range is not None:
         b, e = (int(x) for x in byte_range)
@@ -210,7 +237,8 @@ def scan(
             raise ValueError(f"byte_range must be (begin, end) with 0 <= begin <= end, not {byte_range!r}")
         byte_range = (b, e)
     job = _core.ScanJob(files, core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5, count,
-                        error_files, compiled_rules, explain_specs, window_ms, byte_range, extras)
+                        error_files, compiled_rules, explain_specs, window_ms, byte_range, extras=extras,
+                        filter=compiled_filter)
     reporter = Progress(progress)
     job.start()
     try:

@@ -78,6 +78,16 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
                    help="template paths matching REGEX as PLACEHOLDER, before the built-in rules (repeatable)")
     if not by:
         return
+    flt = s.add_argument_group("filters (records left out are counted as filtered)")
+    flt.add_argument("--since", help="only records at or after this time: 2026-11-24, 2026-11-24T06:00Z, -1h "
+                                     "(no zone: the log's own wall clock)")
+    flt.add_argument("--until", help="only records before this time (same forms as --since)")
+    flt.add_argument("--codes", help="only these codes: 5xx, 404, 500-504, comma-separated")
+    flt.add_argument("--methods", help="only these request methods, comma-separated: GET,POST")
+    flt.add_argument("--paths", action="append", metavar="PATTERN",
+                     help="only paths matching this glob (/api/*) or re:REGEX, matched whole; repeatable")
+    flt.add_argument("--hosts", action="append", metavar="PATTERN",
+                     help="only hosts matching this glob (*.example.com) or re:REGEX; repeatable")
     out = s.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--csv", action="store_true", help="print CSV rows")
@@ -121,7 +131,10 @@ def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
     try:
         summary = scan(list(files), format=_format(args), by=by, threads=args.threads, progress=progress,
                        count=args.count, errors=args.errors, rules=args.rules, explain=args.explain,
-                       window=args.window, path_rules=args.path_rules)
+                       window=args.window, path_rules=args.path_rules, since=getattr(args, "since", None),
+                       until=getattr(args, "until", None), codes=getattr(args, "codes", None),
+                       methods=getattr(args, "methods", None), path_patterns=getattr(args, "paths", None),
+                       hosts=getattr(args, "hosts", None))
     except InputError as e:
         if e.summary is not None:
             _print_summary(e.summary, args)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional, Tuple, Union
+from typing import Any, Mapping, Optional, Tuple, Union
 
 from . import _core
 from ._dims import ByArg, parse_by
 from .api import _DEFAULT_MAX_RECORD, scan_extras
+from .filters import CodesArg, NamesArg, TimeArg, compile_filter, merge_where
 from .paths import PathRulesArg
 from .formats import FormatArg, resolve
 from .summary import FileInfo, Summary
@@ -31,15 +32,24 @@ class Stream:
     def __init__(self, *, format: FormatArg = "auto", by: ByArg = ("class", "code"), label: str = "<stream>",
                  max_record: int = _DEFAULT_MAX_RECORD, count: str = "transactions",
                  path_rules: PathRulesArg = None, quantiles: Optional[str] = None, accuracy: float = 0.01,
-                 top: Optional[Tuple[str, int]] = None) -> None:
+                 top: Optional[Tuple[str, int]] = None, since: TimeArg = None, until: TimeArg = None,
+                 codes: CodesArg = None, methods: NamesArg = None, hosts: NamesArg = None,
+                 path_patterns: NamesArg = None, where: Optional[Mapping[str, Any]] = None) -> None:
         self.format_requested = format
         core_format = resolve(format)
         self.dims, self._bucket = parse_by(by)
         self.label = label
         self.count = count
         self.quantiles = quantiles
+        # The scan-time filters of scan() (see logcodes.filters); left-out records: Summary.filtered.
+        filters = merge_where(where, {"since": since, "until": until, "codes": codes, "methods": methods,
+                                      "hosts": hosts, "paths": path_patterns})
+        compiled = compile_filter(**filters)
+        if compiled is not None and count == "calls":
+            raise ValueError("filters (since, until, codes, methods, hosts, paths) apply to responses, not to "
+                             "count='calls'")
         self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, max_record, 5, count,
-                                  scan_extras(path_rules, quantiles, accuracy, top))
+                                  extras=scan_extras(path_rules, quantiles, accuracy, top), filter=compiled)
         self._closed = False
         self._final: Optional[Summary] = None
 

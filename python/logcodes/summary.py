@@ -101,7 +101,8 @@ class Summary:
     ``count="messages"`` (and for HTTP at any level) ``total == counted + invalid + unparsed``; with
     ``"transactions"`` retransmitted SIP responses are folded, so ``total == counted + retransmissions +
     invalid + unparsed``; with ``"calls"`` the counts are calls (``counted == calls``) and ``total`` still
-    counts the responses read.
+    counts the responses read. Records left out by scan-time filters (``since=``, ``codes=``, ``paths=`` ...)
+    are counted in ``filtered``: ``total == counted + filtered + invalid + unparsed`` (+ retransmissions).
 
     >>> import logcodes
     >>> s = logcodes.scan(logcodes.samples.path("apache_combined"))
@@ -122,6 +123,7 @@ class Summary:
         total: int = 0,
         unparsed: int = 0,
         invalid: int = 0,
+        filtered: int = 0,
         unregistered: int = 0,
         bytes: int = 0,
         unparsed_samples: Sequence[Sample] = (),
@@ -156,6 +158,7 @@ class Summary:
         self.total = total
         self.unparsed = unparsed
         self.invalid = invalid
+        self.filtered = filtered                    # valid records left out by scan-time filters (since=, codes= ...)
         self.unregistered = unregistered
         self.bytes = bytes
         self.unparsed_samples: List[Sample] = list(unparsed_samples)
@@ -231,6 +234,7 @@ class Summary:
             total=st["records"],
             unparsed=st["unparsed"],
             invalid=st["invalid"],
+            filtered=st.get("filtered", 0),
             unregistered=st["unregistered"],
             bytes=st["bytes"],
             unparsed_samples=samples(st["unparsed_samples"]),
@@ -342,6 +346,7 @@ class Summary:
             "counted": self.counted,
             "invalid": self.invalid,
             "unparsed": self.unparsed,
+            "filtered": self.filtered,
             "unregistered": self.unregistered,
             "count": self.count,
             "requests": self.requests,
@@ -596,6 +601,7 @@ class Summary:
             total=self.total + other.total,
             unparsed=self.unparsed + other.unparsed,
             invalid=self.invalid + other.invalid,
+            filtered=self.filtered + other.filtered,
             unregistered=self.unregistered + other.unregistered,
             bytes=self.bytes + other.bytes,
             unparsed_samples=first(self.unparsed_samples + other.unparsed_samples),
@@ -630,10 +636,10 @@ class Summary:
             self.dims == other.dims
             and self._counts == other._counts
             and self.count == other.count
-            and (self.total, self.unparsed, self.invalid, self.unregistered, self.blank, self.lines, self.requests,
-                 self.retransmissions, self.calls)
-            == (other.total, other.unparsed, other.invalid, other.unregistered, other.blank, other.lines,
-                other.requests, other.retransmissions, other.calls)
+            and (self.total, self.unparsed, self.invalid, self.filtered, self.unregistered, self.blank, self.lines,
+                 self.requests, self.retransmissions, self.calls)
+            == (other.total, other.unparsed, other.invalid, other.filtered, other.unregistered, other.blank,
+                other.lines, other.requests, other.retransmissions, other.calls)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -646,8 +652,9 @@ class Summary:
         files = len(self.files)
         formats = sorted({f.format for f in self.files if f.format})
         what = f"{files} input{'s' if files != 1 else ''}" + (f" ({', '.join(formats)})" if formats else "")
-        line = (f"{what}: {self.total:,} records — {self.counted:,} counted, {self.invalid:,} invalid status, "
-                f"{self.unparsed:,} unparsed")
+        line = (f"{what}: {self.total:,} records — {self.counted:,} counted, "
+                + (f"{self.filtered:,} filtered out, " if self.filtered else "")
+                + f"{self.invalid:,} invalid status, {self.unparsed:,} unparsed")
         if self.requests or self.retransmissions or self.calls:
             line += (f"; SIP: {self.requests:,} requests, {self.retransmissions:,} retransmissions"
                      + (f", {self.calls:,} calls ({self.incomplete_calls:,} without a final response)"

@@ -11,7 +11,7 @@ import logcodes
 
 MODULES = ["logcodes", "logcodes.codes", "logcodes.api", "logcodes.summary", "logcodes.stream", "logcodes.samples",
            "logcodes._dims", "logcodes.causes", "logcodes.formats", "logcodes.dask", "logcodes.paths",
-           "logcodes.report"]
+           "logcodes.report", "logcodes.filters", "logcodes._records"]
 
 
 @pytest.mark.parametrize("name", MODULES)

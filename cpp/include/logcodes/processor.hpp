@@ -12,9 +12,18 @@
 #include "logcodes/correlate.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
+#include "logcodes/record_filter.hpp"
 #include "logcodes/stats.hpp"
 
 namespace logcodes {
+
+// Receives every record a processor counts (classified, filtered, about to be aggregated): the Arrow
+// batch builder is one. The record's views are valid during the call only.
+class RecordSink {
+public:
+    virtual ~RecordSink() = default;
+    virtual void on_record(const Record& r, const Classified& c, std::uint64_t line_no) = 0;
+};
 
 class RecordProcessor {
 public:
@@ -38,6 +47,10 @@ public:
         explain_ = explain;
     }
 
+    // Only records `filter` keeps are counted and sunk; the others add to stats.filtered.
+    void set_filter(const RecordFilter* filter) noexcept { filter_ = filter; }
+    void set_record_sink(RecordSink* sink) noexcept { record_sink_ = sink; }
+
 private:
     void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text);
     void sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset, std::string_view text,
@@ -57,6 +70,8 @@ private:
     EventStore* sink_ = nullptr;
     const EventStore* explainer_ = nullptr;
     const std::vector<std::string>* explain_ = nullptr;
+    const RecordFilter* filter_ = nullptr;
+    RecordSink* record_sink_ = nullptr;
     FieldId request_id_field_ = intern_field("request_id");
     // Where the multi-line record being read began (for samples).
     bool in_part_ = false;

@@ -21,6 +21,7 @@
 #include "logcodes/aggregator.hpp"
 #include "logcodes/calls.hpp"
 #include "logcodes/correlate.hpp"
+#include "logcodes/record_filter.hpp"
 #include "logcodes/rules.hpp"
 #include "logcodes/error.hpp"
 #include "logcodes/formats/format.hpp"
@@ -48,6 +49,8 @@ struct ScanOptions {
     // Only the lines that start in [begin, end) of each (uncompressed, splittable) input: one piece of a
     // file cut by a distributed scan (Dask). Sample line numbers are then unknown (0); byte offsets stay.
     bool has_byte_range = false;
+    // Only records this filter keeps are counted (the others: ScanStats::filtered); null: all.
+    std::shared_ptr<const RecordFilter> filter;
     std::uint64_t range_begin = 0, range_end = UINT64_MAX;
 };
 

@@ -22,7 +22,8 @@ struct ScanStats {
     std::uint64_t lines = 0;          // lines read, blank ones included (line numbering)
     std::uint64_t blank = 0;          // empty or whitespace-only lines: not records
     std::uint64_t meta = 0;           // format directives and headers (W3C "#Fields:" ...): not records
-    std::uint64_t records = 0;        // = counted + unparsed + invalid
+    std::uint64_t records = 0;        // = counted + filtered + unparsed + invalid
+    std::uint64_t filtered = 0;       // valid records a RecordFilter left out (since/until, codes, paths ...)
     std::uint64_t unparsed = 0;       // records that are not of the format
     std::uint64_t invalid = 0;        // parsed records whose status is not a status code
     std::uint64_t unregistered = 0;   // counted records with an in-range but unregistered code

@@ -27,6 +27,9 @@ public:
                   std::size_t max_record = 16u << 20, std::size_t max_samples = kDefaultMaxSamples,
                   CountLevel level = CountLevel::transactions);
 
+    // Only records `filter` keeps are counted (the others: stats().filtered); call before the first feed.
+    void set_filter(std::shared_ptr<const RecordFilter> filter);
+
     void feed(std::string_view bytes);
     // Ends the input: an unterminated last line is counted. Further feeds start a new line.
     void finish();
@@ -49,6 +52,7 @@ private:
     FormatPtr owned_format_;
     const Format* format_ = nullptr;
     std::unique_ptr<RecordProcessor> processor_;   // one for the whole stream: parsers keep state
+    std::shared_ptr<const RecordFilter> filter_;
     bool format_known_ = false;
     std::string head_;            // bytes held back until the format is known
     std::string format_name_;

@@ -25,6 +25,12 @@ std::int64_t parse_any_time(std::string_view text) noexcept;
 // A record's time, by its syntax.
 std::int64_t record_time(TimeSyntax syntax, std::string_view time, std::string_view time2) noexcept;
 
+// A record's time in milliseconds since the epoch (UTC), keeping the fraction of a second the log writes.
+std::int64_t record_time_ms(TimeSyntax syntax, std::string_view time, std::string_view time2) noexcept;
+// The zone offset (seconds east of UTC) the record's time is written in; 0 when it names none (then the
+// wall clock is taken as UTC) or for syntaxes that are always UTC (epoch, W3C).
+std::int64_t record_zone_offset(TimeSyntax syntax, std::string_view time) noexcept;
+
 // Days since 1970-01-01 of a proleptic Gregorian date.
 constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
     y -= m <= 2;

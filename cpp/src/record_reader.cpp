@@ -1,0 +1,146 @@
+#include "logcodes/record_reader.hpp"
+
+namespace logcodes {
+
+// Appends each counted record to the builder and sets full batches aside.
+class RecordBatchReader::Sink : public RecordSink {
+public:
+    explicit Sink(RecordBatchReader& reader) : r_(reader) {}
+    void on_record(const Record& rec, const Classified& c, std::uint64_t line_no) override {
+        r_.builder_.append(rec, c, line_no);
+        if (r_.builder_.full()) {
+            ArrowArray batch;
+            r_.builder_.finish(&batch);
+            r_.ready_.push_back(batch);
+        }
+    }
+
+private:
+    RecordBatchReader& r_;
+};
+
+namespace {
+std::vector<Column> or_all(std::vector<Column> c) { return c.empty() ? all_columns() : c; }
+}  // namespace
+
+RecordBatchReader::RecordBatchReader(RecordsOptions options)
+    : options_((options.columns = or_all(std::move(options.columns)), std::move(options))),
+      builder_(options_.columns, options_.batch_size), sink_(std::make_unique<Sink>(*this)),
+      counts_(GroupSpec{{Dim::code}, 3600}), framer_(options_.block_size, options_.max_record) {}
+
+RecordBatchReader::~RecordBatchReader() {
+    for (ArrowArray& a : ready_)
+        if (a.release) a.release(&a);
+}
+
+bool RecordBatchReader::open_next_input() {
+    while (next_input_ < options_.paths.size()) {
+        const std::uint32_t index = static_cast<std::uint32_t>(next_input_++);
+        FileReport report;
+        report.path = options_.paths[index];
+        InputInfo info;
+        Error err = probe_input(report.path, info);
+        if (!err) source_ = open_input(info, err);
+        report.compression = info.compression;
+        report.size = info.size;
+        if (err) {
+            report.error = err;
+            files_.push_back(std::move(report));
+            if (!error_) error_ = err;  // the other inputs are still read; the first failure is reported
+            continue;
+        }
+        const Format* format = options_.custom_format ? options_.custom_format.get()
+                               : options_.format == "auto" ? nullptr
+                                                           : find_format(options_.format);
+        framer_.reset(0);
+        line_no_ = 0;
+        input_stats_ = ScanStats{};
+        std::string head;
+        if (format) {
+            report.format = format->name();
+            report.detection = "given";
+        } else {
+            // Detect from the input's own first bytes, then hand those bytes on like any others.
+            head.resize(kDetectBytes);
+            std::size_t have = 0;
+            while (have < kDetectBytes) {
+                const std::size_t n = source_->read(head.data() + have, kDetectBytes - have);
+                if (n == 0) break;
+                have += n;
+            }
+            head.resize(have);
+            Detection d = detect_format(head, have < kDetectBytes);
+            format = d.format;
+            report.format = format ? std::string(format->name()) : std::string();
+            report.detection = d.explanation;
+        }
+        files_.push_back(std::move(report));
+        processor_ = std::make_unique<RecordProcessor>(format, counts_, input_stats_, index, files_.back().path,
+                                                       options_.max_samples, options_.count_level);
+        processor_->set_filter(options_.filter.get());
+        processor_->set_record_sink(sink_.get());
+        builder_.set_file(files_.back().path, format ? format->time_syntax() : TimeSyntax::none);
+        input_stats_.bytes += head.size();
+        if (!head.empty())
+            framer_.feed(head, [this](const LineEvent& ev) {
+                processor_->on_line(ev, ++line_no_);
+                return true;
+            });
+        return true;
+    }
+    return false;
+}
+
+void RecordBatchReader::close_input() {
+    processor_->finish();
+    FileReport& report = files_.back();
+    if (source_->error()) {
+        report.error = source_->error();
+        if (!error_) error_ = report.error;
+    }
+    report.lines = input_stats_.lines;
+    report.records = input_stats_.records;
+    report.packets = source_->packets();
+    report.skipped_packets = source_->skipped_packets();
+    stats_.merge(input_stats_, options_.max_samples);
+    processor_.reset();
+    source_.reset();
+}
+
+void RecordBatchReader::read_block() {
+    auto on_line = [this](const LineEvent& ev) {
+        processor_->on_line(ev, ++line_no_);
+        return true;
+    };
+    auto area = framer_.writable();
+    const std::size_t n = source_->read(area.data(), area.size());
+    if (n > 0) {
+        input_stats_.bytes += n;
+        framer_.commit(n, on_line);
+        return;
+    }
+    if (!source_->error()) framer_.finish(on_line);
+    close_input();
+}
+
+bool RecordBatchReader::next(ArrowArray* out) {
+    while (ready_.empty() && !done_) {
+        if (!source_ && !open_next_input()) {
+            // The end: the rows read so far leave as a last, shorter batch.
+            done_ = true;
+            if (builder_.rows() > 0) {
+                ArrowArray last;
+                builder_.finish(&last);
+                ready_.push_back(last);
+            }
+            break;
+        }
+        read_block();
+    }
+    if (ready_.empty()) return false;
+    *out = ready_.front();
+    ready_.pop_front();
+    return true;
+}
+
+}  // namespace logcodes
