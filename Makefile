@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 # Debian packages the build needs (Debian 12 and 13 alike).
 APT_PACKAGES := g++ pkg-config libre2-dev libsimdjson-dev zlib1g-dev libisal-dev libzstd-dev libpcap-dev libgtest-dev zstd
+# The Prometheus server: tests scrape `logcodes watch --prometheus` with it (loopback only).
+APT_PACKAGES += prometheus
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # `make test SANITIZE=1`: core, C++ tests and the Python extension built with ASan + UBSan, both suites run.
 SANITIZE ?= 0

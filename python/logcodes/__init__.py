@@ -15,8 +15,9 @@ from __future__ import annotations
 from . import causes, codes, formats, rules, samples
 from ._dims import DIMENSIONS
 from .api import Detection, detect, detect_format, scan
-from .errors import (CorruptInputError, FormatError, InputError, LogcodesError, ReadError, RuleError,
-                     TruncatedInputError)
+from .errors import (CheckpointError, CorruptInputError, FormatError, InputError, LogcodesError, ReadError,
+                     RuleError, TruncatedInputError)
+from .follow import Follower, follow
 from .stream import Stream
 from .summary import FileInfo, InputProblem, Sample, Summary
 
@@ -25,6 +26,8 @@ __version__ = "0.1.0"
 __all__ = [
     "scan",
     "Stream",
+    "follow",
+    "Follower",
     "Summary",
     "Sample",
     "FileInfo",
@@ -45,5 +48,6 @@ __all__ = [
     "TruncatedInputError",
     "CorruptInputError",
     "ReadError",
+    "CheckpointError",
     "__version__",
 ]

@@ -10,7 +10,7 @@ import pytest
 import logcodes
 
 MODULES = ["logcodes", "logcodes.codes", "logcodes.api", "logcodes.summary", "logcodes.stream", "logcodes.samples",
-           "logcodes._dims", "logcodes.causes", "logcodes.formats"]
+           "logcodes._dims", "logcodes.causes", "logcodes.formats", "logcodes.follow", "logcodes.prometheus"]
 
 
 @pytest.mark.parametrize("name", MODULES)
