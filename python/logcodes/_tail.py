@@ -8,7 +8,7 @@ import hashlib
 import os
 import stat as _stat
 from dataclasses import dataclass
-from typing import Callable, IO, Iterator, Optional, Tuple
+from typing import IO, Callable, Iterator, List, Optional, Tuple
 
 from .stream import Stream
 from .summary import Summary
@@ -121,10 +121,12 @@ class TailedFile:
         """Feeds the bytes of ``source`` (this file's rotated copy) past ``offset``; returns how many."""
         skip_bytes(source, offset)
         total = 0
-        for chunk in iter(lambda: source.read(READ_BLOCK), b""):
-            self.stream.feed(chunk)
-            total += len(chunk)
-        self.read_offset += total
+        try:
+            for chunk in iter(lambda: source.read(READ_BLOCK), b""):
+                self.stream.feed(chunk)
+                total += len(chunk)
+        finally:
+            self.read_offset += total
         return total
 
     def take(self) -> Summary:
@@ -169,7 +171,7 @@ def open_decoded(path: str) -> IO[bytes]:
     with open(path, "rb") as f:
         magic = f.read(2)
     if magic == b"\x1f\x8b":
-        return gzip.open(path, "rb")
+        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]  # a binary file object all the same
     return open(path, "rb")
 
 
@@ -195,18 +197,25 @@ def rotated_candidates(path: str) -> Iterator[str]:
 
 def find_rotated(path: str, ident: Identity, offset: int) -> Optional[Tuple[str, IO[bytes]]]:
     """The rotated copy of the file ``ident`` that was followed at ``path``: the same inode with the same
-    first bytes, else a file (possibly compressed) with the same first bytes and at least ``offset``
-    bytes. Returns its name and content opened at byte 0, or None."""
-    by_inode = []
+    first bytes, else a file with the same first bytes and at least ``offset`` bytes — uncompressed ones
+    first (a compressed copy may still be being written). Returns its name and content opened at byte 0."""
+    same_inode: List[str] = []
+    plain: List[str] = []
+    compressed: List[str] = []
     for cand in rotated_candidates(path):
         try:
             st = os.stat(cand)
+            with open(cand, "rb") as f:
+                magic = f.read(2)
         except OSError:
             continue
         if not _stat.S_ISREG(st.st_mode):
             continue
-        (by_inode.insert(0, cand) if (st.st_dev, st.st_ino) == (ident.dev, ident.ino) else by_inode.append(cand))
-    for cand in by_inode:
+        if (st.st_dev, st.st_ino) == (ident.dev, ident.ino):
+            same_inode.append(cand)
+        else:
+            (compressed if magic == b"\x1f\x8b" else plain).append(cand)
+    for cand in same_inode + plain + compressed:
         try:
             f = open_decoded(cand)
         except OSError:
@@ -216,7 +225,7 @@ def find_rotated(path: str, ident: Identity, offset: int) -> Optional[Tuple[str,
             if digest(head) == ident.fingerprint and _has_bytes(f, offset - len(head)):
                 f.seek(0)
                 return cand, f
-        except (OSError, EOFError, gzip.BadGzipFile):
+        except (OSError, EOFError):
             pass
         f.close()
     return None

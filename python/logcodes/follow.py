@@ -287,9 +287,15 @@ class Follower:
         found = find_rotated(tf.path, tf.identity, tf.read_offset)
         if found is not None:
             name, content = found
-            with content:
-                self.bytes_read += tf.feed_rest_from(content, tf.read_offset)
-            log.info("%s was truncated; read the rest of it from %s", tf.path, name)
+            before = tf.read_offset
+            try:
+                with content:
+                    tf.feed_rest_from(content, tf.read_offset)
+                log.info("%s was truncated; read the rest of it from %s", tf.path, name)
+            except (OSError, EOFError) as e:
+                self._lost(tf.path, tf.read_offset, f"was truncated and its copy {name} could not be read to its "
+                                                    f"end ({e}): lines may be missing")
+            self.bytes_read += tf.read_offset - before
         else:
             self._lost(tf.path, tf.read_offset, "was truncated and no copy of it was found: "
                                                 "lines appended just before the truncation may be missing")
@@ -338,11 +344,15 @@ class Follower:
             name, content = found
             log.info("%s was rotated while stopped; finishing it from %s", e.path, name)
             stream = self._make_stream(e.path, fmt)
-            with content:
-                skip_bytes(content, e.offset)
-                for chunk in iter(lambda: content.read(READ_BLOCK), b""):
-                    stream.feed(chunk)
-                    self.bytes_read += len(chunk)
+            try:
+                with content:
+                    skip_bytes(content, e.offset)
+                    for chunk in iter(lambda: content.read(READ_BLOCK), b""):
+                        stream.feed(chunk)
+                        self.bytes_read += len(chunk)
+            except (OSError, EOFError) as err:
+                self._lost(e.path, e.offset, f"was rotated while stopped and its copy {name} could not be read "
+                                             f"to its end ({err}): lines may be missing")
             self._carried.append((e.path, stream.close()))
 
     @staticmethod

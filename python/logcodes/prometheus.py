@@ -107,7 +107,7 @@ class PrometheusExporter:
         """Serves ``/metrics`` on ``host:port`` from a background thread; returns the bound address."""
         server, _thread = start_http_server(port, addr=host, registry=self.registry)
         self._server = server
-        return server.server_address[0], server.server_address[1]
+        return str(server.server_address[0]), int(server.server_address[1])
 
     def shutdown(self) -> None:
         if self._server is not None:

@@ -59,12 +59,12 @@ class Stream:
 
         >>> import logcodes
         >>> st = logcodes.Stream(by="code", format="common")
-        >>> st.feed(b'::1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 5\n::1 - - [10/Oct')
+        >>> st.feed(b'::1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 5\\n::1 - - [10/Oct')
         >>> st.take().counts("code"), st.committed
-        ({200: 1}, 61)
-        >>> st.feed(b'/2000:13:55:37 -0700] "GET / HTTP/1.0" 503 0\n')
+        ({200: 1}, 60)
+        >>> st.feed(b'/2000:13:55:37 -0700] "GET / HTTP/1.0" 503 0\\n')
         >>> st.take().counts("code"), st.committed
-        ({503: 1}, 122)
+        ({503: 1}, 120)
         """
         if self._closed:
             raise ValueError("take() on a closed Stream")
