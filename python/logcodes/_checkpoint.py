@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
-from typing import List
+from dataclasses import asdict, dataclass, field
+from typing import List, Tuple
 
 from .errors import CheckpointError
 
@@ -26,30 +26,42 @@ class Entry:
     retired: bool        # rotated away and not finished yet
 
 
-def load(path: str) -> List[Entry]:
-    """The entries of the checkpoint at ``path``; none if it does not exist yet."""
+@dataclass
+class State:
+    files: List[Entry] = field(default_factory=list)
+    # (length, sha256 of the first `length` bytes) of files already read, or there before following began:
+    # a rotated file with another beginning is a generation that was never followed (rotated twice while
+    # stopped) and is read whole.
+    seen: List[Tuple[int, str]] = field(default_factory=list)
+    polled_at: float = 0.0     # wall clock of the last read: rotated files changed later may be unseen
+
+
+def load(path: str) -> State:
+    """The checkpoint at ``path``; an empty one if it does not exist yet."""
     try:
         with open(path, encoding="utf-8") as f:
             doc = json.load(f)
     except FileNotFoundError:
-        return []
+        return State()
     except (OSError, ValueError) as e:
         raise CheckpointError(f"cannot read the checkpoint {path}: {e}") from e
     if not isinstance(doc, dict) or doc.get("version") != VERSION or not isinstance(doc.get("files"), list):
         raise CheckpointError(f"{path} is not a logcodes follow checkpoint (version {VERSION})")
     try:
-        return [Entry(**e) for e in doc["files"]]
-    except TypeError as e:
+        return State([Entry(**e) for e in doc["files"]], [(int(n), str(d)) for n, d in doc.get("seen", [])],
+                     float(doc.get("polled_at", 0.0)))
+    except (TypeError, ValueError) as e:
         raise CheckpointError(f"{path}: malformed entry: {e}") from e
 
 
-def save(path: str, entries: List[Entry]) -> None:
+def save(path: str, state: State) -> None:
     """Writes the checkpoint: a temporary file beside it, flushed to disk, then renamed over it."""
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".logcodes-checkpoint-", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"version": VERSION, "files": [asdict(e) for e in entries]}, f, indent=1)
+            json.dump({"version": VERSION, "polled_at": state.polled_at, "files": [asdict(e) for e in state.files],
+                       "seen": [list(s) for s in state.seen]}, f, indent=1)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

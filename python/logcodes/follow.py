@@ -3,6 +3,7 @@ restarts — the base of monitoring pipeline stages (``logcodes watch``)."""
 
 from __future__ import annotations
 
+import collections
 import datetime as _dt
 import glob
 import logging
@@ -12,12 +13,13 @@ import select
 import sys
 import threading
 import time
-from typing import Dict, Iterable, List, Optional, Tuple, Union
+from typing import Deque, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _checkpoint
 from ._dims import ByArg, parse_by
 from ._inputs import PathArg, _GLOB_CHARS
-from ._tail import READ_BLOCK, Identity, TailedFile, digest, find_rotated, skip_bytes
+from ._tail import (FINGERPRINT_BYTES, READ_BLOCK, Identity, TailedFile, digest, find_rotated, open_decoded,
+                    rotated_candidates, skip_bytes)
 from .api import _DEFAULT_MAX_RECORD
 from .formats import FormatArg
 from .stream import Stream
@@ -29,6 +31,8 @@ log = logging.getLogger("logcodes.follow")
 
 # A file with a large backlog is read in slices so that windows keep coming (its lag shows the rest).
 MAX_BYTES_PER_WINDOW = 256 << 20
+# How many beginnings of files read (or found rotated at the first start) are remembered.
+SEEN_FILES = 256
 
 _INTERVAL_UNITS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
 
@@ -88,13 +92,15 @@ class Follower:
         self._retired: List[TailedFile] = []          # rotated away, being finished
         self._carried: List[Tuple[str, Summary]] = []  # files finished while restoring: the first window's
         self._formats: Dict[str, object] = {}         # the format a path's last file turned out to be
-        self._pending: List[_checkpoint.Entry] = []   # the state after the window last yielded
+        self._pending = _checkpoint.State()            # the state after the window last yielded
         self._pending_valid = False
         self._stop = threading.Event()
         self._started = False
         self._done = False
         self._first = True
         self._stdin_stream: Optional[Stream] = None
+        self._seen: Deque[Tuple[int, str]] = collections.deque(maxlen=SEEN_FILES)
+        self._polled_at = time.time()
         self._deadline = 0.0
         self.windows = 0
         self.bytes_read = 0          # all windows so far
@@ -167,8 +173,20 @@ class Follower:
         if self.stdin:
             self._stdin_stream = self._make_stream("-", self._format)
             return
-        restored = _checkpoint.load(self.checkpoint) if self.checkpoint else []
+        state = _checkpoint.load(self.checkpoint) if self.checkpoint else _checkpoint.State()
+        restored = state.files
+        self._seen.extend(state.seen)
+        self._seen.extend((e.length, e.fingerprint) for e in restored)
+        if not restored:
+            # Rotated files already there are old generations, not ones this follower missed.
+            for path in self._expand() + [p for p in self.patterns if not _GLOB_CHARS & set(p)]:
+                for cand in rotated_candidates(path):
+                    head = _head_of(cand)
+                    if head:
+                        self._seen.append((len(head), digest(head)))
         self._restore(restored)
+        for path in dict.fromkeys(e.path for e in restored):
+            self._carried.extend(self._unseen_generations(path, since=state.polled_at))
         for path in self._expand():
             if path not in self._files:
                 self._open(path, start=0 if (self.from_start or restored) else None)
@@ -192,6 +210,7 @@ class Follower:
         for path, s in self._carried:
             add(path, s)
         self._carried = []
+        since, self._polled_at = self._polled_at, time.time()
         if self.stdin:
             add("-", self._read_stdin())
         else:
@@ -201,6 +220,7 @@ class Follower:
                 self.bytes_read += n
                 if n == 0:
                     add(tf.path, tf.finish())
+                    self._remember(tf.identity)
                     tf.close()
                     self._retired.remove(tf)
                 else:
@@ -212,6 +232,11 @@ class Follower:
                     del self._files[path]
                 elif tf.truncated():
                     add(path, self._after_truncation(tf))
+                else:
+                    continue
+                # Rotated more than once since the last look: read the generations never seen whole.
+                for p, g in self._unseen_generations(path, since=since):
+                    add(p, g)
             for path in live:
                 if path not in self._files:
                     self._open(path, start=0)
@@ -284,6 +309,7 @@ class Follower:
 
     def _after_truncation(self, tf: TailedFile) -> Summary:
         """Copy-truncate: what was appended between the last read and the copy is only in the copy."""
+        self._remember(tf.identity)
         found = find_rotated(tf.path, tf.identity, tf.read_offset)
         if found is not None:
             name, content = found
@@ -303,12 +329,47 @@ class Follower:
         tf.restart_at_zero()
         return s
 
+    def _remember(self, ident: Identity) -> None:
+        if ident.length:
+            self._seen.append((ident.length, ident.fingerprint))
+
+    def _known(self, head: bytes) -> bool:
+        known = list(self._seen) + [(tf.identity.length, tf.identity.fingerprint)
+                                    for tf in list(self._files.values()) + self._retired]
+        return any(n and len(head) >= n and digest(head[:n]) == d for n, d in known)
+
+    def _unseen_generations(self, path: str, since: float) -> List[Tuple[str, Summary]]:
+        """Rotated files of ``path`` changed since ``since`` whose first bytes are those of no file read or
+        known before: generations that came and went between two looks (or while stopped). Read whole."""
+        out: List[Tuple[str, Summary]] = []
+        for cand in sorted(rotated_candidates(path), key=_compressed_last):
+            try:
+                if os.stat(cand).st_mtime < since - 1.0:   # coarse file-system clocks: a second of slack
+                    continue
+            except OSError:
+                continue
+            head = _head_of(cand)
+            if not head or self._known(head):
+                continue
+            self._seen.append((len(head), digest(head)))
+            log.info("%s: %s is a rotated generation never followed; reading it whole", path, cand)
+            stream = self._make_stream(path, self._formats.get(path, self._format))
+            try:
+                with open_decoded(cand) as content:
+                    for chunk in iter(lambda: content.read(READ_BLOCK), b""):
+                        stream.feed(chunk)
+                        self.bytes_read += len(chunk)
+            except (OSError, EOFError) as err:
+                self._lost(path, 0, f"has a rotated generation {cand} that could not be read to its end ({err})")
+            out.append((path, stream.close()))
+        return out
+
     def _lost(self, path: str, offset: int, message: str) -> None:
         log.warning("%s %s", path, message)
         self.problems.append(InputProblem(path=path, kind="rotated", offset=offset, message=message))
 
     # -- checkpoint --------------------------------------------------------------------------------------
-    def _state(self) -> List[_checkpoint.Entry]:
+    def _state(self) -> _checkpoint.State:
         out = []
         for tf in self._retired + list(self._files.values()):
             ident = tf.identity
@@ -316,7 +377,7 @@ class Follower:
             out.append(_checkpoint.Entry(path=tf.path, dev=ident.dev, ino=ident.ino, fingerprint=ident.fingerprint,
                                          length=ident.length, offset=tf.committed, format=fmt,
                                          retired=tf.retired))
-        return out
+        return _checkpoint.State(out, list(self._seen), self._polled_at)
 
     def _save(self) -> None:
         if self.checkpoint and self._pending_valid:
@@ -342,6 +403,7 @@ class Follower:
                                              "its lines after the checkpoint are missing")
                 continue
             name, content = found
+            self._remember(ident)
             log.info("%s was rotated while stopped; finishing it from %s", e.path, name)
             stream = self._make_stream(e.path, fmt)
             try:
@@ -366,6 +428,24 @@ class Follower:
         except OSError:
             return False
         return digest(head) == e.fingerprint
+
+
+def _head_of(path: str) -> bytes:
+    """The first bytes of a file's content (decompressed); empty if it cannot be read."""
+    try:
+        with open_decoded(path) as f:
+            return f.read(FINGERPRINT_BYTES)
+    except (OSError, EOFError):
+        return b""
+
+
+def _compressed_last(path: str) -> bool:
+    """Sort key: uncompressed files first (a compressed copy may still be being written)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(2) == b"\x1f\x8b"
+    except OSError:
+        return True
 
 
 def _pattern_list(paths: PathArg) -> List[str]:

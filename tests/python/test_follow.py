@@ -315,3 +315,36 @@ def test_parse_interval():
     for bad in ["0s", "-1s", "10 parsecs", ""]:
         with pytest.raises(ValueError):
             parse_interval(bad)
+
+
+@pytest.mark.parametrize("second", ["rename", "copytruncate"])
+def test_rotated_twice_while_stopped(tmp_path, second):
+    """A whole generation came and went while the follower was stopped: it is found and read whole, and the
+    rotated files that were there before following began are not."""
+    log, cp = tmp_path / "access.log", tmp_path / "cp.json"
+    old, _ = lines(1000, 30)
+    (tmp_path / "access.log.9.gz").write_bytes(gzip.compress(old))   # an old generation, before following
+    a, ca = lines(0, 40)
+    b, cb = lines(40, 25)
+    g, cg = lines(65, 50)      # the generation never seen
+    c, cc = lines(115, 20)
+    log.write_bytes(a)
+    with follower(log, checkpoint=cp) as windows:
+        got = drain(windows, 1)
+    append(log, b)
+    os.rename(log, tmp_path / "access.log.1")
+    log.write_bytes(g)
+    if second == "rename":
+        os.rename(log, tmp_path / "access.log.2")
+    else:
+        shutil.copyfile(log, tmp_path / "access.log.2")
+        with open(log, "r+b") as f:
+            f.truncate(0)
+    with open(tmp_path / "access.log.2", "rb") as src, gzip.open(tmp_path / "access.log.2.gz", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    os.unlink(tmp_path / "access.log.2")
+    os.utime(tmp_path / "access.log.9.gz")    # touched again (compression of an old file): still known
+    append(log, c)
+    with follower(log, checkpoint=cp) as windows:
+        got += drain(windows, 3)
+    assert got == ca + cb + cg + cc

@@ -49,6 +49,7 @@ class JsonlReader:
         self.proc = proc
         self.totals = collections.Counter()
         self.windows = 0
+        self.problems = []
         self.seen = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -59,6 +60,7 @@ class JsonlReader:
             for c in w["counts"]:
                 self.totals[c["code"]] += c["count"]
             self.totals["unparsed"] += w["unparsed"]
+            self.problems += w["problems"]
             self.windows += 1
             self.seen.set()
 
@@ -238,6 +240,7 @@ def test_rotations_kills_and_restarts_count_every_line_once(tmp_path):
     writer = RotatingWriter(log, total=60_000, rate=12_000, every=6_000)
     cmd = watch_cmd(log, "--jsonl", "--checkpoint", cp, "--interval", "0.2s", "--format", "combined")
     totals = collections.Counter()
+    problems = []
     runs = []
 
     def start():
@@ -266,6 +269,7 @@ def test_rotations_kills_and_restarts_count_every_line_once(tmp_path):
         assert proc.wait(20) == (0 if how == signal.SIGTERM else -signal.SIGKILL)
         reader.join()
         totals += reader.totals
+        problems += reader.problems
         proc, reader = start()
     writer.join(60)
     assert writer.error is None and not writer.is_alive()
@@ -278,6 +282,8 @@ def test_rotations_kills_and_restarts_count_every_line_once(tmp_path):
     assert proc.wait(20) == 0, proc.stderr.read()
     reader.join()
     totals += reader.totals
+    problems += reader.problems
+    assert problems == []
     assert writer.rotations["rename"] >= 4 and writer.rotations["copytruncate"] >= 4 and writer.rotations["gzip"] >= 4
     assert len(runs) == 5
     assert sum(writer.truth.values()) == 60_000
