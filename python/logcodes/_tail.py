@@ -205,8 +205,8 @@ def find_rotated(path: str, ident: Identity, offset: int) -> Optional[Tuple[str,
     for cand in rotated_candidates(path):
         try:
             st = os.stat(cand)
-            with open(cand, "rb") as f:
-                magic = f.read(2)
+            with open(cand, "rb") as raw:
+                magic = raw.read(2)
         except OSError:
             continue
         if not _stat.S_ISREG(st.st_mode):
