@@ -97,7 +97,6 @@ class Follower:
         self._stop = threading.Event()
         self._started = False
         self._done = False
-        self._first = True
         self._stdin_stream: Optional[Stream] = None
         self._seen: Deque[Tuple[int, str]] = collections.deque(maxlen=SEEN_FILES)
         self._polled_at = time.time()
@@ -105,7 +104,8 @@ class Follower:
         self.windows = 0
         self.bytes_read = 0          # all windows so far
         self.sources: Dict[str, Summary] = {}   # the last window, by source path
-        self.problems: List[InputProblem] = []  # data a rotation took away before it could be read
+        self.problems: List[InputProblem] = []  # data rotations took away before it could be read, so far
+        self._new_problems: List[InputProblem] = []   # ... since the last window
 
     # -- the iterator ------------------------------------------------------------------------------------
     def __iter__(self) -> "Follower":
@@ -121,8 +121,9 @@ class Follower:
             raise StopIteration
         self._wait()
         summary = self._poll()
-        self._pending = self._state()
-        self._pending_valid = True
+        if self.checkpoint:
+            self._pending = self._state()
+            self._pending_valid = True
         self.windows += 1
         if self._stop.is_set():
             self._done = True
@@ -252,9 +253,8 @@ class Follower:
         if total is None:
             total = Summary(self.dims, {}, time_bucket=self._bucket if "time" in self.dims else None,
                             count=self._count)
-        if self.problems:
-            total.problems.extend(self.problems)
-            self.problems = []
+        total.problems.extend(self._new_problems)
+        self._new_problems = []
         return total
 
     def _read_stdin(self) -> Summary:
@@ -366,7 +366,9 @@ class Follower:
 
     def _lost(self, path: str, offset: int, message: str) -> None:
         log.warning("%s %s", path, message)
-        self.problems.append(InputProblem(path=path, kind="rotated", offset=offset, message=message))
+        problem = InputProblem(path=path, kind="rotated", offset=offset, message=message)
+        self.problems.append(problem)
+        self._new_problems.append(problem)
 
     # -- checkpoint --------------------------------------------------------------------------------------
     def _state(self) -> _checkpoint.State:

@@ -26,3 +26,11 @@ def test_readme_python_examples():
     assert blocks, "README has python examples"
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
+
+
+@pytest.mark.parametrize("page", sorted((pathlib.Path(__file__).resolve().parents[2] / "docs").glob("*.md")),
+                         ids=lambda p: p.name)
+def test_docs_pages_python_examples(page):
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S)
+    for block in blocks:
+        exec(compile(block, str(page), "exec"), {})

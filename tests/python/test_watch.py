@@ -313,9 +313,11 @@ scrape_configs:
 """)
     watch = subprocess.Popen(watch_cmd(log, "--interval", "0.2s", "--prometheus", f"127.0.0.1:{watch_port}"),
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Not with the sanitizer runtime `make test SANITIZE=1` preloads for the extension: a Go program of its own.
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS")}
     prom = subprocess.Popen([PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
                              f"--web.listen-address=127.0.0.1:{prom_port}", "--log.level=warn"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     try:
         more, more_truth = make_lines(3000, 2000)   # appended while it is being scraped
         time.sleep(1.0)
