@@ -13,7 +13,7 @@ import select
 import sys
 import threading
 import time
-from typing import Deque, Dict, Iterable, List, Optional, Tuple, Union
+from typing import Deque, Dict, Iterable, List, Optional, Set, Tuple, Union
 
 from . import _checkpoint
 from ._dims import ByArg, parse_by
@@ -106,6 +106,7 @@ class Follower:
         self.sources: Dict[str, Summary] = {}   # the last window, by source path
         self.problems: List[InputProblem] = []  # data rotations took away before it could be read, so far
         self._new_problems: List[InputProblem] = []   # ... since the last window
+        self._unreadable: Set[str] = set()
 
     # -- the iterator ------------------------------------------------------------------------------------
     def __iter__(self) -> "Follower":
@@ -296,6 +297,14 @@ class Follower:
             tf = TailedFile.open(path, start, self._make_stream, self._formats.get(path, self._format))
         except FileNotFoundError:
             return None   # gone between the listing and the open: the next window sees what replaced it
+        except OSError as e:
+            if self.windows == 0:
+                raise     # a file given at the start: the caller hears of it at once
+            if path not in self._unreadable:    # a file that appeared later: reported once, tried again
+                self._unreadable.add(path)
+                self._lost(path, 0, f"cannot be read ({e.strerror or e}); trying again every window")
+            return None
+        self._unreadable.discard(path)
         self._files[path] = tf
         return tf
 

@@ -348,3 +348,25 @@ def test_rotated_twice_while_stopped(tmp_path, second):
     with follower(log, checkpoint=cp) as windows:
         got += drain(windows, 3)
     assert got == ca + cb + cg + cc
+
+
+def test_unreadable_file_appearing_later_is_reported(tmp_path, monkeypatch):
+    from logcodes._tail import TailedFile
+    real_open = TailedFile.open.__func__
+    locked = {str(tmp_path / "locked.log")}
+
+    def open_or_deny(cls, path, *args):
+        if path in locked:     # as root nothing is unreadable: the denial is simulated
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(cls, path, *args)
+
+    monkeypatch.setattr(TailedFile, "open", classmethod(open_or_deny))
+    a, ca = lines(0, 10)
+    with follower(str(tmp_path / "*.log")) as windows:
+        next(windows)
+        (tmp_path / "locked.log").write_bytes(a)
+        w = next(windows)
+        assert len(w.problems) == 1 and "cannot be read (Permission denied)" in w.problems[0].message
+        assert next(windows).problems == []      # reported once
+        locked.clear()
+        assert drain(windows, 2) == ca
