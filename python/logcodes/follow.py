@@ -107,6 +107,7 @@ class Follower:
         self.problems: List[InputProblem] = []  # data rotations took away before it could be read, so far
         self._new_problems: List[InputProblem] = []   # ... since the last window
         self._unreadable: Set[str] = set()
+        self._starting = False
 
     # -- the iterator ------------------------------------------------------------------------------------
     def __iter__(self) -> "Follower":
@@ -170,7 +171,13 @@ class Follower:
                       count=self._count)
 
     def _start(self) -> None:
-        self._started = True
+        self._started = self._starting = True
+        try:
+            self._start_files()
+        finally:
+            self._starting = False
+
+    def _start_files(self) -> None:
         self._deadline = time.monotonic() + self.interval
         if self.stdin:
             self._stdin_stream = self._make_stream("-", self._format)
@@ -298,8 +305,8 @@ class Follower:
         except FileNotFoundError:
             return None   # gone between the listing and the open: the next window sees what replaced it
         except OSError as e:
-            if self.windows == 0:
-                raise     # a file given at the start: the caller hears of it at once
+            if self._starting:
+                raise     # a file there at the start: the caller hears of it at once
             if path not in self._unreadable:    # a file that appeared later: reported once, tried again
                 self._unreadable.add(path)
                 self._lost(path, 0, f"cannot be read ({e.strerror or e}); trying again every window")

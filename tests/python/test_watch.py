@@ -261,6 +261,8 @@ def test_rotations_kills_and_restarts_count_every_line_once(tmp_path):
         raise AssertionError("no checkpoint saved after a window")
 
     proc, reader = start()
+    # Rotated files there before the first look are old generations to the watcher: start writing after it.
+    assert reader.seen.wait(30)
     writer.start()
     for how in (signal.SIGKILL, signal.SIGTERM, signal.SIGKILL, signal.SIGKILL):
         time.sleep(0.6)
@@ -277,6 +279,7 @@ def test_rotations_kills_and_restarts_count_every_line_once(tmp_path):
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and sum((totals + reader.totals).values()) < sum(writer.truth.values()):
         time.sleep(0.2)
+    assert reader.seen.wait(30)     # the last run is up (its signal handlers too)
     time.sleep(0.5)     # a rotated file is finished one window after it stops growing
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(20) == 0, proc.stderr.read()
@@ -287,7 +290,7 @@ def test_rotations_kills_and_restarts_count_every_line_once(tmp_path):
     assert writer.rotations["rename"] >= 4 and writer.rotations["copytruncate"] >= 4 and writer.rotations["gzip"] >= 4
     assert len(runs) == 5
     assert sum(writer.truth.values()) == 60_000
-    assert totals == writer.truth
+    assert totals == writer.truth, (totals - writer.truth, writer.truth - totals)
 
 
 # -- acceptance: a real Prometheus server scrapes watch ---------------------------------------------------
