@@ -11,7 +11,6 @@ import os
 import re
 import select
 import sys
-import threading
 import time
 from typing import Deque, Dict, Iterable, List, Optional, Set, Tuple, Union
 
@@ -31,6 +30,8 @@ log = logging.getLogger("logcodes.follow")
 
 # A file with a large backlog is read in slices so that windows keep coming (its lag shows the rest).
 MAX_BYTES_PER_WINDOW = 256 << 20
+# How often a wait looks whether stop() was called (seconds).
+STOP_CHECK = 0.05
 # How many beginnings of files read (or found rotated at the first start) are remembered.
 SEEN_FILES = 256
 
@@ -94,7 +95,9 @@ class Follower:
         self._formats: Dict[str, object] = {}         # the format a path's last file turned out to be
         self._pending = _checkpoint.State()            # the state after the window last yielded
         self._pending_valid = False
-        self._stop = threading.Event()
+        # A plain flag, polled: a signal handler must not take a lock the interrupted code may hold
+        # (threading.Event.set() from a handler can deadlock against Event.wait()).
+        self._stop_requested = False
         self._started = False
         self._done = False
         self._stdin_stream: Optional[Stream] = None
@@ -127,14 +130,14 @@ class Follower:
             self._pending = self._state()
             self._pending_valid = True
         self.windows += 1
-        if self._stop.is_set():
+        if self._stop_requested:
             self._done = True
         return summary
 
     def stop(self) -> None:
         """Ends the current window now: it is yielded (the last one), then iteration stops. Safe to call
         from a signal handler or another thread."""
-        self._stop.set()
+        self._stop_requested = True
 
     def close(self) -> None:
         """Saves the checkpoint of the last window yielded and closes the files."""
@@ -203,9 +206,11 @@ class Follower:
     def _wait(self) -> None:
         if self.stdin:
             return   # reading standard input is the wait
-        delay = self._deadline - time.monotonic()
-        if delay > 0:
-            self._stop.wait(delay)
+        while not self._stop_requested:
+            delay = self._deadline - time.monotonic()
+            if delay <= 0:
+                break
+            time.sleep(min(delay, STOP_CHECK))
         now = time.monotonic()
         # A window that overran (a burst) is followed by a full one, not by a rush to catch up on ticks.
         self._deadline = max(self._deadline + self.interval, now + self.interval / 2)
@@ -268,11 +273,11 @@ class Follower:
     def _read_stdin(self) -> Summary:
         assert self._stdin_stream is not None
         fd = sys.stdin.fileno()
-        while not self._stop.is_set():
+        while not self._stop_requested:
             delay = self._deadline - time.monotonic()
             if delay <= 0:
                 break
-            ready, _, _ = select.select([fd], [], [], min(delay, 0.25))
+            ready, _, _ = select.select([fd], [], [], min(delay, STOP_CHECK))
             if not ready:
                 continue
             chunk = os.read(fd, 1 << 20)
@@ -283,7 +288,7 @@ class Follower:
             self._stdin_stream.feed(chunk)
             self.bytes_read += len(chunk)
         self._deadline = max(self._deadline + self.interval, time.monotonic() + self.interval / 2)
-        if self._stop.is_set():
+        if self._stop_requested:
             return self._stdin_stream.close()
         return self._stdin_stream.take()
 
