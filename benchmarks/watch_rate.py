@@ -147,7 +147,13 @@ def main() -> None:
             f.write(f"| {r['target_rate']:,} | {r['achieved_write_rate']:,} | {r['written']:,} | {r['counted']:,} | "
                     f"{'yes' if r['exact'] else 'NO'} | {r['max_lag_lines_at_window_end']:,} | "
                     f"{r['caught_up_after_s']} | {r['watch_cpu_s']} | {'yes' if r['kept_up'] else 'no'} |\n")
-        f.write(f"\nHighest rate kept up with: {max(kept):,} lines/s.\n" if kept else "\nNo rate was kept up with.\n")
+        if kept and len(kept) == len(rows):
+            f.write(f"\nEvery rate tried was kept up with, up to {max(kept):,} lines/s: the ceiling lies higher "
+                    f"(the watcher needed {rows[-1]['watch_cpu_s']} s of CPU for {args.seconds:g} s of it).\n")
+        elif kept:
+            f.write(f"\nHighest rate kept up with: {max(kept):,} lines/s.\n")
+        else:
+            f.write("\nNo rate was kept up with.\n")
         f.write("\n*Kept up*: every line written was counted (`exact`) and the last one within two windows of the "
                 "writer stopping. *Lag* is what was appended while a window was being read. *watch CPU* is the "
                 "user + system time of the watcher process over the whole run, start-up included: divided by the "
