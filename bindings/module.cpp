@@ -461,18 +461,25 @@ public:
         scanner_->feed(bytes);
     }
     void finish() { scanner_->finish(); }
-    py::dict result() const {
+    py::dict result() const { return as_dict(scanner_->counts(), scanner_->stats()); }
+    py::dict take() {
+        const auto [counts, stats] = scanner_->take();
+        return as_dict(counts, stats);
+    }
+    std::uint64_t committed() const { return scanner_->committed(); }
+
+private:
+    py::dict as_dict(const Aggregator& counts, const ScanStats& stats) const {
         py::dict d;
-        d["counts"] = counts_list(scanner_->counts());
-        d["sketches"] = sketches_list(scanner_->counts());
-        d["heavy"] = heavy_tuple(scanner_->counts());
-        d["stats"] = stats_dict(scanner_->stats());
+        d["counts"] = counts_list(counts);
+        d["sketches"] = sketches_list(counts);
+        d["heavy"] = heavy_tuple(counts);
+        d["stats"] = stats_dict(stats);
         d["format"] = scanner_->format_name().empty() ? py::object(py::none()) : py::object(py::str(scanner_->format_name()));
         d["detection"] = scanner_->detection();
         return d;
     }
 
-private:
     std::unique_ptr<StreamScanner> scanner_;
 };
 
@@ -703,5 +710,7 @@ PYBIND11_MODULE(_core, m) {
              py::arg("filter") = py::none())
         .def("feed", &Stream::feed, py::arg("data"))
         .def("finish", &Stream::finish)
-        .def("result", &Stream::result);
+        .def("result", &Stream::result)
+        .def("take", &Stream::take)
+        .def("committed", &Stream::committed);
 }

@@ -71,10 +71,25 @@ void StreamScanner::feed(std::string_view bytes) {
         return;
     }
     stats_.bytes += bytes.size();
+    fed_ += bytes.size();
     framer_.feed(bytes, [&](const LineEvent& ev) {
         processor_->on_line(ev, ++line_no_);
         return true;
     });
+}
+
+std::uint64_t StreamScanner::committed() const noexcept {
+    if (!format_known_) return 0;  // everything is still held back for detection
+    if (const auto open = processor_->open_record_offset()) return *open;
+    return fed_ - framer_.pending();
+}
+
+std::pair<Aggregator, ScanStats> StreamScanner::take() {
+    // The processor refers to these two members: they are replaced in place, never re-seated.
+    std::pair<Aggregator, ScanStats> out{std::move(counts_), std::move(stats_)};
+    counts_ = Aggregator(out.first.spec());
+    stats_ = ScanStats{};
+    return out;
 }
 
 void StreamScanner::finish() {

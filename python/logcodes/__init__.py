@@ -15,9 +15,10 @@ from __future__ import annotations
 from . import causes, codes, filters, formats, rules, samples
 from ._dims import DIMENSIONS
 from .api import Detection, detect, detect_format, scan
-from .errors import (CorruptInputError, FormatError, InputError, LogcodesError, ReadError, RuleError,
-                     TruncatedInputError)
+from .errors import (CheckpointError, CorruptInputError, FormatError, InputError, LogcodesError, ReadError,
+                     RuleError, TruncatedInputError)
 from ._records import COLUMNS as RECORD_COLUMNS, Records, records
+from .follow import Follower, follow
 from .stream import Stream
 from .summary import FileInfo, InputProblem, Sample, Summary
 
@@ -30,6 +31,8 @@ __all__ = [
     "RECORD_COLUMNS",
     "Records",
     "filters",
+    "follow",
+    "Follower",
     "Summary",
     "Sample",
     "FileInfo",
@@ -50,5 +53,6 @@ __all__ = [
     "TruncatedInputError",
     "CorruptInputError",
     "ReadError",
+    "CheckpointError",
     "__version__",
 ]

@@ -23,6 +23,15 @@ _EPILOG = """examples:
 """
 
 
+_WATCH_EPILOG = """examples:
+  logcodes watch /var/log/nginx/access.log --jsonl --checkpoint /var/lib/logcodes/nginx.json
+  logcodes watch '/var/log/*/access.log' --prometheus 127.0.0.1:9464 --interval 15s
+  tail -F access.log | logcodes watch - --jsonl --format combined
+
+SIGTERM or SIGINT ends the current window, reports it, saves the checkpoint and exits 0.
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="logcodes", description="Count response codes in HTTP logs.",
                                 epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -48,6 +57,19 @@ def _parser() -> argparse.ArgumentParser:
 
     det = sub.add_parser("detect", help="show which format each file is detected as, and why")
     det.add_argument("files", nargs="+", metavar="FILE")
+
+    w = sub.add_parser("watch", help="follow live logs: one report per time window (JSON lines, Prometheus)",
+                       epilog=_WATCH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    w.add_argument("files", nargs="+", metavar="PATH", help="log files or globs (re-read every window), or -")
+    w.add_argument("--interval", default="10s", help="window length (default 10s; e.g. 0.5s, 1min)")
+    w.add_argument("--jsonl", action="store_true", help="print one JSON object per window")
+    w.add_argument("--prometheus", metavar="HOST:PORT", help="serve /metrics on HOST:PORT")
+    w.add_argument("--max-series", type=int, default=2000,
+                   help="most logcodes_responses_total label sets; more go to code/cause 'other' (default 2000)")
+    w.add_argument("--checkpoint", metavar="FILE", help="keep offsets here: a restart resumes exactly")
+    w.add_argument("--from-end", action="store_true",
+                   help="start files present at the start at their end (default: their start)")
+    w.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
 
     c = sub.add_parser("codes", help="list the code registry")
     c.add_argument("protocol", nargs="?", choices=codes.PROTOCOLS)
@@ -196,6 +218,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             for f in args.files:
                 print(f"{f}: {detect(f)}")
             return 0
+        if args.command == "watch":
+            from .watch import watch
+
+            return watch(args.files, interval=args.interval, jsonl=args.jsonl, prometheus=args.prometheus,
+                         checkpoint=args.checkpoint, format=args.format, max_series=args.max_series,
+                         from_start=not args.from_end)
         if args.command == "codes":
             entries = list(codes.entries(args.protocol))
             if args.json:

@@ -19,6 +19,7 @@ __all__ = [
     "TruncatedInputError",
     "CorruptInputError",
     "ReadError",
+    "CheckpointError",
 ]
 
 
@@ -71,3 +72,7 @@ class CorruptInputError(InputError, ValueError):
 
 class ReadError(InputError, OSError):
     """The operating system failed to read an input."""
+
+
+class CheckpointError(LogcodesError, ValueError):
+    """A follow checkpoint file is not one ``follow`` wrote, or was damaged; the message names the file."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 from . import _core
 from ._dims import ByArg, parse_by
@@ -67,6 +67,32 @@ class Stream:
             return self._final
         return self._summary()
 
+    def take(self) -> Summary:
+        """The counts of the records completed since the last ``take()`` (or the start), which are then
+        forgotten: one window of a pipeline stage. The takes of a stream, merged with its ``close()``,
+        equal a scan of all the bytes; a record still being read is counted by the take that completes it.
+
+        >>> import logcodes
+        >>> st = logcodes.Stream(by="code", format="common")
+        >>> st.feed(b'::1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 5\\n::1 - - [10/Oct')
+        >>> st.take().counts("code"), st.committed
+        ({200: 1}, 60)
+        >>> st.feed(b'/2000:13:55:37 -0700] "GET / HTTP/1.0" 503 0\\n')
+        >>> st.take().counts("code"), st.committed
+        ({503: 1}, 120)
+        """
+        if self._closed:
+            raise ValueError("take() on a closed Stream")
+        return self._summary(self._core.take())
+
+    @property
+    def committed(self) -> int:
+        """How many bytes from the start of the stream hold only records already counted: the end of the
+        last complete record. A stage that restarts by feeding the same bytes from this offset into a new
+        Stream counts every record exactly once (an unterminated line or a multi-line record still being
+        read lies past it). While ``format="auto"`` is still undecided it is 0."""
+        return int(self._core.committed())
+
     def close(self) -> Summary:
         """Ends the input (an unterminated last line is counted) and returns the final summary."""
         if not self._closed:
@@ -76,8 +102,9 @@ class Stream:
         assert self._final is not None
         return self._final
 
-    def _summary(self) -> Summary:
-        r = self._core.result()
+    def _summary(self, r: Optional[Dict[str, Any]] = None) -> Summary:
+        if r is None:
+            r = self._core.result()
         st = r["stats"]
         info = FileInfo(path=self.label, format=r["format"], detection=r["detection"], lines=st["lines"],
                         records=st["records"])

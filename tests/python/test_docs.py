@@ -11,7 +11,7 @@ import logcodes
 
 MODULES = ["logcodes", "logcodes.codes", "logcodes.api", "logcodes.summary", "logcodes.stream", "logcodes.samples",
            "logcodes._dims", "logcodes.causes", "logcodes.formats", "logcodes.dask", "logcodes.paths",
-           "logcodes.report", "logcodes.filters", "logcodes._records"]
+           "logcodes.report", "logcodes.filters", "logcodes._records", "logcodes.follow", "logcodes.prometheus"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -29,10 +29,9 @@ def test_readme_python_examples():
         exec(compile(block, "README.md", "exec"), {})
 
 
-def test_dask_page_examples_run():
-    pytest.importorskip("distributed")
-    page = pathlib.Path(__file__).resolve().parents[2] / "docs" / "dask.md"
+@pytest.mark.parametrize("page", sorted((pathlib.Path(__file__).resolve().parents[2] / "docs").glob("*.md")),
+                         ids=lambda p: p.name)
+def test_docs_pages_python_examples(page):
     blocks = re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S)
-    assert blocks, "docs/dask.md has runnable python examples"
     for block in blocks:
-        exec(compile(block, "docs/dask.md", "exec"), {})
+        exec(compile(block, str(page), "exec"), {})

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,11 @@ public:
     void on_line(const LineEvent& ev, std::uint64_t line_no);
     // The end of this piece of input: a record still being read (a SIP message without its end) is handled.
     void finish();
+    // Where the multi-line record being read began, while one is open: its lines are not counted yet.
+    std::optional<std::uint64_t> open_record_offset() const noexcept {
+        if (in_part_ && parser_ && parser_->in_record()) return part_offset_;
+        return std::nullopt;
+    }
     // Calls seen (count level "calls"): counted once every piece of the input is read, see count_calls().
     const CallTable& calls() const noexcept { return calls_; }
     // Error-log events go to `sink`; access-log errors selected by `explain` ("5xx", "502") are joined

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "logcodes/aggregator.hpp"
 #include "logcodes/error.hpp"
@@ -34,6 +35,15 @@ public:
     // Ends the input: an unterminated last line is counted. Further feeds start a new line.
     void finish();
 
+    // The stream offset up to which every record is counted and past which none is: the end of the last
+    // complete record (a multi-line record still being read, or an unterminated line, lies past it).
+    // Feeding a new stream from this offset of the same bytes counts each record exactly once — what a
+    // checkpoint stores. Inside a line over max_record it is the bytes fed (the line's head is counted).
+    std::uint64_t committed() const noexcept;
+    // Hands over the counts and stats gathered since the last take() (or the start) and starts afresh;
+    // the parser's state (a record still being read, SIP transactions seen) is kept.
+    std::pair<Aggregator, ScanStats> take();
+
     const Aggregator& counts() const noexcept { return counts_; }
     const ScanStats& stats() const noexcept { return stats_; }
     const std::string& format_name() const noexcept { return format_name_; }
@@ -58,6 +68,7 @@ private:
     std::string format_name_;
     std::string detection_;
     std::uint64_t line_no_ = 0;
+    std::uint64_t fed_ = 0;       // bytes handed to the framer (held-back detection bytes excluded)
     std::size_t max_samples_;
     CountLevel level_;
     bool finished_ = false;

@@ -1,0 +1,88 @@
+"""``logcodes watch``: a monitoring pipeline stage — follows live logs and reports every window as a JSON
+line, as Prometheus metrics, or as a short text line."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import signal
+import sys
+from typing import Any, Dict, List, Optional, Sequence, TextIO
+
+from .follow import Follower
+from .formats import FormatArg
+from .summary import Summary
+
+__all__ = ["watch", "window_record", "WATCH_DIMS"]
+
+# What every window is counted by; the source is the followed path.
+WATCH_DIMS = ("protocol", "class", "code", "cause")
+
+
+def window_record(window: int, summary: Summary, follower: Follower) -> Dict[str, Any]:
+    """One window as a JSON-ready dict: counts by protocol/class/code/cause (and by source), what was not
+    counted, what was read and the lag."""
+    def counts(s: Summary) -> List[Dict[str, Any]]:
+        return [dict(zip(WATCH_DIMS, key), count=n) for key, n in s.counts(*WATCH_DIMS).items()]
+
+    return {
+        "window": window,
+        "end": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds"),
+        "records": summary.total,
+        "counted": summary.counted,
+        "unparsed": summary.unparsed,
+        "invalid": summary.invalid,
+        "lines": summary.lines,
+        "bytes": summary.bytes,
+        "lag_bytes": sum(follower.lag_bytes.values()),
+        "counts": counts(summary),
+        "sources": {path: {"records": s.total, "unparsed": s.unparsed, "invalid": s.invalid, "lines": s.lines,
+                           "bytes": s.bytes, "counts": counts(s)} for path, s in follower.sources.items()},
+        "problems": [str(p) for p in summary.problems],
+    }
+
+
+def _text_line(window: int, summary: Summary, follower: Follower) -> str:
+    by_class = summary.counts("class")
+    classes = " ".join(f"{c}={n}" for c, n in by_class.items())
+    return (f"window {window}: {summary.total} records ({classes or 'none counted'}), {summary.unparsed} unparsed, "
+            f"lag {sum(follower.lag_bytes.values())} bytes")
+
+
+def watch(paths: Sequence[str], *, interval: str = "10s", jsonl: bool = False, prometheus: Optional[str] = None,
+          checkpoint: Optional[str] = None, format: FormatArg = "auto", max_series: int = 2000,
+          from_start: bool = True, out: TextIO = sys.stdout) -> int:
+    """Runs the stage until SIGTERM/SIGINT (or the end of standard input): the current window is finished
+    and reported, the checkpoint saved, and 0 returned."""
+    follower = Follower(list(paths), interval=interval, checkpoint=checkpoint, format=format, by=WATCH_DIMS,
+                        from_start=from_start)
+    exporter = None
+    if prometheus is not None:
+        from .prometheus import PrometheusExporter, parse_listen_address
+
+        host, port = parse_listen_address(prometheus)
+        exporter = PrometheusExporter(max_series=max_series)
+        bound = exporter.serve(host, port)
+        print(f"logcodes: serving metrics on http://{bound[0]}:{bound[1]}/metrics", file=sys.stderr, flush=True)
+
+    def on_signal(signum: int, frame: object) -> None:
+        follower.stop()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        with follower:
+            for summary in follower:
+                n = follower.windows
+                if exporter is not None:
+                    exporter.observe(follower.sources, lag_bytes=follower.lag_bytes)
+                if jsonl:
+                    out.write(json.dumps(window_record(n, summary, follower), ensure_ascii=False) + "\n")
+                    out.flush()
+                elif exporter is None:
+                    print(_text_line(n, summary, follower), file=out, flush=True)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if exporter is not None:
+            exporter.shutdown()
+    return 0
