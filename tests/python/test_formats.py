@@ -153,3 +153,18 @@ def test_envoy_default_lines():
     rec = formats.get("envoy").parse(current)
     assert rec["status"] == "503" and rec["fields"]["response_flags"] == "UF"
     assert logcodes.detect(current.encode() + b"\n").format == "envoy"
+
+
+def test_w3c_quotes_written_as_they_are(tmp_path):
+    """IIS does not quote or escape a user agent's quotes: a lone '"' or 'a "b' is one value, not the start of a
+    quoted one (such lines were lost as unparsed)."""
+    fields = "#Fields: date time cs-method cs-uri-stem c-ip cs(User-Agent) sc-status\n"
+    rows = ['2024-01-01 00:00:00 GET /a 10.0.0.1 " 200',
+            '2024-01-01 00:00:01 GET /b 10.0.0.1 curl/"8" 404',
+            '2024-01-01 00:00:02 GET /c 10.0.0.1 "Mozilla/5.0 (X11)" 500',   # a quoted value with a space
+            '2024-01-01 00:00:03 GET /d 10.0.0.1 a+"b 503']
+    p = tmp_path / "u_ex240101.log"
+    p.write_text("#Software: Microsoft Internet Information Services 10.0\n" + fields + "\n".join(rows) + "\n")
+    s = logcodes.scan(p, format="w3c", by="code,path")
+    assert s.counts() == {(200, "/a"): 1, (404, "/b"): 1, (500, "/c"): 1, (503, "/d"): 1}
+    assert s.unparsed == 0

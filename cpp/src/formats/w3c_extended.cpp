@@ -77,8 +77,8 @@ Layout make_layout(std::string_view fields, bool from_directive) {
     return l;
 }
 
-// Splits a data line into at most `max` values; quoted values keep their spaces ("" is a quote).
-std::size_t split(std::string_view line, std::vector<std::string_view>& out, std::string& storage) {
+// Splits a data line into values; with `quotes`, quoted values keep their spaces ("" is a quote).
+std::size_t split(std::string_view line, std::vector<std::string_view>& out, std::string& storage, bool quotes) {
     out.clear();
     storage.clear();
     const bool tabs = line.find('\t') != std::string_view::npos;
@@ -95,7 +95,7 @@ std::size_t split(std::string_view line, std::vector<std::string_view>& out, std
         }
         while (p < line.size() && line[p] == ' ') ++p;
         if (p >= line.size()) break;
-        if (line[p] == '"') {
+        if (quotes && line[p] == '"') {
             // A quoted value: "" inside is one quote; copy it unquoted into storage (stable: reserved).
             const std::size_t begin = storage.size();
             std::size_t q = p + 1;
@@ -178,8 +178,15 @@ ParseResult W3cParser::parse(std::string_view line, Record& out) {
         if (line.starts_with("#Fields:")) layout_ = make_layout(line.substr(8), true);
         return ParseResult::meta;
     }
-    const std::size_t n = split(line, values_, storage_);
     const std::size_t want = layout_.columns.size();
+    std::size_t n = split(line, values_, storage_, true);
+    if (n != want) {
+        // IIS writes quotes inside values as they are (a user agent of '"', 'a "b'): read by spaces alone
+        // when that gives the line's columns, or when the quotes do not even balance.
+        const std::size_t plain = split(line, values_, storage_, false);
+        if (plain == want || n == SIZE_MAX) n = plain;
+        else n = split(line, values_, storage_, true);
+    }
     if (n == SIZE_MAX || n < want) return ParseResult::unparsed;
     std::size_t extra = n - want;
     if (extra > 0) {
