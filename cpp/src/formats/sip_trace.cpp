@@ -144,12 +144,12 @@ private:
         if (response_line(line, code, reason)) {
             reset_message();
             kind_ = RecordKind::response;
-            status_.assign(code);
-            reason_.assign(reason.substr(0, 256));
+            m().status.assign(code);
+            m().reason.assign(reason.substr(0, 256));
         } else if (request_line(line, method)) {
             reset_message();
             kind_ = RecordKind::request;
-            method_.assign(method);
+            m().method.assign(method);
         } else {
             return false;
         }
@@ -161,8 +161,8 @@ private:
         const bool blank = line.empty() || ((line.front() == ' ' || line.front() == '\t') && trim(line).empty());
         if (!blank && (line.front() == ' ' || line.front() == '\t')) {
             // A folded line continues the header before it: only Reason and Warning values are kept whole.
-            if (last_ == Last::reason) reason_header_.append(" ").append(trim(line));
-            else if (last_ == Last::warning) warning_.append(" ").append(trim(line));
+            if (last_ == Last::reason) m().reason_header.append(" ").append(trim(line));
+            else if (last_ == Last::warning) m().warning.append(" ").append(trim(line));
             return ParseResult::part;
         }
         last_ = Last::other;
@@ -210,42 +210,42 @@ private:
         switch (name.size()) {
             case 1:
                 switch (first) {
-                    case 'i': call_id_.assign(value.substr(0, 256)); return;
+                    case 'i': m().call_id.assign(value.substr(0, 256)); return;
                     case 'v': via(value); return;
-                    case 'f': from_tag_.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
-                    case 't': to_tag_.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
+                    case 'f': m().from_tag.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
+                    case 't': m().to_tag.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
                     case 'l': content_length(value); return;
                     case 'c': content_type(value); return;
                     default: return;
                 }
             case 2:
-                if (first == 't' && iequals(name, "To")) to_tag_.assign(param(value, "tag", ";tag=").substr(0, 128));
+                if (first == 't' && iequals(name, "To")) m().to_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
                 return;
             case 3:
                 if (first == 'v' && iequals(name, "Via")) via(value);
                 return;
             case 4:
                 if (first == 'c' && iequals(name, "CSeq")) cseq(value);
-                else if (first == 'f' && iequals(name, "From")) from_tag_.assign(param(value, "tag", ";tag=").substr(0, 128));
+                else if (first == 'f' && iequals(name, "From")) m().from_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
                 return;
             case 6:
                 if (first == 'r' && iequals(name, "Reason")) {
-                    if (!reason_header_.empty()) reason_header_ += ", ";
-                    reason_header_.append(value.substr(0, 512));
+                    if (!m().reason_header.empty()) m().reason_header += ", ";
+                    m().reason_header.append(value.substr(0, 512));
                     last_ = Last::reason;
                 } else if (first == 's' && iequals(name, "Server")) {
-                    agent_.assign(value.substr(0, 256));
+                    m().agent.assign(value.substr(0, 256));
                 }
                 return;
             case 7:
-                if (first == 'c' && iequals(name, "Call-ID")) call_id_.assign(value.substr(0, 256));
-                else if (first == 'w' && iequals(name, "Warning") && warning_.empty()) {
-                    warning_.assign(value.substr(0, 512));
+                if (first == 'c' && iequals(name, "Call-ID")) m().call_id.assign(value.substr(0, 256));
+                else if (first == 'w' && iequals(name, "Warning") && m().warning.empty()) {
+                    m().warning.assign(value.substr(0, 512));
                     last_ = Last::warning;
                 }
                 return;
             case 10:
-                if (first == 'u' && iequals(name, "User-Agent")) agent_.assign(value.substr(0, 256));
+                if (first == 'u' && iequals(name, "User-Agent")) m().agent.assign(value.substr(0, 256));
                 return;
             case 12:
                 if (first == 'c' && iequals(name, "Content-Type")) content_type(value);
@@ -260,7 +260,7 @@ private:
     void via(std::string_view value) {
         if (have_via_) return;  // the top Via only
         have_via_ = true;
-        branch_.assign(param(value, "branch", ";branch=").substr(0, 128));
+        m().branch.assign(param(value, "branch", ";branch=").substr(0, 128));
     }
 
     void cseq(std::string_view value) {
@@ -268,7 +268,7 @@ private:
         std::uint32_t n = 0;
         while (i < value.size() && is_digit(value[i])) n = n * 10 + static_cast<std::uint32_t>(value[i++] - '0');
         cseq_ = n;
-        cseq_method_.assign(trim(value.substr(i)).substr(0, 32));
+        m().cseq_method.assign(trim(value.substr(i)).substr(0, 32));
     }
 
     // message/sipfrag and message/sip bodies hold SIP start lines of their own.
@@ -286,40 +286,29 @@ private:
 
     void reset_message() {
         last_ = Last::other;
-        status_.clear();
-        reason_.clear();
-        method_.clear();
-        call_id_.clear();
-        cseq_method_.clear();
-        branch_.clear();
-        from_tag_.clear();
-        to_tag_.clear();
-        reason_header_.clear();
-        warning_.clear();
-        agent_.clear();
+        m().status.clear();
+        m().reason.clear();
+        m().method.clear();
+        m().call_id.clear();
+        m().cseq_method.clear();
+        m().branch.clear();
+        m().from_tag.clear();
+        m().to_tag.clear();
+        m().reason_header.clear();
+        m().warning.clear();
+        m().agent.clear();
         cseq_ = 0;
         content_length_ = 0;
         body_holds_messages_ = false;
         have_via_ = false;
-        message_time_ = trace_time_;
+        m().message_time = trace_time_;
     }
 
     void emit(Record& out) {
-        // The record must outlive this message: the line that ends a message may start the next one (dumps
-        // cut without a blank line, captures), so its text moves to storage of its own (swaps, no copies).
-        Text& k = emitted_;
-        std::swap(k.status, status_);
-        std::swap(k.reason, reason_);
-        std::swap(k.method, method_);
-        std::swap(k.call_id, call_id_);
-        std::swap(k.cseq_method, cseq_method_);
-        std::swap(k.branch, branch_);
-        std::swap(k.from_tag, from_tag_);
-        std::swap(k.to_tag, to_tag_);
-        std::swap(k.reason_header, reason_header_);
-        std::swap(k.warning, warning_);
-        std::swap(k.agent, agent_);
-        std::swap(k.message_time, message_time_);
+        // The record must outlive this message: the line that ends a message may start the next (dumps cut
+        // without a blank line, captures), so the next message is read into the other of two texts.
+        Text& k = texts_[current_];
+        current_ ^= 1u;
         state_ = State::idle;
         out.clear();
         out.protocol = Protocol::sip;
@@ -347,12 +336,12 @@ private:
         std::string status, reason, method, call_id, cseq_method, branch, from_tag, to_tag, reason_header, warning,
             agent, message_time;
     };
-    Text emitted_;               // the text of the last record handed out
+    Text texts_[2];              // the message being read, and the last record handed out
+    unsigned current_ = 0;       // which of texts_ the message being read fills
+    Text& m() noexcept { return texts_[current_]; }
 
     State state_ = State::idle;
     RecordKind kind_ = RecordKind::response;
-    std::string status_, reason_, method_, call_id_, cseq_method_, branch_, from_tag_, to_tag_, reason_header_,
-        warning_, agent_, time_text_;
     enum class Last { other, reason, warning } last_ = Last::other;  // the header a folded line continues
     std::uint32_t cseq_ = 0;
     std::size_t content_length_ = 0;
@@ -360,7 +349,6 @@ private:
     bool have_via_ = false;
     bool body_holds_messages_ = false;
     std::string trace_time_;     // the last framing line's date-time (ISO 8601 text)
-    std::string message_time_;   // the one in force when the current message started
 };
 
 class SipTraceFormat final : public Format {
