@@ -193,3 +193,17 @@ def test_a_scanned_summary_pickles_whole(inputs):
     assert [dataclasses.asdict(f) for f in t.files] == [dataclasses.asdict(f) for f in s.files]
     assert t.to_dict() == s.to_dict()
 
+
+
+def test_records_as_a_dask_dataframe(client, inputs):
+    """One partition per file, computed on the cluster: the codes (and the filters) agree with the local scan."""
+    df = ldask.records(inputs, columns=["code", "method", "file"], count="transactions")
+    assert df.npartitions == len(inputs)
+    got = df["code"].value_counts().compute()
+    assert {int(k): int(v) for k, v in got.items()} == logcodes.scan(inputs, by="code").counts("code")
+    five = ldask.records(inputs, columns=["code"], codes="5xx")["code"].value_counts().compute()
+    assert {int(k): int(v) for k, v in five.items()} == logcodes.scan(inputs, by="code", codes="5xx").counts("code")
+    with pytest.raises(FileNotFoundError):
+        ldask.records(inputs + ["/no/such.log"])
+    with pytest.raises(ValueError):
+        ldask.records(inputs, columns=["nope"])
