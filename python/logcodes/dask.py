@@ -301,7 +301,7 @@ def scan(paths: PathArg, *, client: Any = None, blocksize: Union[int, str] = _DE
 
 
 def _records_partition(path: str, options: Dict[str, Any]) -> Any:
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     from ._records import records as _local_records
 
@@ -323,7 +323,7 @@ def records(paths: PathArg, **records_options: Any) -> Any:
     9126
     """
     import dask.dataframe as dd
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     from ._records import records as _local_records
 
