@@ -7,6 +7,11 @@ PIP := $(PY) -m pip
 # Debian packages the build needs (Debian 12 and 13 alike).
 APT_PACKAGES := g++ pkg-config libre2-dev libsimdjson-dev zlib1g-dev libisal-dev libzstd-dev libpcap-dev libgtest-dev zstd
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# `make fuzz`: libFuzzer needs clang and its runtime (versionless metapackages on Debian 12 and 13).
+FUZZ_APT_PACKAGES := clang libclang-rt-dev
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+FUZZ_BUILD := build/fuzz
 # `make test SANITIZE=1`: core, C++ tests and the Python extension built with ASan + UBSan, both suites run.
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -25,7 +30,7 @@ PIP_SAN :=
 PY_SAN_ENV :=
 endif
 
-.PHONY: demo test deps venv install cpp-test py-test bench clean
+.PHONY: demo test deps fuzz-deps venv install cpp-test py-test fuzz bench clean
 
 demo: install
 	$(VENV)/bin/logcodes demo
@@ -33,8 +38,8 @@ demo: install
 test: install cpp-test py-test
 
 # System packages: installed with apt-get when root, otherwise named in a clear message.
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing system packages:$$missing"; \
@@ -45,6 +50,13 @@ deps:
 	    echo "install them with: sudo apt-get install$$missing"; exit 1; \
 	  fi; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(APT_PACKAGES))
+
+fuzz-deps: deps
+	$(call apt_install,$(FUZZ_APT_PACKAGES))
 
 $(VENV)/.stamp: requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "cannot create a virtualenv: install python3-venv"; exit 1; }
@@ -65,6 +77,14 @@ cpp-test: venv
 
 py-test: install
 	cd tests/python && $(PY_SAN_ENV) $(abspath $(PY)) -m pytest -q -p no:cacheprovider
+
+# libFuzzer targets (tests/fuzz, see docs/fuzzing.md): built with clang + ASan + UBSan, each run for
+# FUZZ_SECONDS (FUZZ_TARGETS="fuzz_sip fuzz_pcap" runs only those); non-zero exit on any finding.
+fuzz: fuzz-deps venv
+	CC=clang CXX=clang++ $(VENV)/bin/cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(VENV)/bin/ninja) \
+	  -DLOGCODES_BUILD_FUZZERS=ON -DLOGCODES_BUILD_PYTHON=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	$(VENV)/bin/cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: install
 	$(PY) benchmarks/run.py
