@@ -13,11 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t block = fdp.ConsumeIntegralInRange<std::size_t>(1, 8192);
     const std::size_t max_record = fdp.ConsumeIntegralInRange<std::size_t>(16, 8192);
     const std::string bytes = fdp.ConsumeRemainingBytesAsString();
+    // (Detection over the same bytes is fuzzed by fuzz_stream, whose inputs detect their format half the time.)
     fuzz::scan_bytes(b.format, bytes, block, max_record);
-
-    // Detection must pick a format that exists, and explain itself, whatever the head looks like.
-    const Detection d = detect_format(bytes, true);
-    FUZZ_CHECK(d.matched <= d.sample_lines && d.sample_lines <= kDetectLines);
-    FUZZ_CHECK(!d.explanation.empty());
     return 0;
 }
