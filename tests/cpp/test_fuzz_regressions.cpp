@@ -26,5 +26,19 @@ TEST(FuzzRegressions, ApacheErrorLogHeaderWithAHugeYear) {
     EXPECT_EQ(st.unparsed, 0u);
 }
 
+// fuzz_formats: a W3C user agent written in several tokens, one of them quoted, was joined back from two
+// different buffers (the line and the unquoted copy), giving a view of a garbage length.
+TEST(FuzzRegressions, W3cUserAgentTokensWithAQuotedOne) {
+    const ScanStats st = scan_stream("w3c",
+                                     "#Fields: sc-status cs(User-Agent)\n"
+                                     "200 \"quoted agent\" more tokens\n"
+                                     "200 more tokens \"quoted\"\n"
+                                     "200 plain agent in tokens\n");
+    EXPECT_EQ(st.meta, 1u);
+    EXPECT_EQ(st.records, 3u);
+    EXPECT_EQ(st.unparsed, 2u);  // cannot be split unambiguously: counted, with a sample, never misread
+    EXPECT_EQ(st.unparsed_samples.size(), 2u);
+}
+
 }  // namespace
 }  // namespace logcodes
