@@ -1,6 +1,7 @@
 // Inputs found by the fuzz targets in tests/fuzz (docs/fuzzing.md): each broke the core once. Run under
 // `make test SANITIZE=1` they also fail on the undefined behaviour they used to trigger.
 #include "logcodes/stream.hpp"
+#include "logcodes/time.hpp"
 
 #include <gtest/gtest.h>
 
@@ -38,6 +39,13 @@ TEST(FuzzRegressions, W3cUserAgentTokensWithAQuotedOne) {
     EXPECT_EQ(st.records, 3u);
     EXPECT_EQ(st.unparsed, 2u);  // cannot be split unambiguously: counted, with a sample, never misread
     EXPECT_EQ(st.unparsed_samples.size(), 2u);
+}
+
+// fuzz_sip: an epoch time of more than 19 digits overflowed int64 while reading it.
+TEST(FuzzRegressions, EpochTimeTooLongForInt64) {
+    EXPECT_EQ(parse_epoch_time("99999999999999999999"), kNoTime);
+    EXPECT_EQ(parse_epoch_time("17900000000000547770.5"), kNoTime);
+    EXPECT_EQ(parse_epoch_time("1700000000123456789"), 1700000000);  // nanoseconds still read
 }
 
 }  // namespace
