@@ -24,6 +24,9 @@ max_len() {
   esac
 }
 
+# Stack traces for UBSan reports too (ASan prints them anyway).
+export UBSAN_OPTIONS="print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+
 python3 "$here/seeds.py" "$build/corpus" >/dev/null
 mkdir -p "$build/logs" "$build/findings"
 failed=()
