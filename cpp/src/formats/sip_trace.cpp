@@ -281,29 +281,50 @@ private:
         message_time_ = trace_time_;
     }
 
+    // The emitted record points into emitted_, not into the message being read: a line that ends one
+    // message may start the next (no blank line between them), and must not overwrite the record handed out.
     void emit(Record& out) {
         state_ = State::idle;
+        Message& m = emitted_;
+        std::swap(m.status, status_);
+        std::swap(m.reason, reason_);
+        std::swap(m.method, method_);
+        std::swap(m.call_id, call_id_);
+        std::swap(m.cseq_method, cseq_method_);
+        std::swap(m.branch, branch_);
+        std::swap(m.from_tag, from_tag_);
+        std::swap(m.to_tag, to_tag_);
+        std::swap(m.reason_header, reason_header_);
+        std::swap(m.warning, warning_);
+        std::swap(m.agent, agent_);
+        std::swap(m.time, message_time_);
         out.clear();
         out.protocol = Protocol::sip;
         out.kind = kind_;
-        out.status = status_;
-        out.reason = reason_;
-        out.method = kind_ == RecordKind::request ? std::string_view(method_) : std::string_view(cseq_method_);
-        out.sip.call_id = call_id_;
+        out.status = m.status;
+        out.reason = m.reason;
+        out.method = kind_ == RecordKind::request ? std::string_view(m.method) : std::string_view(m.cseq_method);
+        out.sip.call_id = m.call_id;
         out.sip.cseq = cseq_;
-        out.sip.cseq_method = kind_ == RecordKind::request && cseq_method_.empty() ? std::string_view(method_)
-                                                                                   : std::string_view(cseq_method_);
-        out.sip.branch = branch_;
-        out.sip.from_tag = from_tag_;
-        out.sip.to_tag = to_tag_;
-        out.sip.reason_header = reason_header_;
-        out.sip.warning = warning_;
-        out.sip.agent = agent_;
-        if (!message_time_.empty()) {
-            out.time = message_time_;
+        out.sip.cseq_method = kind_ == RecordKind::request && m.cseq_method.empty() ? std::string_view(m.method)
+                                                                                    : std::string_view(m.cseq_method);
+        out.sip.branch = m.branch;
+        out.sip.from_tag = m.from_tag;
+        out.sip.to_tag = m.to_tag;
+        out.sip.reason_header = m.reason_header;
+        out.sip.warning = m.warning;
+        out.sip.agent = m.agent;
+        if (!m.time.empty()) {
+            out.time = m.time;
             out.time_syntax = TimeSyntax::iso8601;
         }
     }
+
+    struct Message {
+        std::string status, reason, method, call_id, cseq_method, branch, from_tag, to_tag, reason_header, warning,
+            agent, time;
+    };
+    Message emitted_;
 
     State state_ = State::idle;
     RecordKind kind_ = RecordKind::response;
