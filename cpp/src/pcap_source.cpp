@@ -366,7 +366,7 @@ private:
             if (f.pending.size() < 256) f.pending.emplace(seq, std::string(payload));
             return;
         }
-        const auto skip = static_cast<std::uint32_t>(-rel);
+        const std::uint32_t skip = f.next_seq - seq;  // -rel, computed unsigned: rel may be INT32_MIN
         if (skip >= payload.size()) return;  // a retransmission of bytes already taken
         payload.remove_prefix(skip);
         f.data.append(payload);
