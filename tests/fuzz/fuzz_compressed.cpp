@@ -4,6 +4,8 @@
 // text, or, cut short, to a prefix of it followed by an error.
 #include "fuzz_support.hpp"
 
+#include "logcodes/pcap_source.hpp"
+
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -125,6 +127,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (truncate && !file.empty()) file.resize(cut % file.size());
     const Decoded d = decode(file, cap, SIZE_MAX);
+    // Text that starts like a capture is read as one (a .pcap.gz): fuzz_pcap checks what comes out.
+    if (is_capture(text)) return 0;
     if (!truncate) {
         FUZZ_CHECK(d.opened && !d.error);
         FUZZ_CHECK(d.text == text);
