@@ -224,9 +224,9 @@ private:
         if ((p[0] >> 4) == 4) {
             if (n < 20) return;
             const std::uint32_t ihl = (p[0] & 0x0fu) * 4;
-            std::uint32_t total = be16(p + 2);
+            // The captured bytes may end before the header does: check the header against what is there.
+            const std::uint32_t total = std::min<std::uint32_t>(be16(p + 2), n);
             if (ihl < 20 || total < ihl) return;
-            total = std::min(total, n);
             const std::uint16_t frag = be16(p + 6);
             const bool more = frag & 0x2000;
             const std::uint32_t offset = (frag & 0x1fffu) * 8;

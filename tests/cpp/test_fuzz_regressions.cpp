@@ -126,5 +126,35 @@ TEST(FuzzRegressions, TcpSegmentHalfTheSequenceSpaceAway) {
     EXPECT_EQ(text.find("486"), std::string::npos);
 }
 
+// fuzz_compressed (a .pcap inside gzip): an IPv4 header longer (IHL 60 bytes) than the bytes captured (40)
+// made the payload length underflow to about 4 GiB, read past the packet (libFuzzer: malloc of 4294967227).
+TEST(FuzzRegressions, Ipv4HeaderLongerThanTheCapturedPacket) {
+    std::string file("\xd4\xc3\xb2\xa1\x02\0\x04\0", 8);       // pcap 2.4, little-endian
+    file += std::string(8, '\0');
+    file += std::string("\xff\xff\0\0\x01\0\0\0", 8);          // snaplen, Ethernet
+    std::string packet(12, '\x02');
+    packet += std::string("\x08\0\x4f\0\0\x64", 6);             // IPv4, IHL 15 (60 bytes), total length 100
+    packet += std::string(34, '\0');                               // 40 bytes of IP in all
+    packet[14 + 9] = 6;                                             // TCP
+    std::string rec("\0\0\0\0\0\0\0\0", 8);
+    for (int i = 0; i < 2; ++i) rec += std::string{static_cast<char>(packet.size()), 0, 0, 0};
+    file += rec + packet;
+
+    const auto path = std::filesystem::temp_directory_path() / "logcodes_fuzz_regression_ihl.pcap";
+    std::ofstream(path, std::ios::binary) << file;
+    InputInfo info;
+    ASSERT_FALSE(probe_input(path.string(), info));
+    Error err;
+    auto src = open_input(info, err);
+    ASSERT_TRUE(src) << err.message;
+    char buf[4096];
+    std::size_t total = 0;
+    for (std::size_t n; (n = src->read(buf, sizeof buf)) > 0;) total += n;
+    std::filesystem::remove(path);
+    EXPECT_EQ(src->packets(), 1u);
+    EXPECT_EQ(src->skipped_packets(), 1u);
+    EXPECT_EQ(total, 0u);
+}
+
 }  // namespace
 }  // namespace logcodes
