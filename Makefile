@@ -15,6 +15,11 @@ TEST_APT_PACKAGES := chromium fonts-dejavu-core tshark prometheus
 # `make bench BENCH_ARGS="--sizes 64MiB,1GiB,4GiB"` passes options to benchmarks/run.py.
 BENCH_ARGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# `make fuzz`: libFuzzer needs clang and its runtime (versionless metapackages on Debian 12 and 13).
+FUZZ_APT_PACKAGES := clang libclang-rt-dev
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+FUZZ_BUILD := build/fuzz
 # `make test SANITIZE=1`: core, C++ tests and the Python extension built with ASan + UBSan, both suites run.
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
@@ -33,7 +38,7 @@ PIP_SAN :=
 PY_SAN_ENV :=
 endif
 
-.PHONY: demo test deps test-deps bench-deps venv install cpp-test py-test bench microbench callgrind clean
+.PHONY: demo test deps test-deps bench-deps fuzz-deps venv install cpp-test py-test fuzz bench microbench callgrind clean
 
 demo: install
 	$(VENV)/bin/logcodes demo
@@ -67,6 +72,9 @@ bench-deps: venv
 	$(call apt_install,$(BENCH_APT_PACKAGES))
 	$(PIP) install -q -r benchmarks/requirements.txt
 
+fuzz-deps: deps
+	$(call apt_install,$(FUZZ_APT_PACKAGES))
+
 $(VENV)/.stamp: requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "cannot create a virtualenv: install python3-venv"; exit 1; }
 	$(PIP) install -q --upgrade pip >/dev/null
@@ -86,6 +94,14 @@ cpp-test: venv
 
 py-test: install test-deps
 	cd tests/python && $(PY_SAN_ENV) $(abspath $(PY)) -m pytest -q -p no:cacheprovider
+
+# libFuzzer targets (tests/fuzz, see docs/fuzzing.md): built with clang + ASan + UBSan, each run for
+# FUZZ_SECONDS (FUZZ_TARGETS="fuzz_sip fuzz_pcap" runs only those); non-zero exit on any finding.
+fuzz: fuzz-deps venv
+	CC=clang CXX=clang++ $(VENV)/bin/cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(VENV)/bin/ninja) \
+	  -DLOGCODES_BUILD_FUZZERS=ON -DLOGCODES_BUILD_PYTHON=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	$(VENV)/bin/cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: install bench-deps
 	$(PY) benchmarks/run.py $(BENCH_ARGS)

@@ -224,9 +224,9 @@ private:
         if ((p[0] >> 4) == 4) {
             if (n < 20) return;
             const std::uint32_t ihl = (p[0] & 0x0fu) * 4;
-            std::uint32_t total = be16(p + 2);
+            // The captured bytes may end before the header does: check the header against what is there.
+            const std::uint32_t total = std::min<std::uint32_t>(be16(p + 2), n);
             if (ihl < 20 || total < ihl) return;
-            total = std::min(total, n);
             const std::uint16_t frag = be16(p + 6);
             const bool more = frag & 0x2000;
             const std::uint32_t offset = (frag & 0x1fffu) * 8;
@@ -366,7 +366,7 @@ private:
             if (f.pending.size() < 256) f.pending.emplace(seq, std::string(payload));
             return;
         }
-        const auto skip = static_cast<std::uint32_t>(-rel);
+        const std::uint32_t skip = f.next_seq - seq;  // -rel, computed unsigned: rel may be INT32_MIN
         if (skip >= payload.size()) return;  // a retransmission of bytes already taken
         payload.remove_prefix(skip);
         f.data.append(payload);

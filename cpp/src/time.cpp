@@ -95,6 +95,8 @@ std::int64_t parse_epoch_time(std::string_view s) noexcept {
     std::size_t i = 0;
     for (; i < s.size() && s[i] != '.'; ++i) {
         if (s[i] < '0' || s[i] > '9') return kNoTime;
+        // Nanoseconds since 1970 need 19 digits; more than int64 holds is not a time.
+        if (v > (INT64_MAX - 9) / 10) return kNoTime;
         v = v * 10 + (s[i] - '0');
     }
     if (i == 0) return kNoTime;

@@ -53,12 +53,11 @@ void iso(std::string& out, int y, int mo, int d, std::string_view hms, std::stri
     out.append(zone);
 }
 
+// The leading digits of `s` as a number; at most 9 are read (no date field is longer), so a long run of
+// digits where a year should be ("[Tue Nov 24 10:17:11 2183372026]") cannot overflow.
 int num(std::string_view s) noexcept {
     int v = 0;
-    for (char c : s) {
-        if (!digit(c)) break;
-        v = v * 10 + (c - '0');
-    }
+    for (std::size_t i = 0; i < s.size() && i < 9 && digit(s[i]); ++i) v = v * 10 + (s[i] - '0');
     return v;
 }
 

@@ -1,5 +1,6 @@
 #include "logcodes/formats/w3c_extended.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -201,8 +202,14 @@ ParseResult W3cParser::parse(std::string_view line, Record& out) {
     for (std::size_t c = 0, v = 0; c < want; ++c, ++v) {
         std::string_view value = values_[v];
         if (c == layout_.free_text && extra > 0) {
-            // Join the user agent's tokens back (they are adjacent in the line).
+            // Join the user agent's tokens back (they are adjacent in the line). A quoted token was unquoted
+            // into storage_, not the line: then the span cannot be rebuilt, and the line is not read.
             const std::string_view last = values_[v + extra];
+            const auto in_line = [&](std::string_view t) {
+                const std::less_equal<const char*> le;  // a total order, also for pointers into storage_
+                return le(line.data(), t.data()) && le(t.data() + t.size(), line.data() + line.size());
+            };
+            if (!in_line(value) || !in_line(last)) return ParseResult::unparsed;
             value = std::string_view(value.data(), static_cast<std::size_t>(last.data() + last.size() - value.data()));
             v += extra;
         }

@@ -1,0 +1,144 @@
+// gzip and zstd sources, through the same path as a file scan (probe_input, open_input). Two modes:
+// arbitrary bytes behind a gzip or zstd magic must decode to data or end in a clean error, never a crash
+// or a hang; and fuzzed text compressed here in several members/frames must decode back to exactly that
+// text, or, cut short, to a prefix of it followed by an error.
+#include "fuzz_support.hpp"
+
+#include "logcodes/pcap_source.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+using namespace logcodes;
+
+namespace {
+
+// The input as a file that probe_input/open_input read like any other (an anonymous in-memory file).
+class MemFile {
+public:
+    explicit MemFile(std::string_view bytes) : fd_(::memfd_create("logcodes-fuzz", MFD_CLOEXEC)) {
+        FUZZ_CHECK(fd_ >= 0);
+        std::size_t done = 0;
+        while (done < bytes.size()) {
+            const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+            FUZZ_CHECK(n > 0);
+            done += static_cast<std::size_t>(n);
+        }
+    }
+    ~MemFile() { ::close(fd_); }
+    MemFile(const MemFile&) = delete;
+    MemFile& operator=(const MemFile&) = delete;
+    std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+private:
+    int fd_;
+};
+
+struct Decoded {
+    std::string text;
+    Error error;
+    bool opened = false;
+};
+
+// Reads the whole decoded input in reads of `cap` bytes, stopping after `limit` bytes (a tiny input can
+// announce gigabytes: that is data, not a hang, but the fuzzer need not wait for it).
+Decoded decode(std::string_view file, std::size_t cap, std::size_t limit) {
+    Decoded out;
+    MemFile mem(file);
+    InputInfo info;
+    FUZZ_CHECK(!probe_input(mem.path(), info));
+    FUZZ_CHECK(info.is_regular && info.size == file.size());
+    FUZZ_CHECK(info.compression == sniff_compression(file.substr(0, 4)));
+    auto src = open_input(info, out.error);
+    if (!src) {
+        FUZZ_CHECK(static_cast<bool>(out.error));
+        return out;
+    }
+    out.opened = true;
+    std::vector<char> buf(cap);
+    for (;;) {
+        const std::size_t n = src->read(buf.data(), buf.size());
+        FUZZ_CHECK(n <= cap);
+        if (!info.capture) FUZZ_CHECK(src->raw_position() <= file.size());
+        if (n == 0) break;
+        out.text.append(buf.data(), n);
+        if (out.text.size() >= limit) return out;
+    }
+    // The end is final: nothing more comes, and an error stays.
+    const bool failed = static_cast<bool>(src->error());
+    FUZZ_CHECK(src->read(buf.data(), buf.size()) == 0);
+    FUZZ_CHECK(static_cast<bool>(src->error()) == failed);
+    if (failed) FUZZ_CHECK(!src->error().message.empty());
+    out.error = src->error();
+    return out;
+}
+
+std::string gzip_member(std::string_view text, int level) {
+    z_stream zs{};
+    FUZZ_CHECK(deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string out(deflateBound(&zs, static_cast<uLong>(text.size())) + 32, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    zs.avail_in = static_cast<uInt>(text.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    FUZZ_CHECK(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
+
+std::string zstd_frame(std::string_view text, int level) {
+    std::string out(ZSTD_compressBound(text.size()), '\0');
+    const std::size_t n = ZSTD_compress(out.data(), out.size(), text.data(), text.size(), level);
+    FUZZ_CHECK(!ZSTD_isError(n));
+    out.resize(n);
+    return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    FuzzedDataProvider fdp(data, size);
+    const std::uint8_t mode = fdp.ConsumeIntegral<std::uint8_t>();
+    const std::size_t cap = fdp.ConsumeIntegralInRange<std::size_t>(1, 1 << 16);
+    const bool zstd = mode & 1;
+
+    if ((mode & 2) == 0) {
+        // Arbitrary bytes behind the magic (or the bytes as they are).
+        std::string file;
+        if ((mode & 4) == 0) file = zstd ? std::string("\x28\xb5\x2f\xfd", 4) : std::string("\x1f\x8b\x08", 3);
+        file += fdp.ConsumeRemainingBytesAsString();
+        decode(file, cap, 16u << 20);
+        return 0;
+    }
+
+    // Round trip: members/frames of fuzzed text, optionally cut short.
+    std::string text, file;
+    const int parts = fdp.ConsumeIntegralInRange<int>(1, 4);
+    const std::size_t cut = fdp.ConsumeIntegral<std::uint16_t>();
+    const bool truncate = fdp.ConsumeBool();
+    for (int i = 0; i < parts; ++i) {
+        const std::string part = i + 1 < parts ? fdp.ConsumeRandomLengthString(4096) : fdp.ConsumeRemainingBytesAsString();
+        const int level = 1 + i % 9;
+        file += zstd ? zstd_frame(part, level) : gzip_member(part, level);
+        text += part;
+    }
+    if (truncate && !file.empty()) file.resize(cut % file.size());
+    const Decoded d = decode(file, cap, SIZE_MAX);
+    // Text that starts like a capture is read as one (a .pcap.gz): fuzz_pcap checks what comes out.
+    if (is_capture(text)) return 0;
+    if (!truncate) {
+        FUZZ_CHECK(d.opened && !d.error);
+        FUZZ_CHECK(d.text == text);
+    } else if (sniff_compression(std::string_view(file).substr(0, 4)) == Compression::none) {
+        // Cut inside the magic: no longer compressed, read as it is.
+        FUZZ_CHECK(d.opened && !d.error && d.text == file);
+    } else {
+        // A cut stream gives a prefix of the text (an error says where it was cut, unless only whole
+        // members/frames remained).
+        FUZZ_CHECK(d.text.size() <= text.size() && text.compare(0, d.text.size(), d.text) == 0);
+    }
+    return 0;
+}

@@ -1,0 +1,52 @@
+// Error-log readers (nginx, Apache, Tomcat, PHP, Python): multi-line events from fuzzed text become
+// events with readable fields, and an access-log error can be explained against them without crashing.
+#include "fuzz_support.hpp"
+
+#include "logcodes/formats/error_logs.hpp"
+
+using namespace logcodes;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    FuzzedDataProvider fdp(data, size);
+    const Format* format = error_log_formats()[0].format;
+    const std::size_t block = fdp.ConsumeIntegralInRange<std::size_t>(1, 8192);
+    // An access-log record to explain: its fields come from the input too.
+    const std::string target = fdp.ConsumeRandomLengthString(128);
+    const std::string time = fdp.ConsumeRandomLengthString(40);
+    const std::string request_id = fdp.ConsumeRandomLengthString(40);
+    const int code = fdp.ConsumeIntegralInRange<int>(400, 599);
+    const std::int64_t window_ms = fdp.ConsumeIntegralInRange<std::int64_t>(0, 3600000);
+    const std::string bytes = fdp.ConsumeRemainingBytesAsString();
+
+    const fuzz::ScanOutcome out = fuzz::scan_bytes(format, bytes, block, 1 << 16);
+    FUZZ_CHECK(out.stats.records == out.stats.unparsed);  // an error log has events, never responses
+
+    // The same events through a store that joins them with an access-log error.
+    EventStore store(nullptr, window_ms);
+    auto parser = format->make_parser();
+    Record r;
+    LineFramer framer(block, 1 << 16);
+    std::uint64_t line = 0;
+    auto on_line = [&](const LineEvent& ev) {
+        ++line;
+        if (!ev.overlong && parser->parse(ev.text, r) == ParseResult::record && r.kind == RecordKind::event)
+            store.add(r, 0, line);
+        return true;
+    };
+    framer.feed(bytes, on_line);
+    framer.finish(on_line);
+    r.clear();
+    if (parser->flush(r) && r.kind == RecordKind::event) store.add(r, 0, line);
+    FUZZ_CHECK(store.size() == out.events);
+    store.finish();
+
+    Record access;
+    access.target = target;
+    access.time = time;
+    access.time_syntax = TimeSyntax::any;
+    access.request_id = request_id;
+    access.status = "500";
+    Explanation why;
+    if (store.explain(access, code, why)) FUZZ_CHECK(!why.slug.empty());
+    return 0;
+}
