@@ -122,6 +122,7 @@ def main() -> None:
     ap.add_argument("--writer-core", type=int, default=0, help="core the writer runs on (-1: any)")
     ap.add_argument("--out", default=os.path.join(HERE, "WATCH.md"))
     args = ap.parse_args()
+    load_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows = []
     for rate in (int(r) for r in args.rates.split(",")):
         r = run(rate, args.seconds, args.interval, args.core, args.writer_core)
@@ -138,8 +139,9 @@ def main() -> None:
                 f"lines (~{len(batch(0, 100)) // 100} bytes each) at each target rate for {args.seconds:g} s "
                 f"while `logcodes watch --jsonl --interval {args.interval}` follows the file pinned to one core "
                 f"(`taskset -c {args.core}`).\n\n")
-        f.write("**Rough figures from a busy shared machine** (other builds and tests were running on the same "
-                "two cores); a quiet run will replace them.\n\n")
+        load_end = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        f.write(f"Load average (1/5/15 min) at start {load_start}, at end {load_end}: figures from a machine "
+                "busy with other work are rough.\n\n")
         f.write("| target lines/s | written lines/s | written | counted | exact | largest lag at a window's end "
                 "(lines) | all counted after (s) | watch CPU (s) | kept up |\n"
                 "|---:|---:|---:|---:|:-:|---:|---:|---:|:-:|\n")
