@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 from . import _core
 from ._inputs import PathArg, expand_paths
 from ._sizes import parse_size
-from .filters import CodesArg, NamesArg, TimeArg, compile_filter, merge_where
+from .filters import CodesArg, NamesArg, TimeArg, scan_filter
 from .formats import FormatArg, resolve
 from .summary import FileInfo, InputProblem, Summary
 
@@ -227,9 +227,8 @@ def records(
         raise ValueError(f"count must be 'messages' or 'transactions' for records, not {count!r}")
     block = parse_size(block_size, what="block_size") if block_size is not None else _DEFAULT_BLOCK
     record_cap = parse_size(max_record, what="max_record") if max_record is not None else _DEFAULT_MAX_RECORD
-    filters = merge_where(where, {"since": since, "until": until, "codes": codes, "methods": methods,
-                                  "hosts": hosts, "paths": path_patterns})
-    compiled = compile_filter(**filters)
+    filters, compiled = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
+                                    path_patterns=path_patterns, count=count)
     files = expand_paths(paths)
     job = _core.RecordsJob(files, core_format, column_list, batch_size, block, record_cap, 5, count, compiled)
     return Records(job, files, filters, batch_size)

@@ -13,7 +13,7 @@ from ._dims import ByArg, parse_by
 from ._inputs import PathArg, expand_paths
 from ._progress import Progress, ProgressArg
 from ._sizes import parse_size
-from .filters import CodesArg, NamesArg, TimeArg, compile_filter, merge_where
+from .filters import CodesArg, NamesArg, TimeArg, scan_filter
 from .errors import CorruptInputError, InputError, ReadError, TruncatedInputError
 from . import rules as _rules
 from .formats import FormatArg, resolve
@@ -224,12 +224,8 @@ def scan(
     window_ms = int(parse_duration_ms(window))
     compiled_rules = _rules.compile(rules) if (error_files or rules is not None) else None
     extras = scan_extras(path_rules, quantiles, accuracy, top)
-    filters = merge_where(where, {"since": since, "until": until, "codes": codes, "methods": methods,
-                                  "hosts": hosts, "paths": path_patterns})
-    compiled_filter = compile_filter(**filters)
-    if compiled_filter is not None and count == "calls":
-        raise ValueError("filters (since, until, codes, methods, hosts, paths) apply to responses, not to "
-                         "count='calls'")
+    _, compiled_filter = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
+                                     path_patterns=path_patterns, count=count)
 
     if byte_range is not None:
         b, e = (int(x) for x in byte_range)

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core
 
-__all__ = ["TimeArg", "CodesArg", "NamesArg", "FILTER_KEYWORDS", "compile_filter", "merge_where"]
+__all__ = ["TimeArg", "CodesArg", "NamesArg", "FILTER_KEYWORDS", "compile_filter", "merge_where", "scan_filter"]
 
 TimeArg = Union[str, _dt.datetime, _dt.date, int, float, None]
 CodesArg = Union[str, int, Sequence[Union[str, int]], None]
@@ -190,3 +190,20 @@ def merge_where(where: Optional[Mapping[str, Any]], given: Dict[str, Any]) -> Di
             raise ValueError(f"where: {key!r} is also given as a keyword argument")
         out[key] = value
     return out
+
+
+def scan_filter(where: Optional[Mapping[str, Any]], *, since: TimeArg, until: TimeArg, codes: CodesArg,
+                methods: NamesArg, hosts: NamesArg, path_patterns: NamesArg,
+                count: str = "transactions") -> Tuple[Dict[str, Any], Any]:
+    """The keywords of ``scan()``, ``Stream`` and ``records()`` (``where=`` merged in) and their compiled
+    filter (None when nothing is filtered). Filters apply to responses, so ``count="calls"`` refuses them.
+
+    >>> scan_filter(None, since=None, until=None, codes=None, methods=None, hosts=None, path_patterns=None)[1]
+    """
+    filters = merge_where(where, {"since": since, "until": until, "codes": codes, "methods": methods,
+                                  "hosts": hosts, "paths": path_patterns})
+    compiled = compile_filter(**filters)
+    if compiled is not None and count == "calls":
+        raise ValueError("filters (since, until, codes, methods, hosts, paths) apply to responses, not to "
+                         "count='calls'")
+    return filters, compiled

@@ -7,7 +7,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple, Union
 from . import _core
 from ._dims import ByArg, parse_by
 from .api import _DEFAULT_MAX_RECORD, scan_extras
-from .filters import CodesArg, NamesArg, TimeArg, compile_filter, merge_where
+from .filters import CodesArg, NamesArg, TimeArg, scan_filter
 from .paths import PathRulesArg
 from .formats import FormatArg, resolve
 from .summary import FileInfo, Summary
@@ -42,12 +42,8 @@ class Stream:
         self.count = count
         self.quantiles = quantiles
         # The scan-time filters of scan() (see logcodes.filters); left-out records: Summary.filtered.
-        filters = merge_where(where, {"since": since, "until": until, "codes": codes, "methods": methods,
-                                      "hosts": hosts, "paths": path_patterns})
-        compiled = compile_filter(**filters)
-        if compiled is not None and count == "calls":
-            raise ValueError("filters (since, until, codes, methods, hosts, paths) apply to responses, not to "
-                             "count='calls'")
+        _, compiled = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
+                                  path_patterns=path_patterns, count=count)
         self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, max_record, 5, count,
                                   extras=scan_extras(path_rules, quantiles, accuracy, top), filter=compiled)
         self._closed = False
