@@ -16,7 +16,7 @@ from typing import Deque, Dict, Iterable, List, Optional, Set, Tuple, Union
 
 from . import _checkpoint
 from ._dims import ByArg, parse_by
-from ._inputs import PathArg, _GLOB_CHARS
+from ._inputs import PathArg, _GLOB_CHARS, path_items
 from ._tail import (FINGERPRINT_BYTES, READ_BLOCK, Identity, TailedFile, digest, find_rotated, open_decoded,
                     rotated_candidates, skip_bytes)
 from .api import _DEFAULT_MAX_RECORD
@@ -72,7 +72,7 @@ class Follower:
                  checkpoint: Optional[Union[str, "os.PathLike[str]"]] = None, from_start: bool = True,
                  format: FormatArg = "auto", by: ByArg = ("class", "code"), max_record: int = _DEFAULT_MAX_RECORD,
                  count: str = "transactions") -> None:
-        self.patterns = _pattern_list(paths)
+        self.patterns = path_items(paths)
         self.interval = parse_interval(interval)
         self.checkpoint = os.fspath(checkpoint) if checkpoint is not None else None
         self.from_start = from_start
@@ -469,24 +469,6 @@ def _compressed_last(path: str) -> bool:
             return f.read(2) == b"\x1f\x8b"
     except OSError:
         return True
-
-
-def _pattern_list(paths: PathArg) -> List[str]:
-    if isinstance(paths, (str, os.PathLike)):
-        items = [paths]
-    else:
-        try:
-            items = list(paths)
-        except TypeError:
-            raise TypeError(f"paths must be a path or an iterable of paths, not {type(paths).__name__}") from None
-    if not items:
-        raise ValueError("no input paths given")
-    out = []
-    for item in items:
-        if not isinstance(item, (str, os.PathLike)):
-            raise TypeError(f"each path must be a str or os.PathLike, not {type(item).__name__}")
-        out.append(os.fspath(item))
-    return out
 
 
 def follow(paths: PathArg, *, interval: Union[str, float, _dt.timedelta] = "10s",
