@@ -50,7 +50,7 @@ struct Hash128 {
             word(w);
         }
         std::uint64_t tail = 0;
-        std::memcpy(&tail, s.data() + i, s.size() - i);
+        if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);  // an empty view may have no data
         word(tail);
         word(s.size() | 0x1f00000000000000ULL);  // the length closes the field: ("ab","c") != ("a","bc")
     }
