@@ -1,5 +1,6 @@
 // Inputs found by the fuzz targets in tests/fuzz (docs/fuzzing.md): each broke the core once. Run under
 // `make test SANITIZE=1` they also fail on the undefined behaviour they used to trigger.
+#include "logcodes/calls.hpp"
 #include "logcodes/source.hpp"
 #include "logcodes/stream.hpp"
 #include "logcodes/time.hpp"
@@ -158,3 +159,23 @@ TEST(FuzzRegressions, Ipv4HeaderLongerThanTheCapturedPacket) {
 
 }  // namespace
 }  // namespace logcodes
+
+// fuzz_stream / fuzz_sip: a SIP response with a Call-ID but no Via branch and no tags hashed its empty
+// fields by memcpy from a null pointer (UBSan). Transactions must still be told apart and remembered.
+TEST(FuzzRegressions, TransactionWithEmptyFieldsHashes) {
+    logcodes::Record r;
+    r.protocol = logcodes::Protocol::sip;
+    r.status = "200";
+    r.sip.call_id = "call-1";
+    logcodes::TransactionFilter seen;
+    EXPECT_TRUE(seen.first(r));
+    EXPECT_FALSE(seen.first(r));  // the same response again: a retransmission
+    r.status = "486";
+    EXPECT_TRUE(seen.first(r));
+    for (int i = 0; i < 5000; ++i) {  // grows the table past its first size: nothing forgotten
+        const std::string id = "call-" + std::to_string(i + 2);
+        r.sip.call_id = id;
+        EXPECT_TRUE(seen.first(r));
+        EXPECT_FALSE(seen.first(r));
+    }
+}
