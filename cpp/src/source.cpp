@@ -410,6 +410,13 @@ Error probe_input(const std::string& path, InputInfo& info) {
         return {};
     }
     Error err;
+    struct stat named {};
+    if (::stat(path.c_str(), &named) == 0 && !S_ISREG(named.st_mode) && !S_ISDIR(named.st_mode)) {
+        // A pipe or a device is opened once, by the scan: opening a FIFO here and closing it again would
+        // leave its writer writing to no reader (data lost, or the writer gone before the scan opens it).
+        if (::access(path.c_str(), R_OK) != 0) return errno_error(errno, path, 0);
+        return {};
+    }
     const int fd = open_read(path, err);
     if (fd < 0) return err;
     struct stat st {};

@@ -277,6 +277,28 @@ def test_fifo(tmp_path):
     assert s.counts("code") == {200: 10_000, 503: 1}
 
 
+def test_fifo_with_a_slow_writer(tmp_path):
+    """The FIFO is opened once, by the scan: a check that opened and closed it first would leave a slow writer
+    writing to no reader (its lines lost, then the scan waiting forever for a writer that had gone)."""
+    fifo = tmp_path / "slow.log"
+    os.mkfifo(fifo)
+    script = ("import sys, threading, time, logcodes\n"
+              "def writer():\n"
+              "    with open(sys.argv[1], 'wb') as f:\n"
+              "        for _ in range(5):\n"
+              "            time.sleep(0.1)\n"
+              "            f.write(sys.argv[2].encode() * 10)\n"
+              "            f.flush()\n"
+              "th = threading.Thread(target=writer)\n"
+              "th.start()\n"
+              "print(logcodes.scan(sys.argv[1], by='code').counts('code'))\n"
+              "th.join()\n")
+    out = subprocess.run([sys.executable, "-c", script, str(fifo), GOOD.decode()], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "{200: 50}"
+
+
 def test_dev_null():
     s = logcodes.scan("/dev/null")
     assert (s.total, s.lines, s.problems) == (0, 0, [])
