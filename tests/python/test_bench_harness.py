@@ -94,6 +94,14 @@ def test_peer_counts_checked_against_truth(peer, sample, tmp_path):
         assert peer.name not in INSTALLED_BY_MAKE_TEST, why
         pytest.skip(why)
     rec, case = trial(peer, path, truth, tmp_path)
+    for _ in range(2):
+        # pyarrow's threaded CSV reader has been seen to abort at exit on a loaded machine ("terminate called
+        # without an active exception", signal 6): a crash of the peer's library, not of its counts. The
+        # harness reports such a run as ERROR; here the peer gets two more tries before that counts.
+        if not (rec["status"] == "ERROR" and peer.name == "pandas read_csv (pyarrow)"
+                and any("exit -" in str(p) for p in case.problems)):
+            break
+        rec, case = trial(peer, path, truth, tmp_path)
     assert rec["status"] != "ERROR", case.problems
     if peer.checks == "codes":
         want = {k: v for k, v in truth["codes"].items()}
