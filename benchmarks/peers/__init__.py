@@ -13,6 +13,8 @@ A peer that miscounts is reported WRONG with the difference; it is neither dropp
 
 from __future__ import annotations
 
+import abc
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,7 +75,7 @@ def verdict(counts: Counts, truth: dict, checks: str) -> tuple[str, list[str]]:
     return "n/a", []
 
 
-class Peer:
+class Peer(abc.ABC):
     """One tool, run on one file. Subclasses set the class attributes and implement commands() and read()."""
 
     name = ""
@@ -92,9 +94,9 @@ class Peer:
     def prepare(self, build_dir: Path) -> None:
         """Untimed set-up, once per run (compiling the C floors)."""
 
+    @abc.abstractmethod
     def commands(self, path: Path, threads: int | None, work: Path) -> list[list[str]]:
         """The processes of one trial, run one after the other; their times add up."""
-        raise NotImplementedError
 
     def read(self, outputs: list[str], work: Path) -> Counts:
         """Counts from the trial's standard outputs (one per command) and files it wrote under `work`."""
