@@ -2,6 +2,7 @@
 
 #include "logcodes/formats/sip.hpp"
 
+#include <bit>
 #include <cstring>
 
 namespace logcodes {
@@ -28,6 +29,12 @@ bool parse_count_level(std::string_view name, CountLevel& out) noexcept {
 namespace {
 // Two independent 64-bit hashes, each field closed by its length. Words of 8 bytes at a time: a message's
 // Call-ID, branch and tags are hashed for every response, so this is on the hot path of SIP traces.
+// Words read as little-endian on every host, so the tail shift below picks the right bytes.
+std::uint64_t little_endian(std::uint64_t w) noexcept {
+    if constexpr (std::endian::native == std::endian::big) return __builtin_bswap64(w);
+    return w;
+}
+
 struct Hash128 {
     std::uint64_t a = 0xcbf29ce484222325ULL, b = 0x9ae16a3b2f90404fULL;
     static std::uint64_t mix(std::uint64_t x) noexcept {
@@ -47,10 +54,18 @@ struct Hash128 {
         for (; i + 8 <= s.size(); i += 8) {
             std::uint64_t w;
             std::memcpy(&w, s.data() + i, 8);
-            word(w);
+            word(little_endian(w));
         }
         std::uint64_t tail = 0;
-        if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);  // an empty view may have no data
+        const std::size_t rest = s.size() - i;
+        if (rest != 0 && s.size() >= 8) {
+            // The last 8 bytes, shifted so only the unhashed ones remain: no variable-length copy call.
+            std::memcpy(&tail, s.data() + s.size() - 8, 8);
+            tail = little_endian(tail) >> (8 * (8 - rest));
+        } else if (rest != 0) {
+            std::memcpy(&tail, s.data() + i, rest);  // an empty view may have no data
+            tail = little_endian(tail);
+        }
         word(tail);
         word(s.size() | 0x1f00000000000000ULL);  // the length closes the field: ("ab","c") != ("a","bc")
     }

@@ -32,51 +32,69 @@ void RecordProcessor::sample(std::vector<Sample>& into, std::uint64_t line_no, s
     into.push_back(std::move(s));
 }
 
+// The common lines (a record, a part of one, meta) stay on a short path; the rest is out of line so this
+// function needs few registers: multi-line formats call it for every short line of a message.
 void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
     ++stats_.lines;
+    if (ev.overlong || !parser_) [[unlikely]] {
+        unusual_line(ev, line_no);
+        return;
+    }
+    // A blank line ends a multi-line record's headers when one is open; otherwise it is just blank.
+    if (is_blank(ev.text) && !parser_->in_record()) {
+        ++stats_.blank;
+        return;
+    }
+    // Parsers clear the record when they fill it: lines that are parts of a record cost nothing here.
+    const ParseResult pr = parser_->parse(ev.text, record_);
+    if (pr == ParseResult::part) {
+        if (!in_part_) open_part(ev, line_no);
+        return;
+    }
+    if (pr == ParseResult::meta) {
+        ++stats_.meta;
+        return;
+    }
+    end_of_record(pr, ev, line_no);
+}
+
+void RecordProcessor::unusual_line(const LineEvent& ev, std::uint64_t line_no) {
     if (ev.overlong) {
         ++stats_.records;
         ++stats_.unparsed;
         sample(stats_.unparsed_samples, line_no, ev.offset, ev.text, "line longer than the record limit");
         return;
     }
-    // A blank line ends a multi-line record's headers when one is open; otherwise it is just blank.
-    if (is_blank(ev.text) && !(parser_ && parser_->in_record())) {
+    // No parser: detection found no format, so every non-blank line is unparsed.
+    if (is_blank(ev.text)) {
         ++stats_.blank;
         return;
     }
-    // Parsers clear the record when they fill it: lines that are parts of a record cost nothing here.
-    const ParseResult pr = parser_ ? parser_->parse(ev.text, record_) : ParseResult::unparsed;
-    switch (pr) {
-        case ParseResult::meta: ++stats_.meta; return;
-        case ParseResult::part:
-            if (!in_part_) {
-                in_part_ = true;
-                part_line_ = line_no;
-                part_offset_ = ev.offset;
-                part_text_.assign(ev.text.substr(0, kSampleTextBytes));
-            }
-            return;
-        case ParseResult::unparsed:
-            in_part_ = false;
-            ++stats_.records;
-            ++stats_.unparsed;
-            if (stats_.unparsed_samples.size() < max_samples_)
-                sample(stats_.unparsed_samples, line_no, ev.offset, ev.text,
-                       format_ ? "not a " + std::string(format_->name()) + " line" : "no known format");
-            return;
-        case ParseResult::record: break;
+    end_of_record(ParseResult::unparsed, ev, line_no);
+}
+
+void RecordProcessor::open_part(const LineEvent& ev, std::uint64_t line_no) {
+    in_part_ = true;
+    part_line_ = line_no;
+    part_offset_ = ev.offset;
+    part_text_.assign(ev.text.substr(0, kSampleTextBytes));
+}
+
+void RecordProcessor::end_of_record(ParseResult pr, const LineEvent& ev, std::uint64_t line_no) {
+    if (pr == ParseResult::unparsed) {
+        in_part_ = false;
+        ++stats_.records;
+        ++stats_.unparsed;
+        if (stats_.unparsed_samples.size() < max_samples_)
+            sample(stats_.unparsed_samples, line_no, ev.offset, ev.text,
+                   format_ ? "not a " + std::string(format_->name()) + " line" : "no known format");
+        return;
     }
     if (in_part_) {
         in_part_ = false;
         handle_record(part_line_, part_offset_, part_text_);
         // The line that completed one record may have opened the next (a message with no blank line after).
-        if (parser_->in_record() && !is_blank(ev.text)) {
-            in_part_ = true;
-            part_line_ = line_no;
-            part_offset_ = ev.offset;
-            part_text_.assign(ev.text.substr(0, kSampleTextBytes));
-        }
+        if (parser_->in_record() && !is_blank(ev.text)) open_part(ev, line_no);
     } else {
         handle_record(line_no, ev.offset, ev.text);
     }

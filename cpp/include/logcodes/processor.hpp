@@ -58,6 +58,9 @@ public:
     void set_record_sink(RecordSink* sink) noexcept { record_sink_ = sink; }
 
 private:
+    [[gnu::noinline]] void unusual_line(const LineEvent& ev, std::uint64_t line_no);
+    [[gnu::noinline]] void open_part(const LineEvent& ev, std::uint64_t line_no);
+    [[gnu::noinline]] void end_of_record(ParseResult pr, const LineEvent& ev, std::uint64_t line_no);
     void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text);
     void sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset, std::string_view text,
                 std::string why);

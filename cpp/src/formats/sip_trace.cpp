@@ -1,5 +1,5 @@
 #include <array>
-#include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -24,10 +24,51 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
     return true;
 }
 
+// A header name equals `lower` (lower case) in any case: letters compare with their case bit set, other
+// bytes exactly ('-' is 0x2D, and so is '\r' with the case bit set). Names of up to 16 bytes are compared
+// as one or two words (the common ones all are), longer ones byte by byte.
+template <std::size_t N>
+bool same_name(std::string_view name, const char (&lower)[N]) noexcept {
+    constexpr std::size_t n = N - 1;
+    if (name.size() != n) return false;
+    auto fold_of = [](char c) { return c >= 'a' && c <= 'z' ? '\x20' : '\0'; };
+    if constexpr (n <= 16) {
+        // Bytes [0, 8) and [n - 8, n) (overlapping for n < 16; the whole name for n <= 8).
+        constexpr std::size_t first = n < 8 ? n : 8, second = n > 8 ? n - 8 : 0;
+        char want[16] = {}, fold[16] = {};
+        for (std::size_t i = 0; i < n; ++i) {
+            want[i] = lower[i];
+            fold[i] = fold_of(lower[i]);
+        }
+        std::uint64_t w = 0, m = 0, f = 0;
+        std::memcpy(&w, name.data(), first);
+        std::memcpy(&m, want, first);
+        std::memcpy(&f, fold, first);
+        if ((w | f) != m) return false;
+        if constexpr (n > 8) {
+            std::memcpy(&w, name.data() + second, 8);
+            std::memcpy(&m, want + second, 8);
+            std::memcpy(&f, fold + second, 8);
+            if ((w | f) != m) return false;
+        }
+        return true;
+    } else {
+        for (std::size_t i = 0; i < n; ++i)
+            if (static_cast<char>(name[i] | fold_of(lower[i])) != lower[i]) return false;
+        return true;
+    }
+}
+
+// What may start a message: most trace lines are neither, and are told apart here with two word compares.
+bool may_start_message(std::string_view l) noexcept {
+    return l.size() >= 11 && (l.starts_with("SIP/2.0 ") || l.ends_with(" SIP/2.0"));
+}
+
 std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
+    std::size_t b = 0, e = s.size();
+    while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) --e;
+    return s.substr(b, e - b);
 }
 
 // "SIP/2.0 486 Busy Here": code and reason. False for anything else.
@@ -47,7 +88,7 @@ bool request_line(std::string_view l, std::string_view& method) noexcept {
     if (sp == 0 || sp == std::string_view::npos || sp + 8 >= l.size()) return false;
     for (std::size_t i = 0; i < sp; ++i) {
         const char c = l[i];
-        if (!(std::isupper(static_cast<unsigned char>(c)) || c == '-' || c == '_' || is_digit(c))) return false;
+        if (!((c >= 'A' && c <= 'Z') || c == '-' || c == '_' || is_digit(c))) return false;
     }
     const std::string_view uri = l.substr(sp + 1, l.size() - 8 - sp - 1);
     if (uri.empty() || uri.find(' ') != std::string_view::npos || uri.find(':') == std::string_view::npos) return false;
@@ -59,7 +100,7 @@ bool request_line(std::string_view l, std::string_view& method) noexcept {
 // copied into `out` as ISO 8601 text (parsed only if a time is asked for). False when there is none.
 bool framing_time(std::string_view l, std::string& out) {
     // Anchor on each ':' (few per line): a date-time's first one sits 13 after the date's start.
-    for (std::size_t colon = l.find(':', 13); colon != std::string_view::npos; colon = l.find(':', colon + 1)) {
+    for (std::size_t colon = find_in(l, 13, ':'); colon != std::string_view::npos; colon = find_in(l, colon + 1, ':')) {
         const std::size_t i = colon - 13;
         if (i + 19 > l.size() || !is_digit(l[i]) || (l[i + 4] != '-' && l[i + 4] != '/') || l[i + 7] != l[i + 4] ||
             l[i + 10] != ' ' || l[i + 16] != ':')
@@ -88,8 +129,12 @@ std::string_view param_value(std::string_view v, std::size_t b) noexcept {
 
 // A parameter of a header value: ";tag=abc" -> "abc". `lower_key` is ";tag=" (the common spelling, found
 // with one search); other spellings (";TAG =", "; tag=") fall back to a careful walk.
-std::string_view param(std::string_view v, std::string_view name, std::string_view lower_key) noexcept {
-    if (const std::size_t k = v.find(lower_key); k != std::string_view::npos) return param_value(v, k + lower_key.size());
+template <std::size_t K>
+std::string_view param(std::string_view v, std::string_view name, const char (&lower_key_text)[K]) noexcept {
+    const std::string_view lower_key(lower_key_text, K - 1);
+    // Each ';' (a few per value) is found with the inline search: a library call costs more than these values.
+    for (std::size_t k = find_in(v, 0, ';'); k != std::string_view::npos; k = find_in(v, k + 1, ';'))
+        if (v.substr(k).starts_with(lower_key)) return param_value(v, k + lower_key.size());
     std::size_t p = 0;
     while ((p = v.find(';', p)) != std::string_view::npos) {
         ++p;
@@ -133,7 +178,7 @@ private:
     enum class State { idle, headers, body };
 
     ParseResult idle_line(std::string_view line, Record& out) {
-        if (start(line)) return ParseResult::part;
+        if (may_start_message(line) && start(line)) return ParseResult::part;
         framing_time(line, trace_time_);
         (void)out;
         return ParseResult::meta;
@@ -182,13 +227,17 @@ private:
             if (!start(line)) framing_time(line, trace_time_);
             return ParseResult::record;
         }
-        header(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+        // The line does not start with white space (that is a folded line, above): only the name's end may.
+        std::string_view name = line.substr(0, colon);
+        while (name.back() == ' ' || name.back() == '\t') name.remove_suffix(1);
+        header(name, line.substr(colon + 1));
         return ParseResult::part;
     }
 
     ParseResult body_line(std::string_view line, Record& out) {
         std::string_view code, reason, method;
-        if (!body_holds_messages_ && (response_line(line, code, reason) || request_line(line, method))) {
+        if (!body_holds_messages_ && may_start_message(line) &&
+            (response_line(line, code, reason) || request_line(line, method))) {
             // A start line where no body holds one: Content-Length promised more than the message had.
             emit(out);
             start(line);
@@ -204,56 +253,67 @@ private:
         return ParseResult::part;
     }
 
-    void header(std::string_view name, std::string_view value) {
-        // Dispatch on length and first letter first: most headers are none of the ones read here.
+    // The headers read here; every other one is passed over without looking at its value.
+    enum class Header { other, call_id, via, from, to, cseq, content_length, content_type, reason, server, user_agent, warning };
+
+    // Dispatch on length and first letter first: most names are told apart without reading them whole.
+    static Header which(std::string_view name) noexcept {
         const char first = lower(name.empty() ? ' ' : name[0]);
         switch (name.size()) {
             case 1:
                 switch (first) {
-                    case 'i': m().call_id.assign(value.substr(0, 256)); return;
-                    case 'v': via(value); return;
-                    case 'f': m().from_tag.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
-                    case 't': m().to_tag.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
-                    case 'l': content_length(value); return;
-                    case 'c': content_type(value); return;
-                    default: return;
+                    case 'i': return Header::call_id;
+                    case 'v': return Header::via;
+                    case 'f': return Header::from;
+                    case 't': return Header::to;
+                    case 'l': return Header::content_length;
+                    case 'c': return Header::content_type;
+                    default: return Header::other;
                 }
-            case 2:
-                if (first == 't' && iequals(name, "To")) m().to_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
-                return;
-            case 3:
-                if (first == 'v' && iequals(name, "Via")) via(value);
-                return;
+            case 2: return first == 't' && same_name(name, "to") ? Header::to : Header::other;
+            case 3: return first == 'v' && same_name(name, "via") ? Header::via : Header::other;
             case 4:
-                if (first == 'c' && iequals(name, "CSeq")) cseq(value);
-                else if (first == 'f' && iequals(name, "From")) m().from_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
-                return;
+                if (first == 'c') return same_name(name, "cseq") ? Header::cseq : Header::other;
+                return first == 'f' && same_name(name, "from") ? Header::from : Header::other;
             case 6:
-                if (first == 'r' && iequals(name, "Reason")) {
-                    if (!m().reason_header.empty()) m().reason_header += ", ";
-                    m().reason_header.append(value.substr(0, 512));
-                    last_ = Last::reason;
-                } else if (first == 's' && iequals(name, "Server")) {
-                    m().agent.assign(value.substr(0, 256));
-                }
-                return;
+                if (first == 'r') return same_name(name, "reason") ? Header::reason : Header::other;
+                return first == 's' && same_name(name, "server") ? Header::server : Header::other;
             case 7:
-                if (first == 'c' && iequals(name, "Call-ID")) m().call_id.assign(value.substr(0, 256));
-                else if (first == 'w' && iequals(name, "Warning") && m().warning.empty()) {
+                if (first == 'c') return same_name(name, "call-id") ? Header::call_id : Header::other;
+                return first == 'w' && same_name(name, "warning") ? Header::warning : Header::other;
+            case 10: return first == 'u' && same_name(name, "user-agent") ? Header::user_agent : Header::other;
+            case 12: return first == 'c' && same_name(name, "content-type") ? Header::content_type : Header::other;
+            case 14: return first == 'c' && same_name(name, "content-length") ? Header::content_length : Header::other;
+            default: return Header::other;
+        }
+    }
+
+    void header(std::string_view name, std::string_view raw_value) {
+        const Header h = which(name);
+        if (h == Header::other) return;
+        const std::string_view value = trim(raw_value);
+        switch (h) {
+            case Header::other: return;
+            case Header::call_id: m().call_id.assign(value.substr(0, 256)); return;
+            case Header::via: via(value); return;
+            case Header::from: m().from_tag.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
+            case Header::to: m().to_tag.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
+            case Header::cseq: cseq(value); return;
+            case Header::content_length: content_length(value); return;
+            case Header::content_type: content_type(value); return;
+            case Header::reason:
+                if (!m().reason_header.empty()) m().reason_header += ", ";
+                m().reason_header.append(value.substr(0, 512));
+                last_ = Last::reason;
+                return;
+            case Header::server:
+            case Header::user_agent: m().agent.assign(value.substr(0, 256)); return;
+            case Header::warning:
+                if (m().warning.empty()) {
                     m().warning.assign(value.substr(0, 512));
                     last_ = Last::warning;
                 }
                 return;
-            case 10:
-                if (first == 'u' && iequals(name, "User-Agent")) m().agent.assign(value.substr(0, 256));
-                return;
-            case 12:
-                if (first == 'c' && iequals(name, "Content-Type")) content_type(value);
-                return;
-            case 14:
-                if (first == 'c' && iequals(name, "Content-Length")) content_length(value);
-                return;
-            default: return;
         }
     }
 
