@@ -9,6 +9,7 @@ namespace logcodes {
 
 namespace {
 bool is_blank(std::string_view s) noexcept {
+    if (!s.empty() && static_cast<unsigned char>(s[0]) > ' ') return false;  // most lines: one compare
     for (char c : s)
         if (c != ' ' && c != '\t' && c != '\r') return false;
     return true;

@@ -259,27 +259,37 @@ void Scanner::run_task(Worker& w, Task& t) {
         return true;
     };
 
-    framer.reset(stream_start);
+    // A whole input, or a range that starts at 0 and runs to the end, needs none of the checks above per
+    // line: multi-line formats (SIP traces) hand over a dozen short lines per record.
+    auto every_line = [&](const LineEvent& ev) {
+        proc.on_line(ev, ++line_no);
+        return true;
+    };
     std::uint64_t read_total = 0;
-    bool go_on = true;
     bool at_end = false;
-    if (t.detection_done) {
-        read_total += w.head.size();
-        go_on = framer.feed(w.head, on_line);
-    }
-    while (go_on) {
-        if (cancel_.load(std::memory_order_relaxed)) break;
-        auto area = framer.writable();
-        const std::size_t n = src->read(area.data(), area.size());
-        account();
-        if (n == 0) {
-            at_end = true;
-            if (!src->error()) framer.finish(on_line);
-            break;
+    auto frame = [&](auto& handle_line) {
+        framer.reset(stream_start);
+        bool go_on = true;
+        if (t.detection_done) {
+            read_total += w.head.size();
+            go_on = framer.feed(w.head, handle_line);
         }
-        read_total += n;
-        go_on = framer.commit(n, on_line);
-    }
+        while (go_on) {
+            if (cancel_.load(std::memory_order_relaxed)) break;
+            auto area = framer.writable();
+            const std::size_t n = src->read(area.data(), area.size());
+            account();
+            if (n == 0) {
+                at_end = true;
+                if (!src->error()) framer.finish(handle_line);
+                break;
+            }
+            read_total += n;
+            go_on = framer.commit(n, handle_line);
+        }
+    };
+    if (!skip_first && t.end == UINT64_MAX) frame(every_line);
+    else frame(on_line);
     account();
     if (at_end && !src->error()) report_shrink(f, t, src->raw_position());
     t.packets = src->packets();
