@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
             o.group.dims = parse_dims(value());
         } else if (a == "--bucket") {
             o.group.time_bucket = std::stoll(value());
+        } else if (a == "--count") {
+            if (!logcodes::parse_count_level(value(), o.count_level)) usage("--count: messages, transactions or calls");
         } else if (a == "--threads") {
             o.threads = static_cast<unsigned>(std::stoul(value()));
         } else {

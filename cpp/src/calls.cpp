@@ -1,7 +1,9 @@
 #include "logcodes/calls.hpp"
 
 #include "logcodes/formats/sip.hpp"
+#include "logcodes/time.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -27,23 +29,19 @@ bool parse_count_level(std::string_view name, CountLevel& out) noexcept {
 }
 
 namespace {
-// Two independent 64-bit hashes, each field closed by its length. Words of 8 bytes at a time: a message's
-// Call-ID, branch and tags are hashed for every response, so this is on the hot path of SIP traces.
+// A 64-bit hash, each field closed by its length. Words of 8 bytes at a time: a message's Call-ID, branch
+// and tags are hashed for every response, so this is on the hot path of SIP traces.
 // Words read as little-endian on every host, so the tail shift below picks the right bytes.
 std::uint64_t little_endian(std::uint64_t w) noexcept {
     if constexpr (std::endian::native == std::endian::big) return __builtin_bswap64(w);
     return w;
 }
 
-struct Hash128 {
-    std::uint64_t a = 0xcbf29ce484222325ULL, b = 0x9ae16a3b2f90404fULL;
-    // The second lane takes the word's halves swapped and another multiplier: the two lanes do not collide
-    // together for the same inputs, and each word costs two multiplies.
+struct FieldHash {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
     void word(std::uint64_t w) noexcept {
-        a = (a ^ w) * 0x9e3779b97f4a7c15ULL;
-        a ^= a >> 29;
-        b = (b ^ std::rotl(w, 32) ^ 0x5851f42d4c957f2dULL) * 0xff51afd7ed558ccdULL;
-        b ^= b >> 31;
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 32;
     }
     void add(std::string_view s) noexcept {
         std::size_t i = 0;
@@ -69,22 +67,25 @@ struct Hash128 {
         word(v);
         word(0x2f00000000000000ULL);
     }
+    // MurmurHash3's finalizer: every input bit reaches the low bits used as the slot index.
+    std::uint64_t final() const noexcept {
+        std::uint64_t x = h;
+        x ^= x >> 33;
+        x *= 0xff51afd7ed558ccdULL;
+        x ^= x >> 33;
+        x *= 0xc4ceb9fe1a85ec53ULL;
+        x ^= x >> 33;
+        return x;
+    }
 };
-}  // namespace
 
-namespace {
-std::uint64_t mix_final(std::uint64_t x) noexcept {  // spreads the low bits used as the slot index
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return x;
-}
+constexpr std::uint64_t kKeyBits = ~(std::uint64_t{1} << 63);
 }  // namespace
 
 bool TransactionFilter::first(const Record& r) {
     const SipFields& s = r.sip;
     if (s.call_id.empty()) return true;  // nothing identifies the transaction: every message counts
-    Hash128 h;
+    FieldHash h;
     h.add(s.call_id);
     h.add(s.cseq);
     h.add(s.cseq_method);
@@ -95,30 +96,72 @@ bool TransactionFilter::first(const Record& r) {
         h.add(s.to_tag);
     }
     h.add(r.status);
-    return insert(Key{mix_final(h.a), mix_final(h.b)});
+    std::uint64_t key = h.final() & kKeyBits;
+    if (key == 0) key = 1;  // 0 marks an empty slot
+    if (contains(key)) return false;
+    if (in_current_ >= generation_) full_generation(r);
+    if (in_current_ == 0) {
+        const std::int64_t t = record_time(r.time_syntax, r.time, r.time2);
+        if (!sized_) {
+            sized_ = true;
+            if (t == kNoTime) generation_ = kNoTimeGeneration;
+        }
+        current_start_ = t;
+    }
+    insert(key | current_bit_);
+    ++in_current_;
+    return true;
 }
 
-bool TransactionFilter::insert(const Key& k) {
-    if (k == Key{}) {
-        const bool was = zero_seen_;
-        zero_seen_ = true;
-        return !was;
+// The current generation is full. When it spans less than the window (a busy trace) it grows and goes on;
+// otherwise the previous generation is forgotten and the current one becomes it.
+void TransactionFilter::full_generation(const Record& r) {
+    const std::int64_t now = record_time(r.time_syntax, r.time, r.time2);
+    if (current_start_ != kNoTime && now != kNoTime && now - current_start_ < kWindowSeconds &&
+        generation_ < kMaxGeneration) {
+        generation_ *= 2;
+        return;
     }
-    if (2 * (used_ + 1) > slots_.size()) {
-        std::vector<Key> old(slots_.empty() ? 1024 : slots_.size() * 2);
-        old.swap(slots_);
-        used_ = 0;
-        for (const Key& o : old)
-            if (!(o == Key{})) insert(o);
-    }
+    // Room for two generations at most half full: four slots per key of a generation.
+    std::size_t want = slots_.size();
+    while (want < 4 * generation_) want *= 2;
+    rehash(want, true);
+    current_bit_ ^= ~kKeyBits;
+    in_current_ = 0;
+}
+
+bool TransactionFilter::contains(std::uint64_t key) const noexcept {
+    if (slots_.empty()) return false;
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = static_cast<std::size_t>(k.a) & mask;; i = (i + 1) & mask) {
-        if (slots_[i] == k) return false;
-        if (slots_[i] == Key{}) {
-            slots_[i] = k;
-            ++used_;
-            return true;
-        }
+    for (std::size_t i = static_cast<std::size_t>(key) & mask;; i = (i + 1) & mask) {
+        const std::uint64_t v = slots_[i];
+        if (v == 0) return false;
+        if ((v & kKeyBits) == key) return true;
+    }
+}
+
+void TransactionFilter::insert(std::uint64_t key) {
+    // The table grows with use, so a short trace touches little memory (first-touched pages are slow).
+    if (2 * (used_ + 1) > slots_.size()) rehash(slots_.empty() ? 1024 : slots_.size() * 2, false);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = static_cast<std::size_t>(key) & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = key;
+    ++used_;
+}
+
+// Moves the keys into a table of `slot_count` slots, leaving out the previous generation's when asked.
+void TransactionFilter::rehash(std::size_t slot_count, bool drop_previous) {
+    spare_.assign(slot_count, 0);
+    spare_.swap(slots_);
+    used_ = 0;
+    const std::size_t mask = slot_count - 1;
+    for (const std::uint64_t v : spare_) {
+        if (v == 0 || (drop_previous && (v & ~kKeyBits) != current_bit_)) continue;
+        std::size_t i = static_cast<std::size_t>(v & kKeyBits) & mask;
+        while (slots_[i] != 0) i = (i + 1) & mask;
+        slots_[i] = v;
+        ++used_;
     }
 }
 

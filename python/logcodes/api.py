@@ -151,7 +151,8 @@ def scan(
         block_size: bytes per read (default 1 MiB); results do not depend on it.
         max_record: lines longer than this (default 16 MiB) are counted as unparsed, not held in memory.
         count: what one count is, for SIP: ``"messages"`` (every response seen), ``"transactions"``
-            (default: retransmissions of a response counted once, by Call-ID + CSeq + Via branch + code) or
+            (default: retransmissions of a response counted once, by Call-ID + CSeq + Via branch + code,
+            within a window of at least 64 s of the trace's times, or 262,144 responses when it has none) or
             ``"calls"`` (the final response to each call's initial INVITE, with the ``outcome`` dimension).
             HTTP records are one transaction each, whatever the level.
         errors: error logs of the same servers (nginx error.log, Apache error_log, Tomcat catalina /

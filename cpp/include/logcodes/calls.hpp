@@ -19,29 +19,45 @@ enum class CountLevel : std::uint8_t { messages = 0, transactions, calls };
 std::string_view count_level_name(CountLevel l) noexcept;
 bool parse_count_level(std::string_view name, CountLevel& out) noexcept;
 
-// Remembers the responses seen; true the first time a transaction's response is seen. Keys are 128-bit
-// hashes of (Call-ID, CSeq, method, branch or dialog tags, code): no string per response, and a false
-// match needs a 2^-128-scale collision.
+// Remembers the responses seen; true the first time a transaction's response is seen. Keys are 63-bit
+// hashes of (Call-ID, CSeq, method, branch or dialog tags, code): no string per response.
+//
+// Retransmissions of a response come within 32 s of the first (RFC 3261 Timers H and J: 64*T1), so only a
+// recent window is kept, in two generations: when the current one is full it becomes the previous one
+// and the oldest is forgotten. Memory and cache use stay bounded however long the trace or the stream,
+// and a false match needs a collision among at most 2^23 keys: under 2^-40 per response.
+// A generation holds kMinGeneration keys (a table that stays in the CPU's cache). When the responses carry
+// times, a full generation that spans less than kWindowSeconds of them (a busy trace) doubles and goes on,
+// up to kMaxGeneration keys: the previous generation then always covers the window. Without times,
+// generations hold kNoTimeGeneration keys.
 class TransactionFilter {
 public:
+    static constexpr std::size_t kMinGeneration = std::size_t{1} << 12;
+    static constexpr std::size_t kNoTimeGeneration = std::size_t{1} << 18;
+    static constexpr std::size_t kMaxGeneration = std::size_t{1} << 22;
+    static constexpr std::int64_t kWindowSeconds = 64;
+
     bool first(const Record& r);
-    void clear() {
-        slots_.clear();
-        used_ = 0;
-        zero_seen_ = false;
-    }
+    void clear() { *this = TransactionFilter{}; }
+    // Keys one generation may hold now.
+    std::size_t generation_size() const noexcept { return generation_; }
 
 private:
-    struct Key {
-        std::uint64_t a = 0, b = 0;
-        bool operator==(const Key&) const = default;
-    };
-    // An open-addressing set (linear probing, at most half full): no allocation per response. The
-    // all-zero key marks an empty slot; a real all-zero key is remembered apart.
-    bool insert(const Key& k);
-    std::vector<Key> slots_;
-    std::size_t used_ = 0;
-    bool zero_seen_ = false;
+    // Both generations share one open-addressing table (linear probing, at most half full), so a lookup
+    // is one probe sequence: a key's top bit says which generation it belongs to. 0 marks an empty slot.
+    static constexpr std::uint64_t kGenerationBit = std::uint64_t{1} << 63;
+    bool contains(std::uint64_t key) const noexcept;
+    void insert(std::uint64_t key);
+    void rehash(std::size_t slot_count, bool drop_previous);
+    void full_generation(const Record& r);
+
+    std::vector<std::uint64_t> slots_, spare_;   // spare_: the last table, reused so rehashes fault no pages
+    std::size_t used_ = 0;                        // keys of both generations
+    std::size_t in_current_ = 0;                  // keys of the current generation
+    std::uint64_t current_bit_ = 0;               // the top bit of the current generation's keys
+    std::int64_t current_start_ = INT64_MIN;      // time of the current generation's first response
+    std::size_t generation_ = kMinGeneration;
+    bool sized_ = false;                          // generation_ chosen from whether responses carry times
 };
 
 // answered, busy, no_answer, rejected, cancelled, failed (ITU-T E.411 vocabulary, RFC 3261 codes).
