@@ -19,7 +19,18 @@ bool is_blank(std::string_view s) noexcept {
 RecordProcessor::RecordProcessor(const Format* format, Aggregator& agg, ScanStats& stats, std::uint32_t file_index,
                                  std::string_view file_label, std::size_t max_samples, CountLevel level)
     : format_(format), parser_(format ? format->make_parser() : nullptr), agg_(agg), stats_(stats),
-      file_index_(file_index), file_(file_label), max_samples_(max_samples), level_(level) {}
+      file_index_(file_index), file_(file_label), max_samples_(max_samples), level_(level) {
+    decide_request_split();
+}
+
+void RecordProcessor::decide_request_split() noexcept {
+    const GroupSpec& g = agg_.spec();
+    bool reads = sink_ || explainer_ || record_sink_ || (filter_ && filter_->reads_request());
+    for (const Dim d : g.dims) reads = reads || d == Dim::method || d == Dim::path || d == Dim::path_raw;
+    if (g.heavy_capacity > 0)
+        reads = reads || g.heavy_dim == Dim::method || g.heavy_dim == Dim::path || g.heavy_dim == Dim::path_raw;
+    record_.split_requests = reads;
+}
 
 void RecordProcessor::sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset,
                              std::string_view text, std::string why) {

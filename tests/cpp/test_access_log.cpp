@@ -120,6 +120,24 @@ TEST(AccessLogParse, PlainCombinedLine) {
     EXPECT_TRUE(r.reason.empty());
 }
 
+// A reader that needs neither method nor target turns the request split off; the rest is the same.
+TEST(AccessLogParse, RequestSplitCanBeTurnedOff) {
+    const Format* f = logcodes::find_format("combined");
+    ASSERT_NE(f, nullptr);
+    Record r;
+    r.split_requests = false;
+    ASSERT_TRUE(f->parse(kCombined, r));
+    EXPECT_TRUE(r.method.empty());
+    EXPECT_TRUE(r.target.empty());
+    EXPECT_EQ(r.status, "200");
+    EXPECT_EQ(r.bytes, "2326");
+    r.clear();
+    EXPECT_FALSE(r.split_requests);  // clear() keeps the reader's choice
+    r.split_requests = true;
+    ASSERT_TRUE(f->parse(kCombined, r));
+    EXPECT_EQ(r.method, "GET");
+}
+
 TEST(AccessLogParse, CommonLine) {
     Parsed p("common", kCommon);
     ASSERT_TRUE(p.ok);

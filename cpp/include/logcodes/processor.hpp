@@ -47,17 +47,29 @@ public:
     const CallTable& calls() const noexcept { return calls_; }
     // Error-log events go to `sink`; access-log errors selected by `explain` ("5xx", "502") are joined
     // with the events of `explainer`.
-    void set_events(EventStore* sink) noexcept { sink_ = sink; }
+    void set_events(EventStore* sink) noexcept {
+        sink_ = sink;
+        decide_request_split();
+    }
     void set_explainer(const EventStore* explainer, const std::vector<std::string>* explain) noexcept {
         explainer_ = explainer;
         explain_ = explain;
+        decide_request_split();
     }
 
     // Only records `filter` keeps are counted and sunk; the others add to stats.filtered.
-    void set_filter(const RecordFilter* filter) noexcept { filter_ = filter; }
-    void set_record_sink(RecordSink* sink) noexcept { record_sink_ = sink; }
+    void set_filter(const RecordFilter* filter) noexcept {
+        filter_ = filter;
+        decide_request_split();
+    }
+    void set_record_sink(RecordSink* sink) noexcept {
+        record_sink_ = sink;
+        decide_request_split();
+    }
 
 private:
+    // Whether anything downstream reads a record's method or target (Record::split_requests).
+    void decide_request_split() noexcept;
     [[gnu::noinline]] void unusual_line(const LineEvent& ev, std::uint64_t line_no);
     [[gnu::noinline]] void open_part(const LineEvent& ev, std::uint64_t line_no);
     [[gnu::noinline]] void end_of_record(ParseResult pr, const LineEvent& ev, std::uint64_t line_no);

@@ -77,6 +77,10 @@ struct Record {
     std::array<Extra, kMaxExtras> extras;  // format-specific named fields (not value-initialised: see clear())
     std::uint8_t extra_count = 0;
 
+    // Set by whoever reads records: false when nothing reads `method` or `target`, so the formats that
+    // find them by splitting a request line ("GET /a HTTP/1.1") skip that work. clear() keeps it.
+    bool split_requests = true;
+
     void clear() noexcept {
         // Only SIP records fill `sip` (and they say so in `protocol`): HTTP lines skip resetting it.
         if (protocol == Protocol::sip) sip = SipFields{};

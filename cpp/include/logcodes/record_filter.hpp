@@ -51,6 +51,8 @@ public:
 
     // Whether a classified record passes; `time_syntax` is used when the record does not say its own.
     bool keep(const Record& r, const Classified& c, TimeSyntax time_syntax) const noexcept;
+    // Whether keep() reads the request's method or target.
+    bool reads_request() const noexcept { return !spec_.methods.empty() || !spec_.paths.empty(); }
 
 private:
     RecordFilter() = default;

@@ -61,6 +61,7 @@ bool method_char(char c) noexcept {
 void split_request(std::string_view req, Record& out) noexcept {
     out.method = {};
     out.target = {};
+    if (!out.split_requests) return;
     const std::size_t s1 = find_in(req, 0, ' ');
     if (s1 == std::string_view::npos || s1 == 0 || s1 > 32) return;  // "-", garbage, TLS bytes
     if (!((req[0] >= 'A' && req[0] <= 'Z') || (req[0] >= 'a' && req[0] <= 'z'))) return;  // "- - -" (ELB TCP)
