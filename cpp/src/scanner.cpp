@@ -262,8 +262,9 @@ void Scanner::run_task(Worker& w, Task& t) {
     // A whole input, or a range that starts at 0 and runs to the end, needs none of the checks above per
     // line: multi-line formats (SIP traces) hand over a dozen short lines per record.
     auto every_line = [&](const LineEvent& ev) {
-        proc.on_line(ev, ++line_no);
-        return true;
+        const Parser::Taken taken = proc.on_line_ahead(ev, ++line_no);
+        line_no += taken.lines;
+        return LineSkip{true, taken.bytes};
     };
     std::uint64_t read_total = 0;
     bool at_end = false;

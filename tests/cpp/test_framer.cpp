@@ -344,3 +344,62 @@ TEST(LineFramer, LinesArePaddedForSimdParsers) {
 }
 
 }  // namespace
+
+// A callback that returns LineSkip may take whole lines after the one it was given (from ev.ahead): the
+// framer goes on after them, within its 4 KiB mask window or past it, whatever the read sizes.
+TEST(LineFramer, CallbackTakesLinesAhead) {
+    // Lines "take N" are followed by N lines the callback takes itself; all others are framed as usual.
+    std::string input;
+    std::vector<Ev> want;
+    std::size_t taken_lines = 0;
+    for (int i = 0; i < 400; ++i) {
+        const int n = i % 5 == 0 ? 150 : i % 3;  // every fifth takes 150 lines: over 4 KiB ahead
+        const std::string head = "take " + std::to_string(n);
+        want.push_back(Ev{head, input.size(), false});
+        input += head + "\n";
+        for (int k = 0; k < n; ++k) input += "part " + std::to_string(i) + "." + std::to_string(k) + "\n";
+        taken_lines += static_cast<std::size_t>(n);
+    }
+    for (const std::size_t block : {std::size_t{1}, std::size_t{13}, std::size_t{4096}, std::size_t{1} << 20}) {
+        LineFramer f(block, 1 << 16);
+        std::vector<Ev> got;
+        std::size_t took = 0;
+        auto on_line = [&](const LineEvent& ev) {
+            got.push_back(Ev{std::string(ev.text), ev.offset, ev.overlong});
+            const int n = std::stoi(std::string(ev.text.substr(5)));
+            // Take the announced lines if all of them are framed already, else none (they come one by one).
+            std::size_t bytes = 0;
+            int lines = 0;
+            while (lines < n) {
+                const std::size_t nl = ev.ahead.find('\n', bytes);
+                if (nl == std::string_view::npos) break;
+                EXPECT_TRUE(ev.ahead.substr(bytes).starts_with("part ")) << ev.ahead.substr(bytes, 20);
+                bytes = nl + 1;
+                ++lines;
+            }
+            if (lines < n) {
+                return logcodes::LineSkip{true, 0};
+            }
+            took += static_cast<std::size_t>(lines);
+            return logcodes::LineSkip{true, bytes};
+        };
+        // Lines not taken ahead reach the callback as ordinary lines: drop those "part" lines here.
+        std::size_t pos = 0;
+        while (pos < input.size()) {
+            auto area = f.writable();
+            const std::size_t n = std::min(area.size(), input.size() - pos);
+            std::memcpy(area.data(), input.data() + pos, n);
+            pos += n;
+            f.commit(n, [&](const LineEvent& ev) {
+                if (ev.text.starts_with("part ")) {
+                    ++took;
+                    return logcodes::LineSkip{true, 0};
+                }
+                return on_line(ev);
+            });
+        }
+        f.finish([&](const LineEvent&) { return true; });
+        EXPECT_EQ(got, want) << "block " << block;
+        EXPECT_EQ(took, taken_lines) << "block " << block;
+    }
+}

@@ -233,3 +233,26 @@ def test_inconsistent_code_and_cause_flagged(tmp_path):
     assert s.inconsistent_calls == 1
     assert s.inconsistent_samples[0].text == "odd" and "486 with Q.850 cause 16" in s.inconsistent_samples[0].why
     assert s.counts() == {(486, "q850_17_user_busy"): 1, (486, "q850_16_normal_clearing"): 1, (480, "q850_19_no_answer"): 1}
+
+
+def _summary_facts(s):
+    return (s.counts(), s.lines, s.total, s.unparsed, s.invalid, s.retransmissions,
+            [(x.line, x.text) for x in s.unparsed_samples])
+
+
+@pytest.mark.parametrize("count", ["messages", "transactions", "calls"])
+def test_every_trace_reads_the_same_in_any_blocks_and_as_a_stream(corpus, data, count):
+    """A scan lets the trace parser read a message's lines ahead of the framer; a Stream hands it one line
+    at a time. Both, at any read size, must see the same messages, lines and samples."""
+    traces = sorted((corpus / "sip" / "text").glob("*.txt")) + [data / "lab_sipp" / "uac_messages.log"]
+    by = "code,method,reason,cause"
+    for path in traces:
+        whole = logcodes.scan(path, by=by, format="sip_trace", count=count)
+        assert whole.total > 0, path
+        for block in (1, 7, 64, 333, 4096):
+            s = logcodes.scan(path, by=by, format="sip_trace", count=count, block_size=block)
+            assert _summary_facts(s) == _summary_facts(whole), (path.name, block)
+        if count != "calls":
+            st = logcodes.Stream(by=by, format="sip_trace", count=count)
+            st.feed(path.read_bytes())
+            assert st.close().counts() == whole.counts(), path.name

@@ -36,6 +36,15 @@ public:
 
     // Handles one framed line; `line_no` is its 1-based number within the numbering the caller keeps.
     void on_line(const LineEvent& ev, std::uint64_t line_no);
+    // on_line() for callers that skip what it returns: inside a multi-line record, the parser may take the
+    // record's next lines from ev.ahead itself (Parser::take_parts); they are counted here.
+    Parser::Taken on_line_ahead(const LineEvent& ev, std::uint64_t line_no) {
+        on_line(ev, line_no);
+        if (!in_part_ || ev.ahead.empty()) return {};
+        const Parser::Taken t = parser_->take_parts(ev.ahead, ev.max_record);
+        stats_.lines += t.lines;
+        return t;
+    }
     // The end of this piece of input: a record still being read (a SIP message without its end) is handled.
     void finish();
     // Where the multi-line record being read began, while one is open: its lines are not counted yet.

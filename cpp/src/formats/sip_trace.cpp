@@ -261,11 +261,58 @@ private:
             if (!start(line)) framing_time(line, trace_time_);
             return ParseResult::record;
         }
-        // The line does not start with white space (that is a folded line, above): only the name's end may.
+        read_header(line, colon);
+        return ParseResult::part;
+    }
+
+    // `line` holds a header's ':' at `colon` > 0 and does not start with white space (a folded line):
+    // only the name's end may have some.
+    void read_header(std::string_view line, std::size_t colon) {
         std::string_view name = line.substr(0, colon);
         while (name.back() == ' ' || name.back() == '\t') name.remove_suffix(1);
         header(name, line.substr(colon + 1));
-        return ParseResult::part;
+    }
+
+    Taken take_parts(std::string_view ahead, std::size_t max_line) override {
+        Taken t;
+        const char* const end = ahead.data() + ahead.size();
+        const char* p = ahead.data();
+        while (state_ != State::idle) {
+            const char* nl = find_byte(p, end, '\n');
+            if (nl == end) break;  // unfinished: the framer hands it over once complete
+            std::string_view line(p, static_cast<std::size_t>(nl - p));
+            if (line.size() >= max_line) break;
+            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            if (!(state_ == State::headers ? plain_header(line) : plain_body_line(line))) break;
+            p = nl + 1;
+            t.bytes = static_cast<std::size_t>(p - ahead.data());
+            ++t.lines;
+        }
+        return t;
+    }
+
+    // A "Name: value" line, read as header_line() would; false (nothing read) for any other line: blank,
+    // folded, a capture's framing ('#'), or no name.
+    bool plain_header(std::string_view line) {
+        if (line.empty() || line.front() == ' ' || line.front() == '\t' || line.front() == '#') return false;
+        const std::size_t colon = find_in(line, 0, ':');
+        if (colon == std::string_view::npos || colon == 0) return false;
+        last_ = Last::other;
+        read_header(line, colon);
+        return true;
+    }
+
+    // A body line that leaves the body unfinished, read as body_line() would; false for any other line.
+    bool plain_body_line(std::string_view line) {
+        if (!line.empty() && line[0] == '#' && line.starts_with(kCaptureFraming)) return false;
+        std::string_view code, reason, method;
+        if (!body_holds_messages_ && may_start_message(line) &&
+            (response_line(line, code, reason) || request_line(line, method)))
+            return false;
+        const std::size_t used = line.size() + 2;
+        if (used >= body_left_) return false;
+        body_left_ -= used;
+        return true;
     }
 
     [[gnu::noinline]] ParseResult body_line(std::string_view line, Record& out) {

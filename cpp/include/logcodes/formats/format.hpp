@@ -37,6 +37,16 @@ public:
     virtual bool flush(Record& /*out*/) { return false; }
     // True while a multi-line record is being read: its lines are neither records nor meta on their own.
     virtual bool in_record() const noexcept { return false; }
+
+    // Lines taken by take_parts(): their bytes (ending right after a '\n') and how many.
+    struct Taken {
+        std::size_t bytes = 0, lines = 0;
+    };
+    // While a multi-line record is open, a parser may read on through `ahead` (the framed bytes after the
+    // line it was just given) and take the whole lines, each shorter than `max_line`, that are plain parts
+    // of the record, exactly as parse() would have read them; it stops before any line parse() must see
+    // (one that ends the record, or anything unusual). Saves the per-line calls of long messages.
+    virtual Taken take_parts(std::string_view /*ahead*/, std::size_t /*max_line*/) { return {}; }
 };
 
 class Format {
