@@ -67,6 +67,10 @@ void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
         ++stats_.meta;
         return;
     }
+    if (pr == ParseResult::record && !in_part_) {  // a one-line record: most lines of most logs
+        handle_record(line_no, ev.offset, ev.text);
+        return;
+    }
     end_of_record(pr, ev, line_no);
 }
 

@@ -130,8 +130,10 @@ struct ScanOutcome {
 // Frames `bytes` in blocks of `block` bytes (lines longer than `max_record` are cut) and runs every line
 // through `format` as a file scan does (RecordProcessor), checking the counting invariants. Then reads the
 // same lines with a bare parser and touches every field of every record it returns.
+// `take_ahead`: as the Scanner reads whole inputs, letting the parser take a record's lines ahead of the
+// framer (RecordProcessor::on_line_ahead); otherwise line by line, as streams do.
 inline ScanOutcome scan_bytes(const Format* format, std::string_view bytes, std::size_t block, std::size_t max_record,
-                              CountLevel level = CountLevel::transactions) {
+                              CountLevel level = CountLevel::transactions, bool take_ahead = false) {
     ScanOutcome out;
     Aggregator agg(GroupSpec{{Dim::protocol, Dim::code, Dim::method, Dim::host, Dim::path, Dim::time, Dim::cause}});
     EventStore events(nullptr);
@@ -149,8 +151,30 @@ inline ScanOutcome scan_bytes(const Format* format, std::string_view bytes, std:
             proc.on_line(ev, ++line_no);
             return true;
         };
-        framer.feed(bytes, on_line);
-        framer.finish(on_line);
+        auto on_line_ahead = [&](const LineEvent& ev) {
+            FUZZ_CHECK(ev.offset == next_offset);
+            const std::size_t nl = bytes.find('\n', ev.offset);
+            next_offset = nl == std::string_view::npos ? bytes.size() : nl + 1;
+            FUZZ_CHECK(ev.ahead.empty() || ev.ahead.data() + ev.ahead.size() <= ev.text.data() + (bytes.size() - ev.offset));
+            const Parser::Taken t = proc.on_line_ahead(ev, ++line_no);
+            if (t.bytes != 0) {
+                // Whole lines, ending right after a '\n', and as many as said.
+                FUZZ_CHECK(t.bytes <= ev.ahead.size() && ev.ahead[t.bytes - 1] == '\n');
+                FUZZ_CHECK(static_cast<std::size_t>(std::count(ev.ahead.begin(), ev.ahead.begin() + static_cast<std::ptrdiff_t>(t.bytes), '\n')) == t.lines);
+                next_offset += t.bytes;
+            } else {
+                FUZZ_CHECK(t.lines == 0);
+            }
+            line_no += t.lines;
+            return LineSkip{true, t.bytes};
+        };
+        if (take_ahead) {
+            framer.feed(bytes, on_line_ahead);
+            framer.finish(on_line_ahead);
+        } else {
+            framer.feed(bytes, on_line);
+            framer.finish(on_line);
+        }
         proc.finish();
         if (level == CountLevel::calls) count_calls(proc.calls(), agg, out.stats, {"<fuzz>"});
         FUZZ_CHECK(out.stats.lines == line_no);

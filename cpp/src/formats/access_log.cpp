@@ -158,6 +158,10 @@ bool AccessLogFormat::parse(std::string_view line, Record& out) const noexcept {
     return parse_core(line, out, after_bytes);
 }
 
+std::unique_ptr<Parser> AccessLogFormat::make_parser() const {
+    return std::make_unique<FinalFormatParser<AccessLogFormat>>(*this);
+}
+
 bool AccessLogFormat::strict(std::string_view line, const Record&) const noexcept { return matches(line); }
 
 bool AccessLogFormat::matches(std::string_view line) const noexcept {

@@ -26,6 +26,7 @@ public:
     std::string_view description() const noexcept override { return layout_.description; }
     TimeSyntax time_syntax() const noexcept override { return TimeSyntax::clf; }
     bool parse(std::string_view line, Record& out) const noexcept override;
+    std::unique_ptr<Parser> make_parser() const override;
     bool matches(std::string_view line) const noexcept override;
     bool strict(std::string_view line, const Record& r) const noexcept override;
 

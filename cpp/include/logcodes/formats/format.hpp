@@ -49,6 +49,20 @@ public:
     virtual Taken take_parts(std::string_view /*ahead*/, std::size_t /*max_line*/) { return {}; }
 };
 
+// The reader of a stateless format F whose class is final: parse() calls F::parse() directly, one
+// virtual call per line instead of two (the default reader goes through Format::parse()).
+template <class F>
+class FinalFormatParser final : public Parser {
+public:
+    explicit FinalFormatParser(const F& f) : format_(f) {}
+    ParseResult parse(std::string_view line, Record& out) override {
+        return format_.F::parse(line, out) ? ParseResult::record : ParseResult::unparsed;
+    }
+
+private:
+    const F& format_;
+};
+
 class Format {
 public:
     virtual ~Format() = default;
