@@ -489,6 +489,31 @@ TEST(CompileJson, UserFieldMap) {
     EXPECT_TRUE(c.format->matches(Line(R"({"status":200})").view()));
 }
 
+// Keys are taken up to the blanks before their colon, with escapes or not, nested or at the top.
+TEST(CompileJson, KeysWithBlanksEscapesAndBackslashes) {
+    const auto c = compile_json({{"status", {"status"}},
+                                 {"method", {"request.method"}},
+                                 {"odd", {"a\\b"}},
+                                 {"empty", {"e"}}},
+                                "keys");
+    ASSERT_TRUE(c) << c.error;
+    Reader rd(*c.format);
+    Record r = rd.read("{ \"status\" \t: 201 , \"request\"\t:\t{ \"method\" : \"PUT\" } ,\"\":\"x\",\"e\" :\"\"}");
+    EXPECT_EQ(r.status, "201");
+    EXPECT_EQ(r.method, "PUT");
+    EXPECT_EQ(field(r, "empty"), "");
+    r = rd.read(R"({"st\u0061tus":202,"r\u0065quest":{"meth\u006fd":"GET"}})");
+    EXPECT_EQ(r.status, "202");
+    EXPECT_EQ(r.method, "GET");
+    // The path a\b is the JSON key "a\\b"; the key "a\b" holds a backspace.
+    EXPECT_EQ(field(rd.read(R"({"status":200,"a\\b":"yes"})"), "odd"), "yes");
+    EXPECT_EQ(field(rd.read(R"({"status":200,"a\b":"no"})"), "odd"), "");
+    // A long escaped key is read by what it stands for.
+    std::string key;
+    for (int i = 0; i < 60; ++i) key += "\\u0020";
+    EXPECT_EQ(rd.parse(R"({")" + key + R"(":1,"st\u0061tus":203})"), ParseResult::record);
+}
+
 TEST(CompileJson, Errors) {
     using Map = std::vector<std::pair<std::string, std::vector<std::string>>>;
     struct Case {

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "logcodes/formats/access_log.hpp"
@@ -52,10 +53,35 @@ bool three_digits(std::string_view s) noexcept {
 
 bool space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
+// A raw token starts at its first byte (stage 1 marks it) and runs to the next structural character: only
+// its end can hold blanks.
+std::string_view trim_back(std::string_view s) noexcept {
     while (!s.empty() && space(s.back())) s.remove_suffix(1);
     return s;
+}
+
+// Where the raw key starting at `k` ends, found from where its value starts: an object field is the key's
+// closing quote, blanks, the colon (checked when the field was read), blanks, then the value.
+std::size_t key_length(const char* k, const char* value) noexcept {
+    const char* q = value - 1;
+    while (space(*q)) --q;
+    if (*q == ':') {
+        --q;
+        while (space(*q)) --q;
+        if (*q == '"' && q >= k) return static_cast<std::size_t>(q - k);
+    }
+    const char* p = k;  // not reached for a field simdjson accepted; stage 1 guarantees a closing quote
+    while (*p != '"' && *p != '\\') ++p;
+    return static_cast<std::size_t>(p - k);
+}
+
+std::uint64_t path_hash(std::string_view p) noexcept {
+    std::uint64_t h = p.size();
+    if (!p.empty()) {
+        auto byte = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+        h |= byte(0) << 16 | byte(p.size() / 2) << 24 | byte(p.size() - 1) << 32;
+    }
+    return h * 0x9E3779B97F4A7C15ull;
 }
 
 bool continuation(unsigned char c) noexcept { return (c & 0xC0u) == 0x80u; }
@@ -81,6 +107,16 @@ std::size_t utf8_length(const unsigned char* p, std::size_t left) noexcept {
 }
 
 }  // namespace
+
+// Inline: it runs once per key of every line.
+inline const JsonFormat::PathEntry* JsonFormat::find_path(std::string_view path) const noexcept {
+    const std::size_t mask = table_.size() - 1;
+    for (std::size_t i = path_hash(path) >> table_shift_;; i = (i + 1) & mask) {
+        const PathEntry& e = table_[i];
+        if (e.path.data() == nullptr) return nullptr;
+        if (e.path.size() == path.size() && std::memcmp(e.path.data(), path.data(), path.size()) == 0) return &e;
+    }
+}
 
 // One thread's reader: owns the simdjson parser (its string buffer holds unescaped values) and per-line
 // state sized once from the format, so a line costs no allocation once the longest line has been seen.
@@ -152,30 +188,26 @@ private:
         for (auto item : obj) {
             od::field field;
             if (const error_code e = std::move(item).get(field); e != SUCCESS) return e;
-            std::string_view key;
-            const char* k = field.key().raw();
-            const char* p = k;
-            while (*p != '"' && *p != '\\') ++p;  // stage 1 guarantees a closing quote
-            if (*p == '\\') {
-                if (const error_code e = field.unescaped_key().get(key); e != SUCCESS) return e;
-            } else {
-                key = std::string_view(k, static_cast<std::size_t>(p - k));
-            }
-            const std::size_t start = len == 0 ? 0 : len + 1;
-            const std::size_t n = start + key.size();
-            if (n > JsonFormat::kMaxPath) continue;  // longer than any wanted path: skipped unread
-            if (len != 0) path_[len] = '.';
-            std::memcpy(path_ + start, key.data(), key.size());
-            const auto it = f_.nodes_.find(std::string_view(path_, n));
-            if (it == f_.nodes_.end()) continue;
-            const JsonFormat::Node node = it->second;
             od::value& v = field.value();
+            const char* k = field.key().raw();
+            std::string_view key(k, key_length(k, v.raw_json_token().data()));
+            const JsonFormat::PathEntry* entry = find(len, key);
+            // Only a key with escapes can differ from its raw text: a raw match with a backslash-free path
+            // has none.
+            if ((entry == nullptr || entry->backslash) && key.find('\\') != std::string_view::npos) {
+                if (const error_code e = field.unescaped_key().get(key); e != SUCCESS) return e;
+                entry = find(len, key);
+            }
+            if (entry == nullptr) continue;
+            const JsonFormat::Node node = entry->node;
+            const std::size_t n = len == 0 ? key.size() : len + 1 + key.size();
             if (node.prefix) {
                 od::json_type t;
                 if (const error_code e = v.type().get(t); e != SUCCESS) return e;
                 if (t == od::json_type::object) {
                     if (node.leaf >= 0) take(static_cast<std::size_t>(node.leaf), {});
                     if (depth >= JsonFormat::kMaxDepth) continue;
+                    if (len == 0) std::memcpy(path_, key.data(), n);
                     od::object inner;
                     if (const error_code e = v.get_object().get(inner); e != SUCCESS) return e;
                     if (const error_code e = walk(inner, n, depth + 1); e != SUCCESS) return e;
@@ -190,6 +222,16 @@ private:
         return SUCCESS;
     }
 
+    // The node of `key` below the path held by the first `len` bytes of path_ (none: the top level).
+    const JsonFormat::PathEntry* find(std::size_t len, std::string_view key) noexcept {
+        const std::size_t n = len == 0 ? key.size() : len + 1 + key.size();
+        if (n > JsonFormat::kMaxPath) return nullptr;  // longer than any wanted path: skipped unread
+        if (len == 0) return f_.find_path(key);        // copied to path_ only when descended into
+        path_[len] = '.';
+        std::memcpy(path_ + len + 1, key.data(), key.size());
+        return f_.find_path(std::string_view(path_, n));
+    }
+
     void take(std::size_t leaf, std::string_view text) noexcept {
         if (seen_[leaf]) return;  // a key given twice (nested and dotted): the first one counts
         seen_[leaf] = 1;
@@ -198,7 +240,7 @@ private:
 
     // A string without escapes is a view into the line; with escapes it is unescaped into the parser.
     static error_code string_text(od::value& v, std::string_view& out) noexcept {
-        const std::string_view tok = trim(v.raw_json_token());
+        const std::string_view tok = trim_back(v.raw_json_token());
         if (tok.size() >= 2 && tok.back() == '"') {
             const std::string_view inner = tok.substr(1, tok.size() - 2);
             if (inner.find('\\') == std::string_view::npos) {
@@ -215,7 +257,7 @@ private:
         if (const error_code e = v.type().get(t); e != SUCCESS) return e;
         switch (t) {
             case od::json_type::string: return string_text(v, out);
-            case od::json_type::number: out = trim(v.raw_json_token()); return SUCCESS;
+            case od::json_type::number: out = trim_back(v.raw_json_token()); return SUCCESS;
             case od::json_type::array: {
                 // Header maps (Caddy) hold arrays of values: the first one is the value.
                 od::array a;
@@ -226,7 +268,7 @@ private:
                     od::json_type et;
                     if (const error_code e = ev.type().get(et); e != SUCCESS) return e;
                     if (et == od::json_type::string) return string_text(ev, out);
-                    if (et == od::json_type::number) out = trim(ev.raw_json_token());
+                    if (et == od::json_type::number) out = trim_back(ev.raw_json_token());
                     break;
                 }
                 return SUCCESS;
@@ -397,6 +439,19 @@ JsonFormat::JsonFormat(JsonSpec spec) : spec_(std::move(spec)) {
     }
     if (!spec_.gate_path.empty()) gate_leaf_ = static_cast<std::int32_t>(leaf_of(spec_.gate_path));
     for (const auto& p : spec_.meta_paths) meta_leaves_.push_back(leaf_of(p));
+    index_paths();
+}
+
+void JsonFormat::index_paths() {
+    std::size_t size = 16;
+    while (size < 4 * nodes_.size()) size *= 2;  // sparse: a missing key mostly ends on a free slot at once
+    table_.assign(size, PathEntry{});
+    table_shift_ = 64 - static_cast<unsigned>(std::countr_zero(size));
+    for (const auto& [path, node] : nodes_) {
+        std::size_t i = path_hash(path) >> table_shift_;
+        while (table_[i].path.data() != nullptr) i = (i + 1) & (size - 1);
+        table_[i] = PathEntry{path, node, path.find('\\') != std::string_view::npos};
+    }
 }
 
 std::unique_ptr<Parser> JsonFormat::make_parser() const { return std::make_unique<JsonLineParser>(*this); }
