@@ -84,6 +84,15 @@ std::uint64_t path_hash(std::string_view p) noexcept {
     return h * 0x9E3779B97F4A7C15ull;
 }
 
+// Calls f with the index of every set bit of the bitset whose w-th word is word(w), in ascending order.
+template <class W, class F>
+void for_each_bit(std::size_t words, W&& word, F&& f) {
+    for (std::size_t w = 0; w < words; ++w)
+        for (std::uint64_t b = word(w); b != 0; b &= b - 1) f(w * 64 + static_cast<std::size_t>(std::countr_zero(b)));
+}
+
+std::size_t words_for(std::size_t bits) noexcept { return (bits + 63) / 64; }
+
 bool continuation(unsigned char c) noexcept { return (c & 0xC0u) == 0x80u; }
 
 // Length of the well-formed UTF-8 sequence at p (RFC 3629), 0 when there is none.
@@ -123,7 +132,8 @@ inline const JsonFormat::PathEntry* JsonFormat::find_path(std::string_view path)
 class JsonLineParser final : public Parser {
 public:
     explicit JsonLineParser(const JsonFormat& f)
-        : f_(f), seen_(f.leaves_.size(), 0), values_(f.leaves_.size()) {}
+        : f_(f), seen_(words_for(f.leaves_.size())), touched_(words_for(f.slots_.size())),
+          values_(f.leaves_.size()) {}
 
     ParseResult parse(std::string_view line, Record& out) noexcept override {
         out.clear();
@@ -146,15 +156,15 @@ public:
     bool signature_holds() const noexcept {
         for (const auto& c : f_.checks_) {
             bool ok = true;
-            for (auto l : c.all) ok = ok && seen_[l];
+            for (auto l : c.all) ok = ok && seen(l);
             if (ok && !c.any.empty()) {
                 bool one = false;
-                for (auto l : c.any) one = one || seen_[l];
+                for (auto l : c.any) one = one || seen(l);
                 ok = one;
             }
             if (ok && c.prefix_leaf >= 0) {
                 const auto l = static_cast<std::size_t>(c.prefix_leaf);
-                ok = seen_[l] && values_[l].starts_with(c.prefix);
+                ok = seen(l) && values_[l].starts_with(c.prefix);
             }
             if (ok) return true;
         }
@@ -162,8 +172,11 @@ public:
     }
 
 private:
+    bool seen(std::size_t leaf) const noexcept { return (seen_[leaf / 64] >> (leaf % 64)) & 1u; }
+
     error_code scan(std::string_view json, std::size_t allocated) noexcept {
-        std::fill(seen_.begin(), seen_.end(), std::uint8_t{0});
+        std::fill(seen_.begin(), seen_.end(), std::uint64_t{0});
+        std::fill(touched_.begin(), touched_.end(), std::uint64_t{0});
         if (json.size() > parser_.capacity()) {
             // Grow geometrically so a slowly lengthening log does not reallocate line after line.
             const std::size_t cap = std::max({json.size(), parser_.capacity() * 2, std::size_t{4096}});
@@ -233,9 +246,16 @@ private:
     }
 
     void take(std::size_t leaf, std::string_view text) noexcept {
-        if (seen_[leaf]) return;  // a key given twice (nested and dotted): the first one counts
-        seen_[leaf] = 1;
+        std::uint64_t& word = seen_[leaf / 64];
+        const std::uint64_t bit = std::uint64_t{1} << (leaf % 64);
+        if (word & bit) return;  // a key given twice (nested and dotted): the first one counts
+        word |= bit;
         values_[leaf] = text;
+        // fill() visits only the slots a present key is a candidate of.
+        for (auto i = f_.leaf_slot_begin_[leaf]; i < f_.leaf_slot_begin_[leaf + 1]; ++i) {
+            const std::uint32_t slot = f_.leaf_slots_[i];
+            touched_[slot / 64] |= std::uint64_t{1} << (slot % 64);
+        }
     }
 
     // A string without escapes is a view into the line; with escapes it is unescaped into the parser.
@@ -300,7 +320,7 @@ private:
     std::string_view pick(const JsonFormat::Slot& s, bool& present) const noexcept {
         present = false;
         for (auto l : s.leaves) {
-            if (!seen_[l]) continue;
+            if (!seen(l)) continue;
             present = true;
             if (!values_[l].empty()) return values_[l];
         }
@@ -323,7 +343,7 @@ private:
         // logger gate), so they are counted apart from both records and garbage.
         if (f_.gate_leaf_ >= 0) {
             const auto g = static_cast<std::size_t>(f_.gate_leaf_);
-            if (seen_[g] && !values_[g].starts_with(f_.spec_.gate_prefix)) return ParseResult::meta;
+            if (seen(g) && !values_[g].starts_with(f_.spec_.gate_prefix)) return ParseResult::meta;
         }
         bool present = false;
         const std::string_view status =
@@ -331,11 +351,13 @@ private:
                                  : std::string_view();
         if (status.empty()) {
             bool meta = !f_.meta_leaves_.empty();
-            for (auto l : f_.meta_leaves_) meta = meta && seen_[l];
+            for (auto l : f_.meta_leaves_) meta = meta && seen(l);
             return meta ? ParseResult::meta : ParseResult::unparsed;
         }
         std::string_view method, target, request;
-        for (const auto& s : f_.slots_) {
+        // A slot without a present candidate leaves the cleared record as it is.
+        for_each_bit(touched_.size(), [this](std::size_t w) { return touched_[w]; }, [&](std::size_t i) {
+            const JsonFormat::Slot& s = f_.slots_[i];
             const std::string_view v = pick(s, present);
             if (!v.empty() && s.extra != kNoField) out.add_extra(s.extra, v);
             switch (s.role) {
@@ -363,19 +385,27 @@ private:
                     break;
                 case R::query: case R::user_agent: case R::referer: case R::protocol: case R::named: break;
             }
-        }
+        });
         if (!request.empty()) split_request(request, out);
         if (!method.empty()) out.method = method;
         if (!target.empty()) out.target = target;
-        for (std::size_t l = 0; l < f_.leaves_.size(); ++l)
-            if (seen_[l] && !values_[l].empty() && f_.leaves_[l].extra != kNoField)
-                out.add_extra(f_.leaves_[l].extra, values_[l]);
+        add_leaf_extras(out);
         return ParseResult::record;
+    }
+
+    // The named fields under the present leaves' own paths, in leaf order.
+    void add_leaf_extras(Record& out) noexcept {
+        for_each_bit(
+            seen_.size(), [this](std::size_t w) { return seen_[w] & f_.extra_leaves_[w]; },
+            [&](std::size_t l) {
+                if (!values_[l].empty()) out.add_extra(f_.leaves_[l].extra, values_[l]);
+            });
     }
 
     const JsonFormat& f_;
     od::parser parser_;
-    std::vector<std::uint8_t> seen_;          // per leaf: its key was in the line
+    std::vector<std::uint64_t> seen_;         // bit per leaf: its key was in the line
+    std::vector<std::uint64_t> touched_;      // bit per slot: one of its leaves was in the line
     std::vector<std::string_view> values_;    // per leaf: its text
     std::string scratch_;                     // a sanitised copy of a line that was not UTF-8
     char path_[JsonFormat::kMaxPath];
@@ -439,7 +469,22 @@ JsonFormat::JsonFormat(JsonSpec spec) : spec_(std::move(spec)) {
     }
     if (!spec_.gate_path.empty()) gate_leaf_ = static_cast<std::int32_t>(leaf_of(spec_.gate_path));
     for (const auto& p : spec_.meta_paths) meta_leaves_.push_back(leaf_of(p));
+    index_leaves();
     index_paths();
+}
+
+void JsonFormat::index_leaves() {
+    std::vector<std::vector<std::uint32_t>> slots_of(leaves_.size());
+    for (std::size_t s = 0; s < slots_.size(); ++s)
+        for (auto l : slots_[s].leaves) slots_of[l].push_back(static_cast<std::uint32_t>(s));
+    leaf_slot_begin_.assign(1, 0);
+    for (const auto& list : slots_of) {
+        leaf_slots_.insert(leaf_slots_.end(), list.begin(), list.end());
+        leaf_slot_begin_.push_back(static_cast<std::uint32_t>(leaf_slots_.size()));
+    }
+    extra_leaves_.assign(words_for(leaves_.size()), 0);
+    for (std::size_t l = 0; l < leaves_.size(); ++l)
+        if (leaves_[l].extra != kNoField) extra_leaves_[l / 64] |= std::uint64_t{1} << (l % 64);
 }
 
 void JsonFormat::index_paths() {

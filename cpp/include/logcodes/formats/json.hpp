@@ -116,6 +116,7 @@ private:
     };
 
     std::uint32_t leaf_of(const std::string& path);
+    void index_leaves();
     void index_paths();
     const PathEntry* find_path(std::string_view path) const noexcept;
 
@@ -130,6 +131,10 @@ private:
     std::vector<std::uint32_t> meta_leaves_;
     std::vector<PathEntry> table_;                           // size a power of two
     unsigned table_shift_ = 63;
+    // Per leaf, the slots it is a candidate of: leaf_slots_[leaf_slot_begin_[l] .. leaf_slot_begin_[l + 1]).
+    std::vector<std::uint32_t> leaf_slot_begin_;
+    std::vector<std::uint32_t> leaf_slots_;
+    std::vector<std::uint64_t> extra_leaves_;                // bit per leaf: Leaf::extra is a field
 };
 
 // caddy_json, traefik_json, ecs_json, envoy_json, nginx_json and the generic json.
