@@ -489,6 +489,52 @@ TEST(CompileJson, UserFieldMap) {
     EXPECT_TRUE(c.format->matches(Line(R"({"status":200})").view()));
 }
 
+// Keys are taken up to the blanks before their colon, with escapes or not, nested or at the top.
+TEST(CompileJson, KeysWithBlanksEscapesAndBackslashes) {
+    const auto c = compile_json({{"status", {"status"}},
+                                 {"method", {"request.method"}},
+                                 {"odd", {"a\\b"}},
+                                 {"empty", {"e"}}},
+                                "keys");
+    ASSERT_TRUE(c) << c.error;
+    Reader rd(*c.format);
+    Record r = rd.read("{ \"status\" \t: 201 , \"request\"\t:\t{ \"method\" : \"PUT\" } ,\"\":\"x\",\"e\" :\"\"}");
+    EXPECT_EQ(r.status, "201");
+    EXPECT_EQ(r.method, "PUT");
+    EXPECT_EQ(field(r, "empty"), "");
+    r = rd.read(R"({"st\u0061tus":202,"r\u0065quest":{"meth\u006fd":"GET"}})");
+    EXPECT_EQ(r.status, "202");
+    EXPECT_EQ(r.method, "GET");
+    // The path a\b is the JSON key "a\\b"; the key "a\b" holds a backspace.
+    EXPECT_EQ(field(rd.read(R"({"status":200,"a\\b":"yes"})"), "odd"), "yes");
+    EXPECT_EQ(field(rd.read(R"({"status":200,"a\b":"no"})"), "odd"), "");
+    // A long escaped key is read by what it stands for.
+    std::string key;
+    for (int i = 0; i < 60; ++i) key += "\\u0020";
+    EXPECT_EQ(rd.parse(R"({")" + key + R"(":1,"st\u0061tus":203})"), ParseResult::record);
+}
+
+// More leaves and slots than one 64-bit word holds: the present ones read, their fields in map order.
+TEST(CompileJson, ManyFields) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> map{{"status", {"s"}}};
+    for (int i = 0; i < 70; ++i) map.push_back({"f" + std::to_string(i), {"k" + std::to_string(i)}});
+    const std::vector<int> present{69, 68, 65, 64, 63, 9, 1, 0};
+    std::string line = R"({"s":200)";
+    for (int i : present) line += ",\"k" + std::to_string(i) + "\":\"v" + std::to_string(i) + "\"";
+    const auto c = compile_json(map, "many");
+    ASSERT_TRUE(c) << c.error;
+    Reader rd(*c.format);
+    const Record r = rd.read(line + "}");
+    ASSERT_EQ(r.extra_count, present.size() + 1);  // and the status under its key "s", last
+    for (std::size_t i = 0; i < present.size(); ++i) {
+        const std::string n = std::to_string(present[present.size() - 1 - i]);
+        EXPECT_EQ(r.extras[i].id, find_field("f" + n));
+        EXPECT_EQ(r.extras[i].value, "v" + n);
+    }
+    EXPECT_EQ(r.extras[present.size()].id, find_field("s"));
+    EXPECT_EQ(field(r, "f2"), "");
+}
+
 TEST(CompileJson, Errors) {
     using Map = std::vector<std::pair<std::string, std::vector<std::string>>>;
     struct Case {

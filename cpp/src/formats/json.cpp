@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include "logcodes/formats/access_log.hpp"
@@ -52,11 +53,45 @@ bool three_digits(std::string_view s) noexcept {
 
 bool space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-std::string_view trim(std::string_view s) noexcept {
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
+// A raw token starts at its first byte (stage 1 marks it) and runs to the next structural character: only
+// its end can hold blanks.
+std::string_view trim_back(std::string_view s) noexcept {
     while (!s.empty() && space(s.back())) s.remove_suffix(1);
     return s;
 }
+
+// Where the raw key starting at `k` ends, found from where its value starts: an object field is the key's
+// closing quote, blanks, the colon (checked when the field was read), blanks, then the value.
+std::size_t key_length(const char* k, const char* value) noexcept {
+    const char* q = value - 1;
+    while (space(*q)) --q;
+    if (*q == ':') {
+        --q;
+        while (space(*q)) --q;
+        if (*q == '"' && q >= k) return static_cast<std::size_t>(q - k);
+    }
+    const char* p = k;  // not reached for a field simdjson accepted; stage 1 guarantees a closing quote
+    while (*p != '"' && *p != '\\') ++p;
+    return static_cast<std::size_t>(p - k);
+}
+
+std::uint64_t path_hash(std::string_view p) noexcept {
+    std::uint64_t h = p.size();
+    if (!p.empty()) {
+        auto byte = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+        h |= byte(0) << 16 | byte(p.size() / 2) << 24 | byte(p.size() - 1) << 32;
+    }
+    return h * 0x9E3779B97F4A7C15ull;
+}
+
+// Calls f with the index of every set bit of the bitset whose w-th word is word(w), in ascending order.
+template <class W, class F>
+void for_each_bit(std::size_t words, W&& word, F&& f) {
+    for (std::size_t w = 0; w < words; ++w)
+        for (std::uint64_t b = word(w); b != 0; b &= b - 1) f(w * 64 + static_cast<std::size_t>(std::countr_zero(b)));
+}
+
+std::size_t words_for(std::size_t bits) noexcept { return (bits + 63) / 64; }
 
 bool continuation(unsigned char c) noexcept { return (c & 0xC0u) == 0x80u; }
 
@@ -82,12 +117,23 @@ std::size_t utf8_length(const unsigned char* p, std::size_t left) noexcept {
 
 }  // namespace
 
+// Inline: it runs once per key of every line.
+inline const JsonFormat::PathEntry* JsonFormat::find_path(std::string_view path) const noexcept {
+    const std::size_t mask = table_.size() - 1;
+    for (std::size_t i = path_hash(path) >> table_shift_;; i = (i + 1) & mask) {
+        const PathEntry& e = table_[i];
+        if (e.path.data() == nullptr) return nullptr;
+        if (e.path.size() == path.size() && std::memcmp(e.path.data(), path.data(), path.size()) == 0) return &e;
+    }
+}
+
 // One thread's reader: owns the simdjson parser (its string buffer holds unescaped values) and per-line
 // state sized once from the format, so a line costs no allocation once the longest line has been seen.
 class JsonLineParser final : public Parser {
 public:
     explicit JsonLineParser(const JsonFormat& f)
-        : f_(f), seen_(f.leaves_.size(), 0), values_(f.leaves_.size()) {}
+        : f_(f), seen_(words_for(f.leaves_.size())), touched_(words_for(f.slots_.size())),
+          values_(f.leaves_.size()) {}
 
     ParseResult parse(std::string_view line, Record& out) noexcept override {
         out.clear();
@@ -110,15 +156,15 @@ public:
     bool signature_holds() const noexcept {
         for (const auto& c : f_.checks_) {
             bool ok = true;
-            for (auto l : c.all) ok = ok && seen_[l];
+            for (auto l : c.all) ok = ok && seen(l);
             if (ok && !c.any.empty()) {
                 bool one = false;
-                for (auto l : c.any) one = one || seen_[l];
+                for (auto l : c.any) one = one || seen(l);
                 ok = one;
             }
             if (ok && c.prefix_leaf >= 0) {
                 const auto l = static_cast<std::size_t>(c.prefix_leaf);
-                ok = seen_[l] && values_[l].starts_with(c.prefix);
+                ok = seen(l) && values_[l].starts_with(c.prefix);
             }
             if (ok) return true;
         }
@@ -126,8 +172,11 @@ public:
     }
 
 private:
+    bool seen(std::size_t leaf) const noexcept { return (seen_[leaf / 64] >> (leaf % 64)) & 1u; }
+
     error_code scan(std::string_view json, std::size_t allocated) noexcept {
-        std::fill(seen_.begin(), seen_.end(), std::uint8_t{0});
+        std::fill(seen_.begin(), seen_.end(), std::uint64_t{0});
+        std::fill(touched_.begin(), touched_.end(), std::uint64_t{0});
         if (json.size() > parser_.capacity()) {
             // Grow geometrically so a slowly lengthening log does not reallocate line after line.
             const std::size_t cap = std::max({json.size(), parser_.capacity() * 2, std::size_t{4096}});
@@ -152,30 +201,26 @@ private:
         for (auto item : obj) {
             od::field field;
             if (const error_code e = std::move(item).get(field); e != SUCCESS) return e;
-            std::string_view key;
-            const char* k = field.key().raw();
-            const char* p = k;
-            while (*p != '"' && *p != '\\') ++p;  // stage 1 guarantees a closing quote
-            if (*p == '\\') {
-                if (const error_code e = field.unescaped_key().get(key); e != SUCCESS) return e;
-            } else {
-                key = std::string_view(k, static_cast<std::size_t>(p - k));
-            }
-            const std::size_t start = len == 0 ? 0 : len + 1;
-            const std::size_t n = start + key.size();
-            if (n > JsonFormat::kMaxPath) continue;  // longer than any wanted path: skipped unread
-            if (len != 0) path_[len] = '.';
-            std::memcpy(path_ + start, key.data(), key.size());
-            const auto it = f_.nodes_.find(std::string_view(path_, n));
-            if (it == f_.nodes_.end()) continue;
-            const JsonFormat::Node node = it->second;
             od::value& v = field.value();
+            const char* k = field.key().raw();
+            std::string_view key(k, key_length(k, v.raw_json_token().data()));
+            const JsonFormat::PathEntry* entry = find(len, key);
+            // Only a key with escapes can differ from its raw text: a raw match with a backslash-free path
+            // has none.
+            if ((entry == nullptr || entry->backslash) && key.find('\\') != std::string_view::npos) {
+                if (const error_code e = field.unescaped_key().get(key); e != SUCCESS) return e;
+                entry = find(len, key);
+            }
+            if (entry == nullptr) continue;
+            const JsonFormat::Node node = entry->node;
+            const std::size_t n = len == 0 ? key.size() : len + 1 + key.size();
             if (node.prefix) {
                 od::json_type t;
                 if (const error_code e = v.type().get(t); e != SUCCESS) return e;
                 if (t == od::json_type::object) {
                     if (node.leaf >= 0) take(static_cast<std::size_t>(node.leaf), {});
                     if (depth >= JsonFormat::kMaxDepth) continue;
+                    if (len == 0) std::memcpy(path_, key.data(), n);
                     od::object inner;
                     if (const error_code e = v.get_object().get(inner); e != SUCCESS) return e;
                     if (const error_code e = walk(inner, n, depth + 1); e != SUCCESS) return e;
@@ -190,15 +235,32 @@ private:
         return SUCCESS;
     }
 
+    // The node of `key` below the path held by the first `len` bytes of path_ (none: the top level).
+    const JsonFormat::PathEntry* find(std::size_t len, std::string_view key) noexcept {
+        const std::size_t n = len == 0 ? key.size() : len + 1 + key.size();
+        if (n > JsonFormat::kMaxPath) return nullptr;  // longer than any wanted path: skipped unread
+        if (len == 0) return f_.find_path(key);        // copied to path_ only when descended into
+        path_[len] = '.';
+        std::memcpy(path_ + len + 1, key.data(), key.size());
+        return f_.find_path(std::string_view(path_, n));
+    }
+
     void take(std::size_t leaf, std::string_view text) noexcept {
-        if (seen_[leaf]) return;  // a key given twice (nested and dotted): the first one counts
-        seen_[leaf] = 1;
+        std::uint64_t& word = seen_[leaf / 64];
+        const std::uint64_t bit = std::uint64_t{1} << (leaf % 64);
+        if (word & bit) return;  // a key given twice (nested and dotted): the first one counts
+        word |= bit;
         values_[leaf] = text;
+        // fill() visits only the slots a present key is a candidate of.
+        for (auto i = f_.leaf_slot_begin_[leaf]; i < f_.leaf_slot_begin_[leaf + 1]; ++i) {
+            const std::uint32_t slot = f_.leaf_slots_[i];
+            touched_[slot / 64] |= std::uint64_t{1} << (slot % 64);
+        }
     }
 
     // A string without escapes is a view into the line; with escapes it is unescaped into the parser.
     static error_code string_text(od::value& v, std::string_view& out) noexcept {
-        const std::string_view tok = trim(v.raw_json_token());
+        const std::string_view tok = trim_back(v.raw_json_token());
         if (tok.size() >= 2 && tok.back() == '"') {
             const std::string_view inner = tok.substr(1, tok.size() - 2);
             if (inner.find('\\') == std::string_view::npos) {
@@ -215,7 +277,7 @@ private:
         if (const error_code e = v.type().get(t); e != SUCCESS) return e;
         switch (t) {
             case od::json_type::string: return string_text(v, out);
-            case od::json_type::number: out = trim(v.raw_json_token()); return SUCCESS;
+            case od::json_type::number: out = trim_back(v.raw_json_token()); return SUCCESS;
             case od::json_type::array: {
                 // Header maps (Caddy) hold arrays of values: the first one is the value.
                 od::array a;
@@ -226,7 +288,7 @@ private:
                     od::json_type et;
                     if (const error_code e = ev.type().get(et); e != SUCCESS) return e;
                     if (et == od::json_type::string) return string_text(ev, out);
-                    if (et == od::json_type::number) out = trim(ev.raw_json_token());
+                    if (et == od::json_type::number) out = trim_back(ev.raw_json_token());
                     break;
                 }
                 return SUCCESS;
@@ -258,7 +320,7 @@ private:
     std::string_view pick(const JsonFormat::Slot& s, bool& present) const noexcept {
         present = false;
         for (auto l : s.leaves) {
-            if (!seen_[l]) continue;
+            if (!seen(l)) continue;
             present = true;
             if (!values_[l].empty()) return values_[l];
         }
@@ -281,7 +343,7 @@ private:
         // logger gate), so they are counted apart from both records and garbage.
         if (f_.gate_leaf_ >= 0) {
             const auto g = static_cast<std::size_t>(f_.gate_leaf_);
-            if (seen_[g] && !values_[g].starts_with(f_.spec_.gate_prefix)) return ParseResult::meta;
+            if (seen(g) && !values_[g].starts_with(f_.spec_.gate_prefix)) return ParseResult::meta;
         }
         bool present = false;
         const std::string_view status =
@@ -289,11 +351,13 @@ private:
                                  : std::string_view();
         if (status.empty()) {
             bool meta = !f_.meta_leaves_.empty();
-            for (auto l : f_.meta_leaves_) meta = meta && seen_[l];
+            for (auto l : f_.meta_leaves_) meta = meta && seen(l);
             return meta ? ParseResult::meta : ParseResult::unparsed;
         }
         std::string_view method, target, request;
-        for (const auto& s : f_.slots_) {
+        // A slot without a present candidate leaves the cleared record as it is.
+        for_each_bit(touched_.size(), [this](std::size_t w) { return touched_[w]; }, [&](std::size_t i) {
+            const JsonFormat::Slot& s = f_.slots_[i];
             const std::string_view v = pick(s, present);
             if (!v.empty() && s.extra != kNoField) out.add_extra(s.extra, v);
             switch (s.role) {
@@ -321,19 +385,27 @@ private:
                     break;
                 case R::query: case R::user_agent: case R::referer: case R::protocol: case R::named: break;
             }
-        }
+        });
         if (!request.empty()) split_request(request, out);
         if (!method.empty()) out.method = method;
         if (!target.empty()) out.target = target;
-        for (std::size_t l = 0; l < f_.leaves_.size(); ++l)
-            if (seen_[l] && !values_[l].empty() && f_.leaves_[l].extra != kNoField)
-                out.add_extra(f_.leaves_[l].extra, values_[l]);
+        add_leaf_extras(out);
         return ParseResult::record;
+    }
+
+    // The named fields under the present leaves' own paths, in leaf order.
+    void add_leaf_extras(Record& out) noexcept {
+        for_each_bit(
+            seen_.size(), [this](std::size_t w) { return seen_[w] & f_.extra_leaves_[w]; },
+            [&](std::size_t l) {
+                if (!values_[l].empty()) out.add_extra(f_.leaves_[l].extra, values_[l]);
+            });
     }
 
     const JsonFormat& f_;
     od::parser parser_;
-    std::vector<std::uint8_t> seen_;          // per leaf: its key was in the line
+    std::vector<std::uint64_t> seen_;         // bit per leaf: its key was in the line
+    std::vector<std::uint64_t> touched_;      // bit per slot: one of its leaves was in the line
     std::vector<std::string_view> values_;    // per leaf: its text
     std::string scratch_;                     // a sanitised copy of a line that was not UTF-8
     char path_[JsonFormat::kMaxPath];
@@ -397,6 +469,34 @@ JsonFormat::JsonFormat(JsonSpec spec) : spec_(std::move(spec)) {
     }
     if (!spec_.gate_path.empty()) gate_leaf_ = static_cast<std::int32_t>(leaf_of(spec_.gate_path));
     for (const auto& p : spec_.meta_paths) meta_leaves_.push_back(leaf_of(p));
+    index_leaves();
+    index_paths();
+}
+
+void JsonFormat::index_leaves() {
+    std::vector<std::vector<std::uint32_t>> slots_of(leaves_.size());
+    for (std::size_t s = 0; s < slots_.size(); ++s)
+        for (auto l : slots_[s].leaves) slots_of[l].push_back(static_cast<std::uint32_t>(s));
+    leaf_slot_begin_.assign(1, 0);
+    for (const auto& list : slots_of) {
+        leaf_slots_.insert(leaf_slots_.end(), list.begin(), list.end());
+        leaf_slot_begin_.push_back(static_cast<std::uint32_t>(leaf_slots_.size()));
+    }
+    extra_leaves_.assign(words_for(leaves_.size()), 0);
+    for (std::size_t l = 0; l < leaves_.size(); ++l)
+        if (leaves_[l].extra != kNoField) extra_leaves_[l / 64] |= std::uint64_t{1} << (l % 64);
+}
+
+void JsonFormat::index_paths() {
+    std::size_t size = 16;
+    while (size < 4 * nodes_.size()) size *= 2;  // sparse: a missing key mostly ends on a free slot at once
+    table_.assign(size, PathEntry{});
+    table_shift_ = 64 - static_cast<unsigned>(std::countr_zero(size));
+    for (const auto& [path, node] : nodes_) {
+        std::size_t i = path_hash(path) >> table_shift_;
+        while (table_[i].path.data() != nullptr) i = (i + 1) & (size - 1);
+        table_[i] = PathEntry{path, node, path.find('\\') != std::string_view::npos};
+    }
 }
 
 std::unique_ptr<Parser> JsonFormat::make_parser() const { return std::make_unique<JsonLineParser>(*this); }

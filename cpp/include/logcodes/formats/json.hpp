@@ -107,7 +107,18 @@ private:
         std::string prefix;
     };
 
+    // nodes_ laid out for the per-key look-up while scanning: open addressing on a hash of the length and
+    // three bytes, so a key costs a few loads and one compare instead of hashing all its bytes.
+    struct PathEntry {
+        std::string_view path;     // data() == nullptr: a free slot
+        Node node;
+        bool backslash = false;    // a raw key equal to it may still be a different, escaped key
+    };
+
     std::uint32_t leaf_of(const std::string& path);
+    void index_leaves();
+    void index_paths();
+    const PathEntry* find_path(std::string_view path) const noexcept;
 
     JsonSpec spec_;
     std::deque<std::string> strings_;                        // stable storage for the map's keys
@@ -118,6 +129,12 @@ private:
     std::vector<Check> checks_;
     std::int32_t gate_leaf_ = -1;
     std::vector<std::uint32_t> meta_leaves_;
+    std::vector<PathEntry> table_;                           // size a power of two
+    unsigned table_shift_ = 63;
+    // Per leaf, the slots it is a candidate of: leaf_slots_[leaf_slot_begin_[l] .. leaf_slot_begin_[l + 1]).
+    std::vector<std::uint32_t> leaf_slot_begin_;
+    std::vector<std::uint32_t> leaf_slots_;
+    std::vector<std::uint64_t> extra_leaves_;                // bit per leaf: Leaf::extra is a field
 };
 
 // caddy_json, traefik_json, ecs_json, envoy_json, nginx_json and the generic json.
