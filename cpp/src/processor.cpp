@@ -20,6 +20,7 @@ RecordProcessor::RecordProcessor(const Format* format, Aggregator& agg, ScanStat
                                  std::string_view file_label, std::size_t max_samples, CountLevel level)
     : format_(format), parser_(format ? format->make_parser() : nullptr), agg_(agg), stats_(stats),
       file_index_(file_index), file_(file_label), max_samples_(max_samples), level_(level) {
+    if (format_) format_time_ = format_->time_syntax();
     decide_request_split();
 }
 
@@ -156,7 +157,7 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
             return;
         }
     }
-    if (filter_ && !filter_->keep(record_, c, format_->time_syntax())) {
+    if (filter_ && !filter_->keep(record_, c, format_time_)) {
         ++stats_.filtered;
         return;
     }
@@ -189,7 +190,7 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
         }
     }
     if (record_sink_) record_sink_->on_record(record_, c, line_no);
-    agg_.add(record_, c, file_, format_->time_syntax());
+    agg_.add(record_, c, file_, format_time_);
 }
 
 void count_calls(const CallTable& calls, Aggregator& agg, ScanStats& stats, const std::vector<std::string>& labels) {

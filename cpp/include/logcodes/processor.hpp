@@ -87,6 +87,7 @@ private:
                 std::string why);
 
     const Format* format_;
+    TimeSyntax format_time_ = TimeSyntax::any;  // format_->time_syntax(), asked once rather than per record
     std::unique_ptr<Parser> parser_;
     Aggregator& agg_;
     ScanStats& stats_;

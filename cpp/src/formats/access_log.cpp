@@ -25,6 +25,7 @@ std::size_t token_end(std::string_view s, std::size_t from) noexcept {
 
 // A token that can stand where the status is: digits (any count up to 6, judged later) or "-".
 bool status_like(std::string_view t) noexcept {
+    if (t.size() == 3) return is_digit(t[0]) && is_digit(t[1]) && is_digit(t[2]);  // nearly always
     if (t == "-") return true;
     if (t.empty() || t.size() > 6) return false;
     for (char c : t)
@@ -123,6 +124,7 @@ bool AccessLogFormat::parse_core(std::string_view line, Record& out, std::size_t
     std::size_t fallback = std::string_view::npos;
     std::size_t q = qs;
     std::size_t req_end = std::string_view::npos;
+    std::size_t status_end = std::string_view::npos;
     for (;;) {
         q = find_in(line, q, '"');
         if (q == std::string_view::npos) break;
@@ -130,6 +132,7 @@ bool AccessLogFormat::parse_core(std::string_view line, Record& out, std::size_t
             const std::size_t te = token_end(line, q + 2);
             if (status_like(line.substr(q + 2, te - q - 2))) {
                 req_end = q;
+                status_end = te;
                 break;
             }
             if (fallback == std::string_view::npos) fallback = q;
@@ -141,7 +144,7 @@ bool AccessLogFormat::parse_core(std::string_view line, Record& out, std::size_t
 
     split_request(line.substr(qs, req_end - qs), out);
     const std::size_t ss = req_end + 2;
-    const std::size_t se = token_end(line, ss);
+    const std::size_t se = status_end != std::string_view::npos ? status_end : token_end(line, ss);
     out.status = line.substr(ss, se - ss);
     if (se < line.size()) {
         const std::size_t be = token_end(line, se + 1);
