@@ -191,3 +191,67 @@ def plot(rows: list[dict], out: Path) -> str | None:
     fig.savefig(out, dpi=110)
     plt.close(fig)
     return None
+
+
+# What bounds a target when it is missed: the evidence, kept next to the code it is about. Keys are the start
+# of a Target's text; the text may use {ipb[<callgrind case>]} (instructions per input byte from
+# callgrind_baseline.json) and {floor_by_size} (logcodes vs the floors at every combined size of the run).
+BOUNDS = {
+    "within 2x of the read() + memchr floor": (
+        "both read the same file into a reused buffer with read(); the floor then only finds newlines, "
+        "logcodes parses every line ({ipb[combined class,code]:.2f} instructions per byte on this path, "
+        "`make callgrind`: newline masks 64 bytes at a time, six short SSE2 searches per line for the "
+        "client, brackets, the request's closing quote and the status, then classify and count). How fast "
+        "read() itself runs depends on how the page cache holds the file: where it serves reads faster "
+        "(see `cat`) the floor speeds up with it and logcodes, bound by parsing, much less. By size: "
+        "{floor_by_size}."),
+    ">= 50x pandas": (
+        "the fastest pandas way that counts right (whole lines + `str.extract`) is regex-bound in pandas; "
+        "50x of it is more than logcodes parses on one thread on this file ({ipb[combined class,code]:.2f} "
+        "instructions per byte, `make callgrind`), so the margin here is logcodes's own parse cost; the "
+        "pandas ways that are faster (`read_csv`) lose lines on hostile input (see Problems)."),
+    "nginx_json (nginx_json preset)": (
+        "simdjson On-Demand parses each line as a document ({ipb[nginx_json preset]:.2f} instructions per "
+        "byte, `make callgrind`); the keys of the nginx_json map are looked up in a flat table."),
+    "SIP text trace": (
+        "a SIP trace is about two dozen short lines per message; {ipb[sip_trace]:.2f} instructions per byte "
+        "(`make callgrind`), spent on header names and values, copying the fields a record keeps, and the "
+        "transaction filter's table (one random memory access per response)."),
+}
+
+
+def _floor_by_size(rows: list[dict]) -> str:
+    parts = []
+    sizes = sorted({r["size"] for r in rows if r["tool"] == BASE_TOOL and r["layout"] == "combined"},
+                   key=gen_logs.parse_size)
+    for size in sizes:
+        lc, floor, cat = (find(rows, t, size=size, threads=1 if t == BASE_TOOL else None, any_status=True)
+                          for t in (BASE_TOOL, FLOOR_TOOL, "cat"))
+        if lc and floor:
+            cat_text = f", cat {cat['mb_s']:,.0f} MB/s" if cat else ""
+            parts.append(f"{size}: logcodes {lc['mb_s']:,.0f} MB/s, read+memchr {floor['mb_s']:,.0f} MB/s "
+                         f"({floor['mb_s'] / lc['mb_s']:.2f}x){cat_text}")
+    return "; ".join(parts) or "no floor rows"
+
+
+def bounds_section(rows: list[dict], baseline: Path) -> list[str]:
+    """One paragraph per missed target: by how much, and what bounds it."""
+    missed = [t for t in targets(rows) if t.verdict().startswith("**missed**")]
+    if not missed:
+        return []
+    import json
+
+    ipb: dict[str, float] = {}
+    if baseline.exists():
+        ipb = {k: v["instructions_per_byte"] for k, v in json.loads(baseline.read_text())["cases"].items()}
+
+    class _Missing(dict):
+        def __missing__(self, key):
+            return float("nan")
+
+    out = ["## What bounds the missed targets", ""]
+    for t in missed:
+        text = next((v for k, v in BOUNDS.items() if t.text.startswith(k)), "no profile recorded for it yet.")
+        text = text.format(ipb=_Missing(ipb), floor_by_size=_floor_by_size(rows))
+        out.append(f"- **{t.text}**: {t.verdict().replace('**', '')}. {text[0].upper()}{text[1:]}")
+    return out + [""]

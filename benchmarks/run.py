@@ -488,6 +488,7 @@ def write_reports(out_dir: Path, info: dict, args, rows: list[dict], table: list
         "Ratios are MB/s over MB/s of two rows of this run on the same file (slow peers: the smallest combined "
         "file). A peer that miscounts keeps its measured speed here, marked.",
         "",
+        *report_extras.bounds_section(rows, HERE / "callgrind_baseline.json"),
         "## Scaling (logcodes, combined, plain file)",
         "",
         *report_extras.scaling_table(rows),

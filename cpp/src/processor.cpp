@@ -21,16 +21,17 @@ RecordProcessor::RecordProcessor(const Format* format, Aggregator& agg, ScanStat
     : format_(format), parser_(format ? format->make_parser() : nullptr), agg_(agg), stats_(stats),
       file_index_(file_index), file_(file_label), max_samples_(max_samples), level_(level) {
     if (format_) format_time_ = format_->time_syntax();
-    decide_request_split();
+    decide_record_needs();
 }
 
-void RecordProcessor::decide_request_split() noexcept {
+void RecordProcessor::decide_record_needs() noexcept {
     const GroupSpec& g = agg_.spec();
     bool reads = sink_ || explainer_ || record_sink_ || (filter_ && filter_->reads_request());
     for (const Dim d : g.dims) reads = reads || d == Dim::method || d == Dim::path || d == Dim::path_raw;
     if (g.heavy_capacity > 0)
         reads = reads || g.heavy_dim == Dim::method || g.heavy_dim == Dim::path || g.heavy_dim == Dim::path_raw;
     record_.split_requests = reads;
+    short_http_path_ = agg_.counts_codes_only() && !sink_ && !explainer_ && !record_sink_ && !filter_;
 }
 
 void RecordProcessor::sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset,
@@ -69,7 +70,7 @@ void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
         return;
     }
     if (pr == ParseResult::record && !in_part_) {  // a one-line record: most lines of most logs
-        handle_record(line_no, ev.offset, ev.text);
+        if (!(short_http_path_ && count_http_code())) handle_record(line_no, ev.offset, ev.text);
         return;
     }
     end_of_record(pr, ev, line_no);

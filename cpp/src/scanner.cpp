@@ -289,8 +289,14 @@ void Scanner::run_task(Worker& w, Task& t) {
             go_on = framer.commit(n, handle_line);
         }
     };
-    if (!skip_first && t.end == UINT64_MAX) frame(every_line);
-    else frame(on_line);
+    // Only formats whose records may span lines read ahead; one-line formats keep the plain callback.
+    auto every_plain_line = [&](const LineEvent& ev) {
+        proc.on_line(ev, ++line_no);
+        return true;
+    };
+    if (skip_first || t.end != UINT64_MAX) frame(on_line);
+    else if (format && !format->splittable()) frame(every_line);
+    else frame(every_plain_line);
     account();
     if (at_end && !src->error()) report_shrink(f, t, src->raw_position());
     t.packets = src->packets();

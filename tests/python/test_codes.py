@@ -1,5 +1,6 @@
 import pytest
 
+import logcodes
 from logcodes import codes
 
 SIP_REQUIRED = [199, 204, 417, 420, 421, 422, 428, 429, 430, 433, 436, 437, 438, 439, 440, 469, 470, 494, 555, 580,
@@ -91,3 +92,21 @@ def test_describe_examples():
     assert "busy" in codes.describe("sip", 486).lower()
     assert codes.describe("http", 404).startswith("HTTP 404 Not Found")
     assert "(unregistered)" in codes.describe("http", 298)
+
+
+def test_class_code_scans_count_like_the_general_path(tmp_path):
+    """A class/code scan counts HTTP codes on a short path (no filter, sink or join); a filter that keeps
+    every record sends each one through the general path. Both count, judge and sample alike."""
+    statuses = ["200", "404", "299", "599", "000", "600", "abc", "1000", "-", "500", "200", "299", "009"]
+    lines = [f'1.2.3.{i % 250} - - [10/Oct/2026:13:55:{i % 60:02d} +0000] "GET /p{i} HTTP/1.1" {s} 12 "-" "ua"\n'
+             for i, s in enumerate(statuses * 7)]
+    p = tmp_path / "codes.log"
+    p.write_text("".join(lines))
+    short = logcodes.scan(p, format="combined", by="class,code")
+    general = logcodes.scan(p, format="combined", by="class,code", since="2000-01-01")
+    assert short.counts() == general.counts()
+    assert (short.total, short.counted, short.invalid, short.unregistered, short.unparsed) == \
+           (general.total, general.counted, general.invalid, general.unregistered, general.unparsed)
+    assert short.unregistered == 2 * 7  # 299 twice a round (599 is a de-facto code, registered)
+    assert [(s.line, s.why) for s in short.invalid_samples] == [(s.line, s.why) for s in general.invalid_samples]
+    assert short.counts("code")[200] == 2 * 7

@@ -78,6 +78,11 @@ public:
     std::uint64_t heavy_total() const noexcept { return heavy_.total(); }
 
     const GroupSpec& spec() const noexcept { return spec_; }
+    // True when add() only bumps the counter of a (protocol, code): every dimension is protocol, class or
+    // code, and nothing else is kept per record. Callers may then count with add_code() directly.
+    bool counts_codes_only() const noexcept { return dense_capable_ && !has_reason_ && spec_.heavy_capacity == 0; }
+    // add() of a record of protocol `p` classified as the valid `code`, when counts_codes_only().
+    void add_code(Protocol p, std::uint16_t code) noexcept { ++dense_[static_cast<std::size_t>(p) * 1000 + code]; }
     std::size_t groups() const;
     std::uint64_t counted() const;
 

@@ -1,6 +1,7 @@
 // The per-record step shared by file scans and streams: parse, classify, count.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -58,27 +59,47 @@ public:
     // with the events of `explainer`.
     void set_events(EventStore* sink) noexcept {
         sink_ = sink;
-        decide_request_split();
+        decide_record_needs();
     }
     void set_explainer(const EventStore* explainer, const std::vector<std::string>* explain) noexcept {
         explainer_ = explainer;
         explain_ = explain;
-        decide_request_split();
+        decide_record_needs();
     }
 
     // Only records `filter` keeps are counted and sunk; the others add to stats.filtered.
     void set_filter(const RecordFilter* filter) noexcept {
         filter_ = filter;
-        decide_request_split();
+        decide_record_needs();
     }
     void set_record_sink(RecordSink* sink) noexcept {
         record_sink_ = sink;
-        decide_request_split();
+        decide_record_needs();
     }
 
 private:
-    // Whether anything downstream reads a record's method or target (Record::split_requests).
-    void decide_request_split() noexcept;
+    // What the readers of records need: whether anything reads a record's method or target
+    // (Record::split_requests), and whether HTTP codes may be counted on the short path (count_http_code).
+    void decide_record_needs() noexcept;
+    // The common record of a class/code scan, an HTTP response with a valid three-digit status, counted as
+    // handle_record() would count it but without its general steps. False: take the general path.
+    bool count_http_code() noexcept {
+        if (record_.protocol != Protocol::http || record_.kind != RecordKind::response || record_.status.size() != 3)
+            return false;
+        const unsigned d0 = static_cast<unsigned char>(record_.status[0]) - '0';
+        const unsigned d1 = static_cast<unsigned char>(record_.status[1]) - '0';
+        const unsigned d2 = static_cast<unsigned char>(record_.status[2]) - '0';
+        if (d0 > 9 || d1 > 9 || d2 > 9) return false;
+        const auto code = static_cast<std::uint16_t>(d0 * 100 + d1 * 10 + d2);
+        std::uint8_t& known = http_codes_[code];  // 0: not seen yet, else 1 + its CodeStatus
+        if (known == 0) known = static_cast<std::uint8_t>(1 + static_cast<int>(classify(Protocol::http, record_.status).status));
+        const auto status = static_cast<CodeStatus>(known - 1);
+        if (status == CodeStatus::invalid) return false;  // the general path keeps a sample of it
+        ++stats_.records;
+        if (status == CodeStatus::unregistered) ++stats_.unregistered;
+        agg_.add_code(Protocol::http, code);
+        return true;
+    }
     [[gnu::noinline]] void unusual_line(const LineEvent& ev, std::uint64_t line_no);
     [[gnu::noinline]] void open_part(const LineEvent& ev, std::uint64_t line_no);
     [[gnu::noinline]] void end_of_record(ParseResult pr, const LineEvent& ev, std::uint64_t line_no);
@@ -88,6 +109,9 @@ private:
 
     const Format* format_;
     TimeSyntax format_time_ = TimeSyntax::any;  // format_->time_syntax(), asked once rather than per record
+    bool short_http_path_ = false;              // count_http_code() may count records (decide_record_needs)
+    // Each HTTP code's status once seen: 0 not yet, else 1 + its CodeStatus (classified once per code).
+    std::array<std::uint8_t, 1000> http_codes_{};
     std::unique_ptr<Parser> parser_;
     Aggregator& agg_;
     ScanStats& stats_;
