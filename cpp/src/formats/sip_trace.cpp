@@ -237,6 +237,7 @@ private:
     }
 
     ParseResult header_line(std::string_view line, Record& out) {
+        if (plain_header(line)) return ParseResult::part;
         const bool blank = line.empty() || ((line.front() == ' ' || line.front() == '\t') && trim(line).empty());
         if (!blank && (line.front() == ' ' || line.front() == '\t')) {
             // A folded line continues the header before it: only Reason and Warning values are kept whole.
@@ -261,7 +262,7 @@ private:
             if (!start(line)) framing_time(line, trace_time_);
             return ParseResult::record;
         }
-        read_header(line, colon);
+        read_header(line, colon);  // a name that starts with '#' (not a capture's framing line)
         return ParseResult::part;
     }
 
@@ -302,13 +303,11 @@ private:
         return true;
     }
 
-    // A body line that leaves the body unfinished, read as body_line() would; false for any other line.
+    // A body line that leaves the body unfinished: read (false for any other line).
     bool plain_body_line(std::string_view line) {
         if (!line.empty() && line[0] == '#' && line.starts_with(kCaptureFraming)) return false;
-        std::string_view code, reason, method;
-        if (!body_holds_messages_ && may_start_message(line) &&
-            (response_line(line, code, reason) || request_line(line, method)))
-            return false;
+        if (starts_message(line)) return false;
+        // Bytes on the wire: CRLF line ends, which dumps often turned into LF — count 2 for a bare line end.
         const std::size_t used = line.size() + 2;
         if (used >= body_left_) return false;
         body_left_ -= used;
@@ -316,22 +315,20 @@ private:
     }
 
     [[gnu::noinline]] ParseResult body_line(std::string_view line, Record& out) {
+        if (plain_body_line(line)) return ParseResult::part;
+        // The message ends here: with the body's last line, or at a start line where no body holds one
+        // (Content-Length promised more than the message had), which opens the next message.
+        const bool next_starts = starts_message(line);
+        emit(out);
+        if (next_starts) start(line);
+        return ParseResult::record;
+    }
+
+    // A start line where it ends a message body (message/sipfrag and message/sip bodies hold their own).
+    bool starts_message(std::string_view line) const noexcept {
         std::string_view code, reason, method;
-        if (!body_holds_messages_ && may_start_message(line) &&
-            (response_line(line, code, reason) || request_line(line, method))) {
-            // A start line where no body holds one: Content-Length promised more than the message had.
-            emit(out);
-            start(line);
-            return ParseResult::record;
-        }
-        // Bytes on the wire: CRLF line ends, which dumps often turned into LF — count 2 for a bare line end.
-        const std::size_t used = line.size() + 2;
-        if (used >= body_left_) {
-            emit(out);
-            return ParseResult::record;
-        }
-        body_left_ -= used;
-        return ParseResult::part;
+        return !body_holds_messages_ && may_start_message(line) &&
+               (response_line(line, code, reason) || request_line(line, method));
     }
 
     // The headers read here; every other one is passed over without looking at its value.
