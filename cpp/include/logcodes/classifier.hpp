@@ -20,15 +20,21 @@ struct Classified {
     const CodeEntry* entry = nullptr;   // registered codes only
 };
 
-inline Classified classify(Protocol p, std::string_view token) noexcept {
-    Classified c;
-    if (token.size() != 3) return c;
+// The value of a token of exactly three digits ("404" -> 404); false for anything else.
+inline bool three_digits(std::string_view token, std::uint16_t& code) noexcept {
+    if (token.size() != 3) return false;
     const unsigned d0 = static_cast<unsigned char>(token[0]) - '0';
     const unsigned d1 = static_cast<unsigned char>(token[1]) - '0';
     const unsigned d2 = static_cast<unsigned char>(token[2]) - '0';
-    if (d0 > 9 || d1 > 9 || d2 > 9) return c;
-    const auto code = static_cast<std::uint16_t>(d0 * 100 + d1 * 10 + d2);
-    if (code < min_code(p) || code > max_code(p)) return c;
+    if (d0 > 9 || d1 > 9 || d2 > 9) return false;
+    code = static_cast<std::uint16_t>(d0 * 100 + d1 * 10 + d2);
+    return true;
+}
+
+inline Classified classify(Protocol p, std::string_view token) noexcept {
+    Classified c;
+    std::uint16_t code = 0;
+    if (!three_digits(token, code) || code < min_code(p) || code > max_code(p)) return c;
     c.code = code;
     c.entry = find_code(p, code);
     c.status = c.entry ? CodeStatus::registered : CodeStatus::unregistered;

@@ -84,13 +84,10 @@ private:
     // The common record of a class/code scan, an HTTP response with a valid three-digit status, counted as
     // handle_record() would count it but without its general steps. False: take the general path.
     bool count_http_code() noexcept {
-        if (record_.protocol != Protocol::http || record_.kind != RecordKind::response || record_.status.size() != 3)
+        std::uint16_t code = 0;
+        if (record_.protocol != Protocol::http || record_.kind != RecordKind::response ||
+            !three_digits(record_.status, code))
             return false;
-        const unsigned d0 = static_cast<unsigned char>(record_.status[0]) - '0';
-        const unsigned d1 = static_cast<unsigned char>(record_.status[1]) - '0';
-        const unsigned d2 = static_cast<unsigned char>(record_.status[2]) - '0';
-        if (d0 > 9 || d1 > 9 || d2 > 9) return false;
-        const auto code = static_cast<std::uint16_t>(d0 * 100 + d1 * 10 + d2);
         std::uint8_t& known = http_codes_[code];  // 0: not seen yet, else 1 + its CodeStatus
         if (known == 0) known = static_cast<std::uint8_t>(1 + static_cast<int>(classify(Protocol::http, record_.status).status));
         const auto status = static_cast<CodeStatus>(known - 1);
