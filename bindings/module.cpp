@@ -170,6 +170,9 @@ py::dict stats_dict(const ScanStats& s) {
     d["events"] = s.events;
     d["explained"] = s.explained;
     d["unexplained"] = s.unexplained;
+    d["joined_by_id"] = s.joined_by_id;
+    d["joined_by_path"] = s.joined_by_path;
+    d["joined_by_time"] = s.joined_by_time;
     d["unexplained_samples"] = samples_list(s.unexplained_samples);
     d["bytes"] = s.bytes;
     d["unparsed_samples"] = samples_list(s.unparsed_samples);
@@ -336,8 +339,10 @@ public:
             std::int64_t time_bucket, unsigned threads, std::size_t block_size, std::size_t max_record,
             std::uint64_t min_range, std::size_t max_samples, const std::string& count,
             std::vector<std::string> errors, const py::object& rules, std::vector<std::string> explain,
-            std::int64_t window_ms, const py::object& byte_range, const Extras& extras, const py::object& filter) {
+            std::int64_t window_ms, const py::object& byte_range, const Extras& extras, const py::object& filter,
+            std::vector<std::pair<std::string, std::string>> path_map) {
         ScanOptions o;
+        o.path_map = std::move(path_map);
         o.filter = filter_of(filter);
         if (!byte_range.is_none()) {
             const auto r = byte_range.cast<std::pair<std::uint64_t, std::uint64_t>>();
@@ -668,13 +673,14 @@ PYBIND11_MODULE(_core, m) {
         .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::int64_t, unsigned,
                       std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&,
                       std::vector<std::string>, const py::object&, std::vector<std::string>, std::int64_t,
-                      const py::object&, const Extras&, const py::object&>(),
+                      const py::object&, const Extras&, const py::object&,
+                      std::vector<std::pair<std::string, std::string>>>(),
              py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
              py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"),
              py::arg("count") = "transactions", py::arg("errors") = std::vector<std::string>{},
              py::arg("rules") = py::none(), py::arg("explain") = std::vector<std::string>{"5xx"},
              py::arg("window_ms") = 2000, py::arg("byte_range") = py::none(), py::arg("extras") = Extras{},
-             py::arg("filter") = py::none())
+             py::arg("filter") = py::none(), py::arg("path_map") = std::vector<std::pair<std::string, std::string>>{})
         .def("start", &ScanJob::start)
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)

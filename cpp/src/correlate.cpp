@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "logcodes/fields.hpp"
 #include "logcodes/time.hpp"
 
 namespace logcodes {
@@ -84,7 +85,15 @@ void EventStore::add(const Record& e, std::uint32_t file, std::uint64_t line) {
     } else {
         s.wall = s.utc = t;
     }
-    s.path = e.path_only.empty() ? std::string(e.path()) : std::string(e.path_only);
+    const std::string_view path = e.path_only.empty() ? e.path() : e.path_only;
+    if (!path.empty()) s.path = normalize_request_path(path);
+    static const FieldId context_field = intern_field("context_path");
+    for (std::uint8_t i = 0; i < e.extra_count; ++i)
+        if (e.extras[i].id == context_field) {
+            s.has_context = true;
+            s.context = normalize_request_path(e.extras[i].value);
+            if (s.context == "/") s.context.clear();
+        }
     s.request_id = std::string(e.request_id);
     const std::string_view text = e.event_text;
     s.head = std::string(text.substr(0, std::min<std::size_t>(text.find('\n'), 400)));
@@ -130,93 +139,120 @@ void EventStore::merge(EventStore&& o) {
 }
 
 void EventStore::finish() {
-    by_time_.clear();
     by_path_.clear();
     by_id_.clear();
+    pathless_ = {};
+    contexts_.clear();
     for (std::size_t i = 0; i < events_.size(); ++i) {
-        const StoredEvent& e = events_[i];
+        StoredEvent& e = events_[i];
+        e.timeline = nullptr;
         if (!e.errorish) continue;
-        by_time_.push_back(i);
-        if (!e.path.empty()) by_path_[e.path].push_back(i);
+        if (e.has_context && !e.context.empty()) contexts_.insert(e.context);
         if (!e.request_id.empty()) by_id_[e.request_id].push_back(i);
+        // A time join is a guess: only events a rule names are offered to it.
+        if (!e.path.empty()) e.timeline = &by_path_[e.path];
+        else if (e.rule >= 0) e.timeline = &pathless_;
+        if (!e.timeline) continue;
+        // Equal times keep the log's order (multimap inserts after equal keys): the first event goes first.
+        e.slot = e.utc != INT64_MIN ? e.timeline->utc.emplace(e.utc, i) : e.timeline->wall.emplace(e.wall, i);
     }
-    auto by_wall = [this](std::size_t a, std::size_t b) { return events_[a].wall < events_[b].wall; };
-    std::stable_sort(by_time_.begin(), by_time_.end(), by_wall);
-    by_utc_.clear();
-    for (std::size_t i : by_time_)
-        if (events_[i].utc != INT64_MIN) by_utc_.push_back(i);
-    std::stable_sort(by_utc_.begin(), by_utc_.end(),
-                     [this](std::size_t a, std::size_t b) { return events_[a].utc < events_[b].utc; });
-    has_utc_ = !by_utc_.empty();
-    for (auto& [k, v] : by_path_) std::stable_sort(v.begin(), v.end(), by_wall);
 }
 
-const StoredEvent* EventStore::nearest(const std::vector<std::size_t>& ids, std::int64_t wall, std::int64_t utc,
-                                       int code, bool pathless) const {
+void EventStore::take(StoredEvent& e) {
+    e.claimed = true;
+    if (!e.timeline) return;
+    (e.utc != INT64_MIN ? e.timeline->utc : e.timeline->wall).erase(e.slot);
+    e.timeline = nullptr;
+}
+
+bool EventStore::usable(const StoredEvent& e, int code, std::string_view path) const {
+    if (e.rule >= 0 && rules_ && !rules_->applies(e.rule, code)) return false;
+    if (!e.path.empty() || !e.has_context) return true;
+    // An event naming only its web application: a request under it (ROOT: under no other context named).
+    if (!e.context.empty()) return path_under(path, e.context);
+    for (const std::string& c : contexts_)
+        if (path_under(path, c)) return false;
+    return true;
+}
+
+StoredEvent* EventStore::closest(EventTimeline& t, std::int64_t wall, std::int64_t utc, int code,
+                                 std::string_view path, std::int64_t& gap) {
     const std::int64_t window = (window_ms_ + 999) / 1000;
-    const StoredEvent* best = nullptr;
+    // How many events at most are looked at on each side: a burst of events this record may not take (other
+    // codes, other contexts) must not make every claim walk the whole burst.
+    constexpr int kMaxLook = 64;
+    StoredEvent* best = nullptr;
     std::int64_t best_score = INT64_MAX;
-    auto consider = [&](const StoredEvent& e, std::int64_t gap) {
-        if (gap > window) return;
-        if (e.rule >= 0 && rules_ && !rules_->applies(e.rule, code)) return;
-        if (pathless && !e.path.empty()) return;  // an event naming another request is not this one's
-        // Prefer events a rule names; among equals, the closest in time.
-        const std::int64_t score = gap * 2 + (e.rule >= 0 ? 0 : 1);
-        if (score < best_score) {
-            best_score = score;
-            best = &e;
+    std::size_t best_index = SIZE_MAX;
+    auto search = [&](std::multimap<std::int64_t, std::size_t>& m, std::int64_t at) {
+        if (m.empty() || at == INT64_MIN) return;
+        const auto mid = m.lower_bound(at);
+        int looked = 0;
+        for (auto it = mid; it != m.end() && it->first - at <= window && looked < kMaxLook; ++it, ++looked) {
+            StoredEvent& e = events_[it->second];
+            const std::int64_t score = (it->first - at) * 2 + (e.rule >= 0 ? 0 : 1);
+            if (best && score > best_score + 1) break;  // nothing further can be closer
+            if (!usable(e, code, path)) continue;
+            if (score < best_score || (score == best_score && it->second < best_index)) {
+                best = &e, best_score = score, best_index = it->second;
+            }
+        }
+        looked = 0;
+        for (auto it = mid; it != m.begin() && looked < kMaxLook; ++looked) {
+            --it;
+            if (at - it->first > window) break;
+            StoredEvent& e = events_[it->second];
+            const std::int64_t score = (at - it->first) * 2 + (e.rule >= 0 ? 0 : 1);
+            if (best && score > best_score + 1) break;
+            if (!usable(e, code, path)) continue;
+            if (score < best_score || (score == best_score && it->second < best_index)) {
+                best = &e, best_score = score, best_index = it->second;
+            }
         }
     };
-    // Events whose log gave no zone are compared as wall clocks (the two logs of one server agree on it):
-    // only the stretch of `ids` (ordered by wall time) within the window is looked at.
-    auto lo = std::lower_bound(ids.begin(), ids.end(), wall - window,
-                               [this](std::size_t i, std::int64_t t) { return events_[i].wall < t; });
-    for (auto it = lo; it != ids.end() && events_[*it].wall <= wall + window; ++it) {
-        const StoredEvent& e = events_[*it];
-        if (e.utc == INT64_MIN || utc == INT64_MIN) consider(e, std::abs(e.wall - wall));
-    }
-    // Events that know their zone are compared in UTC when the access record knows it too.
-    if (has_utc_ && utc != INT64_MIN) {
-        if (&ids == &by_time_) {
-            auto u = std::lower_bound(by_utc_.begin(), by_utc_.end(), utc - window,
-                                      [this](std::size_t i, std::int64_t t) { return events_[i].utc < t; });
-            for (; u != by_utc_.end() && events_[*u].utc <= utc + window; ++u)
-                consider(events_[*u], std::abs(events_[*u].utc - utc));
-        } else {
-            for (std::size_t i : ids)  // one path's events: few
-                if (events_[i].utc != INT64_MIN) consider(events_[i], std::abs(events_[i].utc - utc));
-        }
-    }
+    // Events that know their zone are compared in UTC when the access record knows it too, else by wall clock
+    // (the two logs of one server agree on it).
+    search(t.utc, utc != INT64_MIN ? utc : wall);
+    search(t.wall, wall);
+    if (best) gap = best_score / 2;
     return best;
 }
 
-bool EventStore::explain(const Record& r, int code, Explanation& out) const {
-    if (by_time_.empty()) return false;
-    std::int64_t wall, utc;
-    record_clocks(r, wall, utc);
+bool EventStore::claim(const Record& r, int code, Explanation& out) {
+    std::string path;
+    if (const std::string_view p = r.path(); !p.empty()) {
+        path = normalize_request_path(p);
+        if (!paths_.empty()) path = paths_.map(path);
+    }
+    auto explained = [&](StoredEvent& e, JoinKind kind, std::string_view source, std::int64_t gap) {
+        take(e);
+        out = {e.rule >= 0 ? std::string_view(rules_->rule(e.rule).name) : std::string_view("unknown"), e.detail,
+               source, kind, gap};
+        return true;
+    };
     if (!r.request_id.empty()) {
         if (auto it = by_id_.find(std::string(r.request_id)); it != by_id_.end()) {
-            const StoredEvent& e = events_[it->second.front()];
-            out = {e.rule >= 0 ? std::string_view(rules_->rule(e.rule).name) : "unknown", e.detail,
-                   "correlation:request_id"};
-            return true;
-        }
-    }
-    if (wall == INT64_MIN) return false;
-    const std::string_view path = r.path();
-    if (!path.empty()) {
-        if (auto it = by_path_.find(std::string(path)); it != by_path_.end()) {
-            if (const StoredEvent* e = nearest(it->second, wall, utc, code, false)) {
-                out = {e->rule >= 0 ? std::string_view(rules_->rule(e->rule).name) : "unknown", e->detail,
-                       "correlation:path"};
-                return true;
+            // One request's events: the first a rule names, else the first; never one naming another path.
+            StoredEvent* pick = nullptr;
+            for (std::size_t i : it->second) {
+                StoredEvent& e = events_[i];
+                if (!e.path.empty() && !path.empty() && e.path != path) continue;
+                if (!pick || (pick->rule < 0 && e.rule >= 0)) pick = &e;
             }
+            if (pick) return explained(*pick, JoinKind::request_id, "correlation:request_id", 0);
         }
     }
-    if (const StoredEvent* e = nearest(by_time_, wall, utc, code, true); e && e->rule >= 0) {
-        out = {rules_->rule(e->rule).name, e->detail, "correlation:time"};
-        return true;
+    std::int64_t wall, utc;
+    record_clocks(r, wall, utc);
+    if (wall == INT64_MIN && utc == INT64_MIN) return false;
+    std::int64_t gap = 0;
+    if (!path.empty()) {
+        if (auto it = by_path_.find(path); it != by_path_.end())
+            if (StoredEvent* e = closest(it->second, wall, utc, code, path, gap))
+                return explained(*e, JoinKind::path, "correlation:path", gap);
     }
+    if (StoredEvent* e = closest(pathless_, wall, utc, code, path, gap))
+        return explained(*e, JoinKind::time, "correlation:time", gap);
     return false;
 }
 

@@ -26,12 +26,12 @@ RecordProcessor::RecordProcessor(const Format* format, Aggregator& agg, ScanStat
 
 void RecordProcessor::decide_record_needs() noexcept {
     const GroupSpec& g = agg_.spec();
-    bool reads = sink_ || explainer_ || record_sink_ || (filter_ && filter_->reads_request());
+    bool reads = sink_ || pending_ || record_sink_ || (filter_ && filter_->reads_request());
     for (const Dim d : g.dims) reads = reads || d == Dim::method || d == Dim::path || d == Dim::path_raw;
     if (g.heavy_capacity > 0)
         reads = reads || g.heavy_dim == Dim::method || g.heavy_dim == Dim::path || g.heavy_dim == Dim::path_raw;
     record_.split_requests = reads;
-    short_http_path_ = agg_.counts_codes_only() && !sink_ && !explainer_ && !record_sink_ && !filter_;
+    short_http_path_ = agg_.counts_codes_only() && !sink_ && !pending_ && !record_sink_ && !filter_;
 }
 
 void RecordProcessor::sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset,
@@ -163,35 +163,61 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
         return;
     }
     if (c.status == CodeStatus::unregistered) ++stats_.unregistered;
-    if (explainer_ && explain_) {
+    if (pending_ && explain_) {
         bool selected = false;
         for (const auto& spec : *explain_) selected = selected || code_selected(spec, c.code);
         if (selected) {
             if (record_.request_id.empty()) record_.request_id = record_.extra(request_id_field_);
-            Explanation why;
-            bool found = explainer_->explain(record_, c.code, why) && why.slug != "unknown";
-            if (found && why.source == "correlation:time") {
-                // A join by time alone is a guess: what the record says itself (an upstream's code, a
-                // substatus ...) wins over it.
-                std::string buf;
-                const Cause own = record_cause(record_, c.code, buf);
-                if (!own.slug.empty() && own.slug != "unknown" && own.slug != "proxy_local") found = false;
-            }
-            if (found) {
-                record_.cause = why.slug;
-                record_.cause_detail = why.detail;
-                record_.cause_source = why.source;
-                ++stats_.explained;
-            } else {
-                ++stats_.unexplained;
-                if (stats_.unexplained_samples.size() < max_samples_)
-                    sample(stats_.unexplained_samples, line_no, offset, text,
-                           "no error-log event explains this " + std::to_string(c.code));
-            }
+            pending_->push_back(PendingError{OwnedRecord(record_), c, line_no, offset,
+                                             std::string(text.substr(0, kSampleTextBytes)), format_time_});
+            return;
         }
     }
     if (record_sink_) record_sink_->on_record(record_, c, line_no);
     agg_.add(record_, c, file_, format_time_);
+}
+
+void explain_pending(EventStore& events, std::vector<PendingError>& pending, Aggregator& agg, ScanStats& stats,
+                     std::uint32_t file_index, std::string_view file_label, std::size_t max_samples) {
+    std::string source, buf;
+    for (PendingError& p : pending) {
+        Record& r = p.record.record();
+        Explanation why;
+        bool found = events.claim(r, p.c.code, why) && why.slug != "unknown";
+        if (found && why.kind == JoinKind::time) {
+            // A join by time alone is a guess: what the record says itself (an upstream's code, a
+            // substatus ...) wins over it.
+            const Cause own = record_cause(r, p.c.code, buf);
+            if (!own.slug.empty() && own.slug != "unknown" && own.slug != "proxy_local") found = false;
+        }
+        if (found) {
+            r.cause = why.slug;
+            r.cause_detail = why.detail;
+            r.cause_source = why.source;
+            if (why.kind == JoinKind::time) {  // a guess says how far apart it is: "correlation:time:1s"
+                source.assign(why.source).append(":").append(std::to_string(why.gap)).append("s");
+                r.cause_source = source;
+            }
+            ++stats.explained;
+            ++(why.kind == JoinKind::request_id ? stats.joined_by_id
+               : why.kind == JoinKind::path     ? stats.joined_by_path
+                                                : stats.joined_by_time);
+        } else {
+            ++stats.unexplained;
+            if (stats.unexplained_samples.size() < max_samples) {
+                Sample s;
+                s.file_index = file_index;
+                s.line = p.line_no;
+                s.offset = p.offset;
+                s.text = std::move(p.text);
+                s.why = "no error-log event explains this " + std::to_string(p.c.code);
+                stats.unexplained_samples.push_back(std::move(s));
+            }
+        }
+        agg.add(r, p.c, file_label, p.format_time);
+    }
+    pending.clear();
+    pending.shrink_to_fit();
 }
 
 void count_calls(const CallTable& calls, Aggregator& agg, ScanStats& stats, const std::vector<std::string>& labels) {

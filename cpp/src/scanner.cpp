@@ -29,6 +29,7 @@ struct Scanner::Task {
     std::string detection;
     bool detection_done = false;
     std::uint64_t packets = 0, skipped_packets = 0;
+    std::vector<PendingError> pending;  // errors waiting for their error-log event (with errors=)
 };
 
 struct Scanner::Worker {
@@ -238,7 +239,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     }
 
     RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
-    if (result_->events) proc.set_explainer(result_->events.get(), &options_.explain);
+    if (result_->events) proc.set_explainer(&options_.explain, &t.pending);
     proc.set_filter(options_.filter.get());
     std::uint64_t line_no = 0;
     const std::uint64_t stream_start = t.whole || t.begin == 0 ? 0 : t.begin - 1;
@@ -326,7 +327,7 @@ void Scanner::work(Worker& w) {
 
 // Error logs are read first, whole and in order (their events span lines), into one indexed store.
 void Scanner::read_error_logs() {
-    auto store = std::make_shared<EventStore>(options_.rules.get(), options_.window_ms);
+    auto store = std::make_shared<EventStore>(options_.rules.get(), options_.window_ms, PathMap(options_.path_map));
     const Format* format = find_format("error_log");
     LineFramer framer(options_.block_size, options_.max_record);
     for (std::uint32_t i = 0; i < options_.error_paths.size(); ++i) {
@@ -390,6 +391,11 @@ void Scanner::run() noexcept {
 
         ScanResult& r = *result_;
         for (auto& w : workers) r.counts.merge(w->counts);
+        // Errors waiting for their error-log event claim it now, one at a time and in input order.
+        if (r.events)
+            for (Task& t : tasks_)
+                explain_pending(*r.events, t.pending, r.counts, t.stats, t.file, files_[t.file].report.path,
+                                options_.max_samples);
         // Line numbers: a range's lines follow the lines of the ranges before it in the same file.
         std::vector<std::uint64_t> lines_before(files_.size(), 0);
         const bool lines_unknown = options_.has_byte_range && options_.range_begin > 0;

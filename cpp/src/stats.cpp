@@ -32,6 +32,9 @@ void ScanStats::merge(const ScanStats& o, std::size_t max_samples) {
     events += o.events;
     explained += o.explained;
     unexplained += o.unexplained;
+    joined_by_id += o.joined_by_id;
+    joined_by_path += o.joined_by_path;
+    joined_by_time += o.joined_by_time;
     bytes += o.bytes;
     merge_samples(unparsed_samples, o.unparsed_samples, max_samples);
     merge_samples(invalid_samples, o.invalid_samples, max_samples);

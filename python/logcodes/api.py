@@ -120,6 +120,7 @@ def scan(
     rules: "RulesArg" = None,
     explain: Union[str, int, Sequence[Union[str, int]]] = "5xx",
     window: Union[str, int, float, datetime.timedelta] = "2s",
+    path_map: Optional[Mapping[str, str]] = None,
     byte_range: Optional[Tuple[int, int]] = None,
     path_rules: PathRulesArg = None,
     quantiles: Optional[str] = None,
@@ -156,16 +157,23 @@ def scan(
             ``"calls"`` (the final response to each call's initial INVITE, with the ``outcome`` dimension).
             HTTP records are one transaction each, whatever the level.
         errors: error logs of the same servers (nginx error.log, Apache error_log, Tomcat catalina /
-            localhost logs, PHP, Python tracebacks). Each access-log error selected by ``explain`` is joined
-            with the event that explains it — same request id, else same path (URI or JSP file) within
-            ``window``, else the nearest event in the window — and gets that event's cause (``cause``,
-            ``cause_detail``, ``cause_source`` dimensions). ``Summary.unexplained()`` groups the error-log
-            events no rule names.
+            localhost logs, PHP, Python tracebacks). Each access-log error selected by ``explain`` claims
+            the event that explains it — same request id, else the closest unused event naming the same
+            path within ``window``, else the closest unused event in the window that names no request — and
+            gets that event's cause (``cause``, ``cause_detail``, ``cause_source`` dimensions). An event
+            explains one request, and an event naming a path never explains another path. Paths are
+            compared as the server sees them: Tomcat's context path + JSP (``[/shop]`` + ``[/a.jsp]``),
+            ``;jsessionid=``, queries, percent-escapes and trailing slashes do not matter.
+            ``Summary.joins`` says how many were joined by request id, path and time, and how many not at
+            all; ``Summary.unexplained()`` groups the error-log events no rule names.
         rules: your cause rules (a TOML/YAML file, or dicts with name, pattern, codes, label), tried before
             the built-in pack (``logcodes.rules``).
         explain: which access-log codes to explain from the error logs: ``"5xx"`` (default), ``"502"``, or a
             list of them.
         window: how far apart in time an access-log error and its error-log event may be (default 2 s).
+        path_map: where the access log's paths live on the server that wrote the error logs, when a proxy
+            in front rewrites them: ``{"/shop": "/"}`` says the access log's ``/shop/a.jsp`` is the
+            server's ``/a.jsp`` (the longest matching prefix wins).
         byte_range: ``(begin, end)``: only the records that start in these bytes of each uncompressed input
             (a piece of a file for a distributed scan; ``logcodes.dask`` uses it). Inputs that cannot be cut
             (compressed, captures, W3C, SIP traces) are read whole by the piece at 0 and skipped by the others.
@@ -235,7 +243,7 @@ def scan(
         byte_range = (b, e)
     job = _core.ScanJob(files, core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5, count,
                         error_files, compiled_rules, explain_specs, window_ms, byte_range, extras=extras,
-                        filter=compiled_filter)
+                        filter=compiled_filter, path_map=_path_map(path_map))
     reporter = Progress(progress)
     job.start()
     try:
@@ -275,6 +283,19 @@ def scan_extras(path_rules: PathRulesArg, quantiles: Optional[str], accuracy: fl
         raise ValueError(f"accuracy must be a relative error between 0 and 1 (0.01 is 1 %), not {accuracy!r}")
     return _core.ScanExtras(path_rules=_compile_path_rules(path_rules), quantiles=quantiles is not None,
                             accuracy=float(accuracy), top_dim=top_dim, top_capacity=top_size)
+
+
+def _path_map(path_map: Optional[Mapping[str, str]]) -> List[Tuple[str, str]]:
+    if path_map is None:
+        return []
+    if not isinstance(path_map, Mapping):
+        raise ValueError(f"path_map takes a dict of path prefixes such as {{'/shop': '/'}}, not {path_map!r}")
+    pairs = []
+    for k, v in path_map.items():
+        if not isinstance(k, str) or not isinstance(v, str) or not k.startswith("/") or not v.startswith("/"):
+            raise ValueError(f"path_map entries map a path prefix to a path prefix ('/shop': '/'), not {k!r}: {v!r}")
+        pairs.append((k, v))
+    return pairs
 
 
 def _explain_specs(explain: Union[str, int, Sequence[Union[str, int]]]) -> List[str]:

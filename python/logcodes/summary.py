@@ -142,6 +142,7 @@ class Summary:
         explained: int = 0,
         unexplained: int = 0,
         unexplained_samples: Sequence[Sample] = (),
+        joins: Optional[Mapping[str, int]] = None,
         templates: Sequence[Tuple[str, int, str, str, int]] = (),
         error_files: Sequence[Dict[str, Any]] = (),
         sketches: Optional[Mapping[Tuple[Any, ...], Any]] = None,
@@ -178,6 +179,10 @@ class Summary:
         self.explained = explained                  # access-log errors an error-log event explained
         self.unexplained_count = unexplained        # ... and those none did (samples below)
         self.unexplained_samples: List[Sample] = list(unexplained_samples)
+        # How the access-log errors to explain were joined with error-log events: by "request_id", "path",
+        # "time" (the closest unused event naming no request), or "none"; they add up to explained + unexplained.
+        self.joins: Dict[str, int] = {"request_id": 0, "path": 0, "time": 0, "none": unexplained}
+        self.joins.update(joins or {})
         self._templates: List[Tuple[str, int, str, str, int]] = list(templates)
         self.error_files: List[Dict[str, Any]] = list(error_files)
         self.quantiles_of = quantiles               # "duration" when scanned with quantiles="duration"
@@ -253,6 +258,8 @@ class Summary:
             explained=st.get("explained", 0),
             unexplained=st.get("unexplained", 0),
             unexplained_samples=samples(st.get("unexplained_samples", ())),
+            joins={"request_id": st.get("joined_by_id", 0), "path": st.get("joined_by_path", 0),
+                   "time": st.get("joined_by_time", 0), "none": st.get("unexplained", 0)},
             templates=[(t, n, ex, names[f] if f < len(names) else "?", line)
                        for t, n, ex, f, line in result.get("unexplained_templates", ())],
             error_files=result.get("error_files", ()),
@@ -358,6 +365,7 @@ class Summary:
             "events": self.events,
             "explained": self.explained,
             "unexplained": self.unexplained_count,
+            "joins": dict(self.joins),
             "unexplained_samples": [s._asdict() for s in self.unexplained_samples],
             "unexplained_templates": self.unexplained(None),
             "blank": self.blank,
@@ -620,6 +628,7 @@ class Summary:
             explained=self.explained + other.explained,
             unexplained=self.unexplained_count + other.unexplained_count,
             unexplained_samples=first(self.unexplained_samples + other.unexplained_samples),
+            joins={k: self.joins.get(k, 0) + other.joins.get(k, 0) for k in self.joins.keys() | other.joins.keys()},
             templates=_merge_templates(self._templates, other._templates),
             error_files=self.error_files + other.error_files,
             sketches=_merge_sketches(self._sketches, other._sketches),

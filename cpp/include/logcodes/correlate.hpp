@@ -1,13 +1,20 @@
 // Correlation: joining access-log errors with the error-log events that explain them.
-// (The time-only fallback never takes an event that names another request.)
 //
 // Events are read first (error logs are small next to access logs), classified by the rules and indexed
-// by request id, by path (request URI or JSP file) and by time. Then each access-log error whose code is
-// to be explained (5xx by default) looks for its event: the same request id; else the same path within the
-// time window; else the nearest event in the window. The cause is the event's rule, with its detail
-// (JSP file, exception, upstream) and how the join was made. Times written without a zone (nginx, Apache,
-// Tomcat) are compared as wall-clock times with the access log's own wall clock. Events no rule names are
-// grouped into templates (numbers, addresses, hex and quoted parts masked) for Summary.unexplained().
+// by request id, by request path and by time. Each access-log error whose code is to be explained (5xx by
+// default) then claims its event: the same request id; else the closest unused event naming the same path
+// within the time window; else the closest unused event in the window that names no request at all. So:
+// - an event that names a path never explains a request for another path;
+// - an event explains one request (the servers write one event per failed request; several requests in
+//   the window take several events), so one unrelated event cannot be smeared over every error;
+// - paths are compared as the server sees them (request_path.hpp): Tomcat's context path + servlet path,
+//   ;jsessionid=, queries, percent-escapes and trailing slashes do not matter; a user's PathMap maps what a
+//   proxy in front rewrote. A Tomcat event that names only its web application is used only for requests
+//   under that context (ROOT's only for requests under no other context the log names).
+// Claims are made in one thread, in input order (file, then offset), after the scan: results never depend
+// on threads. Times written without a zone (nginx, Apache, Tomcat) are compared as wall-clock times with the
+// access log's own wall clock. Events no rule names are grouped into templates (numbers, addresses, hex and
+// quoted parts masked) for Summary.unexplained().
 #pragma once
 
 #include <cstdint>
@@ -15,24 +22,37 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "logcodes/record.hpp"
+#include "logcodes/request_path.hpp"
 #include "logcodes/rules.hpp"
 
 namespace logcodes {
 
+// Events of one path (or of none) by time: those that know their zone by UTC, the others by wall clock.
+// Claimed events leave it.
+struct EventTimeline {
+    std::multimap<std::int64_t, std::size_t> utc, wall;
+};
+
 struct StoredEvent {
     std::int64_t wall = INT64_MIN;   // seconds, as the wall clock showed
     std::int64_t utc = INT64_MIN;    // seconds since the epoch, when the log said its zone
-    std::string path;                // request path or JSP file
+    std::string path;                // normalised request path (Tomcat: context + JSP), empty: names none
+    std::string context;             // Tomcat web application ("" for ROOT), when has_context
+    bool has_context = false;
     std::string request_id;
     std::string detail;
     std::string head;                // the first line, cut
     int rule = -1;                   // index into the RuleSet, -1: no rule names it
     bool errorish = false;           // level error or worse (or a rule named it): a candidate cause
+    bool claimed = false;            // it explains a request already
     std::uint32_t file = 0;
     std::uint64_t line = 0;
+    EventTimeline* timeline = nullptr;                        // where it waits to be claimed
+    std::multimap<std::int64_t, std::size_t>::iterator slot;  // its entry there
 };
 
 struct Template {
@@ -42,22 +62,28 @@ struct Template {
     std::uint64_t line = 0;
 };
 
+enum class JoinKind : std::uint8_t { none = 0, request_id, path, time };
+
 // How an access-log error was explained.
 struct Explanation {
     std::string_view slug, detail, source;
+    JoinKind kind = JoinKind::none;
+    std::int64_t gap = 0;   // seconds between the request and the event (time joins)
 };
 
 class EventStore {
 public:
-    explicit EventStore(const RuleSet* rules, std::int64_t window_ms = 2000) : rules_(rules), window_ms_(window_ms) {}
+    explicit EventStore(const RuleSet* rules, std::int64_t window_ms = 2000, PathMap paths = {})
+        : rules_(rules), window_ms_(window_ms), paths_(std::move(paths)) {}
 
     void add(const Record& event, std::uint32_t file, std::uint64_t line);
     void merge(EventStore&& other);
-    // Builds the indexes; call once, after every add and before explain.
+    // Builds the indexes; call once, after every add and before claim.
     void finish();
 
-    // The event explaining an access-log error with code `code`, if any.
-    bool explain(const Record& r, int code, Explanation& out) const;
+    // Finds the event explaining an access-log error with code `code` and marks it used. Not thread-safe:
+    // claims are made one at a time, in input order.
+    bool claim(const Record& r, int code, Explanation& out);
 
     std::size_t size() const noexcept { return events_.size(); }
     std::uint64_t classified() const noexcept { return classified_; }
@@ -65,18 +91,21 @@ public:
 
 private:
     static std::string make_template(std::string_view message);
-    // The closest event in time within the window whose rule (if any) explains `code`; with `pathless`,
-    // only events that name no request.
-    const StoredEvent* nearest(const std::vector<std::size_t>& ids, std::int64_t wall, std::int64_t utc, int code,
-                               bool pathless) const;
+    // The closest unclaimed event of `t` within the window that may explain `code` (and, for events naming
+    // no path, whose context holds `path`); among equally close ones a rule-named one, then the first.
+    StoredEvent* closest(EventTimeline& t, std::int64_t wall, std::int64_t utc, int code, std::string_view path,
+                         std::int64_t& gap);
+    bool usable(const StoredEvent& e, int code, std::string_view path) const;
+    void take(StoredEvent& e);
 
     const RuleSet* rules_;
     std::int64_t window_ms_;
+    PathMap paths_;
     std::vector<StoredEvent> events_;
-    std::unordered_map<std::string, std::vector<std::size_t>> by_path_, by_id_;
-    std::vector<std::size_t> by_time_;   // candidates, ordered by wall time
-    std::vector<std::size_t> by_utc_;    // the candidates that know their zone, ordered by UTC
-    bool has_utc_ = false;
+    std::unordered_map<std::string, EventTimeline> by_path_;
+    std::unordered_map<std::string, std::vector<std::size_t>> by_id_;
+    EventTimeline pathless_;               // rule-named events that name no request
+    std::unordered_set<std::string> contexts_;   // non-ROOT Tomcat contexts the events name
     std::map<std::string, Template> templates_;
     std::uint64_t classified_ = 0;
 };

@@ -14,6 +14,7 @@
 #include "logcodes/correlate.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
+#include "logcodes/owned_record.hpp"
 #include "logcodes/record_filter.hpp"
 #include "logcodes/stats.hpp"
 
@@ -25,6 +26,17 @@ class RecordSink {
 public:
     virtual ~RecordSink() = default;
     virtual void on_record(const Record& r, const Classified& c, std::uint64_t line_no) = 0;
+};
+
+// An access-log error waiting for the error-log event that explains it: events are claimed once every
+// error is known, in input order (see explain_pending), so that one event explains one request whatever
+// the threads.
+struct PendingError {
+    OwnedRecord record;
+    Classified c;
+    std::uint64_t line_no = 0, offset = 0;
+    std::string text;                    // the line, cut, for the unexplained samples
+    TimeSyntax format_time = TimeSyntax::any;
 };
 
 class RecordProcessor {
@@ -55,15 +67,15 @@ public:
     }
     // Calls seen (count level "calls"): counted once every piece of the input is read, see count_calls().
     const CallTable& calls() const noexcept { return calls_; }
-    // Error-log events go to `sink`; access-log errors selected by `explain` ("5xx", "502") are joined
-    // with the events of `explainer`.
+    // Error-log events go to `sink`; access-log errors selected by `explain` ("5xx", "502") wait in
+    // `pending` to be joined with error-log events (explain_pending), the others are counted at once.
     void set_events(EventStore* sink) noexcept {
         sink_ = sink;
         decide_record_needs();
     }
-    void set_explainer(const EventStore* explainer, const std::vector<std::string>* explain) noexcept {
-        explainer_ = explainer;
+    void set_explainer(const std::vector<std::string>* explain, std::vector<PendingError>* pending) noexcept {
         explain_ = explain;
+        pending_ = pending;
         decide_record_needs();
     }
 
@@ -120,8 +132,8 @@ private:
     TransactionFilter transactions_;
     CallTable calls_;
     EventStore* sink_ = nullptr;
-    const EventStore* explainer_ = nullptr;
     const std::vector<std::string>* explain_ = nullptr;
+    std::vector<PendingError>* pending_ = nullptr;
     const RecordFilter* filter_ = nullptr;
     RecordSink* record_sink_ = nullptr;
     FieldId request_id_field_ = intern_field("request_id");
@@ -131,6 +143,12 @@ private:
     std::uint64_t part_offset_ = 0;
     std::string part_text_;
 };
+
+// Joins each of `pending` (one input piece's errors, in input order) with the error-log event that explains
+// it, sets its cause and counts it into `agg`; `stats` gets the joins (and samples of the errors no event
+// explains). `file_index`/`file_label` name the piece's input.
+void explain_pending(EventStore& events, std::vector<PendingError>& pending, Aggregator& agg, ScanStats& stats,
+                     std::uint32_t file_index, std::string_view file_label, std::size_t max_samples);
 
 // Counts each call of `calls` (its final response to the initial INVITE, with its outcome) into `agg`;
 // `file_labels[i]` names file i. Calls with no final response only add to stats.incomplete_calls.

@@ -46,6 +46,8 @@ struct ScanOptions {
     std::shared_ptr<const RuleSet> rules;
     std::vector<std::string> explain{"5xx"};            // codes to explain: "5xx", "502" ...
     std::int64_t window_ms = 2000;
+    // Access-log path prefixes as the error logs' server names them ({"/shop", "/"}), see PathMap.
+    std::vector<std::pair<std::string, std::string>> path_map;
     // Only the lines that start in [begin, end) of each (uncompressed, splittable) input: one piece of a
     // file cut by a distributed scan (Dask). Sample line numbers are then unknown (0); byte offsets stay.
     bool has_byte_range = false;

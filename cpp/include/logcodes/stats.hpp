@@ -35,6 +35,8 @@ struct ScanStats {
     std::uint64_t events = 0;             // error-log events read
     std::uint64_t explained = 0;          // access-log errors joined with an error-log event
     std::uint64_t unexplained = 0;        // access-log errors to explain that no event explained
+    // How the explained ones were joined (explained = by id + by path + by time).
+    std::uint64_t joined_by_id = 0, joined_by_path = 0, joined_by_time = 0;
     std::uint64_t bytes = 0;          // decoded bytes framed
     std::vector<Sample> unparsed_samples;
     std::vector<Sample> invalid_samples;

@@ -253,7 +253,7 @@ std::string_view jsp_of_class(std::string_view text, std::string& out) {
 struct Event {
     bool open = false;
     Family family = Family::none;
-    std::string text, time, level, detail, jsp;
+    std::string text, time, level, detail, jsp, path;
     std::size_t message_at = 0;
 };
 
@@ -336,10 +336,26 @@ private:
         if (jsp.empty()) jsp = between(text, "processing [", "]");
         if (jsp.empty()) jsp = between(text, "JSP file [", "]");
         if (jsp.empty()) jsp = jsp_of_class(text, e.jsp);  // "org.apache.jsp.broken_jsp" -> "/broken.jsp"
+        // Tomcat names the web application apart ("in context with path [/shop]", "[]" for ROOT) and the JSP
+        // within it: the request's path is the two together.
+        constexpr std::string_view kContext = "in context with path [";
+        if (const std::size_t c = text.find(kContext); c != std::string_view::npos) {
+            const std::size_t from = c + kContext.size(), to = text.find(']', from);
+            if (to != std::string_view::npos && to - from < 512) {
+                const std::string_view context = text.substr(from, to - from);
+                out.add_extra(context_field_, context);
+                if (!jsp.empty() && jsp.front() == '/' && !context.empty()) {
+                    e.path.assign(context).append(jsp);
+                    jsp = e.path;
+                }
+            }
+        }
         if (!jsp.empty()) out.path_only = jsp;
         if (out.path_only.empty() && out.target.empty()) {
-            // Python web servers: "Error handling request /path", Django: "Internal Server Error: /path".
-            for (std::string_view key : {std::string_view("Error handling request "), std::string_view("Internal Server Error: ")}) {
+            // Python web servers: "Error handling request /path", Django: "Internal Server Error: /path",
+            // Apache mod_proxy: "Error reading from remote server returned by /path".
+            for (std::string_view key : {std::string_view("Error handling request "), std::string_view("Internal Server Error: "),
+                                         std::string_view("returned by ")}) {
                 const std::size_t at = text.find(key);
                 if (at == std::string_view::npos) continue;
                 std::string_view p = text.substr(at + key.size());
@@ -390,6 +406,7 @@ private:
     }
 
     Event cur_, done_;
+    FieldId context_field_ = intern_field("context_path");
 };
 
 class ErrorLogFormat final : public Format {

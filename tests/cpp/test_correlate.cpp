@@ -1,0 +1,155 @@
+// Joining access-log errors with error-log events: paths as servers see them, one event per request.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "logcodes/correlate.hpp"
+#include "logcodes/fields.hpp"
+#include "logcodes/request_path.hpp"
+
+namespace logcodes {
+namespace {
+
+TEST(RequestPath, NormalisesWhatTheTwoLogsWriteDifferently) {
+    EXPECT_EQ(normalize_request_path("/shop/a.jsp;jsessionid=ABC123?x=1"), "/shop/a.jsp");
+    EXPECT_EQ(normalize_request_path("/shop/a%20b.jsp"), "/shop/a b.jsp");
+    EXPECT_EQ(normalize_request_path("/shop/dir/"), "/shop/dir");
+    EXPECT_EQ(normalize_request_path("//shop///x"), "/shop/x");
+    EXPECT_EQ(normalize_request_path("http://example.com:8080/shop/x?y"), "/shop/x");
+    EXPECT_EQ(normalize_request_path("/"), "/");
+    EXPECT_EQ(normalize_request_path("a.jsp"), "/a.jsp");
+    EXPECT_EQ(normalize_request_path("/a;v=1/b;w=2"), "/a/b");
+    EXPECT_EQ(normalize_request_path("/bad%zz%4"), "/bad%zz%4");   // not escapes: kept as written
+    EXPECT_EQ(normalize_request_path("/x#frag"), "/x");
+}
+
+TEST(RequestPath, PrefixesHoldWholeSegmentsOnly) {
+    EXPECT_TRUE(path_under("/shop", "/shop"));
+    EXPECT_TRUE(path_under("/shop/a", "/shop"));
+    EXPECT_FALSE(path_under("/shopping", "/shop"));
+    EXPECT_TRUE(path_under("/anything", ""));
+    EXPECT_TRUE(path_under("/anything", "/"));
+}
+
+TEST(RequestPath, MapTakesTheLongestPrefix) {
+    PathMap m(std::vector<std::pair<std::string, std::string>>{{"/shop", "/"}, {"/shop/admin", "/admin"}, {"/old/", "/new"}});
+    EXPECT_EQ(m.map("/shop/a.jsp"), "/a.jsp");
+    EXPECT_EQ(m.map("/shop"), "/");
+    EXPECT_EQ(m.map("/shop/admin/x"), "/admin/x");
+    EXPECT_EQ(m.map("/old/y"), "/new/y");
+    EXPECT_EQ(m.map("/other"), "/other");
+}
+
+class Events : public ::testing::Test {
+protected:
+    void SetUp() override {
+        Error err;
+        rules_ = RuleSet::compile({{"jsp_compile_error", "", "Unable to compile", {"5xx"}},
+                                   {"illegal_state_exception", "", "IllegalStateException", {"5xx"}},
+                                   {"upstream_refused", "", "Connection refused", {"502"}}},
+                                  err);
+        ASSERT_TRUE(rules_) << err.message;
+        store_ = std::make_unique<EventStore>(rules_.get(), 2000);
+    }
+    // An event at `time` ("2026-12-05T10:00:05"), naming `path` (may be empty) in Tomcat `context`.
+    void event(std::string time, std::string text, std::string path = {}, const char* context = nullptr) {
+        keep_.push_back(std::move(time));
+        const std::string& t = keep_.back();
+        keep_.push_back(std::move(text));
+        const std::string& x = keep_.back();
+        keep_.push_back(std::move(path));
+        const std::string& p = keep_.back();
+        Record r;
+        r.kind = RecordKind::event;
+        r.time = t;
+        r.time_syntax = TimeSyntax::iso8601;
+        r.event_text = x;
+        r.level = "SEVERE";
+        r.path_only = p;
+        if (context) {
+            keep_.emplace_back(context);
+            r.add_extra(intern_field("context_path"), keep_.back());
+        }
+        store_->add(r, 1, ++line_);
+    }
+    // Claims for a request of `target` at `clf_time` ("05/Dec/2026:10:00:05 +0000"); the slug or "".
+    std::string claim(const std::string& target, const std::string& clf_time, Explanation* why = nullptr) {
+        Record r;
+        r.target = target;
+        r.time = clf_time;
+        r.time_syntax = TimeSyntax::clf;
+        Explanation e;
+        if (!store_->claim(r, 500, e)) return "";
+        if (why) *why = e;
+        return std::string(e.slug);
+    }
+    std::unique_ptr<RuleSet> rules_;
+    std::unique_ptr<EventStore> store_;
+    std::deque<std::string> keep_;
+    std::uint64_t line_ = 0;
+};
+
+TEST_F(Events, ContextPathAndServletPathJoinTheRequest) {
+    event("2026-12-05T10:00:05", "Unable to compile class for JSP", "/shop/profile.jsp", "/shop");
+    store_->finish();
+    Explanation why;
+    EXPECT_EQ(claim("/shop/profile.jsp;jsessionid=XYZ?a=1", "05/Dec/2026:10:00:05 +0000", &why), "jsp_compile_error");
+    EXPECT_EQ(why.kind, JoinKind::path);
+}
+
+TEST_F(Events, AnEventExplainsOneRequest) {
+    event("2026-12-05T10:00:05", "IllegalStateException: boom", "", "");   // names no path (ROOT context)
+    store_->finish();
+    EXPECT_EQ(claim("/a", "05/Dec/2026:10:00:05 +0000"), "illegal_state_exception");
+    EXPECT_EQ(claim("/b", "05/Dec/2026:10:00:05 +0000"), "");
+    EXPECT_EQ(claim("/c", "05/Dec/2026:10:00:06 +0000"), "");
+}
+
+TEST_F(Events, AnEventNamingAPathNeverExplainsAnother) {
+    event("2026-12-05T10:00:05", "Unable to compile class for JSP", "/broken.jsp", "");
+    store_->finish();
+    EXPECT_EQ(claim("/other.jsp", "05/Dec/2026:10:00:05 +0000"), "");
+    EXPECT_EQ(claim("/broken.jsp", "05/Dec/2026:10:00:05 +0000"), "jsp_compile_error");
+}
+
+TEST_F(Events, ClosestUnusedEventFirstAndTheGapIsSaid) {
+    event("2026-12-05T10:00:04", "IllegalStateException: a");
+    event("2026-12-05T10:00:06", "IllegalStateException: b");
+    store_->finish();
+    Explanation why;
+    EXPECT_EQ(claim("/x", "05/Dec/2026:10:00:06 +0000", &why), "illegal_state_exception");
+    EXPECT_EQ(why.kind, JoinKind::time);
+    EXPECT_EQ(why.gap, 0);
+    EXPECT_EQ(claim("/y", "05/Dec/2026:10:00:06 +0000", &why), "illegal_state_exception");
+    EXPECT_EQ(why.gap, 2);
+    EXPECT_EQ(claim("/z", "05/Dec/2026:10:00:06 +0000"), "");
+}
+
+TEST_F(Events, ContextEventsStayInTheirWebApplication) {
+    event("2026-12-05T10:00:05", "IllegalStateException: shop", "", "/shop");
+    event("2026-12-05T10:00:05", "IllegalStateException: root", "", "");
+    store_->finish();
+    Explanation why;
+    // A request under /shop cannot take ROOT's event, and one outside it cannot take /shop's.
+    EXPECT_EQ(claim("/shop/servlet", "05/Dec/2026:10:00:05 +0000", &why), "illegal_state_exception");
+    EXPECT_EQ(claim("/shop/again", "05/Dec/2026:10:00:05 +0000"), "");
+    EXPECT_EQ(claim("/elsewhere", "05/Dec/2026:10:00:05 +0000"), "illegal_state_exception");
+}
+
+TEST_F(Events, RulesKeepToTheirCodes) {
+    event("2026-12-05T10:00:05", "connect() failed (111: Connection refused)");
+    store_->finish();
+    EXPECT_EQ(claim("/x", "05/Dec/2026:10:00:05 +0000"), "");   // a 500 is not what the 502 rule explains
+}
+
+TEST_F(Events, UserPathMapJoinsRewrittenPaths) {
+    store_ = std::make_unique<EventStore>(rules_.get(), 2000, PathMap(std::vector<std::pair<std::string, std::string>>{{"/shop", "/"}}));
+    event("2026-12-05T10:00:05", "Unable to compile class for JSP", "/profile.jsp", "");
+    store_->finish();
+    EXPECT_EQ(claim("/shop/profile.jsp", "05/Dec/2026:10:00:05 +0000"), "jsp_compile_error");
+}
+
+}  // namespace
+}  // namespace logcodes
