@@ -78,36 +78,17 @@ std::string EventStore::make_template(std::string_view m) {
 }
 
 void EventStore::add(const Record& e, std::uint32_t file, std::uint64_t line) {
-    StoredEvent s;
-    const std::int64_t t = record_time(e.time_syntax, e.time, e.time2);
-    if (e.time_syntax == TimeSyntax::iso8601) {
-        iso_clocks(e.time, s.wall, s.utc);
-    } else {
-        s.wall = s.utc = t;
-    }
-    const std::string_view path = e.path_only.empty() ? e.path() : e.path_only;
-    if (!path.empty()) s.path = normalize_request_path(path);
-    static const FieldId context_field = intern_field("context_path");
-    for (std::uint8_t i = 0; i < e.extra_count; ++i)
-        if (e.extras[i].id == context_field) {
-            s.has_context = true;
-            s.context = normalize_request_path(e.extras[i].value);
-            if (s.context == "/") s.context.clear();
-        }
-    s.request_id = std::string(e.request_id);
     const std::string_view text = e.event_text;
-    s.head = std::string(text.substr(0, std::min<std::size_t>(text.find('\n'), 400)));
-    s.file = file;
-    s.line = line;
     std::string_view captured;
-    s.rule = rules_ ? rules_->match(text, &captured) : -1;
-    s.detail = !captured.empty() ? std::string(captured) : std::string(e.detail);
-    s.errorish = s.rule >= 0 || severe(e.level);
-    if (s.rule >= 0) {
+    const int rule = rules_ ? rules_->match(text, &captured) : -1;
+    const bool errorish = rule >= 0 || severe(e.level);
+    if (!errorish) return;  // notices and warnings no rule names explain nothing: not kept
+    const std::string_view head = text.substr(0, std::min<std::size_t>(text.find('\n'), 400));
+    if (rule >= 0) {
         ++classified_;
-    } else if (s.errorish) {
+    } else {
         // Masked from the message on: the header's time and process ids would make every template unique.
-        std::string_view message = s.head;
+        std::string_view message = head;
         for (std::string_view marker : {std::string_view("]: "), std::string_view(": ")}) {
             const std::size_t at = message.find(marker);
             if (at != std::string_view::npos && at < 80) {
@@ -117,12 +98,32 @@ void EventStore::add(const Record& e, std::uint32_t file, std::uint64_t line) {
         }
         Template& tp = templates_[make_template(message)];
         if (tp.count++ == 0) {
-            tp.example = s.head;
+            tp.example = std::string(head);
             tp.file = file;
             tp.line = line;
         }
     }
-    events_.push_back(std::move(s));
+    StoredEvent& s = events_.emplace_back();
+    s.rule = rule;
+    s.errorish = true;
+    s.file = file;
+    s.line = line;
+    if (e.time_syntax == TimeSyntax::iso8601) {
+        iso_clocks(e.time, s.wall, s.utc);
+    } else {
+        s.wall = s.utc = record_time(e.time_syntax, e.time, e.time2);
+    }
+    const std::string_view path = e.path_only.empty() ? e.path() : e.path_only;
+    if (!path.empty()) s.path = normalize_request_path(path);
+    static const FieldId context_field = intern_field("context_path");
+    // ROOT's context is an empty value that is there (a view into the event), unlike a missing one.
+    if (const std::string_view context = e.extra(context_field); context.data() != nullptr) {
+        s.has_context = true;
+        s.context = normalize_request_path(context);
+        if (s.context == "/") s.context.clear();
+    }
+    s.request_id = std::string(e.request_id);
+    s.detail = !captured.empty() ? std::string(captured) : std::string(e.detail);
 }
 
 void EventStore::merge(EventStore&& o) {

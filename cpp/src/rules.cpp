@@ -64,7 +64,8 @@ std::unique_ptr<RuleSet> RuleSet::compile(std::vector<Rule> rules, Error& err) {
 
 int RuleSet::match(std::string_view text, std::string_view* detail) const {
     if (rules_.empty()) return -1;
-    std::vector<int> hits;
+    thread_local std::vector<int> hits;  // reused: this runs once per error-log event
+    hits.clear();
     if (!impl_->set.Match(re2::StringPiece(text.data(), text.size()), &hits) || hits.empty()) return -1;
     const int first = *std::min_element(hits.begin(), hits.end());
     if (detail) {

@@ -45,7 +45,6 @@ struct StoredEvent {
     bool has_context = false;
     std::string request_id;
     std::string detail;
-    std::string head;                // the first line, cut
     int rule = -1;                   // index into the RuleSet, -1: no rule names it
     bool errorish = false;           // level error or worse (or a rule named it): a candidate cause
     bool claimed = false;            // it explains a request already
@@ -85,6 +84,7 @@ public:
     // claims are made one at a time, in input order.
     bool claim(const Record& r, int code, Explanation& out);
 
+    // Events kept as candidates (error level or named by a rule).
     std::size_t size() const noexcept { return events_.size(); }
     std::uint64_t classified() const noexcept { return classified_; }
     const std::map<std::string, Template>& unexplained() const noexcept { return templates_; }

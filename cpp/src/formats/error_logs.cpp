@@ -45,9 +45,12 @@ struct Header {
 };
 
 void iso(std::string& out, int y, int mo, int d, std::string_view hms, std::string_view frac = {}, std::string_view zone = {}) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d ", y, mo, d);
-    out.assign(buf);
+    // "YYYY-MM-DD " written by hand: this runs once per event of logs of many megabytes.
+    char buf[11] = {static_cast<char>('0' + y / 1000 % 10), static_cast<char>('0' + y / 100 % 10),
+                    static_cast<char>('0' + y / 10 % 10),   static_cast<char>('0' + y % 10), '-',
+                    static_cast<char>('0' + mo / 10 % 10),  static_cast<char>('0' + mo % 10), '-',
+                    static_cast<char>('0' + d / 10 % 10),   static_cast<char>('0' + d % 10), ' '};
+    out.assign(buf, sizeof buf);
     out.append(hms);
     if (!frac.empty()) out.append(".").append(frac);
     out.append(zone);
@@ -324,15 +327,30 @@ private:
         const std::string_view text = e.text;
         const std::string_view first = text.substr(0, text.find('\n'));
         const std::string_view message = first.substr(std::min(e.message_at, first.size()));
-        // The request an event names.
-        if (const std::string_view req = between(message, "request: \"", "\""); !req.empty()) split_request(req, out);
-        if (const std::string_view up = between(message, "upstream: \"", "\""); !up.empty()) out.upstream = up;
-        if (const std::string_view c = between(message, "client: ", ","); !c.empty()) out.client = c;
-        else if (const std::string_view c2 = between(message, "[client ", "]"); !c2.empty()) out.client = c2;
-        if (const std::string_view host = between(message, "host: \"", "\""); !host.empty()) out.host = host;
+        // What an event names depends on who wrote it: nginx and Apache name the request in their own words;
+        // Java, PHP and Python logs name pages, contexts and exceptions (and their layouts overlap).
+        std::string_view jsp;
+        if (e.family == Family::nginx) {
+            if (const std::string_view req = between(message, "request: \"", "\""); !req.empty()) split_request(req, out);
+            if (const std::string_view up = between(message, "upstream: \"", "\""); !up.empty()) out.upstream = up;
+            if (const std::string_view c = between(message, "client: ", ","); !c.empty()) out.client = c;
+            if (const std::string_view host = between(message, "host: \"", "\""); !host.empty()) out.host = host;
+            if (const std::string_view id = between(message, "request_id: \"", "\""); !id.empty()) out.request_id = id;
+        } else if (e.family == Family::apache) {
+            if (const std::string_view c = between(message, "[client ", "]"); !c.empty()) out.client = c;
+            // mod_proxy: "Error reading from remote server returned by /path".
+            if (const std::string_view by = after(text, "returned by "); !by.empty() && by.front() == '/') out.target = by;
+        } else {
+            named_in_text(e, text, out, jsp);
+        }
+        out.detail = detail(e, jsp, out.upstream);
+    }
+
+    // Java (Tomcat, log4j), PHP and Python events: the JSP page, the Tomcat context and the request path.
+    void named_in_text(Event& e, std::string_view text, Record& out, std::string_view& jsp) {
         if (const std::string_view id = between(text, "request_id: \"", "\""); !id.empty()) out.request_id = id;
         // JSP pages (Jasper): "in the jsp file: [/x.jsp]", "processing [/x.jsp]", "JSP file [/x.jsp]".
-        std::string_view jsp = between(text, "in the jsp file: [", "]");
+        jsp = between(text, "in the jsp file: [", "]");
         if (jsp.empty()) jsp = between(text, "processing [", "]");
         if (jsp.empty()) jsp = between(text, "JSP file [", "]");
         if (jsp.empty()) jsp = jsp_of_class(text, e.jsp);  // "org.apache.jsp.broken_jsp" -> "/broken.jsp"
@@ -350,21 +368,24 @@ private:
                 }
             }
         }
-        if (!jsp.empty()) out.path_only = jsp;
-        if (out.path_only.empty() && out.target.empty()) {
-            // Python web servers: "Error handling request /path", Django: "Internal Server Error: /path",
-            // Apache mod_proxy: "Error reading from remote server returned by /path".
-            for (std::string_view key : {std::string_view("Error handling request "), std::string_view("Internal Server Error: "),
-                                         std::string_view("returned by ")}) {
-                const std::size_t at = text.find(key);
-                if (at == std::string_view::npos) continue;
-                std::string_view p = text.substr(at + key.size());
-                p = p.substr(0, std::min(p.find(' '), p.find('\n')));
-                if (!p.empty() && p.front() == '/') out.target = p;
+        if (!jsp.empty()) {
+            out.path_only = jsp;
+            return;
+        }
+        // Python web servers: "Error handling request /path", Django: "Internal Server Error: /path".
+        for (std::string_view key : {std::string_view("Error handling request "), std::string_view("Internal Server Error: ")})
+            if (const std::string_view p = after(text, key); !p.empty()) {
+                if (p.front() == '/') out.target = p;
                 break;
             }
-        }
-        out.detail = detail(e, jsp, out.upstream);
+    }
+
+    // The word after `key` in `text` (up to a space or the line's end); empty when `key` is not there.
+    static std::string_view after(std::string_view text, std::string_view key) {
+        const std::size_t at = text.find(key);
+        if (at == std::string_view::npos) return {};
+        const std::string_view p = text.substr(at + key.size());
+        return p.substr(0, std::min(p.find(' '), p.find('\n')));
     }
 
     // What most precisely says what broke: a JSP file, the root exception, the PHP file, the upstream.
@@ -372,13 +393,15 @@ private:
         const std::string_view text = e.text;
         // Java: the root cause is the last "Caused by:", or the line after "with root cause".
         std::string_view root;
-        for (std::size_t p = text.find("Caused by: "); p != std::string_view::npos; p = text.find("Caused by: ", p + 1))
+        const bool web_server = e.family == Family::nginx || e.family == Family::apache;
+        for (std::size_t p = web_server ? std::string_view::npos : text.find("Caused by: "); p != std::string_view::npos; p = text.find("Caused by: ", p + 1))
             root = exception_at(text.substr(p + 11, text.find('\n', p) - p - 11));
-        if (const std::size_t wr = text.find("with root cause\n"); wr != std::string_view::npos) {
+        if (const std::size_t wr = web_server ? std::string_view::npos : text.find("with root cause\n");
+            wr != std::string_view::npos) {
             const std::string_view next = text.substr(wr + 16, text.find('\n', wr + 16) - wr - 16);
             if (!exception_at(next).empty()) root = exception_at(next);
         }
-        if (root.empty()) {
+        if (root.empty() && !web_server) {
             // The first exception line (Java), or the last one (a Python traceback ends with what was raised).
             std::size_t p = 0;
             while (p < text.size()) {
