@@ -77,16 +77,31 @@ std::string EventStore::make_template(std::string_view m) {
     return t;
 }
 
+EventStore::EventStore(const RuleSet* rules, std::int64_t window_ms, PathMap paths,
+                       const std::vector<std::string>& explain)
+    : rules_(rules), window_ms_(window_ms), paths_(std::move(paths)) {
+    if (!rules_) return;
+    useful_.assign(rules_->size(), explain.empty());
+    for (std::size_t i = 0; i < rules_->size(); ++i)
+        for (int code = 100; code < 700 && !useful_[i]; ++code) {
+            bool asked = false;
+            for (const auto& spec : explain) asked = asked || code_selected(spec, code);
+            useful_[i] = asked && rules_->applies(static_cast<int>(i), code);
+        }
+}
+
 void EventStore::add(const Record& e, std::uint32_t file, std::uint64_t line) {
     const std::string_view text = e.event_text;
-    std::string_view captured;
-    const int rule = rules_ ? rules_->match(text, &captured) : -1;
-    const bool errorish = rule >= 0 || severe(e.level);
-    if (!errorish) return;  // notices and warnings no rule names explain nothing: not kept
-    const std::string_view head = text.substr(0, std::min<std::size_t>(text.find('\n'), 400));
+    const int rule = rules_ ? rules_->match(text) : -1;
     if (rule >= 0) {
         ++classified_;
-    } else {
+        // Named, but for codes not asked about (a 404's open() failure when 5xx are explained): not kept.
+        if (!useful_[static_cast<std::size_t>(rule)]) return;
+    } else if (!severe(e.level)) {
+        return;  // notices and warnings no rule names explain nothing: not kept
+    }
+    const std::string_view head = text.substr(0, std::min<std::size_t>(text.find('\n'), 400));
+    if (rule < 0) {
         // Masked from the message on: the header's time and process ids would make every template unique.
         std::string_view message = head;
         for (std::string_view marker : {std::string_view("]: "), std::string_view(": ")}) {
@@ -123,6 +138,7 @@ void EventStore::add(const Record& e, std::uint32_t file, std::uint64_t line) {
         if (s.context == "/") s.context.clear();
     }
     s.request_id = std::string(e.request_id);
+    const std::string_view captured = rule >= 0 ? rules_->capture(rule, text) : std::string_view();
     s.detail = !captured.empty() ? std::string(captured) : std::string(e.detail);
 }
 

@@ -68,26 +68,24 @@ int RuleSet::match(std::string_view text, std::string_view* detail) const {
     hits.clear();
     if (!impl_->set.Match(re2::StringPiece(text.data(), text.size()), &hits) || hits.empty()) return -1;
     const int first = *std::min_element(hits.begin(), hits.end());
-    if (detail) {
-        *detail = {};
-        const RE2& re = *impl_->each[static_cast<std::size_t>(first)];
-        const int groups = re.NumberOfCapturingGroups();
-        if (groups > 0) {
-            // The first group that took part in the match (alternatives each have their own).
-            std::vector<re2::StringPiece> pieces(static_cast<std::size_t>(groups) + 1);
-            if (re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, pieces.data(),
-                         static_cast<int>(pieces.size()))) {
-                for (int g = 1; g <= groups; ++g) {
-                    const auto& p = pieces[static_cast<std::size_t>(g)];
-                    if (!p.empty()) {
-                        *detail = std::string_view(p.data(), p.size());
-                        break;
-                    }
-                }
-            }
-        }
-    }
+    if (detail) *detail = capture(first, text);
     return first;
+}
+
+std::string_view RuleSet::capture(int i, std::string_view text) const {
+    const RE2& re = *impl_->each[static_cast<std::size_t>(i)];
+    const int groups = re.NumberOfCapturingGroups();
+    if (groups <= 0) return {};
+    // The first group that took part in the match (alternatives each have their own).
+    std::vector<re2::StringPiece> pieces(static_cast<std::size_t>(groups) + 1);
+    if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, pieces.data(),
+                  static_cast<int>(pieces.size())))
+        return {};
+    for (int g = 1; g <= groups; ++g) {
+        const auto& p = pieces[static_cast<std::size_t>(g)];
+        if (!p.empty()) return std::string_view(p.data(), p.size());
+    }
+    return {};
 }
 
 bool RuleSet::applies(int i, int code) const noexcept {

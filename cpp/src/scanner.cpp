@@ -327,7 +327,8 @@ void Scanner::work(Worker& w) {
 
 // Error logs are read first, whole and in order (their events span lines), into one indexed store.
 void Scanner::read_error_logs() {
-    auto store = std::make_shared<EventStore>(options_.rules.get(), options_.window_ms, PathMap(options_.path_map));
+    auto store = std::make_shared<EventStore>(options_.rules.get(), options_.window_ms, PathMap(options_.path_map),
+                                              options_.explain);
     const Format* format = find_format("error_log");
     LineFramer framer(options_.block_size, options_.max_record);
     for (std::uint32_t i = 0; i < options_.error_paths.size(); ++i) {

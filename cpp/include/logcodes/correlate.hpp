@@ -72,8 +72,10 @@ struct Explanation {
 
 class EventStore {
 public:
-    explicit EventStore(const RuleSet* rules, std::int64_t window_ms = 2000, PathMap paths = {})
-        : rules_(rules), window_ms_(window_ms), paths_(std::move(paths)) {}
+    // `explain`: the access-log codes to explain ("5xx", "502"; empty: any error): events whose rule explains
+    // none of them are counted as classified but not kept.
+    explicit EventStore(const RuleSet* rules, std::int64_t window_ms = 2000, PathMap paths = {},
+                        const std::vector<std::string>& explain = {});
 
     void add(const Record& event, std::uint32_t file, std::uint64_t line);
     void merge(EventStore&& other);
@@ -107,6 +109,7 @@ private:
     EventTimeline pathless_;               // rule-named events that name no request
     std::unordered_set<std::string> contexts_;   // non-ROOT Tomcat contexts the events name
     std::map<std::string, Template> templates_;
+    std::vector<bool> useful_;   // per rule: explains one of the codes to explain
     std::uint64_t classified_ = 0;
 };
 

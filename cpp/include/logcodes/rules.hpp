@@ -26,6 +26,9 @@ public:
     // The first rule (in the given order) whose pattern occurs in `text`; -1 when none. If `detail` is
     // given and the rule's pattern has a capture group, it receives the first group's text.
     int match(std::string_view text, std::string_view* detail = nullptr) const;
+    // The text of the first capture group of rule `i` that took part in its match in `text` (empty when it
+    // has none): what match() gives as `detail`, asked apart because it costs a second, slower match.
+    std::string_view capture(int i, std::string_view text) const;
     // Whether rule `i` explains code `code`.
     bool applies(int i, int code) const noexcept;
     const Rule& rule(int i) const noexcept { return rules_[static_cast<std::size_t>(i)]; }
