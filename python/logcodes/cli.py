@@ -130,6 +130,10 @@ def _print_summary(summary: Summary, args: argparse.Namespace) -> None:
             w.writerow(["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
     else:
         print(summary)
+        if summary.error_files:
+            j = summary.joins
+            print(f"\nerrors to explain: {sum(j.values()):,} — joined by request id {j['request_id']:,}, by path "
+                  f"{j['path']:,}, by time {j['time']:,}; not explained {j['none']:,}")
         top = summary.unexplained(5)
         if top:
             print("\nerror-log events no rule names (most frequent first):")

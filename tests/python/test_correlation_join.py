@@ -114,3 +114,17 @@ def test_an_event_naming_path_a_never_explains_a_request_for_path_b(tmp_path_fac
         joined = sum(n for (path, detail), n in r.counts().items() if path == p and detail is not None)
         assert joined <= sum(1 for _, q in events if q == p)
     assert sum(r.joins.values()) == len(requests)
+
+
+def test_the_cli_reports_how_errors_were_joined(corpus, capsys):
+    from logcodes.cli import main
+    lab = corpus / "lab_generated" / "nginx"
+    assert main(["summarize", str(lab / "access_combined.log"), "--errors", str(lab / "error.log"), "--by", "code,cause",
+                 "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    # 10 of the 12 5xx name their request in nginx's error.log; the backend's own 500 and 503 are not there.
+    assert "errors to explain: 12 — joined by request id 0, by path 10, by time 0; not explained 2" in out
+    assert main(["summarize", str(lab / "access_combined.log"), "--errors", str(lab / "error.log"), "--json",
+                 "--no-progress"]) == 0
+    import json
+    assert json.loads(capsys.readouterr().out)["joins"] == {"request_id": 0, "path": 10, "time": 0, "none": 2}
