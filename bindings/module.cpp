@@ -22,7 +22,9 @@
 #include "logcodes/registry.hpp"
 #include "logcodes/rules.hpp"
 #include "logcodes/scanner.hpp"
+#include "logcodes/sorted_groups.hpp"
 #include "logcodes/stream.hpp"
+#include "logcodes/text_escape.hpp"
 #include "logcodes/time.hpp"
 
 namespace py = pybind11;
@@ -30,9 +32,18 @@ using namespace logcodes;
 
 namespace {
 
-// Log text is bytes: undecodable bytes are kept visible as \xNN rather than dropped.
+// Log text is bytes: it leaves as the core's escaped text (text_escape.hpp), always valid UTF-8.
 py::str text(std::string_view s) {
-    PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "backslashreplace");
+    std::string scratch;
+    const std::string_view t = escaped_text(s, scratch);
+    PyObject* o = PyUnicode_DecodeUTF8(t.data(), static_cast<Py_ssize_t>(t.size()), "strict");
+    if (!o) throw py::error_already_set();
+    return py::reinterpret_steal<py::str>(o);
+}
+
+// Input paths arrive as os.fsencode() bytes and go back as os.fsdecode() would make them.
+py::str path_text(std::string_view s) {
+    PyObject* o = PyUnicode_DecodeFSDefaultAndSize(s.data(), static_cast<Py_ssize_t>(s.size()));
     if (!o) throw py::error_already_set();
     return py::reinterpret_steal<py::str>(o);
 }
@@ -47,7 +58,7 @@ PathRulesHandle compile_path_rules(const std::vector<std::pair<std::string, std:
     for (const auto& [pattern, placeholder] : rules) list.push_back(PathRule{pattern, placeholder});
     std::string error;
     auto t = PathTemplater::with_rules(list, error);
-    if (!t) throw py::value_error(error);
+    if (!t) throw py::value_error(std::string(text(error)));
     return PathRulesHandle{std::shared_ptr<const PathTemplater>(std::move(t))};
 }
 
@@ -99,11 +110,30 @@ py::tuple key_tuple(std::span<const KeyValue> key) {
     return t;
 }
 
-py::list counts_list(const Aggregator& a) {
-    py::list out;
-    a.for_each([&](std::span<const KeyValue> key, std::uint64_t n) { out.append(py::make_tuple(key_tuple(key), n)); });
+// {(key...): count} in the Summary's order; the sorting and escaping were done by the core.
+py::dict groups_dict(const SortedGroups& g) {
+    py::dict out;
+    for (std::size_t i = 0; i < g.size(); ++i) {
+        py::tuple key(g.width);
+        for (std::size_t j = 0; j < g.width; ++j) {
+            const SortedGroups::Cell& c = g.cells[i * g.width + j];
+            if (c.kind == SortedGroups::Kind::number) {
+                key[j] = py::int_(c.number);
+            } else if (c.kind == SortedGroups::Kind::text) {
+                const std::string_view t = g.text(c);
+                PyObject* o = PyUnicode_DecodeUTF8(t.data(), static_cast<Py_ssize_t>(t.size()), "strict");
+                if (!o) throw py::error_already_set();
+                key[j] = py::reinterpret_steal<py::str>(o);
+            } else {
+                key[j] = py::none();
+            }
+        }
+        out[std::move(key)] = py::int_(g.counts[i]);
+    }
     return out;
 }
+
+py::dict counts_dict(const Aggregator& a) { return groups_dict(sorted_groups(a)); }
 
 py::list sketches_list(const Aggregator& a) {
     py::list out;
@@ -142,13 +172,13 @@ DDSketch sketch_from_state(const py::tuple& t) {
 
 py::list samples_list(const std::vector<Sample>& samples) {
     py::list out;
-    for (const auto& s : samples) out.append(py::make_tuple(s.file_index, s.line, s.offset, text(s.text), s.why));
+    for (const auto& s : samples) out.append(py::make_tuple(s.file_index, s.line, s.offset, text(s.text), text(s.why)));
     return out;
 }
 
 py::object error_tuple(const Error& e) {
     if (!e) return py::none();
-    return py::make_tuple(std::string(error_kind_name(e.kind)), e.path, e.offset, e.message);
+    return py::make_tuple(std::string(error_kind_name(e.kind)), path_text(e.path), e.offset, text(e.message));
 }
 
 py::dict stats_dict(const ScanStats& s) {
@@ -190,9 +220,9 @@ FormatHandle builtin_handle(const Format* f) { return FormatHandle{FormatPtr(f, 
 py::object detection_tuple(const Detection& d) {
     py::list ranking;
     for (const auto& c : d.ranking)
-        ranking.append(py::make_tuple(std::string(c.format->name()), c.strict, c.lenient));
-    return py::make_tuple(d.format ? py::object(py::str(std::string(d.format->name()))) : py::object(py::none()),
-                          d.explanation, d.matched, d.sample_lines, ranking);
+        ranking.append(py::make_tuple(text(c.format->name()), c.strict, c.lenient));
+    return py::make_tuple(d.format ? py::object(text(d.format->name())) : py::object(py::none()),
+                          text(d.explanation), d.matched, d.sample_lines, ranking);
 }
 
 py::object record_dict(const Record& r) {
@@ -318,7 +348,7 @@ public:
                 break;
             }
         py::dict d;
-        d["counts"] = counts_list(last->counts());
+        d["counts"] = counts_dict(last->counts());
         d["stats"] = stats_dict(last->stats());
         d["files"] = file_reports(last->files());
         d["done"] = last->done();
@@ -368,7 +398,7 @@ public:
         o.max_record = max_record;
         o.min_range = min_range;
         o.max_samples = max_samples;
-        if (Error e = check_options(o)) throw py::value_error(e.message);
+        if (Error e = check_options(o)) throw py::value_error(std::string(text(e.message)));
         scanner_ = std::make_unique<Scanner>(std::move(o));
     }
     void start() { scanner_->start(); }
@@ -380,12 +410,15 @@ public:
     py::tuple progress() const { return py::make_tuple(scanner_->bytes_done(), scanner_->bytes_total()); }
     py::dict result() {
         std::unique_ptr<ScanResult> r;
+        SortedGroups groups;
         {
             py::gil_scoped_release release;
             r = std::make_unique<ScanResult>(scanner_->take_result());
+            groups = sorted_groups(r->counts);
         }
         py::dict d;
-        d["counts"] = counts_list(r->counts);
+        d["counts"] = groups_dict(groups);
+        groups = SortedGroups{};
         d["sketches"] = sketches_list(r->counts);
         d["heavy"] = heavy_tuple(r->counts);
         d["stats"] = stats_dict(r->stats);
@@ -393,8 +426,8 @@ public:
         py::list error_files;
         for (const auto& f : r->error_files) {
             py::dict fd;
-            fd["path"] = f.path;
-            fd["format"] = f.format;
+            fd["path"] = path_text(f.path);
+            fd["format"] = text(f.format);
             fd["size"] = f.size;
             fd["lines"] = f.lines;
             fd["events"] = f.records;
@@ -421,9 +454,9 @@ py::list file_reports(const std::vector<FileReport>& files) {
     py::list out;
     for (const auto& f : files) {
         py::dict fd;
-        fd["path"] = f.path;
-        fd["format"] = f.format.empty() ? py::object(py::none()) : py::object(py::str(f.format));
-        fd["detection"] = f.detection;
+        fd["path"] = path_text(f.path);
+        fd["format"] = f.format.empty() ? py::object(py::none()) : py::object(text(f.format));
+        fd["detection"] = text(f.detection);
         fd["compression"] = std::string(compression_name(f.compression));
         fd["size"] = f.size;
         fd["lines"] = f.lines;
@@ -476,12 +509,12 @@ public:
 private:
     py::dict as_dict(const Aggregator& counts, const ScanStats& stats) const {
         py::dict d;
-        d["counts"] = counts_list(counts);
+        d["counts"] = counts_dict(counts);
         d["sketches"] = sketches_list(counts);
         d["heavy"] = heavy_tuple(counts);
         d["stats"] = stats_dict(stats);
-        d["format"] = scanner_->format_name().empty() ? py::object(py::none()) : py::object(py::str(scanner_->format_name()));
-        d["detection"] = scanner_->detection();
+        d["format"] = scanner_->format_name().empty() ? py::object(py::none()) : py::object(text(scanner_->format_name()));
+        d["detection"] = text(scanner_->detection());
         return d;
     }
 
@@ -531,7 +564,7 @@ PYBIND11_MODULE(_core, m) {
         InputInfo info;
         const Error err = probe_input(path, info);
         if (err) {
-            PyErr_SetString(PyExc_OSError, (path + ": " + err.message).c_str());
+            PyErr_SetObject(PyExc_OSError, text(path + ": " + err.message).ptr());
             throw py::error_already_set();
         }
         return py::make_tuple(info.is_regular, info.size, std::string(compression_name(info.compression)),
@@ -542,7 +575,7 @@ PYBIND11_MODULE(_core, m) {
         std::string head;
         Error err = probe_input(path, info);
         if (!err) err = read_head(info, kDetectBytes, head);
-        if (err) throw py::value_error(path + ": " + err.message);
+        if (err) throw py::value_error(std::string(text(path + ": " + err.message)));
         return detection_tuple(detect_format(head, head.size() < kDetectBytes));
     });
     m.def("q850_causes", [] {
@@ -566,8 +599,8 @@ PYBIND11_MODULE(_core, m) {
     }();
 
     py::class_<FormatHandle>(m, "Format")
-        .def_property_readonly("name", [](const FormatHandle& h) { return std::string(h.format->name()); })
-        .def_property_readonly("description", [](const FormatHandle& h) { return std::string(h.format->description()); })
+        .def_property_readonly("name", [](const FormatHandle& h) { return text(h.format->name()); })
+        .def_property_readonly("description", [](const FormatHandle& h) { return text(h.format->description()); })
         .def_property_readonly("splittable", [](const FormatHandle& h) { return h.format->splittable(); })
         .def("field_names", [](const FormatHandle& h) { return h.format->field_names(); })
         .def("parse_lines", [](const FormatHandle& h, const std::vector<std::string>& lines) {
@@ -590,22 +623,22 @@ PYBIND11_MODULE(_core, m) {
         if (!f) throw py::value_error("unknown format '" + name + "'");
         return builtin_handle(f);
     });
-    m.def("compile_format", [](const std::string& kind, const std::string& text, const std::string& name) {
+    m.def("compile_format", [](const std::string& kind, const std::string& source, const std::string& name) {
         CompileResult r;
-        if (kind == "nginx") r = compile_nginx(text, name.empty() ? "nginx" : name);
-        else if (kind == "apache") r = compile_apache(text, name.empty() ? "apache" : name);
-        else if (kind == "tomcat") r = compile_tomcat(text, name.empty() ? "tomcat" : name);
-        else if (kind == "envoy") r = compile_envoy(text, name.empty() ? "envoy" : name);
+        if (kind == "nginx") r = compile_nginx(source, name.empty() ? "nginx" : name);
+        else if (kind == "apache") r = compile_apache(source, name.empty() ? "apache" : name);
+        else if (kind == "tomcat") r = compile_tomcat(source, name.empty() ? "tomcat" : name);
+        else if (kind == "envoy") r = compile_envoy(source, name.empty() ? "envoy" : name);
         else throw py::value_error("unknown format kind '" + kind + "'");
-        return py::make_tuple(r.format ? py::object(py::cast(FormatHandle{r.format})) : py::object(py::none()), r.error,
-                              r.position, r.token);
+        return py::make_tuple(r.format ? py::object(py::cast(FormatHandle{r.format})) : py::object(py::none()),
+                              text(r.error), r.position, text(r.token));
     });
 
     m.def("compile_json", [](const std::vector<std::pair<std::string, std::vector<std::string>>>& fields,
                              const std::string& name) {
         CompileResult r = compile_json(fields, name.empty() ? "json_map" : name);
-        return py::make_tuple(r.format ? py::object(py::cast(FormatHandle{r.format})) : py::object(py::none()), r.error,
-                              r.position, r.token);
+        return py::make_tuple(r.format ? py::object(py::cast(FormatHandle{r.format})) : py::object(py::none()),
+                              text(r.error), r.position, text(r.token));
     });
 
     py::class_<RulesHandle>(m, "Rules").def_property_readonly("size", [](const RulesHandle& h) { return h.rules->size(); });
@@ -614,7 +647,7 @@ PYBIND11_MODULE(_core, m) {
         for (const auto& [name, label, pattern, codes] : rules) list.push_back(Rule{name, label, pattern, codes});
         Error err;
         auto rs = RuleSet::compile(std::move(list), err);
-        if (!rs) return py::tuple(py::make_tuple(py::none(), err.message));
+        if (!rs) return py::tuple(py::make_tuple(py::none(), text(err.message)));
         return py::tuple(py::make_tuple(py::cast(RulesHandle{std::shared_ptr<const RuleSet>(std::move(rs))}), std::string()));
     });
 

@@ -7,6 +7,7 @@
 
 #include "logcodes/aggregator.hpp"
 #include "logcodes/causes.hpp"
+#include "logcodes/text_escape.hpp"
 #include "logcodes/time.hpp"
 
 namespace logcodes {
@@ -52,46 +53,6 @@ const char* arrow_format(Kind k) noexcept {
 }
 
 constexpr std::size_t kMaxTextBytes = std::size_t{1} << 30;
-
-// Appends `s` as UTF-8: valid sequences as they are, every other byte as the four characters "\xNN".
-void append_utf8(std::string& out, std::string_view s) {
-    // Logs are mostly ASCII: test eight bytes at a time for a high bit.
-    std::size_t ascii = 0;
-    for (; ascii + 8 <= s.size(); ascii += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, s.data() + ascii, 8);
-        if (word & 0x8080808080808080ull) break;
-    }
-    while (ascii < s.size() && static_cast<unsigned char>(s[ascii]) < 0x80) ++ascii;
-    out.append(s.data(), ascii);
-    static constexpr char kHex[] = "0123456789abcdef";
-    for (std::size_t i = ascii; i < s.size();) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        std::size_t len = 0;
-        std::uint32_t cp = 0;
-        if (b < 0x80) len = 1, cp = b;
-        else if (b >= 0xc2 && b <= 0xdf) len = 2, cp = b & 0x1fu;
-        else if (b >= 0xe0 && b <= 0xef) len = 3, cp = b & 0x0fu;
-        else if (b >= 0xf0 && b <= 0xf4) len = 4, cp = b & 0x07u;
-        bool ok = len > 0 && i + len <= s.size();
-        for (std::size_t k = 1; ok && k < len; ++k) {
-            const auto cb = static_cast<unsigned char>(s[i + k]);
-            ok = (cb & 0xc0) == 0x80;
-            cp = (cp << 6) | (cb & 0x3fu);
-        }
-        // No overlong forms, surrogates or values past U+10FFFF.
-        if (ok && ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff))))
-            ok = false;
-        if (ok) {
-            out.append(s.data() + i, len);
-            i += len;
-        } else {
-            const char esc[4] = {'\\', 'x', kHex[b >> 4], kHex[b & 15]};
-            out.append(esc, 4);
-            ++i;
-        }
-    }
-}
 
 // A non-negative decimal ("2326", "0.512"); false for "-", empty or anything else.
 bool parse_decimal(std::string_view s, std::int64_t& whole, double& value) noexcept {
@@ -189,7 +150,7 @@ struct RecordBatchBuilder::ColumnData {
         ++length;
     }
     void text(std::string_view s, bool valid) {
-        if (valid) append_utf8(chars, s);
+        if (valid) append_escaped_text(chars, s);
         offsets.push_back(static_cast<std::int32_t>(chars.size()));
         mark(valid);
     }
@@ -204,7 +165,7 @@ struct RecordBatchBuilder::ColumnData {
         } else if (auto it = index.find(s); it != index.end()) {
             return it->second;
         }
-        append_utf8(chars, s);
+        append_escaped_text(chars, s);
         offsets.push_back(static_cast<std::int32_t>(chars.size()));
         const auto id = static_cast<std::int32_t>(offsets.size() - 2);
         if (index.empty() && small.size() < kSmallDictionary) {

@@ -61,3 +61,9 @@ def check_readable(p: str) -> None:
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), p)
     if not os.access(p, os.R_OK):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), p)
+
+
+def core_paths(paths: Iterable[str]) -> List[bytes]:
+    """The paths as the core takes them: bytes as the file system names them (``os.fsencode``), so a file
+    name that is not UTF-8 (``caf\\udce9.log`` from ``glob``) is opened like any other."""
+    return [os.fsencode(p) for p in paths]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _core
-from ._inputs import PathArg, expand_paths
+from ._inputs import PathArg, core_paths, expand_paths
 from ._sizes import parse_size
 from .filters import CodesArg, NamesArg, TimeArg, scan_filter
 from .formats import FormatArg, resolve
@@ -230,5 +230,5 @@ def records(
     filters, compiled = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
                                     path_patterns=path_patterns, count=count)
     files = expand_paths(paths)
-    job = _core.RecordsJob(files, core_format, column_list, batch_size, block, record_cap, 5, count, compiled)
+    job = _core.RecordsJob(core_paths(files), core_format, column_list, batch_size, block, record_cap, 5, count, compiled)
     return Records(job, files, filters, batch_size)

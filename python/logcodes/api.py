@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core
 from ._dims import ByArg, parse_by
-from ._inputs import PathArg, expand_paths
+from ._inputs import PathArg, core_paths, expand_paths
 from ._progress import Progress, ProgressArg
 from ._sizes import parse_size
 from .filters import CodesArg, NamesArg, TimeArg, scan_filter
@@ -65,7 +65,7 @@ def detect(data: Union[bytes, str, "os.PathLike[str]"]) -> Detection:
     if isinstance(data, (bytes, bytearray, memoryview)):
         raw = _core.detect_format(bytes(data[: _core.DETECT_BYTES]), len(data) < _core.DETECT_BYTES)
     else:
-        raw = _core.detect_path(expand_paths(data)[0])
+        raw = _core.detect_path(os.fsencode(expand_paths(data)[0]))
     name, explanation, matched, sampled, ranking = raw
     runners = tuple((n, s, l) for n, s, l in ranking if n != name)
     return Detection(name, explanation, matched, sampled, runners)
@@ -241,8 +241,8 @@ def scan(
         if b < 0 or e < b:
             raise ValueError(f"byte_range must be (begin, end) with 0 <= begin <= end, not {byte_range!r}")
         byte_range = (b, e)
-    job = _core.ScanJob(files, core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5, count,
-                        error_files, compiled_rules, explain_specs, window_ms, byte_range, extras=extras,
+    job = _core.ScanJob(core_paths(files), core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5, count,
+                        core_paths(error_files), compiled_rules, explain_specs, window_ms, byte_range, extras=extras,
                         filter=compiled_filter, path_map=_path_map(path_map))
     reporter = Progress(progress)
     job.start()

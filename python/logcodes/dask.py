@@ -101,11 +101,11 @@ def _splittable(path: str, size: int, blocksize: int, format: Any) -> bool:
     whose records do not depend on earlier lines)."""
     if size <= blocksize:
         return False
-    is_regular, _, compression, capture = _core.probe_path(path)
+    is_regular, _, compression, capture = _core.probe_path(os.fsencode(path))
     if not is_regular or compression != "none" or capture:
         return False
     if format == "auto":
-        name = _core.detect_path(path)[0]
+        name = _core.detect_path(os.fsencode(path))[0]
         return name is None or _core.builtin_format(name).splittable
     if isinstance(format, str):
         return _core.builtin_format(format).splittable

@@ -206,11 +206,11 @@ class Summary:
         names = list(file_names) + [f["path"] for f in result.get("error_files", ())]
         file_names = names
         time_positions = [i for i, d in enumerate(dims) if d == "time"]
-        counts: Dict[Tuple[Any, ...], int] = {}
-        for key, n in result["counts"]:
-            if time_positions:
-                key = tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key))
-            counts[key] = counts.get(key, 0) + n
+        # {key: count}, keys in the order the Summary keeps them (the core sorts them without the GIL).
+        counts: Dict[Tuple[Any, ...], int] = result["counts"]
+        if time_positions:
+            counts = {tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key)): n
+                      for key, n in counts.items()}
         sketches: Dict[Tuple[Any, ...], Any] = {}
         for key, sketch in result.get("sketches", ()):
             if time_positions:
@@ -230,9 +230,9 @@ class Summary:
             return [Sample(file_names[f] if f < len(file_names) else "?", line, off, text, why)
                     for f, line, off, text, why in raw]
 
-        return cls(
+        out = cls(
             dims,
-            counts,
+            {},
             lines=st["lines"],
             blank=st["blank"],
             meta=st.get("meta", 0),
@@ -267,6 +267,8 @@ class Summary:
             quantiles=quantiles,
             heavy=heavy,
         )
+        out._counts = counts  # the core sends the groups in this order (sorted without the GIL): no second sort
+        return out
 
     def _replace(self, counts: Dict[Tuple[Any, ...], int], sketches: Dict[Tuple[Any, ...], Any]) -> "Summary":
         """A copy with other groups (and their sketches); what was read stays as it was."""
