@@ -14,6 +14,7 @@
 #include "logcodes/fields.hpp"
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/compilers.hpp"
+#include "logcodes/formats/detect_sample.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/arrow_export.hpp"
 #include "logcodes/q850.hpp"
@@ -572,11 +573,11 @@ PYBIND11_MODULE(_core, m) {
     });
     m.def("detect_path", [](const std::string& path) {
         InputInfo info;
-        std::string head;
+        Detection d;
         Error err = probe_input(path, info);
-        if (!err) err = read_head(info, kDetectBytes, head);
+        if (!err) err = detect_input(info, d);
         if (err) throw py::value_error(std::string(text(path + ": " + err.message)));
-        return detection_tuple(detect_format(head, head.size() < kDetectBytes));
+        return detection_tuple(d);
     });
     m.def("q850_causes", [] {
         py::list out;
@@ -591,7 +592,7 @@ PYBIND11_MODULE(_core, m) {
         (void)all_builtin_formats();  // the built-in formats register their fields when first built
         return known_fields();
     });
-    m.attr("DETECT_BYTES") = kDetectBytes;
+    m.attr("DETECT_BYTES") = kDetectReadBytes;  // the most detection reads of an input
     m.attr("DIMENSIONS") = [] {
         py::list out;
         for (int i = 0; i < kDimCount; ++i) out.append(std::string(dim_name(static_cast<Dim>(i))));

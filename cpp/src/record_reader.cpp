@@ -1,5 +1,7 @@
 #include "logcodes/record_reader.hpp"
 
+#include "logcodes/formats/detect_sample.hpp"
+
 namespace logcodes {
 
 // Appends each counted record to the builder and sets full batches aside.
@@ -61,15 +63,7 @@ bool RecordBatchReader::open_next_input() {
             report.detection = "given";
         } else {
             // Detect from the input's own first bytes, then hand those bytes on like any others.
-            head.resize(kDetectBytes);
-            std::size_t have = 0;
-            while (have < kDetectBytes) {
-                const std::size_t n = source_->read(head.data() + have, kDetectBytes - have);
-                if (n == 0) break;
-                have += n;
-            }
-            head.resize(have);
-            Detection d = detect_format(head, have < kDetectBytes);
+            Detection d = detect_from(*source_, head);
             format = d.format;
             report.format = format ? std::string(format->name()) : std::string();
             report.detection = d.explanation;

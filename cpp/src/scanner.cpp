@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <new>
 
+#include "logcodes/formats/detect_sample.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
 #include "logcodes/processor.hpp"
@@ -130,10 +131,9 @@ void Scanner::plan() {
         if (options_.has_byte_range && pieceable) split = true;  // a piece of the file, cut where the caller said
         if (split && !f.format_known) {
             // Every range needs the format before it starts: detect it from the file's head now.
-            std::string head;
-            f.report.error = read_head(f.info, kDetectBytes, head);
+            Detection d;
+            f.report.error = detect_input(f.info, d);
             if (f.report.error) continue;
-            Detection d = detect_format(head, head.size() < kDetectBytes);
             f.format = d.format;
             f.format_known = true;
             f.report.format = d.format ? std::string(d.format->name()) : std::string();
@@ -223,15 +223,7 @@ void Scanner::run_task(Worker& w, Task& t) {
 
     if (!f.format_known) {
         // Whole inputs (compressed, pipes, small files) detect from their own first bytes.
-        w.head.resize(kDetectBytes);
-        std::size_t have = 0;
-        while (have < kDetectBytes) {
-            const std::size_t n = src->read(w.head.data() + have, kDetectBytes - have);
-            if (n == 0) break;
-            have += n;
-        }
-        w.head.resize(have);
-        Detection d = detect_format(w.head, have < kDetectBytes);
+        Detection d = detect_from(*src, w.head);
         format = d.format;
         t.detected = d.format;
         t.detection = d.explanation;
@@ -275,6 +267,8 @@ void Scanner::run_task(Worker& w, Task& t) {
         if (t.detection_done) {
             read_total += w.head.size();
             go_on = framer.feed(w.head, handle_line);
+            // A head that had to look past bad first lines is not kept for the worker's next input.
+            if (w.head.capacity() > 4 * kDetectBytes) std::string().swap(w.head);
         }
         while (go_on) {
             if (cancel_.load(std::memory_order_relaxed)) break;

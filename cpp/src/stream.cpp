@@ -39,24 +39,9 @@ void StreamScanner::set_filter(std::shared_ptr<const RecordFilter> filter) {
     if (processor_) processor_->set_filter(filter_.get());
 }
 
-bool StreamScanner::ready_to_detect() const {
-    if (head_.size() >= kDetectBytes) return true;
-    // Enough complete non-blank lines: the file scan's sample would be exactly these lines.
-    std::size_t lines = 0, start = 0;
-    for (;;) {
-        const std::size_t nl = head_.find('\n', start);
-        if (nl == std::string::npos) return false;
-        bool blank = true;
-        for (std::size_t i = start; i < nl && blank; ++i) blank = head_[i] == ' ' || head_[i] == '\t' || head_[i] == '\r';
-        lines += !blank;
-        if (lines >= kDetectLines) return true;
-        start = nl + 1;
-    }
-}
-
 void StreamScanner::decide_format(bool at_end) {
-    const std::string_view head(head_.data(), std::min(head_.size(), kDetectBytes));
-    Detection d = detect_format(head, at_end && head_.size() < kDetectBytes);
+    Detection d = sample_.finish(at_end);
+    sample_ = DetectSample{};
     detection_ = d.explanation;
     use_format(d.format);
     std::string held = std::move(head_);
@@ -66,8 +51,11 @@ void StreamScanner::decide_format(bool at_end) {
 
 void StreamScanner::feed(std::string_view bytes) {
     if (!format_known_) {
+        // A file scan samples at most kDetectReadBytes: the same bytes here give the same detection.
+        const std::size_t room = kDetectReadBytes - head_.size();
+        const bool complete = sample_.feed(bytes.substr(0, room));
         head_.append(bytes);
-        if (ready_to_detect()) decide_format(false);
+        if (complete || head_.size() >= kDetectReadBytes) decide_format(false);
         return;
     }
     stats_.bytes += bytes.size();

@@ -56,7 +56,8 @@ class Detection:
 def detect(data: Union[bytes, str, "os.PathLike[str]"]) -> Detection:
     """Which built-in format ``data`` (bytes, or a path to a file: gzip/zstd too) is in, and why.
 
-    Looks at the same sample a scan looks at: the first 64 lines within the first 64 KiB.
+    Looks at the same sample a scan looks at: the first 64 usable lines (at most 64 KiB of them); lines over
+    64 KiB or of binary bytes are skipped (the explanation counts them), within the first 16 MiB.
 
     >>> d = detect(b'1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326\\n')
     >>> d.format, d.share

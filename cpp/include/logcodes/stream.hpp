@@ -10,6 +10,7 @@
 
 #include "logcodes/aggregator.hpp"
 #include "logcodes/error.hpp"
+#include "logcodes/formats/detect_sample.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
 #include "logcodes/processor.hpp"
@@ -51,7 +52,6 @@ public:
     const std::string& label() const noexcept { return label_; }
 
 private:
-    bool ready_to_detect() const;
     void decide_format(bool at_end);
     void use_format(const Format* f);
 
@@ -65,6 +65,7 @@ private:
     std::shared_ptr<const RecordFilter> filter_;
     bool format_known_ = false;
     std::string head_;            // bytes held back until the format is known
+    DetectSample sample_;         // ... and the lines detection looks at, as a file scan would
     std::string format_name_;
     std::string detection_;
     std::uint64_t line_no_ = 0;

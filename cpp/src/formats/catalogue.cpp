@@ -91,7 +91,7 @@ std::vector<std::string_view> format_names() {
     return names;
 }
 
-Detection detect_format(std::string_view head_in, bool at_end) {
+Detection detect_in_sample(std::string_view head_in, bool at_end) {
     // Parsers may read kLinePadding bytes past a line: sample from a padded copy.
     std::string padded(head_in);
     padded.append(kLinePadding, '\0');

@@ -117,6 +117,9 @@ struct Detection {
 // kDetectLines non-blank ones; when `at_end` is true an unterminated last line counts too.
 inline constexpr std::size_t kDetectBytes = 64 * 1024;
 inline constexpr std::size_t kDetectLines = 64;
+// Lines that cannot be used (overlong, binary) are skipped (formats/detect_sample.hpp).
 Detection detect_format(std::string_view head, bool at_end);
+// The ranking itself, on lines already sampled.
+Detection detect_in_sample(std::string_view sample, bool at_end);
 
 }  // namespace logcodes
