@@ -15,7 +15,7 @@ from .summary import Summary
 __all__ = ["PrometheusExporter", "parse_listen_address", "RESPONSE_LABELS", "OTHER"]
 
 RESPONSE_LABELS = ("protocol", "class", "code", "cause", "source")
-OTHER = "other"   # the code and cause of series past max_series
+OTHER = "other"   # the labels of what is folded to stay within max_series
 
 _SeriesKey = Tuple[str, str, str, str, str]
 
@@ -38,10 +38,14 @@ class PrometheusExporter:
 
     Metrics (every one also labelled ``source``, the followed path, except the last two):
 
-    - ``logcodes_responses_total{protocol,class,code,cause,source}``: responses counted. At most
-      ``max_series`` label sets are created; after that a new combination is counted under
-      ``code="other", cause="other"`` (same protocol, class and source), and
-      ``logcodes_dropped_series_total`` counts the combinations folded that way.
+    - ``logcodes_responses_total{protocol,class,code,cause,source}``: responses counted.
+
+    No family holds more than ``max_series`` label sets, however many sources and codes there are: the
+    first ``max_series - 1`` sources keep their path as ``source``, later ones are counted under
+    ``source="other"``; once ``logcodes_responses_total`` has ``max_series - 1`` label sets, a new
+    combination is counted under ``code="other", cause="other"`` of its protocol, class and source when
+    that series exists, else under the series whose five labels are all ``"other"`` (the last slot is kept
+    for it). ``logcodes_dropped_series_total`` counts the combinations folded that way.
     - ``logcodes_unparsed_lines_total``, ``logcodes_invalid_status_total``: records not counted (not in the
       format; a status that is no code).
     - ``logcodes_lines_read_total``, ``logcodes_bytes_read_total``: what was read.
@@ -64,6 +68,7 @@ class PrometheusExporter:
         self._lock = threading.Lock()
         self._responses: Dict[_SeriesKey, int] = {}
         self._dropped: Set[_SeriesKey] = set()
+        self._sources: Set[str] = set()             # sources shown under their own name (the rest: "other")
         self._per_source: Dict[str, Dict[str, int]] = {}
         self._lag: Dict[str, int] = {}
         self._windows = 0
@@ -74,7 +79,8 @@ class PrometheusExporter:
         """Adds one window: a Summary per source (grouped by any of protocol, class, code, cause)."""
         with self._lock:
             self._windows += 1
-            for source, s in sources.items():
+            for path, s in sources.items():
+                source = self._source_label(path)
                 positions = [s.dims.index(d) if d in s.dims else -1 for d in RESPONSE_LABELS[:4]]
                 for key, n in s.counts().items():
                     key = key if isinstance(key, tuple) else (key,)
@@ -86,12 +92,28 @@ class PrometheusExporter:
                 totals["lines"] += s.lines
                 totals["bytes"] += s.bytes
             if lag_bytes is not None:
-                self._lag = dict(lag_bytes)
+                lag: Dict[str, int] = {}
+                for path, n in lag_bytes.items():
+                    label = self._source_label(path)
+                    lag[label] = lag.get(label, 0) + n
+                self._lag = lag
+
+    def _source_label(self, path: str) -> str:
+        if path in self._sources:
+            return path
+        if len(self._sources) < self.max_series - 1:   # one slot is kept for "other"
+            self._sources.add(path)
+            return path
+        return OTHER
 
     def _add(self, key: _SeriesKey, n: int) -> None:
-        if key not in self._responses and len(self._responses) >= self.max_series:
-            self._dropped.add(key)
-            key = (key[0], key[1], OTHER, OTHER, key[4])
+        if key not in self._responses and len(self._responses) >= self.max_series - 1:
+            folded = (key[0], key[1], OTHER, OTHER, key[4])
+            if folded not in self._responses:
+                folded = (OTHER,) * 5  # the slot kept for it: the limit holds whatever comes
+            if folded != key:
+                self._dropped.add(key)
+            key = folded
         self._responses[key] = self._responses.get(key, 0) + n
 
     def value(self, metric: str, **labels: str) -> float:
