@@ -21,6 +21,7 @@ from ._records import COLUMNS as RECORD_COLUMNS, Records, records
 from .follow import Follower, follow
 from .stream import Stream
 from .summary import FileInfo, InputProblem, Sample, Summary
+from ._safe_text import raw_bytes
 
 __version__ = "0.1.0"
 
@@ -46,6 +47,7 @@ __all__ = [
     "rules",
     "samples",
     "DIMENSIONS",
+    "raw_bytes",
     "LogcodesError",
     "FormatError",
     "RuleError",

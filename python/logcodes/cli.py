@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 from typing import List, Optional, Sequence
 
@@ -13,6 +12,7 @@ from . import formats
 from .api import detect, scan
 from .errors import InputError, LogcodesError
 from .summary import Summary
+from ._safe_text import csv_cell, json_dumps, terminal
 
 _EPILOG = """examples:
   logcodes summarize access.log
@@ -121,13 +121,12 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
 
 def _print_summary(summary: Summary, args: argparse.Namespace) -> None:
     if args.json:
-        json.dump(summary.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(json_dumps(summary.to_dict(), indent=2) + "\n")
     elif args.csv:
         w = csv.writer(sys.stdout)
-        w.writerow([*summary.dims, "count"])
+        w.writerow([csv_cell(d) for d in (*summary.dims, "count")])
         for row in summary.rows():
-            w.writerow(["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+            w.writerow([csv_cell("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v)) for v in row])
     else:
         print(summary)
         if summary.error_files:
@@ -138,7 +137,7 @@ def _print_summary(summary: Summary, args: argparse.Namespace) -> None:
         if top:
             print("\nerror-log events no rule names (most frequent first):")
             for t in top:
-                print(f"  {t['count']:>6,}  {t['template'][:110]}")
+                print(f"  {t['count']:>6,}  {terminal(t['template'][:110])}")
 
 
 def _format(args: argparse.Namespace) -> "formats.FormatArg":
@@ -164,7 +163,7 @@ def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
     except InputError as e:
         if e.summary is not None:
             _print_summary(e.summary, args)
-        print(f"logcodes: error: {e}", file=sys.stderr)
+        print(terminal(f"logcodes: error: {e}"), file=sys.stderr)
         return 1
     _print_summary(summary, args)
     return 0
@@ -182,11 +181,11 @@ def _report(args: argparse.Namespace) -> int:
     except InputError as e:
         if e.summary is None:
             raise
-        print(f"logcodes: error: {e} (the report shows what was read before it)", file=sys.stderr)
+        print(terminal(f"logcodes: error: {e} (the report shows what was read before it)"), file=sys.stderr)
         summary, status = e.summary, 1
     title = args.title or f"logcodes report: {', '.join(args.files[:3])}{' …' if len(args.files) > 3 else ''}"
     path = report.write(summary, args.output, title=title)
-    print(f"wrote {path}: {summary.total:,} records, {summary.counted:,} counted", file=sys.stderr)
+    print(terminal(f"wrote {path}: {summary.total:,} records, {summary.counted:,} counted"), file=sys.stderr)
     return status
 
 
@@ -212,7 +211,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "formats":
             table = formats.available()
             if args.json:
-                print(json.dumps(table, indent=2))
+                print(json_dumps(table, indent=2))
             else:
                 width = max(map(len, table))
                 for name, description in table.items():
@@ -220,7 +219,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             return 0
         if args.command == "detect":
             for f in args.files:
-                print(f"{f}: {detect(f)}")
+                print(terminal(f"{f}: {detect(f)}"))
             return 0
         if args.command == "watch":
             from .watch import watch
@@ -233,7 +232,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             if args.json:
                 import dataclasses
 
-                print(json.dumps([dataclasses.asdict(e) for e in entries], indent=2))
+                print(json_dumps([dataclasses.asdict(e) for e in entries], indent=2))
             else:
                 for e in entries:
                     origin = f"{e.origin or ''}" + (f"; {e.note}" if e.note else "")
@@ -242,7 +241,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.print_help()
         return 2
     except (LogcodesError, ValueError, OSError) as e:
-        print(f"logcodes: error: {e}", file=sys.stderr)
+        print(terminal(f"logcodes: error: {e}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("logcodes: interrupted", file=sys.stderr)

@@ -24,6 +24,7 @@ from . import _core
 from ._dims import parse_by
 from ._inputs import PathArg, expand_paths
 from ._progress import Progress, ProgressArg
+from ._safe_text import terminal
 from ._sizes import parse_size
 from .api import _COUNT_LEVELS, _ON_ERROR, _explain_specs, _problem_error, _threads, parse_duration_ms
 from .api import scan as _local_scan
@@ -296,7 +297,7 @@ def scan(paths: PathArg, *, client: Any = None, blocksize: Union[int, str] = _DE
         if on_error == "raise":
             raise err
         for p in summary.problems:
-            warnings.warn(str(p), RuntimeWarning, stacklevel=2)
+            warnings.warn(terminal(str(p)), RuntimeWarning, stacklevel=2)
     return summary
 
 

@@ -8,6 +8,7 @@ import html
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import _explore
+from ._safe_text import terminal
 from ._explore import Top
 
 __all__ = ["Summary", "Sample", "FileInfo", "InputProblem", "Top"]
@@ -684,8 +685,8 @@ class Summary:
         body: List[List[str]] = []
         protocol_at = self.dims.index("protocol") if "protocol" in self.dims else None
         for row in rows[:limit]:
-            cells = ["-" if v is None else (v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, _dt.datetime) else str(v))
-                     for v in row[:-1]]
+            cells = ["-" if v is None else (v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, _dt.datetime)
+                                            else terminal(str(v))) for v in row[:-1]]
             if add_reason:
                 code = row[self.dims.index("code")]
                 protocol = row[protocol_at] if protocol_at is not None else "http"
@@ -720,7 +721,7 @@ class Summary:
             lines.append(f"invalid {s.file}:{s.line}: {s.why}")
         for s in self.inconsistent_samples[:3]:
             lines.append(f"inconsistent call {s.text} in {s.file}: {s.why}")
-        return "\n".join(lines)
+        return "\n".join(terminal(line) for line in lines)  # log text never reaches a terminal raw
 
     def _repr_html_(self) -> str:
         from . import _svg

@@ -4,7 +4,6 @@ line, as Prometheus metrics, or as a short text line."""
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import signal
 import sys
 from typing import Any, Dict, List, Optional, Sequence, TextIO
@@ -12,6 +11,7 @@ from typing import Any, Dict, List, Optional, Sequence, TextIO
 from .follow import Follower
 from .formats import FormatArg
 from .summary import Summary
+from ._safe_text import json_dumps, terminal
 
 __all__ = ["watch", "window_record", "WATCH_DIMS"]
 
@@ -63,7 +63,7 @@ def watch(paths: Sequence[str], *, interval: str = "10s", jsonl: bool = False, p
         host, port = parse_listen_address(prometheus)
         exporter = PrometheusExporter(max_series=max_series)
         bound = exporter.serve(host, port)
-        print(f"logcodes: serving metrics on http://{bound[0]}:{bound[1]}/metrics", file=sys.stderr, flush=True)
+        print(terminal(f"logcodes: serving metrics on http://{bound[0]}:{bound[1]}/metrics"), file=sys.stderr, flush=True)
 
     def on_signal(signum: int, frame: object) -> None:
         follower.stop()
@@ -76,10 +76,10 @@ def watch(paths: Sequence[str], *, interval: str = "10s", jsonl: bool = False, p
                 if exporter is not None:
                     exporter.observe(follower.sources, lag_bytes=follower.lag_bytes)
                 if jsonl:
-                    out.write(json.dumps(window_record(n, summary, follower), ensure_ascii=False) + "\n")
+                    out.write(json_dumps(window_record(n, summary, follower)) + "\n")
                     out.flush()
                 elif exporter is None:
-                    print(_text_line(n, summary, follower), file=out, flush=True)
+                    print(terminal(_text_line(n, summary, follower)), file=out, flush=True)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
