@@ -1,6 +1,6 @@
 """Type stubs of the private C++ extension (see bindings/module.cpp). Use the public package instead."""
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from typing_extensions import Buffer
 
@@ -17,8 +17,8 @@ def formats() -> List[Tuple[str, str, str, bool]]: ...
 # (format name or None, explanation, lines matched, lines sampled)
 def detect_format(head: bytes, at_end: bool) -> Tuple[Optional[str], str, int, int, List[Tuple[str, int, int]]]: ...
 # (regular file, size, compression "none"|"gzip"|"zstd", pcap/pcapng capture)
-def probe_path(path: str) -> Tuple[bool, int, str, bool]: ...
-def detect_path(path: str) -> Tuple[Optional[str], str, int, int, List[Tuple[str, int, int]]]: ...
+def probe_path(path: Union[str, bytes]) -> Tuple[bool, int, str, bool]: ...
+def detect_path(path: Union[str, bytes]) -> Tuple[Optional[str], str, int, int, List[Tuple[str, int, int]]]: ...
 def known_fields() -> List[str]: ...
 def cause_label(slug: str) -> str: ...
 def q850_causes() -> List[Tuple[int, str, str]]: ...
@@ -108,7 +108,7 @@ def glob_to_regex(glob: str) -> str: ...
 class RecordsJob:
     def __init__(
         self,
-        paths: List[str],
+        paths: Sequence[Union[str, bytes]],
         format: object,
         columns: List[str],
         batch_size: int,
@@ -128,7 +128,7 @@ class RecordsJob:
 class ScanJob:
     def __init__(
         self,
-        paths: List[str],
+        paths: Sequence[Union[str, bytes]],
         format: object,
         dims: List[str],
         time_bucket: int,
@@ -138,7 +138,7 @@ class ScanJob:
         min_range: int,
         max_samples: int,
         count: str = ...,
-        errors: List[str] = ...,
+        errors: Sequence[Union[str, bytes]] = ...,
         rules: object = ...,
         explain: List[str] = ...,
         window_ms: int = ...,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Tuple, Union
 
 from . import _core
+from ._argcheck import strings
 from ._sizes import parse_duration
 
 DIMENSIONS: Tuple[str, ...] = tuple(_core.DIMENSIONS)
@@ -26,7 +27,10 @@ def parse_by(by: ByArg, extra_fields: Iterable[str] = ()) -> Tuple[Tuple[str, ..
     >>> parse_by("time:5min,code")
     (('time', 'code'), 300)
     """
-    items = [s.strip() for s in by.split(",")] if isinstance(by, str) else [str(s).strip() for s in by]
+    if isinstance(by, str):
+        items = [s.strip() for s in by.split(",")]
+    else:
+        items = [s.strip() for s in strings(by, "by", "dimension names ('class,code' or a list of them)")]
     dims = []
     bucket = DEFAULT_TIME_BUCKET
     fields = None

@@ -12,34 +12,34 @@ PathArg = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]
 _GLOB_CHARS = set("*?[")
 
 
-def path_items(paths: PathArg) -> List[str]:
-    """The paths or patterns given (one, or an iterable of them) as strings; TypeError / ValueError when
-    they are not paths or there are none."""
+def path_items(paths: PathArg, what: str = "paths") -> List[str]:
+    """The paths or patterns given (one, or an iterable of them) as strings; TypeError / ValueError naming
+    the argument (``what``) when they are not paths or there are none."""
     if isinstance(paths, (str, os.PathLike)):
         items = [paths]
     else:
         try:
             items = list(paths)
         except TypeError:
-            raise TypeError(f"paths must be a path or an iterable of paths, not {type(paths).__name__}") from None
+            raise TypeError(f"{what} must be a path or an iterable of paths, not {type(paths).__name__}") from None
     if not items:
-        raise ValueError("no input paths given")
+        raise ValueError(f"no input paths given in {what}")
     out = []
     for item in items:
         if not isinstance(item, (str, os.PathLike)):
-            raise TypeError(f"each path must be a str or os.PathLike, not {type(item).__name__}")
+            raise TypeError(f"each path in {what} must be a str or os.PathLike, not {type(item).__name__}")
         out.append(os.fspath(item))
     return out
 
 
-def expand_paths(paths: PathArg) -> List[str]:
+def expand_paths(paths: PathArg, what: str = "paths") -> List[str]:
     """Files to scan, in the order given; globs expanded (sorted); ``"-"`` is standard input.
 
     Raises FileNotFoundError for a missing file or a glob that matches nothing, IsADirectoryError for a
     directory, PermissionError for an unreadable file — before any scanning starts.
     """
     out: List[str] = []
-    for p in path_items(paths):
+    for p in path_items(paths, what):
         if p == "-":
             out.append(p)
             continue

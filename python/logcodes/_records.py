@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
-from . import _core
+from . import _argcheck, _core
 from ._inputs import PathArg, core_paths, expand_paths
 from ._sizes import parse_size
 from .filters import CodesArg, NamesArg, TimeArg, scan_filter
@@ -213,7 +213,7 @@ def records(
     else:
         if isinstance(columns, str):
             columns = [c.strip() for c in columns.split(",") if c.strip()]
-        column_list = list(columns)
+        column_list = _argcheck.strings(columns, "columns", "column names (a list, or 'time,code')")
         unknown = [c for c in column_list if c not in COLUMNS]
         if unknown:
             raise ValueError(f"columns: unknown column {unknown[0]!r}; valid columns: {', '.join(COLUMNS)}")

@@ -8,7 +8,7 @@ import os
 import warnings
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _core
+from . import _argcheck, _core
 from ._dims import ByArg, parse_by
 from ._inputs import PathArg, core_paths, expand_paths
 from ._progress import Progress, ProgressArg
@@ -20,6 +20,7 @@ from .formats import FormatArg, resolve
 from .paths import PathRulesArg, compile_rules as _compile_path_rules
 from .rules import RulesArg
 from .summary import FileInfo, InputProblem, Summary
+from ._safe_text import terminal
 
 __all__ = ["scan", "detect", "detect_format", "Detection"]
 
@@ -229,7 +230,7 @@ def scan(
     if on_error not in _ON_ERROR:
         raise ValueError(f"on_error must be one of {', '.join(_ON_ERROR)}, not {on_error!r}")
     files = expand_paths(paths)
-    error_files = expand_paths(errors) if errors is not None else []
+    error_files = expand_paths(errors, "errors") if errors is not None else []
     explain_specs = _explain_specs(explain)
     window_ms = int(parse_duration_ms(window))
     compiled_rules = _rules.compile(rules) if (error_files or rules is not None) else None
@@ -238,7 +239,10 @@ def scan(
                                      path_patterns=path_patterns, count=count)
 
     if byte_range is not None:
-        b, e = (int(x) for x in byte_range)
+        if (isinstance(byte_range, (str, bytes)) or not isinstance(byte_range, Sequence) or len(byte_range) != 2
+                or not all(isinstance(x, int) and not isinstance(x, bool) for x in byte_range)):
+            raise TypeError(f"byte_range must be a (begin, end) pair of ints, not {byte_range!r}")
+        b, e = byte_range
         if b < 0 or e < b:
             raise ValueError(f"byte_range must be (begin, end) with 0 <= begin <= end, not {byte_range!r}")
         byte_range = (b, e)
@@ -300,7 +304,7 @@ def _path_map(path_map: Optional[Mapping[str, str]]) -> List[Tuple[str, str]]:
 
 
 def _explain_specs(explain: Union[str, int, Sequence[Union[str, int]]]) -> List[str]:
-    items = [explain] if isinstance(explain, (str, int)) else list(explain)
+    items = _argcheck.items(explain, "explain", "codes or classes such as '5xx' or 502, or a list of them")
     specs = []
     for item in items:
         for part in str(item).split(","):
@@ -368,5 +372,5 @@ def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: L
         if on_error == "raise":
             raise err
         for p in problems:
-            warnings.warn(str(p), RuntimeWarning, stacklevel=3)
+            warnings.warn(terminal(str(p)), RuntimeWarning, stacklevel=3)
     return summary

@@ -18,7 +18,7 @@ import datetime as _dt
 import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _core
+from . import _argcheck, _core
 
 __all__ = ["TimeArg", "CodesArg", "NamesArg", "FILTER_KEYWORDS", "compile_filter", "merge_where", "scan_filter"]
 
@@ -91,7 +91,7 @@ def parse_codes(value: CodesArg) -> List[Tuple[int, int]]:
     """
     if value is None:
         return []
-    items = [value] if isinstance(value, (str, int)) else list(value)
+    items = _argcheck.items(value, "codes", "codes, classes or ranges such as 404, '5xx', '500-504'")
     out: List[Tuple[int, int]] = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, (str, int)):
@@ -123,11 +123,9 @@ def _names(value: NamesArg, what: str, *, split: bool) -> List[str]:
     if isinstance(value, str):
         items = [v.strip() for v in value.split(",")] if split else [value]
     else:
-        items = list(value)
+        items = _argcheck.strings(value, what, "a string or a list of strings")
     out = []
     for item in items:
-        if not isinstance(item, str):
-            raise TypeError(f"{what} takes strings, not {type(item).__name__}")
         if item == "":
             continue
         out.append(item)

@@ -74,6 +74,8 @@ class Follower:
                  count: str = "transactions") -> None:
         self.patterns = path_items(paths)
         self.interval = parse_interval(interval)
+        if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+            raise TypeError(f"checkpoint must be a path (str or os.PathLike), not {type(checkpoint).__name__}")
         self.checkpoint = os.fspath(checkpoint) if checkpoint is not None else None
         self.from_start = from_start
         if count == "calls":
@@ -83,7 +85,8 @@ class Follower:
         self._max_record = max_record
         self._count = count
         self.dims, self._bucket = parse_by(by)
-        Stream(format=format, by=by, count=count)   # checks format, by and count now, not at the first window
+        # Checks format, by, count and max_record now, not at the first window.
+        Stream(format=format, by=by, count=count, max_record=max_record)
         self.stdin = self.patterns == ["-"]
         if "-" in self.patterns and not self.stdin:
             raise ValueError("'-' (standard input) cannot be followed together with files")

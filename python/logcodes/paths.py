@@ -40,13 +40,15 @@ def compile_rules(rules: PathRulesArg) -> Optional[_core.PathRules]:
     """
     if rules is None:
         return None
+    if isinstance(rules, (str, bytes)) or not isinstance(rules, Iterable):
+        raise TypeError(f"path_rules takes a list of (regex, placeholder) pairs, not {type(rules).__name__}")
     pairs = []
     for i, rule in enumerate(rules):
         if isinstance(rule, (str, bytes)) or not isinstance(rule, Sequence) or len(rule) != 2:
-            raise ValueError(f"path rule {i} must be a (regex, placeholder) pair, not {rule!r}")
+            raise ValueError(f"path_rules: path rule {i} must be a (regex, placeholder) pair, not {rule!r}")
         pattern, placeholder = rule
         if not isinstance(pattern, str) or not isinstance(placeholder, str):
-            raise ValueError(f"path rule {i} must be a pair of strings, not {rule!r}")
+            raise ValueError(f"path_rules: path rule {i} must be a pair of strings, not {rule!r}")
         pairs.append((pattern, placeholder))
     return _core.PathRules(pairs) if pairs else None
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
-from . import _core
+from . import _argcheck, _core
+from ._sizes import parse_size
 from ._dims import ByArg, parse_by
 from .api import _DEFAULT_MAX_RECORD, scan_extras
 from .filters import CodesArg, NamesArg, TimeArg, scan_filter
@@ -30,13 +31,16 @@ class Stream:
     """
 
     def __init__(self, *, format: FormatArg = "auto", by: ByArg = ("class", "code"), label: str = "<stream>",
-                 max_record: int = _DEFAULT_MAX_RECORD, count: str = "transactions",
+                 max_record: Union[int, str] = _DEFAULT_MAX_RECORD, count: str = "transactions",
                  path_rules: PathRulesArg = None, quantiles: Optional[str] = None, accuracy: float = 0.01,
                  top: Optional[Tuple[str, int]] = None, since: TimeArg = None, until: TimeArg = None,
                  codes: CodesArg = None, methods: NamesArg = None, hosts: NamesArg = None,
                  path_patterns: NamesArg = None, where: Optional[Mapping[str, Any]] = None) -> None:
         self.format_requested = format
         core_format = resolve(format)
+        _argcheck.text(label, "label")
+        _argcheck.choice(count, "count", ("messages", "transactions", "calls"))
+        record_cap = parse_size(max_record, what="max_record")
         self.dims, self._bucket = parse_by(by)
         self.label = label
         self.count = count
@@ -44,7 +48,7 @@ class Stream:
         # The scan-time filters of scan() (see logcodes.filters); left-out records: Summary.filtered.
         _, compiled = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
                                   path_patterns=path_patterns, count=count)
-        self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, max_record, 5, count,
+        self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, record_cap, 5, count,
                                   extras=scan_extras(path_rules, quantiles, accuracy, top), filter=compiled)
         self._closed = False
         self._final: Optional[Summary] = None

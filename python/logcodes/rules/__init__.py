@@ -109,6 +109,9 @@ def _collect(rules: RulesArg) -> List[Rule]:
         return load(rules)
     if isinstance(rules, Mapping):
         rules = [rules]
+    if isinstance(rules, (bytes, bytearray)) or not isinstance(rules, Iterable):
+        raise TypeError(f"rules takes a rules file (TOML or YAML), a rule dict or a list of them, "
+                        f"not {type(rules).__name__}")
     out: List[Rule] = []
     for i, r in enumerate(rules):
         out.append(r if isinstance(r, Rule) else _from_mapping(r, f"rule {i + 1}"))
