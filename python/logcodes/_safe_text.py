@@ -59,8 +59,8 @@ def csv_cell(value: Any) -> Any:
     """
     if not isinstance(value, str):
         return value
-    text = terminal(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    text = terminal(value)  # a leading tab or CR is shown as \x09 / \x0d, and still marked
+    return "'" + text if value.startswith(_FORMULA_START) else text
 
 
 def json_dumps(obj: Any, **kwargs: Any) -> str:
