@@ -74,19 +74,23 @@ bool text_is_plain(std::string_view s) noexcept {
 void append_escaped_text(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8)
-        if (!word_is_simple(s.data() + i)) break;
-    out.append(s.data(), i);
     while (i < s.size()) {
-        const char c = s[i];
-        if (c == '\\') {
+        // A run of plain ASCII (most of any log) is appended at once.
+        std::size_t j = i;
+        for (; j + 8 <= s.size(); j += 8)
+            if (!word_is_simple(s.data() + j)) break;
+        while (j < s.size() && static_cast<unsigned char>(s[j]) < 0x80 && s[j] != '\\') ++j;
+        out.append(s.data() + i, j - i);
+        i = j;
+        if (i == s.size()) break;
+        if (s[i] == '\\') {
             out.append(backslash_needs_doubling(s, i) ? 2 : 1, '\\');
             ++i;
             continue;
         }
         const std::size_t len = utf8_length(s, i);
         if (len == 0) {
-            const auto b = static_cast<unsigned char>(c);
+            const auto b = static_cast<unsigned char>(s[i]);
             const char esc[4] = {'\\', 'x', kHex[b >> 4], kHex[b & 15]};
             out.append(esc, 4);
             ++i;
