@@ -2,10 +2,10 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <tuple>
-
 #include <chrono>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -430,6 +430,7 @@ py::list file_reports(const std::vector<FileReport>& files) {
         fd["records"] = f.records;
         fd["packets"] = f.packets;
         fd["skipped_packets"] = f.skipped_packets;
+        fd["evictions"] = f.evictions;
         fd["error"] = error_tuple(f.error);
         out.append(fd);
     }
@@ -465,13 +466,31 @@ public:
         py::gil_scoped_release release;
         scanner_->feed(bytes);
     }
-    void finish() { scanner_->finish(); }
-    py::dict result() const { return as_dict(scanner_->counts(), scanner_->stats()); }
-    py::dict take() {
-        const auto [counts, stats] = scanner_->take();
-        return as_dict(counts, stats);
+    // Every call may wait for another thread's feed(): the GIL is let go while the stream's lock is taken.
+    void finish() {
+        py::gil_scoped_release release;
+        scanner_->finish();
     }
-    std::uint64_t committed() const { return scanner_->committed(); }
+    py::dict result() const {
+        std::optional<std::pair<Aggregator, ScanStats>> now;
+        {
+            py::gil_scoped_release release;
+            now.emplace(scanner_->snapshot());
+        }
+        return as_dict(now->first, now->second);
+    }
+    py::dict take() {
+        std::optional<std::pair<Aggregator, ScanStats>> window;
+        {
+            py::gil_scoped_release release;
+            window.emplace(scanner_->take());
+        }
+        return as_dict(window->first, window->second);
+    }
+    std::uint64_t committed() const {
+        py::gil_scoped_release release;
+        return scanner_->committed();
+    }
 
 private:
     py::dict as_dict(const Aggregator& counts, const ScanStats& stats) const {
@@ -480,7 +499,8 @@ private:
         d["sketches"] = sketches_list(counts);
         d["heavy"] = heavy_tuple(counts);
         d["stats"] = stats_dict(stats);
-        d["format"] = scanner_->format_name().empty() ? py::object(py::none()) : py::object(py::str(scanner_->format_name()));
+        const std::string format = scanner_->format_name();
+        d["format"] = format.empty() ? py::object(py::none()) : py::object(py::str(format));
         d["detection"] = scanner_->detection();
         return d;
     }

@@ -27,6 +27,11 @@ class Stream:
     >>> st.feed(b'00 2326\\n::1 - - [10/Oct/2000:13:55:37 -0700] "GET /x HTTP/1.0" 404 0')
     >>> st.close().counts("code")
     {200: 1, 404: 1}
+
+    Threads: a Stream may be shared. ``feed()``, ``take()``, ``summary()``, ``committed`` and ``close()``
+    each hold the stream's lock while they run (the GIL is let go meanwhile), so one thread can feed while
+    another takes windows, and several threads can feed — their pieces then join the stream in the order
+    the lock is taken, so feed whole lines from each thread if lines must not mix.
     """
 
     def __init__(self, *, format: FormatArg = "auto", by: ByArg = ("class", "code"), label: str = "<stream>",
