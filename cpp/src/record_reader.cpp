@@ -102,6 +102,7 @@ void RecordBatchReader::close_input() {
     report.records = input_stats_.records;
     report.packets = source_->packets();
     report.skipped_packets = source_->skipped_packets();
+    report.evictions = source_->evictions();
     stats_.merge(input_stats_, options_.max_samples);
     processor_.reset();
     source_.reset();

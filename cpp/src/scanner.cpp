@@ -28,7 +28,7 @@ struct Scanner::Task {
     const Format* detected = nullptr;
     std::string detection;
     bool detection_done = false;
-    std::uint64_t packets = 0, skipped_packets = 0;
+    std::uint64_t packets = 0, skipped_packets = 0, evictions = 0;
     std::vector<PendingError> pending;  // errors waiting for their error-log event (with errors=)
 };
 
@@ -302,9 +302,13 @@ void Scanner::run_task(Worker& w, Task& t) {
     if (at_end && !src->error()) report_shrink(f, t, src->raw_position());
     t.packets = src->packets();
     t.skipped_packets = src->skipped_packets();
+    t.evictions = src->evictions();
     proc.finish();
     if (options_.count_level == CountLevel::calls) w.calls.merge(proc.calls());
-    if (src->error()) t.error = src->error();
+    if (src->error()) {
+        t.error = src->error();
+        if (t.error.path.empty()) t.error.path = f.report.path;  // a read-ahead thread does not know it
+    }
     // Decoded bytes this task owns: from its first own line to where it stopped.
     const std::uint64_t end = stop_offset != UINT64_MAX ? stop_offset : stream_start + read_total;
     t.stats.bytes = first_offset != UINT64_MAX && end > first_offset ? end - first_offset : 0;
@@ -409,6 +413,7 @@ void Scanner::run() noexcept {
             f.report.records += t.stats.records;
             f.report.packets += t.packets;
             f.report.skipped_packets += t.skipped_packets;
+            f.report.evictions += t.evictions;
             if (t.detection_done) {
                 f.report.format = t.detected ? std::string(t.detected->name()) : std::string();
                 f.report.detection = t.detection;

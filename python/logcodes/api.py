@@ -351,7 +351,12 @@ def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: L
         infos.append(FileInfo(path=f["path"], format=f["format"], detection=f["detection"], compression=f["compression"],
                               size=f["size"], lines=f["lines"], records=f["records"],
                               error=None if err is None else err[3], packets=f.get("packets", 0),
-                              skipped_packets=f.get("skipped_packets", 0)))
+                              skipped_packets=f.get("skipped_packets", 0), evictions=f.get("evictions", 0)))
+        if f.get("evictions"):
+            warnings.warn(f"{f['path']}: {f['evictions']:,} IP fragment sets or TCP flows were dropped to keep the "
+                          "capture's reassembly tables bounded (fragments older than 30 s of capture time, more "
+                          "than 4096 sets or 32 MiB, more than 65,536 flows); SIP in them may be counted as "
+                          "unparsed", RuntimeWarning, stacklevel=3)
         if err is not None:
             kind, path, offset, message = err
             oserr = _os_error(kind, path or f["path"], message)

@@ -40,6 +40,7 @@ class FileInfo:
     error: Optional[str] = None
     packets: int = 0            # captures: packets read
     skipped_packets: int = 0    # captures: packets that carried no SIP
+    evictions: int = 0          # captures: IP fragment sets and TCP flows dropped to bound memory
 
 
 @dataclasses.dataclass(frozen=True)

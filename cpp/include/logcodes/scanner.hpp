@@ -69,6 +69,7 @@ struct FileReport {
     std::uint64_t records = 0;
     std::uint64_t packets = 0;          // captures: packets read
     std::uint64_t skipped_packets = 0;  // captures: packets without SIP in them
+    std::uint64_t evictions = 0;        // captures: fragment sets and TCP flows dropped by the table bounds
     Error error;                 // first error met in this input; its counts before the error are kept
 };
 
