@@ -595,7 +595,7 @@ TEST(StreamScanner, UnknownFormatThrows) {
     EXPECT_THROW(StreamScanner("no_such_format", GroupSpec{{Dim::klass, Dim::code}, 3600}), std::invalid_argument);
 }
 
-// One SIP call: INVITE, 100, 180 sent twice (a retransmission), 486, and a response whose status is no code.
+// One SIP call: INVITE, 100, 180 sent twice (a retransmission), 486, and a response whose status is no SIP code.
 std::string sip_call_trace() {
     const auto response = [](std::string_view status, std::string_view cseq) {
         return "SIP/2.0 " + std::string(status) +
@@ -606,7 +606,7 @@ std::string sip_call_trace() {
            "To: <sip:b@x>\r\nCall-ID: c1@x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n" +
            response("100 Trying", "1 INVITE") + response("180 Ringing", "1 INVITE") +
            response("180 Ringing", "1 INVITE") + response("486 Busy Here", "1 INVITE") +
-           response("1000 Odd", "1 INVITE");
+           response("700 Odd", "1 INVITE");
 }
 
 TEST(StreamScanner, SipRecordsAddUpAtEveryCountLevel) {
