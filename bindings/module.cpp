@@ -164,6 +164,7 @@ py::dict stats_dict(const ScanStats& s) {
     d["requests"] = s.requests;
     d["retransmissions"] = s.retransmissions;
     d["calls"] = s.calls;
+    d["call_responses"] = s.call_responses;
     d["incomplete_calls"] = s.incomplete_calls;
     d["inconsistent_calls"] = s.inconsistent_calls;
     d["inconsistent_samples"] = samples_list(s.inconsistent_samples);

@@ -150,6 +150,7 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
     if (record_.protocol == Protocol::sip && level_ != CountLevel::messages) {
         if (level_ == CountLevel::calls) {
             // Every response is read (and judged valid or not) but calls are counted at the end.
+            ++stats_.call_responses;
             calls_.add(record_, record_time(record_.time_syntax, record_.time, record_.time2), file_index_);
             return;
         }

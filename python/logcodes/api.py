@@ -8,7 +8,7 @@ import os
 import warnings
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _core
+from . import _core, _protocols
 from ._dims import ByArg, parse_by
 from ._inputs import PathArg, expand_paths
 from ._progress import Progress, ProgressArg
@@ -241,7 +241,8 @@ def scan(
         if b < 0 or e < b:
             raise ValueError(f"byte_range must be (begin, end) with 0 <= begin <= end, not {byte_range!r}")
         byte_range = (b, e)
-    job = _core.ScanJob(files, core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5, count,
+    grouped = list(_protocols.core_dims(dims))   # the protocol of every group, always (see _protocols)
+    job = _core.ScanJob(files, core_format, grouped, bucket, n_threads, block, record_cap, 0, 5, count,
                         error_files, compiled_rules, explain_specs, window_ms, byte_range, extras=extras,
                         filter=compiled_filter, path_map=_path_map(path_map))
     reporter = Progress(progress)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
-from . import _core
+from . import _core, _protocols
 from ._dims import ByArg, parse_by
 from .api import _DEFAULT_MAX_RECORD, scan_extras
 from .filters import CodesArg, NamesArg, TimeArg, scan_filter
@@ -49,7 +49,8 @@ class Stream:
         # The scan-time filters of scan() (see logcodes.filters); left-out records: Summary.filtered.
         _, compiled = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
                                   path_patterns=path_patterns, count=count)
-        self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, max_record, 5, count,
+        grouped = list(_protocols.core_dims(self.dims))   # the protocol of every group, always
+        self._core = _core.Stream(core_format, grouped, self._bucket, label, max_record, 5, count,
                                   extras=scan_extras(path_rules, quantiles, accuracy, top), filter=compiled)
         self._closed = False
         self._final: Optional[Summary] = None
