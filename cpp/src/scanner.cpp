@@ -32,8 +32,10 @@ struct Scanner::Task {
 };
 
 struct Scanner::Worker {
-    explicit Worker(const ScanOptions& o) : counts(o.group), framer(o.block_size, o.max_record) {}
+    explicit Worker(const ScanOptions& o)
+        : counts(o.group), events(o.event_group, o.rules.get()), framer(o.block_size, o.max_record) {}
     Aggregator counts;
+    EventCounter events;
     LineFramer framer;
     std::string head;
     CallTable calls;
@@ -62,7 +64,7 @@ Error check_options(const ScanOptions& o) {
     return {};
 }
 
-Scanner::Scanner(ScanOptions options) : options_(std::move(options)), result_(std::make_unique<ScanResult>(options_.group)) {
+Scanner::Scanner(ScanOptions options) : options_(std::move(options)), result_(std::make_unique<ScanResult>(options_.group, options_.event_group, options_.rules.get())) {
     if (options_.threads == 0) options_.threads = std::max(1u, std::thread::hardware_concurrency());
 }
 
@@ -240,6 +242,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
     if (result_->events) proc.set_explainer(result_->events.get(), &options_.explain);
     proc.set_filter(options_.filter.get());
+    proc.set_event_counter(&w.events);
     std::uint64_t line_no = 0;
     const std::uint64_t stream_start = t.whole || t.begin == 0 ? 0 : t.begin - 1;
     bool skip_first = stream_start > 0 || (!t.whole && t.begin > 0);
@@ -389,7 +392,10 @@ void Scanner::run() noexcept {
         for (auto& th : threads) th.join();
 
         ScanResult& r = *result_;
-        for (auto& w : workers) r.counts.merge(w->counts);
+        for (auto& w : workers) {
+            r.counts.merge(w->counts);
+            r.events_read.merge(w->events);
+        }
         // Line numbers: a range's lines follow the lines of the ranges before it in the same file.
         std::vector<std::uint64_t> lines_before(files_.size(), 0);
         const bool lines_unknown = options_.has_byte_range && options_.range_begin > 0;
@@ -399,7 +405,7 @@ void Scanner::run() noexcept {
                 for (Sample& s : *samples) s.line = lines_unknown ? 0 : s.line + lines_before[t.file];
             lines_before[t.file] += t.stats.lines;
             f.report.lines += t.stats.lines;
-            f.report.records += t.stats.records;
+            f.report.records += t.stats.records + t.stats.events;
             f.report.packets += t.packets;
             f.report.skipped_packets += t.skipped_packets;
             if (t.detection_done) {

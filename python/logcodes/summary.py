@@ -101,7 +101,8 @@ class Summary:
     ``count="messages"`` (and for HTTP at any level) ``total == counted + invalid + unparsed``; with
     ``"transactions"`` retransmitted SIP responses are folded, so ``total == counted + retransmissions +
     invalid + unparsed``; with ``"calls"`` the counts are calls (``counted == calls``) and ``total`` still
-    counts the responses read. Records left out by scan-time filters (``since=``, ``codes=``, ``paths=`` ...)
+    counts the responses read; with ``"events"`` (error logs scanned as inputs) the counts are error-log
+    events by ``level`` and ``cause`` and ``invalid`` is 0. Records left out by scan-time filters (``since=``, ``codes=``, ``paths=`` ...)
     are counted in ``filtered``: ``total == counted + filtered + invalid + unparsed`` (+ retransmissions).
 
     >>> import logcodes
@@ -197,17 +198,19 @@ class Summary:
         time_bucket: Optional[int] = None,
         count: str = "transactions",
         quantiles: Optional[str] = None,
+        events: bool = False,
     ) -> "Summary":
+        """A Summary of a scan's raw result: its responses, or with ``events`` the events of its error logs."""
         names = list(file_names) + [f["path"] for f in result.get("error_files", ())]
         file_names = names
         time_positions = [i for i, d in enumerate(dims) if d == "time"]
         counts: Dict[Tuple[Any, ...], int] = {}
-        for key, n in result["counts"]:
+        for key, n in result["event_counts" if events else "counts"]:
             if time_positions:
                 key = tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key))
             counts[key] = counts.get(key, 0) + n
         sketches: Dict[Tuple[Any, ...], Any] = {}
-        for key, sketch in result.get("sketches", ()):
+        for key, sketch in () if events else result.get("sketches", ()):
             if time_positions:
                 key = tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key))
             if key in sketches:
@@ -216,7 +219,7 @@ class Summary:
                 sketches[key] = sketch
         st = result["stats"]
         heavy = None
-        if result.get("heavy") is not None:
+        if result.get("heavy") is not None and not events:
             heavy_dim, items, error, seen, size = result["heavy"]
             heavy = Top(heavy_dim, tuple(((_time_key(v) if heavy_dim == "time" else v), n) for v, n in items),
                         exact=error == 0, error=error, total=seen, size=size)
@@ -231,7 +234,8 @@ class Summary:
             lines=st["lines"],
             blank=st["blank"],
             meta=st.get("meta", 0),
-            total=st["records"],
+            # Events are the records of error logs: each is counted (or filtered), lines outside any are unparsed.
+            total=st["records"] + (st["events"] if events else 0),
             unparsed=st["unparsed"],
             invalid=st["invalid"],
             filtered=st.get("filtered", 0),
@@ -254,7 +258,7 @@ class Summary:
             unexplained=st.get("unexplained", 0),
             unexplained_samples=samples(st.get("unexplained_samples", ())),
             templates=[(t, n, ex, names[f] if f < len(names) else "?", line)
-                       for t, n, ex, f, line in result.get("unexplained_templates", ())],
+                       for t, n, ex, f, line in result.get("event_templates" if events else "unexplained_templates", ())],
             error_files=result.get("error_files", ()),
             sketches=sketches,
             quantiles=quantiles,
@@ -652,6 +656,10 @@ class Summary:
         files = len(self.files)
         formats = sorted({f.format for f in self.files if f.format})
         what = f"{files} input{'s' if files != 1 else ''}" + (f" ({', '.join(formats)})" if formats else "")
+        if self.count == "events":
+            return (f"{what}: {self.total:,} records — {self.counted:,} error-log events counted, "
+                    + (f"{self.filtered:,} filtered out, " if self.filtered else "")
+                    + f"{self.unparsed:,} lines outside any event")
         line = (f"{what}: {self.total:,} records — {self.counted:,} counted, "
                 + (f"{self.filtered:,} filtered out, " if self.filtered else "")
                 + f"{self.invalid:,} invalid status, {self.unparsed:,} unparsed")

@@ -12,6 +12,7 @@
 #include "logcodes/calls.hpp"
 #include "logcodes/classifier.hpp"
 #include "logcodes/correlate.hpp"
+#include "logcodes/event_counts.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
 #include "logcodes/record_filter.hpp"
@@ -61,6 +62,9 @@ public:
         sink_ = sink;
         decide_record_needs();
     }
+    // Error logs read as the main input: their events are counted into `counter` (without one, events
+    // only add to stats.events).
+    void set_event_counter(EventCounter* counter) noexcept { event_counter_ = counter; }
     void set_explainer(const EventStore* explainer, const std::vector<std::string>* explain) noexcept {
         explainer_ = explainer;
         explain_ = explain;
@@ -120,6 +124,7 @@ private:
     TransactionFilter transactions_;
     CallTable calls_;
     EventStore* sink_ = nullptr;
+    EventCounter* event_counter_ = nullptr;
     const EventStore* explainer_ = nullptr;
     const std::vector<std::string>* explain_ = nullptr;
     const RecordFilter* filter_ = nullptr;
