@@ -184,7 +184,7 @@ Detection detect_format(std::string_view head_in, bool at_end) {
     }
     const Candidate& best = d.ranking.front();
     if (const std::string why = weak_evidence(d.ranking, non_blank); !why.empty()) {
-        d.explanation = "unknown (" + std::to_string(non_blank) + " sample lines): " + why;
+        d.explanation = "weak evidence in " + std::to_string(non_blank) + " sample lines: " + why;
         return d;
     }
     d.format = best.format;
