@@ -116,9 +116,12 @@ public:
             const std::size_t colon = line.find(": ");
             if (colon != std::string_view::npos && colon < 10) cur_.level.assign(line.substr(0, colon));
         }
-        if (traceback_start(line)) cur_.traceback = true;
-        if (traceback_chain(line)) cur_.chained = true;
-        else if (!line.empty()) cur_.chained = cur_.chained && traceback_start(line) == false && line.front() == ' ' ? false : cur_.chained && !traceback_start(line);
+        if (traceback_start(line)) {
+            cur_.traceback = true;
+            cur_.chained = false;  // the next link of the chain has begun
+        } else if (traceback_chain(line)) {
+            cur_.chained = true;
+        }
         return ParseResult::part;
     }
 
