@@ -341,7 +341,7 @@ public:
             std::uint64_t min_range, std::size_t max_samples, const std::string& count,
             std::vector<std::string> errors, const py::object& rules, std::vector<std::string> explain,
             std::int64_t window_ms, const py::object& byte_range, const Extras& extras, const py::object& filter,
-            std::vector<std::pair<std::string, std::string>> path_map) {
+            std::vector<std::pair<std::string, std::string>> path_map, const std::vector<std::string>& event_dims) {
         ScanOptions o;
         o.path_map = std::move(path_map);
         o.filter = filter_of(filter);
@@ -364,6 +364,9 @@ public:
             o.custom_format = format.cast<const FormatHandle&>().format;
         }
         o.group = group_spec(dims, time_bucket, extras);
+        Extras event_extras;
+        event_extras.path_rules = extras.path_rules;
+        o.event_group = group_spec(event_dims, time_bucket, event_extras);
         o.threads = threads;
         o.block_size = block_size;
         o.max_record = max_record;
@@ -410,6 +413,13 @@ public:
             d["events_classified"] = r->events->classified();
         }
         d["unexplained_templates"] = templates;
+        // Events of error logs scanned as main inputs: their counts and the templates of the unnamed ones.
+        d["event_counts"] = counts_list(r->events_read.counts());
+        py::list unnamed;
+        for (const auto& [t, info] : r->events_read.unnamed())
+            unnamed.append(py::make_tuple(text(t), info.count, text(info.example), info.file, info.line));
+        d["event_templates"] = unnamed;
+        d["untemplated_events"] = r->events_read.untemplated();
         d["cancelled"] = r->cancelled;
         return d;
     }
@@ -580,6 +590,12 @@ PYBIND11_MODULE(_core, m) {
         return known_fields();
     });
     m.attr("DETECT_BYTES") = kDetectBytes;
+    m.attr("EVENT_FORMATS") = [] {  // the error-log kinds: their records are events, not responses
+        py::list out;
+        for (const auto& b : all_builtin_formats())
+            if (b.format->events()) out.append(std::string(b.name));
+        return out;
+    }();
     m.attr("DIMENSIONS") = [] {
         py::list out;
         for (int i = 0; i < kDimCount; ++i) out.append(std::string(dim_name(static_cast<Dim>(i))));
@@ -695,13 +711,14 @@ PYBIND11_MODULE(_core, m) {
                       std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&,
                       std::vector<std::string>, const py::object&, std::vector<std::string>, std::int64_t,
                       const py::object&, const Extras&, const py::object&,
-                      std::vector<std::pair<std::string, std::string>>>(),
+                      std::vector<std::pair<std::string, std::string>>, const std::vector<std::string>&>(),
              py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
              py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"),
              py::arg("count") = "transactions", py::arg("errors") = std::vector<std::string>{},
              py::arg("rules") = py::none(), py::arg("explain") = std::vector<std::string>{"5xx"},
              py::arg("window_ms") = 2000, py::arg("byte_range") = py::none(), py::arg("extras") = Extras{},
-             py::arg("filter") = py::none(), py::arg("path_map") = std::vector<std::pair<std::string, std::string>>{})
+             py::arg("filter") = py::none(), py::arg("path_map") = std::vector<std::pair<std::string, std::string>>{},
+             py::arg("event_dims") = std::vector<std::string>{"level", "cause"})
         .def("start", &ScanJob::start)
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)

@@ -128,7 +128,15 @@ void RecordProcessor::finish() {
 void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text) {
     if (record_.kind == RecordKind::event) {
         ++stats_.events;
-        if (sink_) sink_->add(record_, file_index_, line_no);
+        if (sink_) {
+            sink_->add(record_, file_index_, line_no);
+        } else if (event_counter_) {
+            if (filter_ && !filter_->keep(record_, Classified{}, TimeSyntax::iso8601)) {
+                ++stats_.filtered;
+                return;
+            }
+            event_counter_->add(record_, file_, file_index_, line_no);
+        }
         return;
     }
     if (record_.kind == RecordKind::request) {

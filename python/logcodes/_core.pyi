@@ -6,6 +6,7 @@ from typing_extensions import Buffer
 
 DETECT_BYTES: int
 DIMENSIONS: List[str]
+EVENT_FORMATS: List[str]
 
 # (protocol, code, reason, source "iana"|"defacto", origin, note)
 def registry_entries() -> List[Tuple[str, int, str, str, str, str]]: ...
@@ -146,6 +147,7 @@ class ScanJob:
         extras: ScanExtras = ...,
         filter: Optional[Filter] = ...,
         path_map: List[Tuple[str, str]] = ...,
+        event_dims: List[str] = ...,
     ) -> None: ...
     def start(self) -> None: ...
     def wait(self, seconds: float) -> bool: ...

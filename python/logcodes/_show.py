@@ -19,6 +19,11 @@ def accounting(s: "Summary") -> List[Tuple[str, int]]:
     level: counted, retransmissions (SIP transactions), responses read into calls (SIP calls), filtered,
     invalid and unparsed."""
     parts: List[Tuple[str, int]] = []
+    if s.count == "events":  # error logs read as inputs: no status codes, so no invalid ones
+        parts.append(("error-log events counted", s.counted))
+        if s.filtered:
+            parts.append(("filtered out", s.filtered))
+        return parts + [("lines outside any event", s.unparsed)]
     if s.count == "calls" and _has_sip(s):
         # SIP counts are calls here, each made of the responses read into it; HTTP records count once.
         records = s.counted_by_protocol().get("http", 0)

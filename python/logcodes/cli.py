@@ -87,9 +87,9 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
 
 def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     if by:
-        s.add_argument("--by", default="class,code",
+        s.add_argument("--by", default=None,
                        help="dimensions, comma-separated (protocol,class,code,reason,method,host,path,path_raw,"
-                            "file,time[:1h]); default: class,code")
+                            "file,time[:1h],level,cause); default: class,code (error logs: level,cause)")
     s.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
     own = s.add_mutually_exclusive_group()
     own.add_argument("--nginx-format", metavar="TEXT", help="your nginx log_format, as in nginx.conf")
@@ -97,8 +97,9 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     own.add_argument("--tomcat-format", metavar="TEXT", help="your Tomcat AccessLogValve pattern")
     own.add_argument("--envoy-format", metavar="TEXT", help="your Envoy access-log format string")
     s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
-    s.add_argument("--count", default="transactions", choices=["messages", "transactions", "calls"],
-                   help="SIP: count every response, each transaction once (default), or each call")
+    s.add_argument("--count", default=None, choices=["messages", "transactions", "calls", "events"],
+                   help="SIP: count every response, each transaction once (default), or each call; events: "
+                        "the inputs are error logs, counted by level and cause (found by detection by default)")
     s.add_argument("--errors", nargs="+", metavar="ERROR_LOG",
                    help="error logs to explain the access-log errors with (adds cause to --by when not given)")
     s.add_argument("--rules", metavar="FILE", help="your cause rules (TOML or YAML), tried before the built-in ones")
@@ -161,7 +162,9 @@ def _format(args: argparse.Namespace) -> "formats.FormatArg":
 def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
     by = args.by
-    if args.errors and "cause" not in [d.strip().split(":")[0] for d in by.split(",")]:
+    if args.errors and by is None:
+        by = "class,code,cause"
+    elif args.errors and "cause" not in [d.strip().split(":")[0] for d in by.split(",")]:
         by = by + ",cause"
     try:
         summary = scan(list(files), format=_format(args), by=by, threads=args.threads, progress=progress,

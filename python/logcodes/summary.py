@@ -112,6 +112,8 @@ class Summary:
     ``filtered`` holds records left out by scan-time filters (``since=``, ``codes=``, ``paths=`` ...).
     Codes are named by their own protocol's registry; a summary whose counts span HTTP and SIP has
     ``protocol`` among its ``dims`` (first, when ``by=`` did not name it) so the two never add up.
+    With ``count="events"`` (error logs scanned as inputs) the counts are error-log events by ``level``
+    and ``cause``, ``invalid`` is 0 and ``total == counted + filtered + unparsed``.
 
     >>> import logcodes
     >>> s = logcodes.scan(logcodes.samples.path("apache_combined"))
@@ -220,29 +222,34 @@ class Summary:
         time_bucket: Optional[int] = None,
         count: str = "transactions",
         quantiles: Optional[str] = None,
+        events: bool = False,
     ) -> "Summary":
-        """From a core result grouped by ``_protocols.core_dims(dims)``."""
+        """From a core result grouped by ``_protocols.core_dims(dims)``; with ``events``, the events of its
+        error logs."""
         names = list(file_names) + [f["path"] for f in result.get("error_files", ())]
         file_names = names
-        grouped = _protocols.core_dims(dims)
+        # Error-log events carry no protocol: they are grouped by their own dims only.
+        grouped = tuple(dims) if events else _protocols.core_dims(dims)
         time_positions = [i for i, d in enumerate(grouped) if d == "time"]
         counts: Dict[Tuple[Any, ...], int] = {}
-        for key, n in result["counts"]:
+        for key, n in result["event_counts" if events else "counts"]:
             if time_positions:
                 key = tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key))
             counts[key] = counts.get(key, 0) + n
         sketches: Dict[Tuple[Any, ...], Any] = {}
-        for key, sketch in result.get("sketches", ()):
+        for key, sketch in () if events else result.get("sketches", ()):
             if time_positions:
                 key = tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key))
             if key in sketches:
                 sketches[key].merge(sketch)
             else:
                 sketches[key] = sketch
-        dims, counts, sketches, protocol = _protocols.settle(dims, counts, sketches)
+        protocol = None
+        if not events:
+            dims, counts, sketches, protocol = _protocols.settle(dims, counts, sketches)
         st = result["stats"]
         heavy = None
-        if result.get("heavy") is not None:
+        if result.get("heavy") is not None and not events:
             heavy_dim, items, error, seen, size = result["heavy"]
             heavy = Top(heavy_dim, tuple(((_time_key(v) if heavy_dim == "time" else v), n) for v, n in items),
                         exact=error == 0, error=error, total=seen, size=size)
@@ -257,7 +264,8 @@ class Summary:
             lines=st["lines"],
             blank=st["blank"],
             meta=st.get("meta", 0),
-            total=st["records"],
+            # Events are the records of error logs: each is counted (or filtered), lines outside any are unparsed.
+            total=st["records"] + (st["events"] if events else 0),
             unparsed=st["unparsed"],
             invalid=st["invalid"],
             filtered=st.get("filtered", 0),
@@ -283,7 +291,7 @@ class Summary:
             joins={"request_id": st.get("joined_by_id", 0), "path": st.get("joined_by_path", 0),
                    "time": st.get("joined_by_time", 0), "none": st.get("unexplained", 0)},
             templates=[(t, n, ex, names[f] if f < len(names) else "?", line)
-                       for t, n, ex, f, line in result.get("unexplained_templates", ())],
+                       for t, n, ex, f, line in result.get("event_templates" if events else "unexplained_templates", ())],
             error_files=result.get("error_files", ()),
             sketches=sketches,
             quantiles=quantiles,
