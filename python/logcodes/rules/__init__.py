@@ -33,12 +33,15 @@ _HERE = Path(__file__).resolve().parent
 @dataclasses.dataclass(frozen=True)
 class Rule:
     """One cause rule: ``name`` is the cause slug, ``pattern`` an RE2 regex searched in the event text,
-    ``codes`` the access-log codes it may explain (``"5xx"``, ``"502"``; empty: any error)."""
+    ``codes`` the access-log codes it may explain (``"5xx"``, ``"502"``; empty: any error), ``kind`` which
+    case of the cause it finds: the cause detail is then ``"kind: <first group>"`` (several rules may share
+    a name and tell their cases apart by kind)."""
 
     name: str
     pattern: str
     label: str = ""
     codes: tuple = ()
+    kind: str = ""
 
 
 RulesArg = Union[None, str, "os.PathLike[str]", Sequence[Union[Mapping[str, Any], Rule]], Mapping[str, Any]]
@@ -56,7 +59,7 @@ def _toml(path: Path) -> Dict[str, Any]:
 def _from_mapping(item: Mapping[str, Any], where: str) -> Rule:
     if not isinstance(item, Mapping):
         raise RuleError(f"{where}: a rule is a table/dict with name and pattern, not {type(item).__name__}")
-    unknown = set(item) - {"name", "pattern", "label", "codes"}
+    unknown = set(item) - {"name", "pattern", "label", "codes", "kind"}
     if unknown:
         raise RuleError(f"{where}: rule {item.get('name', '?')!r} has unknown keys: {', '.join(sorted(unknown))}")
     name, pattern = item.get("name"), item.get("pattern")
@@ -67,7 +70,8 @@ def _from_mapping(item: Mapping[str, Any], where: str) -> Rule:
     codes = item.get("codes", ())
     if isinstance(codes, (str, int)):
         codes = [codes]
-    return Rule(name=name, pattern=pattern, label=str(item.get("label", "")), codes=tuple(str(c) for c in codes))
+    return Rule(name=name, pattern=pattern, label=str(item.get("label", "")), codes=tuple(str(c) for c in codes),
+                kind=str(item.get("kind", "")))
 
 
 def load(path: Union[str, "os.PathLike[str]"]) -> List[Rule]:
@@ -118,7 +122,7 @@ def _collect(rules: RulesArg) -> List[Rule]:
 def compile(rules: RulesArg = None, *, include_builtin: bool = True) -> Any:
     """Compiles user rules (tried first) and, unless ``include_builtin=False``, the built-in pack."""
     all_rules = _collect(rules) + (builtin() if include_builtin else [])
-    core, error = _core.compile_rules([(r.name, r.label, r.pattern, list(r.codes)) for r in all_rules])
+    core, error = _core.compile_rules([(r.name, r.label, r.pattern, list(r.codes), r.kind) for r in all_rules])
     if core is None:
         raise RuleError(error)
     return core
