@@ -1,8 +1,11 @@
 """Cause rules: named RE2 patterns that say why an error happened, matched against error-log events.
 
-The built-in pack (``builtin.toml`` beside this file, versioned) covers JSP compile errors, Java runtime
-exceptions, out-of-memory, JDBC pools, upstream failures (refused, timed out, bad responses), request
-limits, rewrite cycles, PHP fatal errors, CGI script headers, permissions and missing files. Add your own
+The built-in pack (``builtin.toml`` beside this file, versioned) covers JSP compile and translation errors and
+missing includes, Java runtime exceptions, out-of-memory, JDBC pools, every upstream failure nginx and Apache's
+mod_proxy log (resolving, connecting by errno, TLS, resets, timeouts, early closes, invalid or too big
+headers, no live upstreams), request limits, rewrite cycles, PHP fatal errors, CGI script headers,
+permissions and missing files. ``sources.toml`` beside it lists the server messages each rule covers and the
+source file each comes from (docs/causes.md). Add your own
 as a TOML or YAML file, or as dicts:
 
 >>> from logcodes import rules
@@ -129,4 +132,9 @@ def compile(rules: RulesArg = None, *, include_builtin: bool = True) -> Any:
 
 
 def labels(rules: Iterable[Rule]) -> Dict[str, str]:
-    return {r.name: r.label for r in rules if r.label}
+    """Each slug's label: the first labelled rule of that name (rules of one slug share it)."""
+    out: Dict[str, str] = {}
+    for r in rules:
+        if r.label:
+            out.setdefault(r.name, r.label)
+    return out
