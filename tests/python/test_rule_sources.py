@@ -140,3 +140,13 @@ def test_labels_of_rule_slugs():
     assert logcodes.causes.label("upstream_host_unreachable").startswith("the upstream host is unreachable")
     assert logcodes.causes.label("jsp_include_missing") == "a JSP include or forward names a file that does not exist"
     assert logcodes.causes.label("no_such_slug") == "no_such_slug"
+
+
+def test_docs_table_lists_every_message():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "causes.md").read_text(encoding="utf-8")
+    assert f"version {rules.version()}" in doc
+    for m in MESSAGES:
+        assert m["text"].split("\n")[0].replace("|", "\\|") in doc, m["text"]
+        assert m["source"] in doc
+    for name in {r.name for r in rules.builtin()} & {m["rule"] for m in MESSAGES}:
+        assert f"`{name}`" in doc
