@@ -15,7 +15,7 @@ struct Rule {
     std::string label;                // for people: "JSP does not compile"
     std::string pattern;              // RE2 syntax, searched anywhere in the event's text
     std::vector<std::string> codes;   // codes it explains: "5xx", "502"; empty: any error
-    std::string kind;                 // which case of the cause this rule finds ("translation"); optional
+    std::string kind = {};            // which case of the cause this rule finds ("translation"); optional
 };
 
 class RuleSet {
