@@ -646,9 +646,10 @@ PYBIND11_MODULE(_core, m) {
     });
 
     py::class_<RulesHandle>(m, "Rules").def_property_readonly("size", [](const RulesHandle& h) { return h.rules->size(); });
-    m.def("compile_rules", [](const std::vector<std::tuple<std::string, std::string, std::string, std::vector<std::string>>>& rules) {
+    m.def("compile_rules", [](const std::vector<std::tuple<std::string, std::string, std::string, std::vector<std::string>,
+                                                      std::string>>& rules) {
         std::vector<Rule> list;
-        for (const auto& [name, label, pattern, codes] : rules) list.push_back(Rule{name, label, pattern, codes});
+        for (const auto& [name, label, pattern, codes, kind] : rules) list.push_back(Rule{name, label, pattern, codes, kind});
         Error err;
         auto rs = RuleSet::compile(std::move(list), err);
         if (!rs) return py::tuple(py::make_tuple(py::none(), err.message));

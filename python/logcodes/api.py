@@ -179,8 +179,8 @@ def scan(
             ``;jsessionid=``, queries, percent-escapes and trailing slashes do not matter.
             ``Summary.joins`` says how many were joined by request id, path and time, and how many not at
             all; ``Summary.unexplained()`` groups the error-log events no rule names.
-        rules: your cause rules (a TOML/YAML file, or dicts with name, pattern, codes, label), tried before
-            the built-in pack (``logcodes.rules``).
+        rules: your cause rules (a TOML/YAML file, or dicts with name, pattern, codes, label and optional kind),
+            tried before the built-in pack (``logcodes.rules``; its rules and sources: docs/causes.md).
         explain: which access-log codes to explain from the error logs: ``"5xx"`` (default), ``"502"``, or a
             list of them.
         window: how far apart in time an access-log error and its error-log event may be (default 2 s).

@@ -33,6 +33,14 @@ std::string_view between(std::string_view s, std::string_view open, std::string_
     return s.substr(b + open.size(), e - b - open.size());
 }
 
+// Jasper's translation errors name the page they translate: "JasperException: /a.jsp (line: [3], column: [1]) ..."
+// (DefaultErrorHandler.jspError); a file named later in the message (a missing include) is not the page.
+std::string_view translated_page(std::string_view text) {
+    const std::string_view page = between(text, "JasperException: ", " (line: ");
+    if (page.empty() || page.front() != '/' || page.find_first_of(" \t\n") != std::string_view::npos) return {};
+    return page;
+}
+
 // "java.lang.NullPointerException: x" / "NullPointerException" at the start of a line -> the class name.
 std::string_view exception_at(std::string_view line) {
     while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
@@ -191,9 +199,11 @@ private:
     // Java (Tomcat, log4j), PHP and Python events: the JSP page, the Tomcat context and the request path.
     void named_in_text(Event& e, std::string_view text, Record& out, std::string_view& jsp) {
         if (const std::string_view id = between(text, "request_id: \"", "\""); !id.empty()) out.request_id = id;
-        // JSP pages (Jasper): "in the jsp file: [/x.jsp]", "processing [/x.jsp]", "JSP file [/x.jsp]".
+        // JSP pages (Jasper): "in the jsp file: [/x.jsp]", "processing [/x.jsp]", "JasperException: /x.jsp (line: ",
+        // "JSP file [/x.jsp]".
         jsp = between(text, "in the jsp file: [", "]");
         if (jsp.empty()) jsp = between(text, "processing [", "]");
+        if (jsp.empty()) jsp = translated_page(text);
         if (jsp.empty()) jsp = between(text, "JSP file [", "]");
         if (jsp.empty()) jsp = jsp_of_class(text, e.jsp);  // "org.apache.jsp.broken_jsp" -> "/broken.jsp"
         // Tomcat names the web application apart ("in context with path [/shop]", "[]" for ROOT) and the JSP
