@@ -1,0 +1,111 @@
+"""Real servers shaped like production (tests/lab/tomcat, nginx_proxy, apache_proxy): joined with their error
+logs, every error gets exactly the cause the lab was built to produce.
+
+Each lab's EXPECTED.json lists its requests in order with the status the server answered and the cause slug of
+the failure it was made to have (a page written to throw, an upstream made to refuse...), from the lab's
+request table, not from logcodes. The checks compare whole dictionaries keyed by the path as written
+(``path_raw``: ``;jsessionid=`` and ``%20`` kept, the query dropped), status and cause.
+"""
+
+import collections
+import json
+import pathlib
+import re
+
+import pytest
+
+import logcodes
+from logcodes import formats
+
+DATA = pathlib.Path(__file__).resolve().parent.parent / "data"
+TOMCATS = sorted(p.parent for p in (DATA / "lab_tomcat").rglob("EXPECTED.json"))
+KINDS = ("class not found after a failed compile", "translation", "compile")  # longest first: it holds "compile"
+
+
+def load(directory):
+    return json.loads((directory / "EXPECTED.json").read_text(encoding="utf-8"))["requests"]
+
+
+def path_raw(request):
+    return request["request"].split()[1].split("?", 1)[0]
+
+
+def checked_codes(requests):
+    """Every 5xx, and the 4xx the lab made on purpose (413, 499 ...)."""
+    return {r["status"] for r in requests if r["status"] >= 500 or r["cause"]}
+
+
+def expected_causes(requests):
+    codes = checked_codes(requests)
+    return dict(collections.Counter((path_raw(r), r["status"], r["cause"]) for r in requests if r["status"] in codes))
+
+
+def scanned_causes(summary, requests):
+    codes = checked_codes(requests)
+    return {k: n for k, n in summary.counts().items() if k[1] in codes}
+
+
+def exception_name(slug):
+    """null_pointer_exception -> NullPointerException (the Java class a runtime slug names)."""
+    return "".join(word.capitalize() for word in slug.split("_"))
+
+
+def tomcat_scan(d, by):
+    return logcodes.scan(d / "localhost_access_log.txt", errors=[d / "localhost.log", d / "catalina.log"], by=by)
+
+
+@pytest.mark.parametrize("d", TOMCATS, ids=lambda d: d.name)
+def test_tomcat_access_log_as_sent(d):
+    # The requests themselves: every one in the access log, with the path as written and its status.
+    requests = load(d)
+    s = logcodes.scan(d / "localhost_access_log.txt", by=("path_raw", "code"))
+    assert s.files[0].format == "common"  # Debian's AccessLogValve pattern is CLF
+    assert (s.total, s.unparsed, s.invalid) == (len(requests), 0, 0)
+    assert s.counts() == dict(collections.Counter((path_raw(r), r["status"]) for r in requests))
+
+
+@pytest.mark.parametrize("d", TOMCATS, ids=lambda d: d.name)
+def test_tomcat_causes(d):
+    # A WAR under /shop logs "in context with path [/shop] ... processing [/profile.jsp]" for GET /shop/profile.jsp,
+    # and ROOT's /profile.jsp fails differently: the context path decides. ;jsessionid= and %20 must not hide a page.
+    requests = load(d)
+    s = tomcat_scan(d, ("path_raw", "code", "cause"))
+    assert scanned_causes(s, requests) == expected_causes(requests)
+
+
+@pytest.mark.parametrize("d", TOMCATS, ids=lambda d: d.name)
+def test_tomcat_compile_error_details(d):
+    # jsp_compile_error covers compile and translation errors and the ClassNotFoundException Jasper throws for
+    # a page requested again within 4 s of a failed compile: the detail says which, and names the JSP file.
+    requests = [r for r in load(d) if r["cause"] == "jsp_compile_error"]
+    paths = {path_raw(r) for r in requests}
+    want = collections.Counter((path_raw(r), r["kind"], r["jsp"]) for r in requests)
+    got = collections.Counter()
+    for (path, code, cause, detail), n in tomcat_scan(d, ("path_raw", "code", "cause", "cause_detail")).counts().items():
+        if path in paths and code >= 500:
+            kind = next((k for k in KINDS if detail and k in detail), f"{cause}: {detail}")
+            jsp = next((r["jsp"] for r in requests if path_raw(r) == path), None)
+            got[(path, kind, jsp if detail and jsp in detail else f"not named in {detail!r}")] += n
+    assert dict(got) == dict(want)
+
+
+@pytest.mark.parametrize("d", TOMCATS, ids=lambda d: d.name)
+def test_tomcat_servlet_and_jsp_events_stay_apart(d):
+    # The servlet's IllegalStateException names no JSP: its 500s must not take a JSP's event, and the 500s of a
+    # JSP that threw must not take the servlet's, even a fraction of a second apart. The detail tells them apart.
+    requests = [r for r in load(d) if r["status"] >= 500 and r["cause"] not in ("jsp_compile_error", "jsp_include_missing")]
+    paths = {path_raw(r) for r in requests}
+    want = collections.Counter(
+        (path_raw(r), f"jsp {r['jsp']}" if "jsp" in r else "servlet " + exception_name(r["cause"])) for r in requests)
+    got = collections.Counter()
+    for (path, code, cause, detail), n in tomcat_scan(d, ("path_raw", "code", "cause", "cause_detail")).counts().items():
+        if code < 500 or path not in paths:
+            continue
+        jsp = next((r["jsp"] for r in requests if path_raw(r) == path and "jsp" in r), None)
+        if jsp and detail and jsp in detail:
+            got[(path, f"jsp {jsp}")] += n
+        elif not jsp and detail and ".jsp" not in detail and cause and exception_name(cause) in detail:
+            got[(path, "servlet " + exception_name(cause))] += n
+        else:
+            got[(path, f"{cause}: {detail}")] += n
+    assert dict(got) == dict(want)
