@@ -109,3 +109,42 @@ def test_tomcat_servlet_and_jsp_events_stay_apart(d):
         else:
             got[(path, f"{cause}: {detail}")] += n
     assert dict(got) == dict(want)
+
+
+# nginx in front of upstreams that fail every way a proxy can log (tests/lab/nginx_proxy).
+NGINX = DATA / "lab_nginx_proxy"
+
+
+def nginx_logs():
+    """The combined log (auto-detected) and the `upstream` log read with the log_format line of its nginx.conf."""
+    conf = (NGINX / "nginx.conf").read_text()
+    line = re.search(r"log_format upstream (.*?);\n", conf, re.S).group(1)
+    return [("access_combined.log", "auto"), ("access_upstream.log", formats.nginx(line))]
+
+
+@pytest.mark.parametrize("log", [0, 1], ids=["combined", "upstream"])
+def test_nginx_access_logs_as_sent(log):
+    name, fmt = nginx_logs()[log]
+    requests = load(NGINX)
+    s = logcodes.scan(NGINX / name, format=fmt, by=("path_raw", "code"))
+    assert (s.total, s.unparsed, s.invalid) == (len(requests), 0, 0)
+    assert s.counts() == dict(collections.Counter((path_raw(r), r["status"]) for r in requests))
+
+
+@pytest.mark.parametrize("log", [0, 1], ids=["combined", "upstream"])
+def test_nginx_proxy_causes(log):
+    # Each upstream failure has its own slug; a pool's first request (both members refuse) is upstream_refused and
+    # the later ones no_live_upstreams; /api/orders fails three ways a few seconds apart. With $upstream_status in
+    # the log, the error log's cause still wins over what the status alone says (upstream_502, proxy_local).
+    name, fmt = nginx_logs()[log]
+    requests = load(NGINX)
+    s = logcodes.scan(NGINX / name, format=fmt, errors=NGINX / "error.log", by=("path_raw", "code", "cause"))
+    assert scanned_causes(s, requests) == expected_causes(requests)
+
+
+def test_nginx_upstream_status_list():
+    # The pool's first request logs "502, 502" (both members tried): the upstream code is the last one.
+    _, fmt = nginx_logs()[1]
+    s = logcodes.scan(NGINX / "access_upstream.log", format=fmt, by=("path_raw", "upstream_status", "upstream_code"))
+    first = next(r for r in load(NGINX) if r["cause"] == "upstream_refused" and "pool" in r["upstream"])
+    assert s.counts()[(path_raw(first), "502, 502", 502)] == 1
