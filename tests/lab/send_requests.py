@@ -15,7 +15,7 @@ not a comment names the columns; the first four are always ``pause | request | s
 - cause: the exact cause slug the lab was built to produce, ``-`` for a request that is not an error.
 
 Any further column is kept in EXPECTED.json as is (``-`` = absent). A status other than the table's stops the lab
-with the request named: the fixture would not be what the table says.
+(after sending them all, naming each such request): the fixture would not be what the table says.
 """
 
 import http.client
@@ -44,7 +44,7 @@ def read_table(path):
 
 
 def send(base, request):
-    """The status the server answered, or None when the client gave up first (as planned) or got no response."""
+    """The status the server answered; None when the client gave up first (as planned)."""
     method, target, *options = request.split()
     opts = dict(o.split("=", 1) for o in options)
     url = urllib.parse.urlsplit(base)
@@ -65,23 +65,25 @@ def send(base, request):
     except (ConnectionError, http.client.HTTPException) as e:
         if "give_up" in opts:
             return None
-        sys.exit(f"{request}: {e!r}")
+        return f"no response ({e!r})"
     finally:
         conn.close()
 
 
 def main(table, base, out_dir, server=""):
-    expected = []
+    expected, wrong = [], []
     for number, row in read_table(table):
         time.sleep(float(row["pause"]))
         got = send(base, row["request"])
         want = int(row["status"])
         if got != want and not (got is None and "give_up=" in row["request"]):
-            sys.exit(f"{table}:{number}: {row['request']} answered {got}, the table says {want}")
+            wrong.append(f"{table}:{number}: {row['request']} answered {got}, the table says {want}")
         entry = {"request": row["request"].split(" give_up=")[0].split(" body=")[0], "status": want,
                  "cause": None if row["cause"] == "-" else row["cause"]}
         entry.update({k: v for k, v in row.items() if k not in ("pause", "request", "status", "cause") and v != "-"})
         expected.append(entry)
+    if wrong:
+        sys.exit("\n".join(wrong))
     lines = ",\n".join("  " + json.dumps(e, ensure_ascii=False) for e in expected)
     with open(f"{out_dir}/EXPECTED.json", "w", encoding="utf-8") as f:
         f.write('{\n "server": %s,\n "requests": [\n%s\n ]\n}\n' % (json.dumps(server), lines))

@@ -148,3 +148,25 @@ def test_nginx_upstream_status_list():
     s = logcodes.scan(NGINX / "access_upstream.log", format=fmt, by=("path_raw", "upstream_status", "upstream_code"))
     first = next(r for r in load(NGINX) if r["cause"] == "upstream_refused" and "pool" in r["upstream"])
     assert s.counts()[(path_raw(first), "502, 502", 502)] == 1
+
+
+# Apache httpd's mod_proxy in front of the same kinds of upstreams (tests/lab/apache_proxy).
+APACHE = DATA / "lab_apache_proxy"
+
+
+def test_apache_access_log_as_sent():
+    requests = load(APACHE)
+    s = logcodes.scan(APACHE / "access.log", by=("path_raw", "code"))
+    assert s.files[0].format == "combined"
+    assert (s.total, s.unparsed, s.invalid) == (len(requests), 0, 0)
+    assert s.counts() == dict(collections.Counter((path_raw(r), r["status"]) for r in requests))
+
+
+def test_apache_proxy_causes():
+    # Most of Apache's proxy messages name no request (AH00957 and AH01114 only the client's address), and %t is
+    # when a request arrived while a timeout is logged a second later: the failures are 2 s apart, so the
+    # nearest event in time is the request's own. A read timeout is a 502 here, an invalid header a 500
+    # (AH02429), half a response header an EOF (70014, AH10404) and a full balancer AH01170.
+    requests = load(APACHE)
+    s = logcodes.scan(APACHE / "access.log", errors=APACHE / "error_log", by=("path_raw", "code", "cause"))
+    assert scanned_causes(s, requests) == expected_causes(requests)

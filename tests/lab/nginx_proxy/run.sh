@@ -37,12 +37,13 @@ sed -e "s|@WORK@|$work|g" -e "s|@PORT@|$port|g" -e "s|@APP@|$((port + 1))|g" -e 
     -e "s|@RESETS@|$((port + 6))|g" -e "s|@INVALID@|$((port + 7))|g" -e "s|@BIG@|$((port + 8))|g" \
     -e "s|@REFUSED@|$((port + 9))|g" -e "s|@POOL1@|$((port + 10))|g" -e "s|@POOL2@|$((port + 11))|g" \
     "$here/nginx.conf.in" > "$work/nginx.conf"
-inns python3 "$here/backends.py" "$port" "$work/ready" & backends_pid=$!
+ip netns exec "$ns" python3 "$here/backends.py" "$port" "$work/ready" & backends_pid=$!  # not via inns: $! must be python
 for _ in $(seq 1 50); do [ -f "$work/ready" ] && break; sleep 0.1; done
 inns nginx -c "$work/nginx.conf" -p "$work"
 sleep 0.3
 version="$(nginx -v 2>&1 | sed 's/.*: //')"
-inns python3 "$here/../send_requests.py" "$here/requests.txt" "http://127.0.0.1:$port" "$out" --server "$version"
+inns python3 "$here/../send_requests.py" "$here/requests.txt" "http://127.0.0.1:$port" "$out" --server "$version" ||
+  { echo "--- the server's error log:" >&2; cat "$work/error.log" >&2; exit 1; }
 kill "$(cat "$work/nginx.pid")"; sleep 0.5
 rm -f "$work/nginx.pid"
 for f in access_combined.log access_upstream.log error.log; do cp "$work/$f" "$out/$f"; done
