@@ -77,8 +77,9 @@ run_version() {  # version, output directory
   chmod 644 "$out"/*
   python3 "$here/check_log.py" "$here/requests.txt" "$out/localhost.log"
   "$home/bin/version.sh" 2>/dev/null | grep -E "Server version|JVM Version" > "$out/VERSION" || true
-  sed -e "s|@VERSION@|$(tr '\n' ';' < "$out/VERSION")|" -e "s|@DATE@|$(date -u +%Y-%m-%d)|" \
-    -e "s|@SUBDIR@|$(basename "$out")|" "$here/SOURCES.md.in" > "$out/SOURCES.md"
+  local jvm
+  jvm="$(sed -n 's/^JVM Version: *//p' "$out/VERSION")"
+  sed -e "s|@VERSION@|$server on Java $jvm|" -e "s|@DATE@|$(date -u +%Y-%m-%d)|" "$here/SOURCES.md.in" > "$out/SOURCES.md"
   cleanup
 }
 
