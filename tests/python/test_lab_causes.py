@@ -35,6 +35,11 @@ def checked_codes(requests):
     return {r["status"] for r in requests if r["status"] >= 500 or r["cause"]}
 
 
+def explain(requests):
+    """scan(explain=...): 5xx (the default) and the 4xx the lab made on purpose."""
+    return ["5xx"] + sorted(str(c) for c in checked_codes(requests) if c < 500)
+
+
 def expected_causes(requests):
     codes = checked_codes(requests)
     return dict(collections.Counter((path_raw(r), r["status"], r["cause"]) for r in requests if r["status"] in codes))
@@ -69,8 +74,15 @@ def test_tomcat_causes(d):
     # A WAR under /shop logs "in context with path [/shop] ... processing [/profile.jsp]" for GET /shop/profile.jsp,
     # and ROOT's /profile.jsp fails differently: the context path decides. ;jsessionid= and %20 must not hide a page.
     requests = load(d)
+    assert explain(requests) == ["5xx"]  # no 4xx made on purpose: the default explain= covers every check
     s = tomcat_scan(d, ("path_raw", "code", "cause"))
     assert scanned_causes(s, requests) == expected_causes(requests)
+
+
+def tomcat_details(d):
+    """{(path_raw, code, cause, cause_detail): count} of the lab's 5xx."""
+    s = tomcat_scan(d, ("path_raw", "code", "cause", "cause_detail"))
+    return {k: n for k, n in s.counts().items() if k[1] >= 500}
 
 
 @pytest.mark.parametrize("d", TOMCATS, ids=lambda d: d.name)
@@ -78,14 +90,14 @@ def test_tomcat_compile_error_details(d):
     # jsp_compile_error covers compile and translation errors and the ClassNotFoundException Jasper throws for
     # a page requested again within 4 s of a failed compile: the detail says which, and names the JSP file.
     requests = [r for r in load(d) if r["cause"] == "jsp_compile_error"]
-    paths = {path_raw(r) for r in requests}
-    want = collections.Counter((path_raw(r), r["kind"], r["jsp"]) for r in requests)
+    jsp_of = {path_raw(r): r["jsp"] for r in requests}
+    want = collections.Counter((path_raw(r), r["cause"], r["kind"], r["jsp"]) for r in requests)
     got = collections.Counter()
-    for (path, code, cause, detail), n in tomcat_scan(d, ("path_raw", "code", "cause", "cause_detail")).counts().items():
-        if path in paths and code >= 500:
-            kind = next((k for k in KINDS if detail and k in detail), f"{cause}: {detail}")
-            jsp = next((r["jsp"] for r in requests if path_raw(r) == path), None)
-            got[(path, kind, jsp if detail and jsp in detail else f"not named in {detail!r}")] += n
+    for (path, _, cause, detail), n in tomcat_details(d).items():
+        if path in jsp_of:
+            kind = next((k for k in KINDS if detail and k in detail), f"no kind in {detail!r}")
+            jsp = jsp_of[path] if detail and jsp_of[path] in detail else f"no JSP file in {detail!r}"
+            got[(path, cause, kind, jsp)] += n
     assert dict(got) == dict(want)
 
 
@@ -93,15 +105,16 @@ def test_tomcat_compile_error_details(d):
 def test_tomcat_servlet_and_jsp_events_stay_apart(d):
     # The servlet's IllegalStateException names no JSP: its 500s must not take a JSP's event, and the 500s of a
     # JSP that threw must not take the servlet's, even a fraction of a second apart. The detail tells them apart.
-    requests = [r for r in load(d) if r["status"] >= 500 and r["cause"] not in ("jsp_compile_error", "jsp_include_missing")]
-    paths = {path_raw(r) for r in requests}
+    requests = [r for r in load(d)
+                if r["status"] >= 500 and r["cause"] not in ("jsp_compile_error", "jsp_include_missing")]
+    jsp_of = {path_raw(r): r.get("jsp") for r in requests}
     want = collections.Counter(
         (path_raw(r), f"jsp {r['jsp']}" if "jsp" in r else "servlet " + exception_name(r["cause"])) for r in requests)
     got = collections.Counter()
-    for (path, code, cause, detail), n in tomcat_scan(d, ("path_raw", "code", "cause", "cause_detail")).counts().items():
-        if code < 500 or path not in paths:
+    for (path, _, cause, detail), n in tomcat_details(d).items():
+        if path not in jsp_of:
             continue
-        jsp = next((r["jsp"] for r in requests if path_raw(r) == path and "jsp" in r), None)
+        jsp = jsp_of[path]
         if jsp and detail and jsp in detail:
             got[(path, f"jsp {jsp}")] += n
         elif not jsp and detail and ".jsp" not in detail and cause and exception_name(cause) in detail:
@@ -138,7 +151,8 @@ def test_nginx_proxy_causes(log):
     # the log, the error log's cause still wins over what the status alone says (upstream_502, proxy_local).
     name, fmt = nginx_logs()[log]
     requests = load(NGINX)
-    s = logcodes.scan(NGINX / name, format=fmt, errors=NGINX / "error.log", by=("path_raw", "code", "cause"))
+    s = logcodes.scan(NGINX / name, format=fmt, errors=NGINX / "error.log", by=("path_raw", "code", "cause"),
+                      explain=explain(requests))
     assert scanned_causes(s, requests) == expected_causes(requests)
 
 
@@ -168,5 +182,6 @@ def test_apache_proxy_causes():
     # nearest event in time is the request's own. A read timeout is a 502 here, an invalid header a 500
     # (AH02429), half a response header an EOF (70014, AH10404) and a full balancer AH01170.
     requests = load(APACHE)
-    s = logcodes.scan(APACHE / "access.log", errors=APACHE / "error_log", by=("path_raw", "code", "cause"))
+    s = logcodes.scan(APACHE / "access.log", errors=APACHE / "error_log", by=("path_raw", "code", "cause"),
+                      explain=explain(requests))
     assert scanned_causes(s, requests) == expected_causes(requests)

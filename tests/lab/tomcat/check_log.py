@@ -14,8 +14,9 @@ import sys
 sys.path.insert(0, __file__.rsplit("/", 2)[0])
 from send_requests import read_table  # noqa: E402
 
-HEAD = re.compile(r"^\d\d-\w{3}-\d{4} [\d:.]+ SEVERE \[[^\]]+\] org\.apache\.catalina\.core\.StandardWrapperValve\.invoke "
-                  r"Servlet\.service\(\) for servlet \[([^\]]+)\] in context with path \[([^\]]*)\] threw exception(.*)$")
+HEAD = re.compile(r"^\d\d-\w{3}-\d{4} [\d:.]+ SEVERE \[[^\]]+\] "
+                  r"org\.apache\.catalina\.core\.StandardWrapperValve\.invoke Servlet\.service\(\) "
+                  r"for servlet \[([^\]]+)\] in context with path \[([^\]]*)\] threw exception(.*)$")
 
 
 def event_kind(servlet, head):
@@ -44,12 +45,13 @@ def expected_kind(row):
 
 
 def main(table, log):
-    want, got = {}, {}
+    want, got, pages, seconds = {}, {}, {}, {}
     for _, row in read_table(table):
         if row["status"].startswith("5"):
             target = row["request"].split()[1]
             context = "/shop" if target.startswith("/shop/") else ""
             want.setdefault(context, []).append(expected_kind(row))
+            pages.setdefault(context, []).append(row["jsp"])
     lines = open(log, encoding="utf-8").read().splitlines()
     for i, line in enumerate(lines):
         m = HEAD.match(line)
@@ -58,9 +60,16 @@ def main(table, log):
             text = "\n".join([m.group(3)] + lines[i + 1:i + 12]) if "processing [" in m.group(3) else m.group(3)
             kind = event_kind(m.group(1), text)
             got.setdefault(m.group(2), []).append(kind)
+            h, mi, sec = line.split()[1].split(":")
+            seconds.setdefault(m.group(2), []).append(int(h) * 3600 + int(mi) * 60 + float(sec))
     for context in sorted(set(want) | set(got)):
         if want.get(context) != got.get(context):
             sys.exit(f"context [{context}]: the log has {got.get(context)}\n the table says {want.get(context)}")
+        last = {}
+        for page, kind, at in zip(pages[context], got[context], seconds[context]):
+            if page in last and last[page][0] != kind and at - last[page][1] < 2:
+                sys.exit(f"context [{context}]: {page} failed as {last[page][0]} then as {kind} {at - last[page][1]:.1f} s later")
+            last[page] = (kind, at)
     print("localhost.log: every failure as the table says")
 
 
