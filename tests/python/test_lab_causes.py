@@ -11,6 +11,8 @@ import collections
 import json
 import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -18,6 +20,7 @@ import logcodes
 from logcodes import formats
 
 DATA = pathlib.Path(__file__).resolve().parent.parent / "data"
+LAB = DATA.parent / "lab"
 TOMCATS = sorted(p.parent for p in (DATA / "lab_tomcat").rglob("EXPECTED.json"))
 KINDS = ("class not found after a failed compile", "translation", "compile")  # longest first: it holds "compile"
 
@@ -185,3 +188,76 @@ def test_apache_proxy_causes():
     s = logcodes.scan(APACHE / "access.log", errors=APACHE / "error_log", by=("path_raw", "code", "cause"),
                       explain=explain(requests))
     assert scanned_causes(s, requests) == expected_causes(requests)
+
+
+# The fixtures agree with themselves: read with plain regexes (not logcodes), each server's error log holds, in
+# order, one failure per failing request, and its message is the one the expected cause stands for.
+NGINX_MESSAGES = [
+    (r"connect\(\) (?:to \S+ )?failed \(111: ", "upstream_refused"),
+    (r"connect\(\) (?:to \S+ )?failed \(113: ", "upstream_host_unreachable"),
+    (r"connect\(\) (?:to \S+ )?failed \(101: ", "upstream_network_unreachable"),
+    (r"upstream timed out \(110: [^)]*\) while connecting to upstream", "upstream_connect_timeout"),
+    (r"upstream timed out \(110: [^)]*\) while reading response header", "upstream_timeout"),
+    (r"upstream prematurely closed connection while reading response header", "upstream_closed_early"),
+    (r"\(104: Connection reset by peer\) while reading response header", "upstream_reset"),
+    (r"upstream sent invalid header", "upstream_invalid_header"),
+    (r"upstream sent too big header", "upstream_header_too_big"),
+    (r"no live upstreams while connecting to upstream", "no_live_upstreams"),
+    (r"client intended to send too large body", "request_too_large"),
+    (r"limiting requests", "rate_limited"),
+]
+APACHE_MESSAGES = [
+    (r"\(111\)Connection refused: AH00957", "upstream_refused"),
+    (r"\(113\)No route to host: AH00957", "upstream_host_unreachable"),
+    (r"\(101\)Network is unreachable: AH00957", "upstream_network_unreachable"),
+    (r"\(70007\)The timeout specified has expired: AH00957", "upstream_connect_timeout"),
+    (r"\(70007\)The timeout specified has expired: .*AH01102", "upstream_timeout"),
+    (r"\(20014\)Internal error .*AH01102", "upstream_closed_early"),
+    (r"\(70014\)End of file found: .*AH10404", "upstream_closed_early"),
+    (r"\(104\)Connection reset by peer: .*AH01102", "upstream_reset"),
+    (r"AH02429: Response header name", "upstream_invalid_header"),
+    (r"AH10124: header size is over the limit", "upstream_header_too_big"),
+    (r"AH01170: balancer://\S+: All workers are in error state", "no_live_upstreams"),
+]
+
+
+def named(line, messages):
+    return next((slug for pattern, slug in messages if re.search(pattern, line)), None)
+
+
+def test_nginx_error_log_holds_each_failure():
+    # One request is one connection number (*N); the pool's first request logs two refused connects.
+    failures = {}
+    for line in (NGINX / "error.log").read_text().splitlines():
+        m = re.search(r" \*(\d+) .*request: \"([^\"]+) HTTP/1\.1\"", line)
+        if m and named(line, NGINX_MESSAGES):
+            failures.setdefault(int(m.group(1)), set()).add((m.group(2), named(line, NGINX_MESSAGES)))
+    got = [next(iter(v)) for _, v in sorted(failures.items()) if len(v) == 1]
+    assert len(got) == len(failures)
+    assert got == [(r["request"], r["cause"]) for r in load(NGINX) if r["cause"]]
+
+
+def test_apache_error_log_holds_each_failure():
+    # Events less than half a second apart belong to one request (AH00957 + AH01114, AH01102 + AH00898 ...).
+    got, last = [], None
+    for line in (APACHE / "error_log").read_text().splitlines():
+        m = re.match(r"\[\w{3} \w{3} \d\d (\d\d):(\d\d):([\d.]+) \d{4}\]", line)
+        slug = named(line, APACHE_MESSAGES)
+        if m and slug:
+            at = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+            if last is None or at - last >= 0.5:
+                got.append(slug)
+            last = at
+    assert got == [r["cause"] for r in load(APACHE) if r["cause"]]
+
+
+@pytest.mark.parametrize("d", TOMCATS, ids=lambda d: d.name)
+def test_tomcat_log_holds_each_failure(d):
+    # The lab's own check (plain regexes on localhost.log): each context's failures are those of requests.txt, in
+    # order, and the table is the one EXPECTED.json was written from.
+    table = LAB / "tomcat" / "requests.txt"
+    r = subprocess.run([sys.executable, str(LAB / "tomcat" / "check_log.py"), str(table), str(d / "localhost.log")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    sent = [line.split("|")[1].strip() for line in table.read_text().splitlines() if line[:1].isdigit()]
+    assert sent == [r["request"] for r in load(d)]
