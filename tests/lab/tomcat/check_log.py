@@ -68,7 +68,8 @@ def main(table, log):
         last = {}
         for page, kind, at in zip(pages[context], got[context], seconds[context]):
             if page in last and last[page][0] != kind and at - last[page][1] < 2:
-                sys.exit(f"context [{context}]: {page} failed as {last[page][0]} then as {kind} {at - last[page][1]:.1f} s later")
+                sys.exit(f"context [{context}]: {page} failed as {last[page][0]} then as {kind} only "
+                         f"{at - last[page][1]:.1f} s later")
             last[page] = (kind, at)
     print("localhost.log: every failure as the table says")
 
