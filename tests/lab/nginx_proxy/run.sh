@@ -6,7 +6,7 @@
 # unreachable, time out connecting (an accept queue kept full; a blackhole route would fail connect() at once
 # with EINVAL instead), time out reading, close early, send half a status line, reset, send an invalid header or
 # a 16 KiB header, or are a pool whose members all refuse (then "no live upstreams"); a body over
-# client_max_body_size gets 413 and limit_req 503. requests.txt is sent in order with pauses (~12 s). Kept in
+# client_max_body_size gets 413 and limit_req 503. requests.txt is sent in order with pauses (~15 s). Kept in
 # tests/data/lab_nginx_proxy/: the combined access log, one with `$upstream_status $request_time`, error.log
 # (default level), the nginx.conf used, VERSION, SOURCES.md and EXPECTED.json (from requests.txt and the
 # answers, not from logcodes). Needs root (ip netns); installs nginx-light when missing. Re-runnable.

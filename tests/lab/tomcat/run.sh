@@ -7,7 +7,7 @@
 # file, NullPointerException and ArithmeticException pages — and the CheckoutServlet (src/, compiled with javac
 # against the install's servlet API) that throws IllegalStateException; root/ and shop/ add pages of the same
 # name that fail differently in each app (profile.jsp) and a page whose name needs percent-encoding.
-# requests.txt is sent in order with pauses (about 11 s, interleaved between the apps), with ;jsessionid= path
+# requests.txt is sent in order with pauses (about 15 s, interleaved between the apps), with ;jsessionid= path
 # parameters, query strings and a %20 path; every status is checked against the table. Kept in
 # tests/data/lab_tomcat/ (one subdirectory per Tomcat version when there are two): the access log, localhost
 # and catalina logs, catalina.out, VERSION, SOURCES.md and EXPECTED.json (from requests.txt and the answers, not
