@@ -17,7 +17,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 data="$here/../../data/lab_tomcat"
 port=28380 shutdown_port=28305
 root() { [ "$(id -u)" = 0 ]; }
-command -v javac >/dev/null || { root && apt-get install -y -qq default-jdk-headless >/dev/null; }
+command -v javac >/dev/null || { root && apt-get install -y -qq default-jdk-headless >/dev/null; } ||
+  { echo "javac is missing (Debian: default-jdk-headless); run as root to install it" >&2; exit 1; }
 versions=()
 for v in 9 10; do
   if [ ! -x "/usr/share/tomcat$v/bin/catalina.sh" ] && root && apt-cache policy "tomcat$v" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
