@@ -30,6 +30,10 @@ ERROR_LOGS = {
     DATA / "lab_apache_formats" / "error.log": "apache_error",
     DATA / "lab_tomcat" / "catalina.log": "tomcat_juli",
     DATA / "lab_tomcat" / "localhost.log": "tomcat_juli",
+    # Debian's tomcat10 writes only JULI lines to catalina.out when nothing prints to stdout: its layout is JULI's.
+    DATA / "lab_tomcat" / "catalina.out": "tomcat_juli",
+    DATA / "lab_nginx_proxy" / "error.log": "nginx_error",
+    DATA / "lab_apache_proxy" / "error_log": "apache_error",
     LAB / "catalina.out": "catalina_out",
     LAB / "localhost_simple.log": "tomcat_simple",
     LAB / "app_log4j.log": "log4j",

@@ -66,24 +66,6 @@ def test_apache_two_logs_identical(data):
     assert durations["duration"].isdigit()
 
 
-def test_tomcat_jsp_causes(data):
-    d = data / "lab_tomcat"
-    expected = json.loads((d / "EXPECTED.json").read_text())["per_page"]
-    s = logcodes.scan(d / "localhost_access_log.txt", errors=[d / "localhost.log", d / "catalina.log"],
-                      by="code,path,cause")
-    assert s.files[0].format == "common"  # Tomcat's default AccessLogValve pattern is CLF
-    got = s.counts()
-    assert got[(500, "/broken.jsp", "jsp_compile_error")] == expected["broken.jsp 500"]
-    assert got[(500, "/npe.jsp", "null_pointer_exception")] == expected["npe.jsp 500"]
-    assert got[(500, "/divide.jsp", "arithmetic_exception")] == expected["divide.jsp 500"]
-    assert s.unexplained_count == 0
-    # the later failures of broken.jsp are Jasper's ClassNotFoundException for org.apache.jsp.broken_jsp:
-    # the same cause, and the JSP found from the class name; the detail names the kind and the page
-    details = logcodes.scan(d / "localhost_access_log.txt", errors=[d / "localhost.log"], by="path,cause_detail")
-    assert details.counts()[("/broken.jsp", "compile: /broken.jsp")] >= 1
-    assert sum(n for (p, det), n in details.counts().items() if p == "/broken.jsp") == expected["broken.jsp 500"]
-
-
 def test_nginx_lab_upstream_causes(nginx_lab):
     # Independently (grep on error.log): 4 refused connections for /dead/x, one timeout for /app/slow, one
     # prematurely closed upstream for /app/close (upstream_closed_early); the flaky upstream's refusals ended

@@ -186,8 +186,13 @@ private:
             if (const std::string_view c = between(message, "client: ", ","); !c.empty()) out.client = c;
             if (const std::string_view host = between(message, "host: \"", "\""); !host.empty()) out.host = host;
             if (const std::string_view id = between(message, "request_id: \"", "\""); !id.empty()) out.request_id = id;
+            // "123#123: *5": the worker and its connection; one request's lines (retries ...) share it.
+            if (const std::size_t lb = first.find("] "); lb != std::string_view::npos && e.message_at > lb + 3)
+                out.add_extra(conn_field_, first.substr(lb + 2, e.message_at - lb - 3));
         } else if (e.family == Family::apache) {
             if (const std::string_view c = between(message, "[client ", "]"); !c.empty()) out.client = c;
+            // "pid 1:tid 2": the thread serving the request; one request's lines (AH00957 then AH01114) share it.
+            if (const std::string_view t = between(message, "[pid ", "]"); !t.empty()) out.add_extra(conn_field_, t);
             // mod_proxy: "Error reading from remote server returned by /path".
             if (const std::string_view by = after(text, "returned by "); !by.empty() && by.front() == '/') out.target = by;
         } else {
@@ -283,6 +288,7 @@ private:
     std::uint16_t families_;  // the layouts whose headers start events
     Event cur_, done_;
     FieldId context_field_ = intern_field("context_path");
+    FieldId conn_field_ = intern_field("conn");   // nginx worker + connection, Apache process + thread
 };
 
 // One kind of error log: the layouts (families) whose headers start its events.
