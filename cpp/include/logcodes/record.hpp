@@ -43,6 +43,10 @@ struct SipFields {
     std::string_view reason_header;   // Reason header value(s): "Q.850;cause=17;text=\"USER_BUSY\""
     std::string_view warning;         // Warning header value
     std::string_view agent;           // User-Agent (requests) or Server (responses)
+    bool whole_transaction = false;   // acc lines: the line stands for a request and its final reply
+    // Calls (count level "calls"): INVITEs sent, 401/407 received, who sent the BYE ("caller", "callee").
+    std::uint16_t attempts = 0, auth_rounds = 0;
+    std::string_view hangup;
 };
 
 struct Record {

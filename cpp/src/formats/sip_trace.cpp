@@ -522,6 +522,7 @@ public:
         out.clear();
         out.protocol = Protocol::sip;
         out.kind = RecordKind::response;
+        out.sip.whole_transaction = true;
         std::string_view kv = rest.substr(colon + 2);
         if (!kv.empty() && kv.back() == '\r') kv.remove_suffix(1);
         while (!kv.empty()) {
