@@ -113,6 +113,8 @@ void CallTable::add(const Record& r, std::int64_t time_ms, std::uint32_t file_in
         RegisterTransaction& t = reg(c, s.cseq);
         if (request_known) t.request_seen = true;
         if (request) keep_min(t.request_ms, time_ms);
+        if (request && s.credentials) t.credentials = true;
+        if (is_auth_challenge(code) && s.stale) t.stale = true;
         if (code >= 200 && t.final_code == 0) {  // REGISTER is not forked: the first final response counts
             t.final_code = code;
             t.final_ms = time_ms;
@@ -179,6 +181,8 @@ void CallTable::merge(const CallTable& other) {
         for (const auto& ot : o.registers) {
             RegisterTransaction& t = reg(c, ot.cseq);
             t.request_seen = t.request_seen || ot.request_seen;
+            t.credentials = t.credentials || ot.credentials;
+            t.stale = t.stale || ot.stale;
             keep_min(t.request_ms, ot.request_ms);
             if (ot.final_code == 0) continue;
             // Two different first final responses for one REGISTER cannot both be first: the lower code is
@@ -276,9 +280,11 @@ std::vector<RegistrationResult> CallTable::finish_registrations(const CallRecord
         if (t->final_code == 0) continue;
         cur.final_code = t->final_code;
         cur.final_ms = t->final_ms;
-        if (is_auth_challenge(t->final_code)) {  // the next REGISTER answers the challenge (RFC 3261 §22.2)
+        if (is_auth_challenge(t->final_code)) {
             if (cur.auth_rounds < UINT16_MAX) ++cur.auth_rounds;
-            continue;
+            // A challenge to a REGISTER without credentials (or only to a stale nonce) is answered by the
+            // next REGISTER; to fresh credentials it refuses them (RFC 3261 §22.2, RFC 2617 §3.2.1).
+            if (!t->credentials || t->stale) continue;
         }
         close();
     }

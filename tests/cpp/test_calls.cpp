@@ -21,6 +21,7 @@ struct Msg {
     std::int64_t ms = kNoMs;
     std::string reason_header;
     std::string call_id = "call-1";
+    bool credentials = false, stale = false;
 };
 
 Msg req(std::string method, std::uint32_t cseq, std::int64_t ms, std::string to_tag = "") {
@@ -56,6 +57,8 @@ void feed(CallTable& t, const Msg& m) {
     r.sip.from_tag = m.from_tag;
     r.sip.to_tag = m.to_tag;
     r.sip.reason_header = m.reason_header;
+    r.sip.credentials = m.credentials;
+    r.sip.stale = m.stale;
     t.add(r, m.ms, 0);
 }
 
@@ -279,6 +282,34 @@ TEST(CallTable, RegistrationWithAChallengeIsOneSuccessfulRegistration) {
     bool w = false;
     EXPECT_TRUE(finish(t, &w).empty());
     EXPECT_FALSE(w);  // registrations are not calls, nor calls without INVITE
+}
+
+Msg with_credentials(Msg m) {
+    m.credentials = true;
+    return m;
+}
+
+Msg stale(Msg m) {
+    m.stale = true;
+    return m;
+}
+
+TEST(CallTable, RefusedCredentialsEndARegistration) {
+    // A challenge to fresh credentials refuses them (RFC 3261 §22.2): the UA's later REGISTER is a new
+    // registration. A challenge saying stale=true only renews the nonce (RFC 2617 §3.2.1).
+    CallTable t = table({req("REGISTER", 1, 0), resp("401", "REGISTER", 1, 10),
+                         with_credentials(req("REGISTER", 2, 20)), resp("401", "REGISTER", 2, 30),
+                         req("REGISTER", 3, 150000), resp("401", "REGISTER", 3, 150010),
+                         with_credentials(req("REGISTER", 4, 150020)), stale(resp("401", "REGISTER", 4, 150030)),
+                         with_credentials(req("REGISTER", 5, 150040)), resp("200", "REGISTER", 5, 150060)});
+    bool without = false;
+    const auto regs = CallTable::finish_registrations(t.calls().begin()->second, without);
+    ASSERT_EQ(regs.size(), 2u);
+    EXPECT_EQ(regs[0].final_code, 401);
+    EXPECT_EQ(regs[0].auth_rounds, 2);
+    EXPECT_EQ(regs[1].final_code, 200);
+    EXPECT_EQ(regs[1].auth_rounds, 2);
+    EXPECT_EQ(regs[1].final_ms - regs[1].request_ms, 60);
 }
 
 }  // namespace

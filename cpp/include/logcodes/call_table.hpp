@@ -53,6 +53,8 @@ struct RegisterTransaction {
     std::uint32_t cseq = 0;
     std::uint16_t final_code = 0;
     bool request_seen = false;
+    bool credentials = false;              // the REGISTER carried credentials (RFC 3261 §22.2)
+    bool stale = false;                    // its 401/407 said stale=true: the credentials were right
     std::int64_t request_ms = kNoMs;
     std::int64_t final_ms = kNoMs;
 };
@@ -86,7 +88,8 @@ struct CallResult {
     std::string_view reason, reason_header;  // of the final response (views into the table)
 };
 
-// A registration: the REGISTERs from the first to the one whose final response was not a 401/407.
+// A registration: the REGISTERs from the first to the one whose final response was not a 401/407 answering
+// a REGISTER without credentials (a challenge to credentials that are not stale refuses them: RFC 3261 §22.2).
 struct RegistrationResult {
     std::uint16_t final_code = 0;
     std::uint16_t auth_rounds = 0;
