@@ -90,7 +90,8 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     if by:
         s.add_argument("--by", default=None,
                        help="dimensions, comma-separated (protocol,class,code,reason,method,host,path,path_raw,"
-                            "file,time[:1h],level,cause); default: class,code (error logs: level,cause)")
+                            "file,time[:1h],level,cause; SIP calls: outcome,attempts,auth_rounds,hangup); "
+                            "default: class,code (error logs: level,cause)")
     s.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
     own = s.add_mutually_exclusive_group()
     own.add_argument("--nginx-format", metavar="TEXT", help="your nginx log_format, as in nginx.conf")
