@@ -356,3 +356,15 @@ def test_calls_agree_with_tshark(corpus, name):
     path = corpus / "sip" / "pcap" / name
     s = logcodes.scan(path, by="code,attempts,auth_rounds", count="calls")
     assert s.counts() == dict(tshark_calls(path))
+
+
+def test_figures_follow_the_protocol_column(trace, data):
+    # HTTP records at count="calls" are counted one each; a merge with them puts "protocol" among the dims and
+    # the call figures stay with the SIP groups.
+    sip = logcodes.scan(trace, by="outcome", count="calls")
+    http = logcodes.scan(data / "nginx_lab_combined.log", by="outcome", count="calls")
+    merged = sip + http
+    assert merged.dims == ("protocol", "outcome")
+    assert merged.kpis().equals(sip.kpis())
+    per = merged.kpis(by="protocol")
+    assert list(per["protocol"]) == ["sip"] and int(per["calls"].iloc[0]) == 7
