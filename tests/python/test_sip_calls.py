@@ -368,3 +368,15 @@ def test_figures_follow_the_protocol_column(trace, data):
     assert merged.kpis().equals(sip.kpis())
     per = merged.kpis(by="protocol")
     assert list(per["protocol"]) == ["sip"] and int(per["calls"].iloc[0]) == 7
+
+
+def test_proxy_acc_lines_and_the_callers_traces_give_the_same_calls(corpus):
+    # The same SIPp calls through Kamailio: its acc lines (one per transaction, no requests) and the
+    # callers' own message traces.
+    d = corpus / "lab_generated" / "kamailio_sipp"
+    acc = logcodes.scan(d / "kamailio_acc_lines.log", by="outcome,code,attempts", count="calls")
+    uac = logcodes.scan(sorted(d.glob("uac_*_messages.log")), by="outcome,code,attempts", count="calls")
+    assert acc.counts() == uac.counts() and acc.calls == 12
+    ratios = ["calls", "ASR", "NER", "SER", "SEER", "ISA", "SCR"]
+    assert acc.kpis()[ratios].equals(uac.kpis()[ratios])
+    assert acc.kpis()["SCR"].iloc[0] == pytest.approx(2 / 12)   # the two answered calls ended by a BYE
