@@ -105,6 +105,18 @@ py::list counts_list(const Aggregator& a) {
     return out;
 }
 
+// (key, {figure name: value}) per group with call figures (count level "calls").
+py::list figures_list(const Aggregator& a) {
+    py::list out;
+    a.for_each_figures([&](std::span<const KeyValue> key, const CallFigures& f) {
+        py::dict d;
+        for (std::size_t i = 0; i < kCallFigureCount; ++i)
+            d[py::str(std::string(call_figure_name(static_cast<CallFigure>(i))))] = f[i];
+        out.append(py::make_tuple(key_tuple(key), d));
+    });
+    return out;
+}
+
 py::list sketches_list(const Aggregator& a) {
     py::list out;
     a.for_each_sketch([&](std::span<const KeyValue> key, const DDSketch& s) {
@@ -168,6 +180,9 @@ py::dict stats_dict(const ScanStats& s) {
     d["incomplete_calls"] = s.incomplete_calls;
     d["inconsistent_calls"] = s.inconsistent_calls;
     d["inconsistent_samples"] = samples_list(s.inconsistent_samples);
+    d["calls_without_invite"] = s.calls_without_invite;
+    d["registrations_without_request"] = s.registrations_without_request;
+    d["without_request_samples"] = samples_list(s.without_request_samples);
     d["events"] = s.events;
     d["explained"] = s.explained;
     d["unexplained"] = s.unexplained;
@@ -391,6 +406,7 @@ public:
         py::dict d;
         d["counts"] = counts_list(r->counts);
         d["sketches"] = sketches_list(r->counts);
+        d["figures"] = figures_list(r->counts);
         d["heavy"] = heavy_tuple(r->counts);
         d["stats"] = stats_dict(r->stats);
         d["files"] = file_reports(r->files);
@@ -508,6 +524,7 @@ private:
         py::dict d;
         d["counts"] = counts_list(counts);
         d["sketches"] = sketches_list(counts);
+        d["figures"] = figures_list(counts);
         d["heavy"] = heavy_tuple(counts);
         d["stats"] = stats_dict(stats);
         const std::string format = scanner_->format_name();

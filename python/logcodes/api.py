@@ -163,7 +163,9 @@ def scan(
         count: what one count is, for SIP: ``"messages"`` (every response seen), ``"transactions"``
             (default: retransmissions of a response counted once, by Call-ID + CSeq + Via branch + code,
             within a window of at least 64 s of the trace's times, or 262,144 responses when it has none) or
-            ``"calls"`` (the final response to each call's initial INVITE, with the ``outcome`` dimension).
+            ``"calls"`` (each call attempt once, by RFC 3261 dialog rules: the final response to its last
+            INVITE, with the ``outcome``, ``attempts``, ``auth_rounds`` and ``hangup`` dimensions and the
+            figures behind :meth:`Summary.kpis`; see ``docs/sip.md``).
             HTTP records are one transaction each, whatever the level. ``"events"``: the inputs are error logs
             (nginx error.log, Apache error_log, Tomcat, log4j, PHP, Python) and each event is counted by
             ``level`` (its severity) and ``cause`` (the rule that names it, else ``"unknown"``). By default

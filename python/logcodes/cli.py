@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import sys
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from . import codes, samples
 from . import formats
@@ -89,7 +90,8 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     if by:
         s.add_argument("--by", default=None,
                        help="dimensions, comma-separated (protocol,class,code,reason,method,host,path,path_raw,"
-                            "file,time[:1h],level,cause); default: class,code (error logs: level,cause)")
+                            "file,time[:1h],level,cause; SIP calls: outcome,attempts,auth_rounds,hangup); "
+                            "default: class,code (error logs: level,cause)")
     s.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
     own = s.add_mutually_exclusive_group()
     own.add_argument("--nginx-format", metavar="TEXT", help="your nginx log_format, as in nginx.conf")
@@ -129,9 +131,23 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     prog.add_argument("--no-progress", dest="progress", action="store_false")
 
 
+def _kpi_rows(summary: Summary) -> List[Dict[str, Any]]:
+    """Summary.kpis() as JSON rows: per time bucket when the summary has one, else one row (NaN -> null)."""
+    df = summary.kpis(by="time" if "time" in summary.dims else None)
+    rows = []
+    for rec in df.to_dict("records"):
+        rows.append({k: (None if isinstance(v, float) and math.isnan(v) else
+                         v.isoformat() if hasattr(v, "isoformat") else v.item() if hasattr(v, "item") else v)
+                     for k, v in rec.items()})
+    return rows
+
+
 def _print_summary(summary: Summary, args: argparse.Namespace) -> None:
     if args.json:
-        json.dump(summary.to_dict(lang=args.lang), sys.stdout, indent=2, ensure_ascii=False)
+        d = summary.to_dict(lang=args.lang)
+        if summary.count == "calls":
+            d["kpis"] = _kpi_rows(summary)
+        json.dump(d, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     elif args.csv:
         w = csv.writer(sys.stdout)

@@ -77,6 +77,21 @@ def _merge_sketches(a: Mapping[Tuple[Any, ...], Any], b: Mapping[Tuple[Any, ...]
     return out
 
 
+def _add_figures(a: Mapping[str, int], b: Mapping[str, int]) -> Dict[str, int]:
+    out = dict(a)
+    for name, v in b.items():
+        out[name] = out.get(name, 0) + v
+    return out
+
+
+def _merge_figures(a: Mapping[Tuple[Any, ...], Mapping[str, int]],
+                   b: Mapping[Tuple[Any, ...], Mapping[str, int]]) -> Dict[Tuple[Any, ...], Dict[str, int]]:
+    out = {k: dict(v) for k, v in a.items()}
+    for k, v in b.items():
+        out[k] = _add_figures(out.get(k, {}), v)
+    return out
+
+
 def _time_key(value: Optional[int]) -> Optional[_dt.datetime]:
     return None if value is None else _dt.datetime.fromtimestamp(value, tz=_dt.timezone.utc)
 
@@ -88,6 +103,36 @@ def _sort_key(value: Any) -> Tuple[int, Any]:
     if isinstance(value, str):
         return (1, value)
     return (0, value)
+
+
+_OUTCOMES = ("answered", "busy", "no_answer", "rejected", "cancelled", "failed")
+_KPI_COLUMNS = ("calls", *_OUTCOMES, "ASR", "NER", "SER", "SEER", "ISA", "SCR", "SRD", "SRD_failed", "PDD",
+                "setup_time", "SDD", "SDT", "invites", "auth_rounds", "registrations", "registered", "RRD",
+                "registration_ratio")
+
+
+def _kpi_values(g: Mapping[str, int]) -> Tuple[Any, ...]:
+    """The _KPI_COLUMNS of one group's summed call figures."""
+    nan = float("nan")
+
+    def ratio(num: int, den: int) -> float:
+        return num / den if den > 0 else nan
+
+    def mean_seconds(name: str) -> float:
+        n = g.get(name + "_n", 0)
+        return g.get(name + "_ms", 0) / n / 1000 if n else nan
+
+    calls = g.get("calls", 0)
+    outcomes = [g.get(o, 0) for o in _OUTCOMES]
+    delivered = sum(g.get(o, 0) for o in ("answered", "busy", "no_answer", "rejected"))
+    not_redirected = calls - g.get("redirected", 0)
+    return (calls, *outcomes, ratio(g.get("answered", 0), calls), ratio(delivered, calls),
+            ratio(g.get("ok_200", 0), not_redirected), ratio(g.get("effective", 0), not_redirected),
+            ratio(g.get("ineffective", 0), calls), ratio(g.get("completed", 0), calls),
+            mean_seconds("srd"), mean_seconds("srd_failed"), mean_seconds("pdd"), mean_seconds("setup"),
+            mean_seconds("sdd"), mean_seconds("sdt"), g.get("invites", 0), g.get("auth_rounds", 0),
+            g.get("registrations", 0), g.get("registered", 0), mean_seconds("rrd"),
+            ratio(g.get("registered", 0), g.get("registrations", 0)))
 
 
 def _quantile_name(q: float) -> str:
@@ -154,6 +199,10 @@ class Summary:
         incomplete_calls: int = 0,
         inconsistent_calls: int = 0,
         inconsistent_samples: Sequence[Sample] = (),
+        calls_without_invite: int = 0,
+        registrations_without_request: int = 0,
+        without_request_samples: Sequence[Sample] = (),
+        figures: Optional[Mapping[Tuple[Any, ...], Mapping[str, int]]] = None,
         events: int = 0,
         explained: int = 0,
         unexplained: int = 0,
@@ -193,6 +242,13 @@ class Summary:
         # calls whose final code and Q.850 cause disagree (RFC 3398), e.g. 486 with cause 16
         self.inconsistent_calls = inconsistent_calls
         self.inconsistent_samples: List[Sample] = list(inconsistent_samples)   # text: the Call-ID
+        # Call-IDs with INVITE responses or BYEs but no INVITE read (not counted as calls), REGISTER answers
+        # without their REGISTER; samples: text is the Call-ID, why says what was read instead
+        self.calls_without_invite = calls_without_invite
+        self.registrations_without_request = registrations_without_request
+        self.without_request_samples: List[Sample] = list(without_request_samples)
+        # count="calls": per group, the sums kpis() divides (calls by outcome, delays in ms and their counts)
+        self._figures: Dict[Tuple[Any, ...], Dict[str, int]] = {k: dict(v) for k, v in (figures or {}).items()}
         self.events = events                        # error-log events read (scan(errors=...))
         self.explained = explained                  # access-log errors an error-log event explained
         self.unexplained_count = unexplained        # ... and those none did (samples below)
@@ -244,9 +300,16 @@ class Summary:
                 sketches[key].merge(sketch)
             else:
                 sketches[key] = sketch
+        figures: Dict[Tuple[Any, ...], Dict[str, int]] = {}
+        for key, values in () if events else result.get("figures", ()):
+            if time_positions:
+                key = tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key))
+            figures[key] = _add_figures(figures.get(key, {}), values)
         protocol = None
         if not events:
             dims, counts, sketches, protocol = _protocols.settle(dims, counts, sketches)
+            if "protocol" not in dims:  # one protocol: its column was dropped from the groups, so from these too
+                figures = {k[1:]: v for k, v in figures.items()}
         st = result["stats"]
         heavy = None
         if result.get("heavy") is not None and not events:
@@ -284,6 +347,10 @@ class Summary:
             incomplete_calls=st.get("incomplete_calls", 0),
             inconsistent_calls=st.get("inconsistent_calls", 0),
             inconsistent_samples=samples(st.get("inconsistent_samples", ())),
+            calls_without_invite=st.get("calls_without_invite", 0),
+            registrations_without_request=st.get("registrations_without_request", 0),
+            without_request_samples=samples(st.get("without_request_samples", ())),
+            figures=figures,
             events=st.get("events", 0),
             explained=st.get("explained", 0),
             unexplained=st.get("unexplained", 0),
@@ -299,12 +366,14 @@ class Summary:
             protocol=protocol,
         )
 
-    def _replace(self, counts: Dict[Tuple[Any, ...], int], sketches: Dict[Tuple[Any, ...], Any]) -> "Summary":
-        """A copy with other groups (and their sketches); what was read stays as it was."""
+    def _replace(self, counts: Dict[Tuple[Any, ...], int], sketches: Dict[Tuple[Any, ...], Any],
+                 figures: Optional[Dict[Tuple[Any, ...], Dict[str, int]]] = None) -> "Summary":
+        """A copy with other groups (and their sketches and call figures); what was read stays as it was."""
         out = object.__new__(Summary)
         out.__dict__.update(self.__dict__)
         out._counts = counts
         out._sketches = sketches
+        out._figures = self._figures if figures is None else figures
         return out
 
     # -- reading -------------------------------------------------------------------------------------
@@ -449,6 +518,9 @@ class Summary:
             "incomplete_calls": self.incomplete_calls,
             "inconsistent_calls": self.inconsistent_calls,
             "inconsistent_samples": [s._asdict() for s in self.inconsistent_samples],
+            "calls_without_invite": self.calls_without_invite,
+            "registrations_without_request": self.registrations_without_request,
+            "without_request_samples": [s._asdict() for s in self.without_request_samples],
             "events": self.events,
             "explained": self.explained,
             "unexplained": self.unexplained_count,
@@ -507,7 +579,8 @@ class Summary:
                 return self._replace({}, {})
         keep = _explore.matcher(self.dims, conditions)
         return self._replace({k: n for k, n in self._counts.items() if keep(k)},
-                             {k: v for k, v in self._sketches.items() if keep(k)})
+                             {k: v for k, v in self._sketches.items() if keep(k)},
+                             {k: v for k, v in self._figures.items() if keep(k)})
 
     def top(self, dim: str, n: int = 10, *, where: Optional[Mapping[str, Any]] = None) -> Top:
         """The ``n`` most frequent values of ``dim``, as a :class:`Top` (exact counts when the summary is
@@ -638,47 +711,67 @@ class Summary:
         return [{"template": t, "count": c, "example": ex, "file": f, "line": line} for t, c, ex, f, line in items]
 
     # -- call KPIs ------------------------------------------------------------------------------------
-    def kpis(self, by: Optional[str] = None) -> Dict[Any, Dict[str, Any]]:
-        """Call KPIs after ITU-T E.411, from a ``count="calls"`` summary grouped by ``outcome``.
+    def kpis(self, by: Union[str, Sequence[str], None] = None):  # -> pandas.DataFrame
+        """Call and registration KPIs (RFC 6076, ITU-T E.411) from a ``count="calls"`` summary: a DataFrame
+        with one row per group of ``by`` (a dimension of the summary such as ``"time"``, or several), or a
+        single row for the whole summary when ``by`` is None. Definitions and sections in ``docs/sip.md``.
 
-        * ``attempts``: calls with a final response to their initial INVITE (calls that never got one are
-          in ``incomplete_calls``, outside the ratios);
-        * ``ASR`` (answer seizure ratio) = answered / attempts;
-        * ``NER`` (network effectiveness ratio) = (answered + busy + no_answer + rejected) / attempts —
-          the calls the network delivered to the user, whatever the user did; cancelled and failed calls
-          count against it.
+        A call is one call attempt (Call-ID and From-tag, RFC 3261 §12): the INVITEs re-sent after a 401/407
+        or a 3xx belong to it and its final response is the last INVITE's; re-INVITEs never count. Calls
+        without a final response (``incomplete_calls``) and Call-IDs without their INVITE
+        (``calls_without_invite``) are outside every figure. Ratios are fractions (RFC 6076 writes them ×100);
+        delays are means in seconds, over the calls whose capture shows both ends; NaN when undefined.
 
-        Outcomes come from the final response and its Q.850 cause: answered (2xx), busy (486, 600, cause
-        17), no_answer (408, 480, causes 18/19), rejected (403, 603, 606-608, cause 21), cancelled (487 or a
-        CANCEL), failed (anything else). With ``by="time"`` (the summary must be grouped by time too) the
-        result has one entry per time bucket; otherwise a single entry under the key ``"all"``.
+        Counts: ``calls``; by outcome ``answered`` (2xx), ``busy`` (486, 600, cause 17), ``no_answer`` (408,
+        480, causes 18/19), ``rejected`` (403, 603, 606-608, cause 21), ``cancelled`` (487 or a CANCEL),
+        ``failed`` (the rest); ``invites`` (INVITEs sent, re-sent ones included) and ``auth_rounds`` (401/407
+        received); ``registrations`` and ``registered``.
+
+        * ``ASR`` (E.411 answer seizure ratio) = answered / calls;
+        * ``NER`` (E.425 network effectiveness ratio) = (answered + busy + no_answer + rejected) / calls;
+        * ``SER`` (RFC 6076 §4.6) = calls answered 200 / (calls − calls ending in 3xx);
+        * ``SEER`` (§4.7) = calls ending in 200, 480, 486, 600 or 603 / (calls − calls ending in 3xx);
+        * ``ISA`` (§4.8) = calls ending in 408, 500, 503 or 504 / calls;
+        * ``SCR`` (§4.9) = answered calls ended by a BYE that got a 2xx / calls;
+        * ``SRD`` (§4.3.1) = first INVITE → first 18x or 200 of an answered call; ``SRD_failed`` (§4.3.2) =
+          first INVITE → the 4xx/5xx/6xx final response (cancelled calls left out);
+        * ``PDD`` (post-dial delay) = first INVITE → first 18x; ``setup_time`` = first INVITE → 2xx;
+        * ``SDD`` (§4.4) = BYE → its 2xx; ``SDT`` (§4.5.1; E.411 ACD) = 2xx → BYE;
+        * ``RRD`` (§4.1) = first REGISTER → its 2xx, 401/407 rounds included; ``registration_ratio`` =
+          registered / registrations (a challenge inside a registration is no failure).
 
         >>> import logcodes
         >>> s = logcodes.Summary(("outcome",), {("answered",): 3, ("busy",): 1}, count="calls")
-        >>> s.kpis()["all"]["ASR"]
+        >>> float(s.kpis()["ASR"].iloc[0])
         0.75
         """
-        if self.count != "calls" or "outcome" not in self.dims:
-            raise ValueError('call KPIs need a summary of calls by outcome: scan(..., count="calls", '
-                             'by=("outcome", ...))')
-        if by is not None and by not in self.dims:
-            raise ValueError(f"kpis(by={by!r}) needs a summary grouped by {by!r} as well")
-        groups: Dict[Any, Dict[str, int]] = {}
-        for key, n in self.counts(*(("outcome",) if by is None else ("outcome", by))).items():
-            outcome, group = (key, "all") if by is None else key
-            g = groups.setdefault(group, {})
-            g[outcome] = g.get(outcome, 0) + n
-        out: Dict[Any, Dict[str, Any]] = {}
-        for group, g in groups.items():
-            attempts = sum(g.values())
-            delivered = sum(g.get(o, 0) for o in ("answered", "busy", "no_answer", "rejected"))
-            out[group] = {
-                "attempts": attempts,
-                **{o: g.get(o, 0) for o in ("answered", "busy", "no_answer", "rejected", "cancelled", "failed")},
-                "ASR": g.get("answered", 0) / attempts if attempts else None,
-                "NER": delivered / attempts if attempts else None,
-            }
-        return out
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+        if self.count != "calls":
+            raise ValueError('call KPIs need a summary of calls: scan(..., count="calls")')
+        dims = () if by is None else ((by,) if isinstance(by, str) else tuple(by))
+        for d in dims:
+            if d not in self.dims:
+                raise ValueError(f"kpis(by={by!r}) needs a summary grouped by {d!r} as well")
+        positions = [self.dims.index(d) for d in dims]
+        groups: Dict[Tuple[Any, ...], Dict[str, int]] = {}
+        if self._figures:
+            for key, values in self._figures.items():
+                k = tuple(key[p] for p in positions)
+                groups[k] = _add_figures(groups.get(k, {}), values)
+        elif "outcome" in self.dims:  # a summary built by hand: only the outcome counts are known
+            at = self.dims.index("outcome")
+            for key, n in self._counts.items():
+                k = tuple(key[p] for p in positions)
+                g = groups.setdefault(k, {})
+                g["calls"] = g.get("calls", 0) + n
+                g[key[at]] = g.get(key[at], 0) + n
+        rows = [(*k, *_kpi_values(g))
+                for k, g in sorted(groups.items(), key=lambda kv: tuple(_sort_key(v) for v in kv[0]))]
+        df = pd.DataFrame(rows, columns=[*dims, *_KPI_COLUMNS])
+        if "time" in dims:
+            df["time"] = pd.to_datetime(df["time"], utc=True)
+        return df
 
     # -- combining -----------------------------------------------------------------------------------
     def _aligned(self, other: "Summary") -> Tuple[Tuple[str, ...], Optional[str], List[_Groups]]:
@@ -745,6 +838,12 @@ class Summary:
             incomplete_calls=self.incomplete_calls + other.incomplete_calls,
             inconsistent_calls=self.inconsistent_calls + other.inconsistent_calls,
             inconsistent_samples=first(self.inconsistent_samples + other.inconsistent_samples),
+            calls_without_invite=self.calls_without_invite + other.calls_without_invite,
+            registrations_without_request=self.registrations_without_request + other.registrations_without_request,
+            without_request_samples=first(self.without_request_samples + other.without_request_samples),
+            figures=_merge_figures(*(s._figures if s.dims == dims else
+                                     _protocols.lift(s.dims, s._figures, s._protocol, dims.index("protocol"))
+                                     for s in (self, other))),
             events=self.events + other.events,
             explained=self.explained + other.explained,
             unexplained=self.unexplained_count + other.unexplained_count,

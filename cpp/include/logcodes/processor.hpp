@@ -155,8 +155,11 @@ private:
 void explain_pending(EventStore& events, std::vector<PendingError>& pending, Aggregator& agg, ScanStats& stats,
                      std::uint32_t file_index, std::string_view file_label, std::size_t max_samples);
 
-// Counts each call of `calls` (its final response to the initial INVITE, with its outcome) into `agg`;
-// `file_labels[i]` names file i. Calls with no final response only add to stats.incomplete_calls.
+// Counts each call attempt of `calls` (the final response to its last INVITE, with its outcome, attempts,
+// auth rounds and who hung up) into `agg`, with its call figures; registrations add figures only.
+// `file_labels[i]` names file i. Calls with no final response only add to stats.incomplete_calls; Call-IDs
+// without their INVITE (or REGISTER) request add to stats.calls_without_invite (registrations_without_request)
+// with samples.
 void count_calls(const CallTable& calls, Aggregator& agg, ScanStats& stats, const std::vector<std::string>& file_labels);
 
 }  // namespace logcodes

@@ -35,6 +35,8 @@ struct ScanStats {
     std::uint64_t call_responses = 0; // count level "calls": valid SIP responses read into the call table
     std::uint64_t incomplete_calls = 0; // calls without a final response to their INVITE: no code to count
     std::uint64_t inconsistent_calls = 0; // calls whose final code and Q.850 cause disagree (RFC 3398)
+    std::uint64_t calls_without_invite = 0;  // Call-IDs with INVITE responses or BYEs but no INVITE read
+    std::uint64_t registrations_without_request = 0;  // REGISTER answers whose registration has no REGISTER read
     std::uint64_t events = 0;             // error-log events read
     std::uint64_t explained = 0;          // access-log errors joined with an error-log event
     std::uint64_t unexplained = 0;        // access-log errors to explain that no event explained
@@ -45,8 +47,9 @@ struct ScanStats {
     std::vector<Sample> invalid_samples;
     std::vector<Sample> inconsistent_samples;  // text: the Call-ID; why: the disagreement
     std::vector<Sample> unexplained_samples;   // access-log errors no error-log event explained
+    std::vector<Sample> without_request_samples;  // text: the Call-ID; why: what was read instead of the request
 
-    // Adds `other`; samples stay the first ones by (file, line), at most `max_samples`.
+    // Adds `other`; samples stay the first ones by (file, line, offset, text), at most `max_samples`.
     void merge(const ScanStats& other, std::size_t max_samples = kDefaultMaxSamples);
 };
 
