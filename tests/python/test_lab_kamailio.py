@@ -53,6 +53,13 @@ def test_capture_messages_equal_tshark(lab, expected):
     assert s.unparsed == 0 and s.invalid == 0
 
 
+def test_capture_holds_what_the_traces_hold(lab):
+    # Every packet went between the proxy and one SIPp: the capture is the traces put together.
+    cap = logcodes.scan(lab / "capture.pcap", by="code,method", count="messages")
+    traces = logcodes.scan(sorted((lab / "sipp").glob("*_messages.log")), by="code,method", count="messages")
+    assert cap.counts() == traces.counts() and cap.requests == traces.requests
+
+
 def test_capture_transactions_fold_nothing(lab, expected):
     # tshark saw no resent message; each leg of a proxied response has its own top Via branch; and the 180s of
     # a forked INVITE's two branches (two To tags, two early dialogs) are two responses, not a retransmission.

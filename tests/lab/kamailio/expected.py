@@ -10,7 +10,8 @@ The figures come from the lab's own definitions, never from logcodes:
 - the message counts at the capture from tshark (`-z sip,stat` and the per-message fields run.sh saved).
 
 Then it checks the scenarios did what they say: per call, tshark's view of the caller's leg must give the same
-truth as the scenario file, and every callee must have finished as many calls as reached it. Any mismatch
+truth as the scenario file, every callee must have finished as many calls as reached it, and the capture must
+hold exactly the messages of all the SIPp traces together. Any mismatch
 stops with an error, so a fixture is only written for a run that behaved as designed.
 
 Usage: python3 expected.py OUT_DIR
@@ -288,6 +289,17 @@ def main(out):
         callees[name] = {"port": int(port), "sipp": stats}
         traces[f"uas_{name}"] = trace_counts(out / "sipp" / f"uas_{name}_counts.csv", steps)
 
+    # Every message on the wire went between the proxy and one SIPp, so the capture holds exactly what the
+    # traces hold: a capture that missed a packet, or a trace that missed one, stops here.
+    capture = capture_counts(out, rows)
+    in_traces = collections.Counter()
+    for t in traces.values():
+        in_traces.update(t["responses"])
+    if dict(in_traces) != capture["responses_by_method"] or \
+            sum(t["requests"] for t in traces.values()) != sum(capture["requests"].values()):
+        fail(f"the capture's responses {capture['responses_by_method']} and requests {capture['requests']} are not "
+             f"the traces' {dict(in_traces)} and {sum(t['requests'] for t in traces.values())} requests")
+
     attempts = calls["total"]
     o = calls["outcomes"]
     delivered = sum(o[k] for k in ("answered", "busy", "no_answer", "rejected"))
@@ -302,7 +314,7 @@ def main(out):
                  "ASR": o["answered"] / attempts, "NER": delivered / attempts},
         "registrations": dict(registrations),
         "callees": callees,
-        "capture": capture_counts(out, rows),
+        "capture": capture,
         "traces": traces,
     }
     (out / "EXPECTED.json").write_text(json.dumps(expected, indent=1) + "\n")

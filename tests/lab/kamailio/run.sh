@@ -48,8 +48,13 @@ wait_udp() {
   echo "nothing listens on 127.0.0.1:$1" >&2; return 1
 }
 
-# The capture: the lab's ports only, whole packets.
-tcpdump -i lo -s 0 -U -n -w "$work/capture.pcap" 'udp and portrange 35060-35099' 2>"$work/tcpdump.err" &
+# On a shared loopback another program could hold a lab port and answer in the lab's place.
+if ss -lunH | awk '{print $4}' | grep -qE '^127\.0\.0\.1:350[6-9][0-9]$'; then
+  echo "a port in 127.0.0.1:35060-35099 is already in use" >&2; exit 1
+fi
+
+# The capture: the lab's ports only, whole packets, each written as it comes (--immediate-mode).
+tcpdump -i lo -s 0 -U --immediate-mode -n -w "$work/capture.pcap" 'udp and portrange 35060-35099' 2>"$work/tcpdump.err" &
 tcpdump_pid=$!; pids+=("$tcpdump_pid")
 for _ in $(seq 50); do grep -q "listening on" "$work/tcpdump.err" && break; sleep 0.1; done
 
@@ -94,7 +99,7 @@ done
 for p in "${uas_pids[@]}"; do kill -USR1 "$p" 2>/dev/null || true; done
 for p in "${uas_pids[@]}"; do wait "$p" || true; done
 kill "$kamailio_pid"; wait "$kamailio_pid" || true
-sleep 0.3
+sleep 1  # the capture's last packets reach tcpdump before it stops
 kill -INT "$tcpdump_pid"; wait "$tcpdump_pid" || true
 pids=()
 if [ "$failed" != 0 ]; then
