@@ -12,7 +12,8 @@
 #
 # Needs root (tcpdump, and a private network namespace so nothing else on the machine's loopback mixes in;
 # without `unshare` the capture is filtered to the lab's ports on the shared loopback). Installs Debian's
-# kamailio, sip-tester, tcpdump and tshark when missing. Re-runnable; about 15 s; cleans up after itself.
+# kamailio, sip-tester, tcpdump and tshark when missing. Re-runnable; about 15 s; cleans up after itself
+# (LAB_KAMAILIO_KEEP=1 keeps the work directory, with the proxy's log, and names it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$(cd "$here/../.." && pwd)/data/lab_kamailio"
@@ -24,7 +25,8 @@ command -v sipp >/dev/null || need+=(sip-tester)
 command -v tcpdump >/dev/null || need+=(tcpdump)
 command -v tshark >/dev/null || need+=(tshark)
 if [ ${#need[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq "${need[@]}" >/dev/null || { apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; }
 fi
 
 # Everything below runs in a network namespace of its own, with only a loopback, when one can be made.
