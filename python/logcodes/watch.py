@@ -51,11 +51,18 @@ def _text_line(window: int, summary: Summary, follower: Follower) -> str:
 
 def watch(paths: Sequence[str], *, interval: str = "10s", jsonl: bool = False, prometheus: Optional[str] = None,
           checkpoint: Optional[str] = None, format: FormatArg = "auto", max_series: int = 2000,
-          from_start: bool = True, out: TextIO = sys.stdout) -> int:
-    """Runs the stage until SIGTERM/SIGINT (or the end of standard input): the current window is finished
-    and reported, the checkpoint saved, and 0 returned."""
+          from_start: bool = True, once: bool = False, out: TextIO = sys.stdout) -> int:
+    """Runs the stage until SIGTERM/SIGINT (or the end of standard input): the current window is finished,
+    its checkpoint saved and then it is reported, and 0 returned. ``once=True`` reports one window of what
+    is there now and returns (a stage run from a timer).
+
+    Each window's checkpoint is written before the window is reported: a checkpoint that cannot be written
+    ends the stage with :class:`~logcodes.CheckpointError` (naming the path and the reason) and that window
+    is not reported, so a restart never reports records twice."""
     follower = Follower(list(paths), interval=interval, checkpoint=checkpoint, format=format, by=WATCH_DIMS,
-                        from_start=from_start)
+                        from_start=from_start, commit="before")
+    if once:
+        follower.stop()     # the first window ends at once and is the last
     exporter = None
     if prometheus is not None:
         from .prometheus import PrometheusExporter, parse_listen_address
