@@ -59,6 +59,8 @@ def watch(paths: Sequence[str], *, interval: str = "10s", jsonl: bool = False, p
     Each window's checkpoint is written before the window is reported: a checkpoint that cannot be written
     ends the stage with :class:`~logcodes.CheckpointError` (naming the path and the reason) and that window
     is not reported, so a restart never reports records twice."""
+    if max_series < 1:
+        raise ValueError(f"max_series must be at least 1, got {max_series}")
     follower = Follower(list(paths), interval=interval, checkpoint=checkpoint, format=format, by=WATCH_DIMS,
                         from_start=from_start, commit="before")
     if once:
