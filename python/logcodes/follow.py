@@ -85,6 +85,8 @@ class Follower:
         self.checkpoint = os.fspath(checkpoint) if checkpoint is not None else None
         if self.checkpoint is not None and (not self.checkpoint or os.path.isdir(self.checkpoint)):
             raise ValueError(f"checkpoint {self.checkpoint!r} must name a file, not a directory")
+        if self.checkpoint and os.path.exists(self.checkpoint) and not os.path.isfile(self.checkpoint):
+            raise ValueError(f"checkpoint {self.checkpoint!r} must be a regular file (it is replaced by renaming)")
         if commit not in COMMITS:
             raise ValueError(f"commit must be 'after' (the window was consumed) or 'before' (it is yielded), "
                              f"not {commit!r}")
@@ -571,10 +573,16 @@ def follow(paths: PathArg, *, interval: Union[str, float, _dt.timedelta] = "10s"
       when it was compressed or removed meanwhile), then the new file is read from its start. Rotation by
       copy-truncate: what was not read yet is taken from the copy (``access.log.1``, also ``.gz``), then
       the file is read again from its start.
-    - ``checkpoint=PATH`` keeps, per file, its identity (device, inode, digest of its first KiB) and the
-      offset where its counted records end, saved atomically once each window has been consumed; a
-      restarted follower resumes exactly there (finding files rotated while it was stopped), so no record
-      is lost or counted twice.
+    - Only regular files are opened: a FIFO or device given is refused (``OSError``), one appearing later
+      is reported in ``Summary.problems``. Rotated files are siblings named as logrotate names them
+      (``NAME.N``, ``NAME-YYYYMMDD`` ..., then ``.gz`` or ``.zst``), decoded by the core.
+    - ``checkpoint=PATH`` keeps, per file, its identity (inode, digests of its first KiB and of the KiB
+      before the offset) and the offset where its counted records end, saved atomically (``commit``:
+      ``"after"`` once each window has been consumed, ``"before"`` before it is yielded); a restarted
+      follower resumes exactly there (finding files rotated while it was stopped), so no record is lost
+      or counted twice. The checkpoint is locked (``PATH.lock``): a second follower on it is refused
+      with :class:`~logcodes.CheckpointError`, as are a damaged checkpoint and one that cannot be
+      written; its entries for paths not given are ignored, reported and dropped.
     - ``from_start=True`` (the default) reads files present at the start from their first byte, so a stage
       started after its writer loses nothing; ``False`` starts them at their end, like ``tail -f``. Files
       appearing later, and files in the checkpoint, are always read from where their records begin.

@@ -71,7 +71,10 @@ def watch(paths: Sequence[str], *, interval: str = "10s", jsonl: bool = False, p
 
         host, port = parse_listen_address(prometheus)
         exporter = PrometheusExporter(max_series=max_series)
-        bound = exporter.serve(host, port)
+        try:
+            bound = exporter.serve(host, port)
+        except OSError as e:
+            raise OSError(f"cannot serve metrics on {prometheus}: {e.strerror or e}") from e
         print(f"logcodes: serving metrics on http://{bound[0]}:{bound[1]}/metrics", file=sys.stderr, flush=True)
 
     def on_signal(signum: int, frame: object) -> None:

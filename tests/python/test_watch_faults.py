@@ -588,6 +588,8 @@ def test_version_1_checkpoint_is_still_read(tmp_path):
     (["--format", "no_such_format"], "no_such_format"),
     (["--checkpoint", "{dir}"], "must name a file, not a directory"),
     (["--checkpoint", ""], "must name a file"),
+    (["--checkpoint", "/dev/null"], "must be a regular file"),
+    (["--prometheus", "256.1.1.1:9464"], "cannot serve metrics on 256.1.1.1:9464"),
 ])
 def test_bad_arguments_are_one_line(tmp_path, args, message):
     log = tmp_path / "access.log"
