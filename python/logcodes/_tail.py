@@ -223,7 +223,7 @@ class Decoded:
     def __init__(self, path: str) -> None:
         self.path = path
         fd = open_regular(path)
-        self.compressed = os.pread(fd, 4, 0)[:2] == GZIP_MAGIC or os.pread(fd, 4, 0) == ZSTD_MAGIC
+        self.compressed = _compressed_magic(os.pread(fd, 4, 0))
         self._plain: Optional[int] = None
         self._core: Optional[_core.DecodedInput] = None
         if not self.compressed:
@@ -375,12 +375,16 @@ def _at_offset(f: Decoded, head: bytes, offset: int, tail: str, tail_length: int
 
 
 def is_compressed(path: str) -> bool:
+    """Whether the regular file at ``path`` starts with gzip or zstd magic (unreadable: treated as so)."""
     try:
         fd = open_regular(path)
     except OSError:
         return True
     try:
-        magic = os.pread(fd, 4, 0)
+        return _compressed_magic(os.pread(fd, 4, 0))
     finally:
         os.close(fd)
+
+
+def _compressed_magic(magic: bytes) -> bool:
     return magic[:2] == GZIP_MAGIC or magic == ZSTD_MAGIC
