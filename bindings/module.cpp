@@ -2,10 +2,10 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <tuple>
-
 #include <chrono>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -208,6 +208,7 @@ py::dict stats_dict(const ScanStats& s) {
     d["requests"] = s.requests;
     d["retransmissions"] = s.retransmissions;
     d["calls"] = s.calls;
+    d["call_responses"] = s.call_responses;
     d["incomplete_calls"] = s.incomplete_calls;
     d["inconsistent_calls"] = s.inconsistent_calls;
     d["inconsistent_samples"] = samples_list(s.inconsistent_samples);
@@ -384,7 +385,7 @@ public:
             std::uint64_t min_range, std::size_t max_samples, const std::string& count,
             std::vector<std::string> errors, const py::object& rules, std::vector<std::string> explain,
             std::int64_t window_ms, const py::object& byte_range, const Extras& extras, const py::object& filter,
-            std::vector<std::pair<std::string, std::string>> path_map) {
+            std::vector<std::pair<std::string, std::string>> path_map, const std::vector<std::string>& event_dims) {
         ScanOptions o;
         o.path_map = std::move(path_map);
         o.filter = filter_of(filter);
@@ -407,6 +408,9 @@ public:
             o.custom_format = format.cast<const FormatHandle&>().format;
         }
         o.group = group_spec(dims, time_bucket, extras);
+        Extras event_extras;
+        event_extras.path_rules = extras.path_rules;
+        o.event_group = group_spec(event_dims, time_bucket, event_extras);
         o.threads = threads;
         o.block_size = block_size;
         o.max_record = max_record;
@@ -453,6 +457,13 @@ public:
             d["events_classified"] = r->events->classified();
         }
         d["unexplained_templates"] = templates;
+        // Events of error logs scanned as main inputs: their counts and the templates of the unnamed ones.
+        d["event_counts"] = counts_list(r->events_read.counts());
+        py::list unnamed;
+        for (const auto& [t, info] : r->events_read.unnamed())
+            unnamed.append(py::make_tuple(text(t), info.count, text(info.example), info.file, info.line));
+        d["event_templates"] = unnamed;
+        d["untemplated_events"] = r->events_read.untemplated();
         d["cancelled"] = r->cancelled;
         return d;
     }
@@ -474,6 +485,7 @@ py::list file_reports(const std::vector<FileReport>& files) {
         fd["records"] = f.records;
         fd["packets"] = f.packets;
         fd["skipped_packets"] = f.skipped_packets;
+        fd["evictions"] = f.evictions;
         fd["error"] = error_tuple(f.error);
         out.append(fd);
     }
@@ -509,13 +521,31 @@ public:
         py::gil_scoped_release release;
         scanner_->feed(bytes);
     }
-    void finish() { scanner_->finish(); }
-    py::dict result() const { return as_dict(scanner_->counts(), scanner_->stats()); }
-    py::dict take() {
-        const auto [counts, stats] = scanner_->take();
-        return as_dict(counts, stats);
+    // Every call may wait for another thread's feed(): the GIL is let go while the stream's lock is taken.
+    void finish() {
+        py::gil_scoped_release release;
+        scanner_->finish();
     }
-    std::uint64_t committed() const { return scanner_->committed(); }
+    py::dict result() const {
+        std::optional<std::pair<Aggregator, ScanStats>> now;
+        {
+            py::gil_scoped_release release;
+            now.emplace(scanner_->snapshot());
+        }
+        return as_dict(now->first, now->second);
+    }
+    py::dict take() {
+        std::optional<std::pair<Aggregator, ScanStats>> window;
+        {
+            py::gil_scoped_release release;
+            window.emplace(scanner_->take());
+        }
+        return as_dict(window->first, window->second);
+    }
+    std::uint64_t committed() const {
+        py::gil_scoped_release release;
+        return scanner_->committed();
+    }
 
 private:
     py::dict as_dict(const Aggregator& counts, const ScanStats& stats) const {
@@ -524,7 +554,8 @@ private:
         d["sketches"] = sketches_list(counts);
         d["heavy"] = heavy_tuple(counts);
         d["stats"] = stats_dict(stats);
-        d["format"] = scanner_->format_name().empty() ? py::object(py::none()) : py::object(py::str(scanner_->format_name()));
+        const std::string format = scanner_->format_name();
+        d["format"] = format.empty() ? py::object(py::none()) : py::object(py::str(format));
         d["detection"] = scanner_->detection();
         return d;
     }
@@ -603,6 +634,12 @@ PYBIND11_MODULE(_core, m) {
         return known_fields();
     });
     m.attr("DETECT_BYTES") = kDetectBytes;
+    m.attr("EVENT_FORMATS") = [] {  // the error-log kinds: their records are events, not responses
+        py::list out;
+        for (const auto& b : all_builtin_formats())
+            if (b.format->events()) out.append(std::string(b.name));
+        return out;
+    }();
     m.attr("DIMENSIONS") = [] {
         py::list out;
         for (int i = 0; i < kDimCount; ++i) out.append(std::string(dim_name(static_cast<Dim>(i))));
@@ -653,9 +690,10 @@ PYBIND11_MODULE(_core, m) {
     });
 
     py::class_<RulesHandle>(m, "Rules").def_property_readonly("size", [](const RulesHandle& h) { return h.rules->size(); });
-    m.def("compile_rules", [](const std::vector<std::tuple<std::string, std::string, std::string, std::vector<std::string>>>& rules) {
+    m.def("compile_rules", [](const std::vector<std::tuple<std::string, std::string, std::string, std::vector<std::string>,
+                                                      std::string>>& rules) {
         std::vector<Rule> list;
-        for (const auto& [name, label, pattern, codes] : rules) list.push_back(Rule{name, label, pattern, codes});
+        for (const auto& [name, label, pattern, codes, kind] : rules) list.push_back(Rule{name, label, pattern, codes, kind});
         Error err;
         auto rs = RuleSet::compile(std::move(list), err);
         if (!rs) return py::tuple(py::make_tuple(py::none(), err.message));
@@ -718,13 +756,14 @@ PYBIND11_MODULE(_core, m) {
                       std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&,
                       std::vector<std::string>, const py::object&, std::vector<std::string>, std::int64_t,
                       const py::object&, const Extras&, const py::object&,
-                      std::vector<std::pair<std::string, std::string>>>(),
+                      std::vector<std::pair<std::string, std::string>>, const std::vector<std::string>&>(),
              py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
              py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"),
              py::arg("count") = "transactions", py::arg("errors") = std::vector<std::string>{},
              py::arg("rules") = py::none(), py::arg("explain") = std::vector<std::string>{"5xx"},
              py::arg("window_ms") = 2000, py::arg("byte_range") = py::none(), py::arg("extras") = Extras{},
-             py::arg("filter") = py::none(), py::arg("path_map") = std::vector<std::pair<std::string, std::string>>{})
+             py::arg("filter") = py::none(), py::arg("path_map") = std::vector<std::pair<std::string, std::string>>{},
+             py::arg("event_dims") = std::vector<std::string>{"level", "cause"})
         .def("start", &ScanJob::start)
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)

@@ -5,6 +5,7 @@
 
 #include "logcodes/causes.hpp"
 #include "logcodes/duration.hpp"
+#include "logcodes/severity.hpp"
 #include "logcodes/time.hpp"
 
 namespace logcodes {
@@ -13,7 +14,7 @@ namespace {
 
 constexpr std::array<std::string_view, kDimCount + 1> kDimNames = {
     "protocol", "class", "code", "reason", "method", "host", "path", "file", "time", "upstream_code", "outcome", "cause",
-    "cause_detail", "cause_source", "path_raw", "field"};
+    "cause_detail", "cause_source", "path_raw", "level", "field"};
 constexpr std::array<std::string_view, 7> kClassLabels = {"", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx"};
 // Text dimensions are capped so a hostile log cannot make one key arbitrarily large.
 constexpr std::size_t kMaxTextBytes = 2048;
@@ -134,6 +135,7 @@ void Aggregator::append_dim(Dim d, FieldId field, const Record& r, const Classif
             put_text(key, path_);
             break;
         case Dim::path_raw: put_text(key, r.path()); break;
+        case Dim::level: put_text(key, severity(r.level)); break;
         case Dim::file: put_text(key, file); break;
         case Dim::upstream_code: put<std::uint16_t>(key, final_upstream_code(r.upstream_status)); break;
         case Dim::outcome: put_text(key, r.outcome); break;

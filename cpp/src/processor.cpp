@@ -128,7 +128,15 @@ void RecordProcessor::finish() {
 void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text) {
     if (record_.kind == RecordKind::event) {
         ++stats_.events;
-        if (sink_) sink_->add(record_, file_index_, line_no);
+        if (sink_) {
+            sink_->add(record_, file_index_, line_no);
+        } else if (event_counter_) {
+            if (filter_ && !filter_->keep(record_, Classified{}, TimeSyntax::iso8601)) {
+                ++stats_.filtered;
+                return;
+            }
+            event_counter_->add(record_, file_, file_index_, line_no);
+        }
         return;
     }
     if (record_.kind == RecordKind::request) {
@@ -150,6 +158,7 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
     if (record_.protocol == Protocol::sip && level_ != CountLevel::messages) {
         if (level_ == CountLevel::calls) {
             // Every response is read (and judged valid or not) but calls are counted at the end.
+            ++stats_.call_responses;
             calls_.add(record_, record_time(record_.time_syntax, record_.time, record_.time2), file_index_);
             return;
         }

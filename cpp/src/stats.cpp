@@ -27,6 +27,7 @@ void ScanStats::merge(const ScanStats& o, std::size_t max_samples) {
     requests += o.requests;
     retransmissions += o.retransmissions;
     calls += o.calls;
+    call_responses += o.call_responses;
     incomplete_calls += o.incomplete_calls;
     inconsistent_calls += o.inconsistent_calls;
     events += o.events;

@@ -24,12 +24,13 @@
 namespace logcodes {
 
 // Standard dimensions, then `field`: a format's named field (GroupSpec::fields says which).
-// `path` is templated ("/users/{id}", see path_template.hpp); `path_raw` is the path as written.
+// `path` is templated ("/users/{id}", see path_template.hpp); `path_raw` is the path as written; `level` is
+// an error-log event's severity (severity.hpp).
 enum class Dim : std::uint8_t {
     protocol, klass, code, reason, method, host, path, file, time, upstream_code, outcome, cause, cause_detail,
-    cause_source, path_raw, field
+    cause_source, path_raw, level, field
 };
-inline constexpr int kDimCount = 15;  // standard dimensions (Dim::field excluded)
+inline constexpr int kDimCount = 16;  // standard dimensions (Dim::field excluded)
 std::string_view dim_name(Dim d) noexcept;
 bool parse_dim(std::string_view name, Dim& out) noexcept;
 

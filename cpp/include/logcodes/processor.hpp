@@ -12,6 +12,7 @@
 #include "logcodes/calls.hpp"
 #include "logcodes/classifier.hpp"
 #include "logcodes/correlate.hpp"
+#include "logcodes/event_counts.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
 #include "logcodes/owned_record.hpp"
@@ -73,6 +74,9 @@ public:
         sink_ = sink;
         decide_record_needs();
     }
+    // Error logs read as the main input: their events are counted into `counter` (without one, events
+    // only add to stats.events).
+    void set_event_counter(EventCounter* counter) noexcept { event_counter_ = counter; }
     void set_explainer(const std::vector<std::string>* explain, std::vector<PendingError>* pending) noexcept {
         explain_ = explain;
         pending_ = pending;
@@ -132,6 +136,7 @@ private:
     TransactionFilter transactions_;
     CallTable calls_;
     EventStore* sink_ = nullptr;
+    EventCounter* event_counter_ = nullptr;
     const std::vector<std::string>* explain_ = nullptr;
     std::vector<PendingError>* pending_ = nullptr;
     const RecordFilter* filter_ = nullptr;

@@ -22,7 +22,9 @@ struct ScanStats {
     std::uint64_t lines = 0;          // lines read, blank ones included (line numbering)
     std::uint64_t blank = 0;          // empty or whitespace-only lines: not records
     std::uint64_t meta = 0;           // format directives and headers (W3C "#Fields:" ...): not records
-    std::uint64_t records = 0;        // = counted + filtered + unparsed + invalid
+    // = counted + retransmissions + call_responses + filtered + unparsed + invalid, where counted counts
+    // records (messages, transactions) and call_responses the SIP responses read into calls instead
+    std::uint64_t records = 0;
     std::uint64_t filtered = 0;       // valid records a RecordFilter left out (since/until, codes, paths ...)
     std::uint64_t unparsed = 0;       // records that are not of the format
     std::uint64_t invalid = 0;        // parsed records whose status is not a status code
@@ -30,6 +32,7 @@ struct ScanStats {
     std::uint64_t requests = 0;       // SIP requests read (they carry no code; they shape transactions and calls)
     std::uint64_t retransmissions = 0;  // responses not counted again: a repeat of a transaction's response
     std::uint64_t calls = 0;          // calls counted (count level "calls")
+    std::uint64_t call_responses = 0; // count level "calls": valid SIP responses read into the call table
     std::uint64_t incomplete_calls = 0; // calls without a final response to their INVITE: no code to count
     std::uint64_t inconsistent_calls = 0; // calls whose final code and Q.850 cause disagree (RFC 3398)
     std::uint64_t events = 0;             // error-log events read
