@@ -22,6 +22,7 @@
 #include "logcodes/registry.hpp"
 #include "logcodes/rules.hpp"
 #include "logcodes/scanner.hpp"
+#include "logcodes/source.hpp"
 #include "logcodes/stream.hpp"
 #include "logcodes/time.hpp"
 
@@ -50,6 +51,49 @@ PathRulesHandle compile_path_rules(const std::vector<std::pair<std::string, std:
     if (!t) throw py::value_error(error);
     return PathRulesHandle{std::shared_ptr<const PathTemplater>(std::move(t))};
 }
+
+// An input read whole and decoded by the core's source (gzip, zstd or plain, told by magic bytes): what
+// follow reads rotated files with. Errors become the matching builtin exceptions, naming the path.
+class DecodedInput {
+public:
+    explicit DecodedInput(const std::string& path) {
+        InputInfo info;
+        Error err = probe_input(path, info);
+        if (!err) src_ = open_input(info, err);
+        if (err) raise(err);
+    }
+    py::bytes read(std::size_t size) {
+        if (!src_) throw py::value_error("read() on a closed DecodedInput");
+        std::string buf(size, '\0');
+        std::size_t have = 0;
+        {
+            py::gil_scoped_release release;
+            while (have < size) {
+                const std::size_t n = src_->read(buf.data() + have, size - have);
+                if (n == 0) break;
+                have += n;
+            }
+        }
+        if (src_->error()) raise(src_->error());
+        return py::bytes(buf.data(), have);
+    }
+    void close() { src_.reset(); }
+
+private:
+    [[noreturn]] static void raise(const Error& err) {
+        const std::string msg = err.path + ": " + err.message;
+        switch (err.kind) {
+            case ErrorKind::truncated: PyErr_SetString(PyExc_EOFError, msg.c_str()); break;
+            case ErrorKind::corrupt: PyErr_SetString(PyExc_ValueError, msg.c_str()); break;
+            case ErrorKind::not_found: PyErr_SetString(PyExc_FileNotFoundError, msg.c_str()); break;
+            case ErrorKind::is_directory: PyErr_SetString(PyExc_IsADirectoryError, msg.c_str()); break;
+            case ErrorKind::permission: PyErr_SetString(PyExc_PermissionError, msg.c_str()); break;
+            default: PyErr_SetString(PyExc_OSError, msg.c_str()); break;
+        }
+        throw py::error_already_set();
+    }
+    std::unique_ptr<Source> src_;
+};
 
 // What a scan keeps besides counts: path rules and duration sketches.
 struct Extras {
@@ -775,4 +819,9 @@ PYBIND11_MODULE(_core, m) {
         .def("result", &Stream::result)
         .def("take", &Stream::take)
         .def("committed", &Stream::committed);
+
+    py::class_<DecodedInput>(m, "DecodedInput")
+        .def(py::init<const std::string&>(), py::arg("path"))
+        .def("read", &DecodedInput::read, py::arg("size"))
+        .def("close", &DecodedInput::close);
 }

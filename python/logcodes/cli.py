@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="start files present at the start at their end (default: their start)")
     w.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
     _lang_option(w)
+    w.add_argument("--once", action="store_true",
+                   help="report one window of what is there now, save the checkpoint and exit")
 
     c = sub.add_parser("codes", help="list the code registry")
     c.add_argument("protocol", nargs="?", choices=codes.PROTOCOLS)
@@ -279,7 +281,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
             return watch(args.files, interval=args.interval, jsonl=args.jsonl, prometheus=args.prometheus,
                          checkpoint=args.checkpoint, format=args.format, max_series=args.max_series,
-                         from_start=not args.from_end, lang=args.lang)
+                         from_start=not args.from_end, once=args.once, lang=args.lang)
         if args.command == "codes":
             return _codes(args)
         parser.print_help()

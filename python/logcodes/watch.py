@@ -60,18 +60,30 @@ def _text_line(window: int, summary: Summary, follower: Follower) -> str:
 
 def watch(paths: Sequence[str], *, interval: str = "10s", jsonl: bool = False, prometheus: Optional[str] = None,
           checkpoint: Optional[str] = None, format: FormatArg = "auto", max_series: int = 2000,
-          from_start: bool = True, out: TextIO = sys.stdout, lang: str = "en") -> int:
-    """Runs the stage until SIGTERM/SIGINT (or the end of standard input): the current window is finished
-    and reported, the checkpoint saved, and 0 returned."""
+          from_start: bool = True, once: bool = False, out: TextIO = sys.stdout, lang: str = "en") -> int:
+    """Runs the stage until SIGTERM/SIGINT (or the end of standard input): the current window is finished,
+    its checkpoint saved and then it is reported, and 0 returned. ``once=True`` reports one window of what
+    is there now and returns (a stage run from a timer).
+
+    Each window's checkpoint is written before the window is reported: a checkpoint that cannot be written
+    ends the stage with :class:`~logcodes.CheckpointError` (naming the path and the reason) and that window
+    is not reported, so a restart never reports records twice."""
+    if max_series < 1:
+        raise ValueError(f"max_series must be at least 1, got {max_series}")
     follower = Follower(list(paths), interval=interval, checkpoint=checkpoint, format=format, by=WATCH_DIMS,
-                        from_start=from_start)
+                        from_start=from_start, commit="before")
+    if once:
+        follower.stop()     # the first window ends at once and is the last
     exporter = None
     if prometheus is not None:
         from .prometheus import PrometheusExporter, parse_listen_address
 
         host, port = parse_listen_address(prometheus)
         exporter = PrometheusExporter(max_series=max_series, lang=lang)
-        bound = exporter.serve(host, port)
+        try:
+            bound = exporter.serve(host, port)
+        except OSError as e:
+            raise OSError(f"cannot serve metrics on {prometheus}: {e.strerror or e}") from e
         print(f"logcodes: serving metrics on http://{bound[0]}:{bound[1]}/metrics", file=sys.stderr, flush=True)
 
     def on_signal(signum: int, frame: object) -> None:
