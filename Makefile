@@ -38,12 +38,12 @@ PIP_SAN :=
 PY_SAN_ENV :=
 endif
 
-.PHONY: demo test deps test-deps bench-deps fuzz-deps venv install cpp-test py-test fuzz bench microbench callgrind clean
+.PHONY: demo test deps test-deps bench-deps fuzz-deps venv install cpp-test tsan-test py-test fuzz bench microbench callgrind clean
 
 demo: install
 	$(VENV)/bin/logcodes demo
 
-test: install cpp-test py-test
+test: install cpp-test py-test $(if $(filter 1,$(SANITIZE)),tsan-test)
 
 # System packages: installed with apt-get when root, otherwise named in a clear message. $(1): the packages.
 define apt_install
@@ -91,6 +91,14 @@ cpp-test: venv
 	  -DLOGCODES_BUILD_TESTS=ON -DLOGCODES_BUILD_PYTHON=OFF -DLOGCODES_WERROR=ON $(CMAKE_SAN) >/dev/null
 	$(VENV)/bin/cmake --build $(CPP_BUILD) -j $(JOBS)
 	cd $(CPP_BUILD) && $(abspath $(VENV)/bin/ctest) --output-on-failure -j $(JOBS)
+
+# With SANITIZE=1 also: the C++ tests that share a stream or scan between threads, built with ThreadSanitizer.
+TSAN_TESTS := StreamThreads.*:ScannerTest.SameResultForEveryThreadCountBlockSizeAndRange:ScannerTest.DefaultSamplesAreTheFirstOnesByLine:Events.*
+tsan-test: venv
+	$(VENV)/bin/cmake -S . -B build/cpp-tsan -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(VENV)/bin/ninja) \
+	  -DLOGCODES_BUILD_TESTS=ON -DLOGCODES_BUILD_PYTHON=OFF -DLOGCODES_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	$(VENV)/bin/cmake --build build/cpp-tsan -j $(JOBS) --target logcodes_tests
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/cpp-tsan/logcodes_tests --gtest_filter='$(TSAN_TESTS)'
 
 py-test: install test-deps
 	cd tests/python && $(PY_SAN_ENV) $(abspath $(PY)) -m pytest -q -p no:cacheprovider

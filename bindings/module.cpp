@@ -2,10 +2,10 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <tuple>
-
 #include <chrono>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -24,6 +24,7 @@
 #include "logcodes/rules.hpp"
 #include "logcodes/scanner.hpp"
 #include "logcodes/sorted_groups.hpp"
+#include "logcodes/source.hpp"
 #include "logcodes/stream.hpp"
 #include "logcodes/text_escape.hpp"
 #include "logcodes/time.hpp"
@@ -62,6 +63,49 @@ PathRulesHandle compile_path_rules(const std::vector<std::pair<std::string, std:
     if (!t) throw py::value_error(std::string(text(error)));
     return PathRulesHandle{std::shared_ptr<const PathTemplater>(std::move(t))};
 }
+
+// An input read whole and decoded by the core's source (gzip, zstd or plain, told by magic bytes): what
+// follow reads rotated files with. Errors become the matching builtin exceptions, naming the path.
+class DecodedInput {
+public:
+    explicit DecodedInput(const std::string& path) {
+        InputInfo info;
+        Error err = probe_input(path, info);
+        if (!err) src_ = open_input(info, err);
+        if (err) raise(err);
+    }
+    py::bytes read(std::size_t size) {
+        if (!src_) throw py::value_error("read() on a closed DecodedInput");
+        std::string buf(size, '\0');
+        std::size_t have = 0;
+        {
+            py::gil_scoped_release release;
+            while (have < size) {
+                const std::size_t n = src_->read(buf.data() + have, size - have);
+                if (n == 0) break;
+                have += n;
+            }
+        }
+        if (src_->error()) raise(src_->error());
+        return py::bytes(buf.data(), have);
+    }
+    void close() { src_.reset(); }
+
+private:
+    [[noreturn]] static void raise(const Error& err) {
+        const py::str msg = text(err.path + ": " + err.message);
+        switch (err.kind) {
+            case ErrorKind::truncated: PyErr_SetObject(PyExc_EOFError, msg.ptr()); break;
+            case ErrorKind::corrupt: PyErr_SetObject(PyExc_ValueError, msg.ptr()); break;
+            case ErrorKind::not_found: PyErr_SetObject(PyExc_FileNotFoundError, msg.ptr()); break;
+            case ErrorKind::is_directory: PyErr_SetObject(PyExc_IsADirectoryError, msg.ptr()); break;
+            case ErrorKind::permission: PyErr_SetObject(PyExc_PermissionError, msg.ptr()); break;
+            default: PyErr_SetObject(PyExc_OSError, msg.ptr()); break;
+        }
+        throw py::error_already_set();
+    }
+    std::unique_ptr<Source> src_;
+};
 
 // What a scan keeps besides counts: path rules and duration sketches.
 struct Extras {
@@ -135,6 +179,17 @@ py::dict groups_dict(const SortedGroups& g) {
 }
 
 py::dict counts_dict(const Aggregator& a) { return groups_dict(sorted_groups(a)); }
+// (key, {figure name: value}) per group with call figures (count level "calls").
+py::list figures_list(const Aggregator& a) {
+    py::list out;
+    a.for_each_figures([&](std::span<const KeyValue> key, const CallFigures& f) {
+        py::dict d;
+        for (std::size_t i = 0; i < kCallFigureCount; ++i)
+            d[py::str(std::string(call_figure_name(static_cast<CallFigure>(i))))] = f[i];
+        out.append(py::make_tuple(key_tuple(key), d));
+    });
+    return out;
+}
 
 py::list sketches_list(const Aggregator& a) {
     py::list out;
@@ -195,9 +250,13 @@ py::dict stats_dict(const ScanStats& s) {
     d["requests"] = s.requests;
     d["retransmissions"] = s.retransmissions;
     d["calls"] = s.calls;
+    d["call_responses"] = s.call_responses;
     d["incomplete_calls"] = s.incomplete_calls;
     d["inconsistent_calls"] = s.inconsistent_calls;
     d["inconsistent_samples"] = samples_list(s.inconsistent_samples);
+    d["calls_without_invite"] = s.calls_without_invite;
+    d["registrations_without_request"] = s.registrations_without_request;
+    d["without_request_samples"] = samples_list(s.without_request_samples);
     d["events"] = s.events;
     d["explained"] = s.explained;
     d["unexplained"] = s.unexplained;
@@ -371,7 +430,7 @@ public:
             std::uint64_t min_range, std::size_t max_samples, const std::string& count,
             std::vector<std::string> errors, const py::object& rules, std::vector<std::string> explain,
             std::int64_t window_ms, const py::object& byte_range, const Extras& extras, const py::object& filter,
-            std::vector<std::pair<std::string, std::string>> path_map) {
+            std::vector<std::pair<std::string, std::string>> path_map, const std::vector<std::string>& event_dims) {
         ScanOptions o;
         o.path_map = std::move(path_map);
         o.filter = filter_of(filter);
@@ -394,6 +453,9 @@ public:
             o.custom_format = format.cast<const FormatHandle&>().format;
         }
         o.group = group_spec(dims, time_bucket, extras);
+        Extras event_extras;
+        event_extras.path_rules = extras.path_rules;
+        o.event_group = group_spec(event_dims, time_bucket, event_extras);
         o.threads = threads;
         o.block_size = block_size;
         o.max_record = max_record;
@@ -421,6 +483,7 @@ public:
         d["counts"] = groups_dict(groups);
         groups = SortedGroups{};
         d["sketches"] = sketches_list(r->counts);
+        d["figures"] = figures_list(r->counts);
         d["heavy"] = heavy_tuple(r->counts);
         d["stats"] = stats_dict(r->stats);
         d["files"] = file_reports(r->files);
@@ -443,6 +506,13 @@ public:
             d["events_classified"] = r->events->classified();
         }
         d["unexplained_templates"] = templates;
+        // Events of error logs scanned as main inputs: their counts and the templates of the unnamed ones.
+        d["event_counts"] = counts_dict(r->events_read.counts());
+        py::list unnamed;
+        for (const auto& [t, info] : r->events_read.unnamed())
+            unnamed.append(py::make_tuple(text(t), info.count, text(info.example), info.file, info.line));
+        d["event_templates"] = unnamed;
+        d["untemplated_events"] = r->events_read.untemplated();
         d["cancelled"] = r->cancelled;
         return d;
     }
@@ -464,6 +534,7 @@ py::list file_reports(const std::vector<FileReport>& files) {
         fd["records"] = f.records;
         fd["packets"] = f.packets;
         fd["skipped_packets"] = f.skipped_packets;
+        fd["evictions"] = f.evictions;
         fd["error"] = error_tuple(f.error);
         out.append(fd);
     }
@@ -499,22 +570,46 @@ public:
         py::gil_scoped_release release;
         scanner_->feed(bytes);
     }
-    void finish() { scanner_->finish(); }
-    py::dict result() const { return as_dict(scanner_->counts(), scanner_->stats()); }
-    py::dict take() {
-        const auto [counts, stats] = scanner_->take();
-        return as_dict(counts, stats);
+    // Every call may wait for another thread's feed(): the GIL is let go while the stream's lock is taken.
+    void finish() {
+        py::gil_scoped_release release;
+        scanner_->finish();
     }
-    std::uint64_t committed() const { return scanner_->committed(); }
+    py::dict result() const {
+        std::optional<std::pair<Aggregator, ScanStats>> now;
+        SortedGroups groups;
+        {
+            py::gil_scoped_release release;
+            now.emplace(scanner_->snapshot());
+            groups = sorted_groups(now->first);
+        }
+        return as_dict(groups, now->first, now->second);
+    }
+    py::dict take() {
+        std::optional<std::pair<Aggregator, ScanStats>> window;
+        SortedGroups groups;
+        {
+            py::gil_scoped_release release;
+            window.emplace(scanner_->take());
+            groups = sorted_groups(window->first);
+        }
+        return as_dict(groups, window->first, window->second);
+    }
+    std::uint64_t committed() const {
+        py::gil_scoped_release release;
+        return scanner_->committed();
+    }
 
 private:
-    py::dict as_dict(const Aggregator& counts, const ScanStats& stats) const {
+    py::dict as_dict(const SortedGroups& groups, const Aggregator& counts, const ScanStats& stats) const {
         py::dict d;
-        d["counts"] = counts_dict(counts);
+        d["counts"] = groups_dict(groups);
         d["sketches"] = sketches_list(counts);
+        d["figures"] = figures_list(counts);
         d["heavy"] = heavy_tuple(counts);
         d["stats"] = stats_dict(stats);
-        d["format"] = scanner_->format_name().empty() ? py::object(py::none()) : py::object(text(scanner_->format_name()));
+        const std::string format = scanner_->format_name();
+        d["format"] = format.empty() ? py::object(py::none()) : py::object(text(format));
         d["detection"] = text(scanner_->detection());
         return d;
     }
@@ -593,6 +688,12 @@ PYBIND11_MODULE(_core, m) {
         return known_fields();
     });
     m.attr("DETECT_BYTES") = kDetectReadBytes;  // the most detection reads of an input
+    m.attr("EVENT_FORMATS") = [] {  // the error-log kinds: their records are events, not responses
+        py::list out;
+        for (const auto& b : all_builtin_formats())
+            if (b.format->events()) out.append(std::string(b.name));
+        return out;
+    }();
     m.attr("DIMENSIONS") = [] {
         py::list out;
         for (int i = 0; i < kDimCount; ++i) out.append(std::string(dim_name(static_cast<Dim>(i))));
@@ -643,9 +744,10 @@ PYBIND11_MODULE(_core, m) {
     });
 
     py::class_<RulesHandle>(m, "Rules").def_property_readonly("size", [](const RulesHandle& h) { return h.rules->size(); });
-    m.def("compile_rules", [](const std::vector<std::tuple<std::string, std::string, std::string, std::vector<std::string>>>& rules) {
+    m.def("compile_rules", [](const std::vector<std::tuple<std::string, std::string, std::string, std::vector<std::string>,
+                                                      std::string>>& rules) {
         std::vector<Rule> list;
-        for (const auto& [name, label, pattern, codes] : rules) list.push_back(Rule{name, label, pattern, codes});
+        for (const auto& [name, label, pattern, codes, kind] : rules) list.push_back(Rule{name, label, pattern, codes, kind});
         Error err;
         auto rs = RuleSet::compile(std::move(list), err);
         if (!rs) return py::tuple(py::make_tuple(py::none(), text(err.message)));
@@ -708,13 +810,14 @@ PYBIND11_MODULE(_core, m) {
                       std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&,
                       std::vector<std::string>, const py::object&, std::vector<std::string>, std::int64_t,
                       const py::object&, const Extras&, const py::object&,
-                      std::vector<std::pair<std::string, std::string>>>(),
+                      std::vector<std::pair<std::string, std::string>>, const std::vector<std::string>&>(),
              py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
              py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"),
              py::arg("count") = "transactions", py::arg("errors") = std::vector<std::string>{},
              py::arg("rules") = py::none(), py::arg("explain") = std::vector<std::string>{"5xx"},
              py::arg("window_ms") = 2000, py::arg("byte_range") = py::none(), py::arg("extras") = Extras{},
-             py::arg("filter") = py::none(), py::arg("path_map") = std::vector<std::pair<std::string, std::string>>{})
+             py::arg("filter") = py::none(), py::arg("path_map") = std::vector<std::pair<std::string, std::string>>{},
+             py::arg("event_dims") = std::vector<std::string>{"level", "cause"})
         .def("start", &ScanJob::start)
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)
@@ -753,4 +856,9 @@ PYBIND11_MODULE(_core, m) {
         .def("result", &Stream::result)
         .def("take", &Stream::take)
         .def("committed", &Stream::committed);
+
+    py::class_<DecodedInput>(m, "DecodedInput")
+        .def(py::init<const std::string&>(), py::arg("path"))
+        .def("read", &DecodedInput::read, py::arg("size"))
+        .def("close", &DecodedInput::close);
 }

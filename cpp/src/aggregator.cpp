@@ -5,6 +5,7 @@
 
 #include "logcodes/causes.hpp"
 #include "logcodes/duration.hpp"
+#include "logcodes/severity.hpp"
 #include "logcodes/time.hpp"
 
 namespace logcodes {
@@ -13,8 +14,10 @@ namespace {
 
 constexpr std::array<std::string_view, kDimCount + 1> kDimNames = {
     "protocol", "class", "code", "reason", "method", "host", "path", "file", "time", "upstream_code", "outcome", "cause",
-    "cause_detail", "cause_source", "path_raw", "field"};
+    "cause_detail", "cause_source", "path_raw", "level", "attempts", "auth_rounds", "hangup", "field"};
 constexpr std::array<std::string_view, 7> kClassLabels = {"", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx"};
+// auth_rounds of a record that is not a call.
+constexpr std::uint16_t kNoCount = UINT16_MAX;
 // Text dimensions are capped so a hostile log cannot make one key arbitrarily large.
 constexpr std::size_t kMaxTextBytes = 2048;
 
@@ -134,6 +137,7 @@ void Aggregator::append_dim(Dim d, FieldId field, const Record& r, const Classif
             put_text(key, path_);
             break;
         case Dim::path_raw: put_text(key, r.path()); break;
+        case Dim::level: put_text(key, severity(r.level)); break;
         case Dim::file: put_text(key, file); break;
         case Dim::upstream_code: put<std::uint16_t>(key, final_upstream_code(r.upstream_status)); break;
         case Dim::outcome: put_text(key, r.outcome); break;
@@ -141,6 +145,12 @@ void Aggregator::append_dim(Dim d, FieldId field, const Record& r, const Classif
         case Dim::cause_detail: put_text(key, record_cause(r, c.code, cause_).detail); break;
         case Dim::cause_source: put_text(key, record_cause(r, c.code, cause_).source); break;
         case Dim::field: put_text(key, r.extra(field)); break;
+        // Only calls have attempts (at least one): 0 and kNoCount stand for "not a call".
+        case Dim::attempts: put<std::uint16_t>(key, r.protocol == Protocol::sip ? r.sip.attempts : 0); break;
+        case Dim::auth_rounds:
+            put<std::uint16_t>(key, r.protocol == Protocol::sip && r.sip.attempts > 0 ? r.sip.auth_rounds : kNoCount);
+            break;
+        case Dim::hangup: put_text(key, r.protocol == Protocol::sip ? r.sip.hangup : std::string_view{}); break;
         case Dim::time: {
             std::int64_t t = record_time(r.time_syntax != TimeSyntax::none ? r.time_syntax : ts, r.time, r.time2);
             if (t != kNoTime) {
@@ -183,10 +193,24 @@ void Aggregator::add_key(const std::string& key, std::uint64_t n) {
     }
 }
 
+void Aggregator::add_figures(const Record& r, const Classified& c, std::string_view file, TimeSyntax ts,
+                             const CallFigures& figures) {
+    key_.clear();
+    append_key(r, c, file, ts, key_);
+    auto it = figures_.find(std::string_view(key_));
+    if (it == figures_.end()) it = figures_.emplace(key_, CallFigures{}).first;
+    for (std::size_t i = 0; i < kCallFigureCount; ++i) it->second[i] += figures[i];
+}
+
 void Aggregator::merge(const Aggregator& other) {
     for (std::size_t i = 0; i < dense_.size(); ++i) dense_[i] += other.dense_[i];
     for (const auto& [k, n] : other.map_) add_key(k, n);
     heavy_.merge(other.heavy_);
+    for (const auto& [k, figures] : other.figures_) {
+        auto [it, fresh] = figures_.try_emplace(k, figures);
+        if (!fresh)
+            for (std::size_t i = 0; i < kCallFigureCount; ++i) it->second[i] += figures[i];
+    }
     for (const auto& [k, sketch] : other.sketches_) {
         auto it = sketches_.find(std::string_view(k));
         if (it == sketches_.end()) sketches_.emplace(k, sketch);
@@ -227,6 +251,16 @@ KeyValue Aggregator::decode_dim(Dim d, std::string_view key, std::size_t& pos) {
             break;
         }
         case Dim::time: v.number = get<std::int64_t>(key, pos); break;
+        case Dim::attempts: {
+            const auto n = get<std::uint16_t>(key, pos);
+            v.number = n == 0 ? kNoTime : n;
+            break;
+        }
+        case Dim::auth_rounds: {
+            const auto n = get<std::uint16_t>(key, pos);
+            v.number = n == kNoCount ? kNoTime : n;
+            break;
+        }
         default: {
             const auto len = get<std::uint16_t>(key, pos);
             v.is_text = true;

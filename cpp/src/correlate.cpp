@@ -118,16 +118,36 @@ void EventStore::add(const Record& e, std::uint32_t file, std::uint64_t line) {
             tp.line = line;
         }
     }
+    std::int64_t wall = INT64_MIN, utc = INT64_MIN;
+    if (e.time_syntax == TimeSyntax::iso8601) {
+        iso_clocks(e.time, wall, utc);
+    } else {
+        wall = utc = record_time(e.time_syntax, e.time, e.time2);
+    }
+    static const FieldId conn_field = intern_field("conn");
+    const std::string_view writer = e.extra(conn_field);
+    std::string group_key;
+    if (!writer.empty()) {
+        group_key.assign(reinterpret_cast<const char*>(&file), sizeof file).append(writer);
+        if (auto g = open_groups_.find(group_key); g != open_groups_.end()) {
+            StoredEvent& lead = events_[g->second.event];
+            const bool near = lead.wall != INT64_MIN && wall != INT64_MIN && std::abs(wall - lead.wall) <= 1;
+            const bool same_client = e.client.empty() || g->second.client.empty() || e.client == g->second.client;
+            if (near && same_client) {
+                absorb(lead, e, rule, text);
+                if (g->second.client.empty()) g->second.client = std::string(e.client);
+                return;
+            }
+        }
+    }
+    if (!group_key.empty()) open_groups_[group_key] = OpenGroup{events_.size(), std::string(e.client)};
     StoredEvent& s = events_.emplace_back();
     s.rule = rule;
     s.errorish = true;
     s.file = file;
     s.line = line;
-    if (e.time_syntax == TimeSyntax::iso8601) {
-        iso_clocks(e.time, s.wall, s.utc);
-    } else {
-        s.wall = s.utc = record_time(e.time_syntax, e.time, e.time2);
-    }
+    s.wall = wall;
+    s.utc = utc;
     const std::string_view path = e.path_only.empty() ? e.path() : e.path_only;
     if (!path.empty()) s.path = normalize_request_path(path);
     static const FieldId context_field = intern_field("context_path");
@@ -138,8 +158,31 @@ void EventStore::add(const Record& e, std::uint32_t file, std::uint64_t line) {
         if (s.context == "/") s.context.clear();
     }
     s.request_id = std::string(e.request_id);
+    s.detail = detail_of(e, rule, text);
+}
+
+std::string EventStore::detail_of(const Record& e, int rule, std::string_view text) const {
     const std::string_view captured = rule >= 0 ? rules_->capture(rule, text) : std::string_view();
-    s.detail = !captured.empty() ? std::string(captured) : std::string(e.detail);
+    std::string detail = !captured.empty() ? std::string(captured) : std::string(e.detail);
+    // A rule of a kind that captures nothing itself ("class not found after a failed compile") names the page
+    // the event names: "<kind>: /shop/a.jsp".
+    if (rule >= 0 && !e.path_only.empty() && !captured.empty() && captured == rules_->rule(rule).kind)
+        detail.append(": ").append(e.path_only);
+    return detail;
+}
+
+void EventStore::absorb(StoredEvent& lead, const Record& e, int rule, std::string_view text) {
+    // One request's lines: the path from whichever names it, the cause from the most specific rule (the
+    // pack lists specific rules first: "(113)No route to host: AH00957" before AH01114's bare failure).
+    if (lead.path.empty()) {
+        const std::string_view path = e.path_only.empty() ? e.path() : e.path_only;
+        if (!path.empty()) lead.path = normalize_request_path(path);
+    }
+    if (lead.request_id.empty()) lead.request_id = std::string(e.request_id);
+    if (rule >= 0 && (lead.rule < 0 || rule < lead.rule)) {
+        lead.rule = rule;
+        lead.detail = detail_of(e, rule, text);
+    }
 }
 
 void EventStore::merge(EventStore&& o) {

@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace logcodes {
 
@@ -102,6 +104,7 @@ long content_length(std::string_view headers) {
 }
 
 struct Flow {
+    std::int64_t last_seen = 0;                    // capture time of its last packet, seconds
     bool have_seq = false;
     std::uint32_t next_seq = 0;
     std::string data;                              // in-order bytes not yet framed into messages
@@ -110,6 +113,13 @@ struct Flow {
     bool sip = false;                              // this stream has carried SIP
     std::string ws_message;                        // a fragmented WebSocket message being joined
     std::string label;                             // "T src -> dst" for framing lines
+};
+
+// One IPv4 datagram being joined from its fragments.
+struct Fragments {
+    std::map<std::uint32_t, std::string> pieces;  // by offset
+    std::uint32_t end = 0;                        // the datagram's length, once its last fragment came
+    std::int64_t first_seen = 0;                  // capture time, seconds
 };
 
 class CaptureSource final : public Source {
@@ -154,6 +164,7 @@ public:
     std::uint64_t raw_position() const noexcept override { return raw_->raw_position(); }
     std::uint64_t packets() const noexcept override { return packets_; }
     std::uint64_t skipped_packets() const noexcept override { return skipped_; }
+    std::uint64_t evictions() const noexcept override { return evicted_; }
 
 private:
     void next_packet() {
@@ -234,18 +245,11 @@ private:
             if (more || offset) {  // a fragment: join them by (src, dst, id, proto)
                 std::string key(reinterpret_cast<const char*>(p + 12), 8);
                 key.append(reinterpret_cast<const char*>(p + 4), 2).push_back(static_cast<char>(proto));
-                auto& f = fragments_[key];
-                if (f.data.size() < offset + (total - ihl)) f.data.resize(offset + (total - ihl));
-                std::memcpy(f.data.data() + offset, p + ihl, total - ihl);
-                f.have += total - ihl;
-                if (!more) f.end = offset + (total - ihl);
-                if (f.end && f.have >= f.end) {
-                    std::string whole = std::move(f.data);
-                    whole.resize(f.end);
-                    fragments_.erase(key);
+                std::string whole;
+                if (fragment(key, offset, std::string_view(reinterpret_cast<const char*>(p + ihl), total - ihl), more,
+                             whole))
                     transport(proto, p + 12, p + 16, false, reinterpret_cast<const unsigned char*>(whole.data()),
                               static_cast<std::uint32_t>(whole.size()), depth);
-                }
                 return;
             }
             transport(proto, p + 12, p + 16, false, p + ihl, total - ihl, depth);
@@ -324,6 +328,95 @@ private:
         }
     }
 
+    // Adds one IPv4 fragment; true with the datagram in `whole` once every byte of it is there. Fragments
+    // are kept as the pieces that came (memory follows the bytes received, not the offsets claimed), and
+    // the table is bounded: sets older than kFragmentSeconds of capture time, and the oldest sets beyond
+    // kMaxFragmentSets or kMaxFragmentBytes, are dropped and counted (as Linux does: ipfrag_time 30 s).
+    bool fragment(const std::string& key, std::uint32_t offset, std::string_view bytes, bool more, std::string& whole) {
+        expire_fragments();
+        auto [it, fresh] = fragments_.try_emplace(key);
+        Fragments& f = it->second;
+        if (fresh) {
+            f.first_seen = ts_.tv_sec;
+            fragment_order_.push_back(key);
+        }
+        if (offset + bytes.size() > 65535) return false;  // no IPv4 datagram is that long: junk
+        auto [piece, added] = f.pieces.try_emplace(offset, bytes);
+        if (!added) {  // the same fragment again (a retransmission): keep the longer
+            if (piece->second.size() >= bytes.size()) return false;
+            fragment_bytes_ -= piece->second.size();
+            piece->second.assign(bytes);
+        }
+        fragment_bytes_ += bytes.size();
+        if (!more) f.end = offset + static_cast<std::uint32_t>(bytes.size());
+        while (fragments_.size() > kMaxFragmentSets || fragment_bytes_ > kMaxFragmentBytes) drop_oldest_fragments();
+        auto done = fragments_.find(key);
+        if (done == fragments_.end() || done->second.end == 0) return false;
+        // Complete when the pieces cover [0, end) without a gap.
+        std::uint32_t covered = 0;
+        for (const auto& [at, b] : done->second.pieces) {
+            if (at > covered) return false;
+            covered = std::max<std::uint32_t>(covered, at + static_cast<std::uint32_t>(b.size()));
+        }
+        if (covered < done->second.end) return false;
+        whole.assign(done->second.end, '\0');
+        for (const auto& [at, b] : done->second.pieces) {
+            if (at >= whole.size()) break;
+            std::memcpy(whole.data() + at, b.data(), std::min<std::size_t>(b.size(), whole.size() - at));
+        }
+        forget_fragments(done);
+        return true;
+    }
+
+    void forget_fragments(std::unordered_map<std::string, Fragments>::iterator it) {
+        for (const auto& [at, b] : it->second.pieces) fragment_bytes_ -= b.size();
+        fragments_.erase(it);  // its key stays in fragment_order_ until it reaches the front
+    }
+
+    void drop_oldest_fragments() {
+        while (!fragment_order_.empty()) {
+            auto it = fragments_.find(fragment_order_.front());
+            fragment_order_.pop_front();
+            if (it == fragments_.end()) continue;  // completed earlier
+            forget_fragments(it);
+            ++evicted_;
+            return;
+        }
+    }
+
+    void expire_fragments() {
+        while (!fragment_order_.empty()) {
+            auto it = fragments_.find(fragment_order_.front());
+            if (it == fragments_.end()) {
+                fragment_order_.pop_front();
+                continue;
+            }
+            if (ts_.tv_sec - it->second.first_seen <= kFragmentSeconds) return;
+            fragment_order_.pop_front();
+            forget_fragments(it);
+            ++evicted_;
+        }
+    }
+
+    // The TCP flow table is bounded too: beyond kMaxFlows, flows idle for the longest are written out as they
+    // are (like at the end of the capture) and forgotten, half of the excess at a time.
+    void bound_flows() {
+        if (flows_.size() <= kMaxFlows) return;
+        std::vector<std::pair<std::int64_t, const std::string*>> idle;
+        idle.reserve(flows_.size());
+        for (const auto& [k, f] : flows_) idle.emplace_back(f.last_seen, &k);
+        const std::size_t drop = flows_.size() - kMaxFlows / 2;
+        std::nth_element(idle.begin(), idle.begin() + static_cast<std::ptrdiff_t>(drop - 1), idle.end());
+        std::vector<std::string> keys;
+        for (std::size_t i = 0; i < drop; ++i) keys.push_back(*idle[i].second);
+        for (const auto& k : keys) {
+            auto it = flows_.find(k);
+            if (!it->second.data.empty()) emit(it->second.label, it->second.data);
+            flows_.erase(it);
+            ++evicted_;
+        }
+    }
+
     void tcp(const unsigned char* src, const unsigned char* dst, bool v6, const unsigned char* p, std::uint32_t n) {
         if (n < 20) return;
         const std::uint32_t hlen = (p[12] >> 4) * 4u;
@@ -332,7 +425,9 @@ private:
         const bool syn = p[13] & 0x02;
         std::string key(reinterpret_cast<const char*>(src), v6 ? 16 : 4);
         key.append(reinterpret_cast<const char*>(dst), v6 ? 16 : 4).append(reinterpret_cast<const char*>(p), 4);
+        if (flows_.size() >= kMaxFlows && !flows_.contains(key)) bound_flows();
         Flow& f = flows_[key];
+        f.last_seen = ts_.tv_sec;
         if (f.label.empty()) f.label = flow_label('T', src, dst, v6, be16(p), be16(p + 2));
         if (syn) {
             f.have_seq = true;
@@ -474,11 +569,10 @@ private:
         ++messages_;
     }
 
-    struct Fragments {
-        std::string data;
-        std::uint32_t have = 0;
-        std::uint32_t end = 0;
-    };
+    static constexpr std::size_t kMaxFragmentSets = 4096;
+    static constexpr std::size_t kMaxFragmentBytes = std::size_t{32} << 20;
+    static constexpr std::int64_t kFragmentSeconds = 30;
+    static constexpr std::size_t kMaxFlows = std::size_t{1} << 16;
 
     std::unique_ptr<Source> raw_;
     std::string path_;
@@ -492,6 +586,9 @@ private:
     std::uint64_t packets_ = 0, skipped_ = 0, messages_ = 0;
     std::unordered_map<std::string, Flow> flows_;
     std::unordered_map<std::string, Fragments> fragments_;
+    std::deque<std::string> fragment_order_;   // keys in arrival order, for expiry and eviction
+    std::size_t fragment_bytes_ = 0;
+    std::uint64_t evicted_ = 0;                // fragment sets and flows dropped by the bounds
 };
 
 }  // namespace

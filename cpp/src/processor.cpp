@@ -5,6 +5,9 @@
 #include "logcodes/q850.hpp"
 #include "logcodes/time.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 namespace logcodes {
 
 namespace {
@@ -128,13 +131,21 @@ void RecordProcessor::finish() {
 void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text) {
     if (record_.kind == RecordKind::event) {
         ++stats_.events;
-        if (sink_) sink_->add(record_, file_index_, line_no);
+        if (sink_) {
+            sink_->add(record_, file_index_, line_no);
+        } else if (event_counter_) {
+            if (filter_ && !filter_->keep(record_, Classified{}, TimeSyntax::iso8601)) {
+                ++stats_.filtered;
+                return;
+            }
+            event_counter_->add(record_, file_, file_index_, line_no);
+        }
         return;
     }
     if (record_.kind == RecordKind::request) {
         ++stats_.requests;
         if (level_ == CountLevel::calls)
-            calls_.add(record_, record_time(record_.time_syntax, record_.time, record_.time2), file_index_);
+            calls_.add(record_, record_time_ms(record_.time_syntax, record_.time, record_.time2), file_index_);
         return;
     }
     ++stats_.records;
@@ -150,7 +161,8 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
     if (record_.protocol == Protocol::sip && level_ != CountLevel::messages) {
         if (level_ == CountLevel::calls) {
             // Every response is read (and judged valid or not) but calls are counted at the end.
-            calls_.add(record_, record_time(record_.time_syntax, record_.time, record_.time2), file_index_);
+            ++stats_.call_responses;
+            calls_.add(record_, record_time_ms(record_.time_syntax, record_.time, record_.time2), file_index_);
             return;
         }
         if (!transactions_.first(record_)) {
@@ -220,47 +232,100 @@ void explain_pending(EventStore& events, std::vector<PendingError>& pending, Agg
     pending.shrink_to_fit();
 }
 
-void count_calls(const CallTable& calls, Aggregator& agg, ScanStats& stats, const std::vector<std::string>& labels) {
-    Record r;
+namespace {
+
+// Keeps the samples of the smallest Call-IDs: the same ones whichever order the table is walked in.
+void keep_call_sample(std::vector<Sample>& into, std::uint32_t file_index, std::string_view call_id, std::string why) {
+    Sample s;
+    s.file_index = file_index;
+    s.text.assign(call_id.substr(0, kSampleTextBytes));
+    s.why = std::move(why);
+    const auto before = [](const Sample& a, const Sample& b) {
+        return std::tie(a.file_index, a.text) < std::tie(b.file_index, b.text);
+    };
+    if (into.size() >= kDefaultMaxSamples && !before(s, into.back())) return;
+    into.insert(std::upper_bound(into.begin(), into.end(), s, before), std::move(s));
+    if (into.size() > kDefaultMaxSamples) into.pop_back();
+}
+
+// What a Call-ID without its INVITE shows instead.
+std::string without_invite_why(const CallRecord& c) {
+    std::string why = c.invites.empty() ? "BYE" : "INVITE responses";
+    if (!c.invites.empty() && !c.byes.empty()) why += " and BYE";
+    return why + " without the INVITE request: not counted as a call";
+}
+
+// A record standing for a finished call or registration, for the aggregator's group key.
+struct CallRecordText {
     std::string status, time;
-    for (const auto& [call_id, call] : calls.calls()) {
-        if (call.final_code == 0) {
-            ++stats.incomplete_calls;
-            continue;
-        }
+    void fill(Record& r, std::uint16_t code, std::int64_t ms) {
         r.clear();
         r.protocol = Protocol::sip;
-        status = std::to_string(call.final_code);
+        status = std::to_string(code);
         r.status = status;
-        r.reason = call.final_reason;
-        r.method = "INVITE";
-        r.sip.call_id = call_id;
-        r.sip.cseq_method = "INVITE";
-        r.sip.reason_header = call.reason_header;
-        const int q850 = reason_cause(call.reason_header, "Q.850");
-        r.outcome = call_outcome(call.final_code, call.cancelled, q850);
-        if (q850 > 0 && !q850_consistent(call.final_code, q850)) {
-            ++stats.inconsistent_calls;
-            if (stats.inconsistent_samples.size() < kDefaultMaxSamples) {
-                const Q850Cause* qc = find_q850(q850);
-                Sample s;
-                s.file_index = call.file_index;
-                s.text = call_id;
-                s.why = std::to_string(call.final_code) + " with Q.850 cause " + std::to_string(q850) + " (" +
-                        std::string(qc ? qc->name : "unknown cause") + ")";
-                stats.inconsistent_samples.push_back(std::move(s));
-            }
-        }
-        if (call.time != INT64_MIN) {
-            time = std::to_string(call.time);
+        if (ms != kNoMs) {
+            const std::int64_t seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;  // floor, also before 1970
+            time = std::to_string(seconds);
             r.time = time;
             r.time_syntax = TimeSyntax::epoch;
         }
-        const Classified c = classify(Protocol::sip, r.status);
-        ++stats.calls;
-        if (c.status == CodeStatus::unregistered) ++stats.unregistered;
-        agg.add(r, c, call.file_index < labels.size() ? std::string_view(labels[call.file_index]) : std::string_view{},
-                TimeSyntax::epoch);
+    }
+};
+
+}  // namespace
+
+void count_calls(const CallTable& calls, Aggregator& agg, ScanStats& stats, const std::vector<std::string>& labels) {
+    Record r;
+    CallRecordText text;
+    for (const auto& [call_id, rec] : calls.calls()) {
+        const std::string_view file =
+            rec.file_index < labels.size() ? std::string_view(labels[rec.file_index]) : std::string_view{};
+        bool without = false;
+        for (const CallResult& call : CallTable::finish_calls(rec, without)) {
+            if (call.final_code == 0) {
+                ++stats.incomplete_calls;
+                continue;
+            }
+            text.fill(r, call.final_code, call.invite_ms != kNoMs ? call.invite_ms : rec.first_ms);
+            r.reason = call.reason;
+            r.method = "INVITE";
+            r.sip.call_id = call_id;
+            r.sip.cseq_method = "INVITE";
+            r.sip.reason_header = call.reason_header;
+            r.sip.attempts = call.attempts;
+            r.sip.auth_rounds = call.auth_rounds;
+            r.sip.hangup = hangup_name(call.hangup);
+            const int q850 = reason_cause(call.reason_header, "Q.850");
+            r.outcome = call_outcome(call.final_code, call.cancelled, q850);
+            if (q850 > 0 && !q850_consistent(call.final_code, q850)) {
+                ++stats.inconsistent_calls;
+                const Q850Cause* qc = find_q850(q850);
+                keep_call_sample(stats.inconsistent_samples, rec.file_index, call_id,
+                                 std::to_string(call.final_code) + " with Q.850 cause " + std::to_string(q850) + " (" +
+                                     std::string(qc ? qc->name : "unknown cause") + ")");
+            }
+            const Classified c = classify(Protocol::sip, r.status);
+            ++stats.calls;
+            if (c.status == CodeStatus::unregistered) ++stats.unregistered;
+            agg.add(r, c, file, TimeSyntax::epoch);
+            agg.add_figures(r, c, file, TimeSyntax::epoch, call_figures(call, r.outcome));
+        }
+        if (without) {
+            ++stats.calls_without_invite;
+            keep_call_sample(stats.without_request_samples, rec.file_index, call_id, without_invite_why(rec));
+        }
+        for (const RegistrationResult& reg : CallTable::finish_registrations(rec, without)) {
+            text.fill(r, reg.final_code, reg.request_ms != kNoMs ? reg.request_ms : reg.final_ms);
+            r.method = "REGISTER";
+            r.sip.call_id = call_id;
+            r.sip.cseq_method = "REGISTER";
+            agg.add_figures(r, classify(Protocol::sip, r.status), file, TimeSyntax::epoch, registration_figures(reg));
+        }
+        if (without) {
+            ++stats.registrations_without_request;
+            keep_call_sample(stats.without_request_samples, rec.file_index, call_id,
+                             "REGISTER responses without the REGISTER request: not counted as a registration");
+        }
     }
 }
 

@@ -32,14 +32,23 @@ void ReadAheadSource::produce() noexcept {
         // The slot at tail_ is the producer's until it is published below.
         Slot& s = slots_[slot];
         std::size_t n = 0;
+        Error failed;  // nothing may escape this thread: what the source threw ends the input as an error
         try {
             n = inner_->read(s.data.get(), block_);
+        } catch (const std::bad_alloc&) {
+            failed = Error{ErrorKind::io, {}, inner_->raw_position(), "out of memory while decoding"};
+        } catch (const std::exception& e) {
+            failed = Error{ErrorKind::io, {}, inner_->raw_position(), std::string("read failed: ") + e.what()};
         } catch (...) {
-            n = 0;  // sources report errors through error(); nothing may escape this thread
+            failed = Error{ErrorKind::io, {}, inner_->raw_position(), "read failed"};
         }
         raw_.store(inner_->raw_position(), std::memory_order_relaxed);
         {
             std::lock_guard<std::mutex> lock(mu_);
+            if (failed) {
+                thrown_ = std::move(failed);
+                n = 0;
+            }
             if (n == 0) {
                 ended_ = true;
             } else {
@@ -60,7 +69,7 @@ std::size_t ReadAheadSource::read(char* dst, std::size_t cap) {
         std::unique_lock<std::mutex> lock(mu_);
         ready_.wait(lock, [&] { return filled_ > 0 || ended_; });
         if (filled_ == 0) {
-            error_ = inner_->error();  // the producer has finished with inner_
+            error_ = thrown_ ? thrown_ : inner_->error();  // the producer has finished with inner_
             return 0;
         }
         slot = head_;
@@ -89,6 +98,11 @@ std::uint64_t ReadAheadSource::packets() const noexcept {
 std::uint64_t ReadAheadSource::skipped_packets() const noexcept {
     std::lock_guard<std::mutex> lock(mu_);
     return ended_ ? inner_->skipped_packets() : 0;
+}
+
+std::uint64_t ReadAheadSource::evictions() const noexcept {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ended_ ? inner_->evictions() : 0;
 }
 
 }  // namespace logcodes

@@ -28,7 +28,7 @@ std::vector<Column> or_all(std::vector<Column> c) { return c.empty() ? all_colum
 RecordBatchReader::RecordBatchReader(RecordsOptions options)
     : options_((options.columns = or_all(std::move(options.columns)), std::move(options))),
       builder_(options_.columns, options_.batch_size), sink_(std::make_unique<Sink>(*this)),
-      counts_(GroupSpec{{Dim::code}, 3600}), framer_(options_.block_size, options_.max_record) {}
+      counts_(GroupSpec{{Dim::protocol, Dim::code}, 3600}), framer_(options_.block_size, options_.max_record) {}
 
 RecordBatchReader::~RecordBatchReader() {
     for (ArrowArray& a : ready_)
@@ -96,6 +96,7 @@ void RecordBatchReader::close_input() {
     report.records = input_stats_.records;
     report.packets = source_->packets();
     report.skipped_packets = source_->skipped_packets();
+    report.evictions = source_->evictions();
     stats_.merge(input_stats_, options_.max_samples);
     processor_.reset();
     source_.reset();

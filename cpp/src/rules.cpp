@@ -73,6 +73,17 @@ int RuleSet::match(std::string_view text, std::string_view* detail) const {
 }
 
 std::string_view RuleSet::capture(int i, std::string_view text) const {
+    const std::string_view group = first_group(i, text);
+    const std::string& kind = rules_[static_cast<std::size_t>(i)].kind;
+    if (kind.empty()) return group;
+    // Only events a rule names get here (error-log lines, never access records): composing costs nothing per record.
+    thread_local std::string composed;
+    composed.assign(kind);
+    if (!group.empty()) composed.append(": ").append(group);
+    return composed;
+}
+
+std::string_view RuleSet::first_group(int i, std::string_view text) const {
     const RE2& re = *impl_->each[static_cast<std::size_t>(i)];
     const int groups = re.NumberOfCapturingGroups();
     if (groups <= 0) return {};

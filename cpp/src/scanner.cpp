@@ -29,13 +29,15 @@ struct Scanner::Task {
     const Format* detected = nullptr;
     std::string detection;
     bool detection_done = false;
-    std::uint64_t packets = 0, skipped_packets = 0;
+    std::uint64_t packets = 0, skipped_packets = 0, evictions = 0;
     std::vector<PendingError> pending;  // errors waiting for their error-log event (with errors=)
 };
 
 struct Scanner::Worker {
-    explicit Worker(const ScanOptions& o) : counts(o.group), framer(o.block_size, o.max_record) {}
+    explicit Worker(const ScanOptions& o)
+        : counts(o.group), events(o.event_group, o.rules.get()), framer(o.block_size, o.max_record) {}
     Aggregator counts;
+    EventCounter events;
     LineFramer framer;
     std::string head;
     CallTable calls;
@@ -64,7 +66,7 @@ Error check_options(const ScanOptions& o) {
     return {};
 }
 
-Scanner::Scanner(ScanOptions options) : options_(std::move(options)), result_(std::make_unique<ScanResult>(options_.group)) {
+Scanner::Scanner(ScanOptions options) : options_(std::move(options)), result_(std::make_unique<ScanResult>(options_.group, options_.event_group, options_.rules.get())) {
     if (options_.threads == 0) options_.threads = std::max(1u, std::thread::hardware_concurrency());
 }
 
@@ -233,6 +235,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
     if (result_->events) proc.set_explainer(&options_.explain, &t.pending);
     proc.set_filter(options_.filter.get());
+    proc.set_event_counter(&w.events);
     std::uint64_t line_no = 0;
     const std::uint64_t stream_start = t.whole || t.begin == 0 ? 0 : t.begin - 1;
     bool skip_first = stream_start > 0 || (!t.whole && t.begin > 0);
@@ -296,9 +299,13 @@ void Scanner::run_task(Worker& w, Task& t) {
     if (at_end && !src->error()) report_shrink(f, t, src->raw_position());
     t.packets = src->packets();
     t.skipped_packets = src->skipped_packets();
+    t.evictions = src->evictions();
     proc.finish();
     if (options_.count_level == CountLevel::calls) w.calls.merge(proc.calls());
-    if (src->error()) t.error = src->error();
+    if (src->error()) {
+        t.error = src->error();
+        if (t.error.path.empty()) t.error.path = f.report.path;  // a read-ahead thread does not know it
+    }
     // Decoded bytes this task owns: from its first own line to where it stopped.
     const std::uint64_t end = stop_offset != UINT64_MAX ? stop_offset : stream_start + read_total;
     t.stats.bytes = first_offset != UINT64_MAX && end > first_offset ? end - first_offset : 0;
@@ -385,7 +392,10 @@ void Scanner::run() noexcept {
         for (auto& th : threads) th.join();
 
         ScanResult& r = *result_;
-        for (auto& w : workers) r.counts.merge(w->counts);
+        for (auto& w : workers) {
+            r.counts.merge(w->counts);
+            r.events_read.merge(w->events);
+        }
         // Errors waiting for their error-log event claim it now, one at a time and in input order.
         if (r.events)
             for (Task& t : tasks_)
@@ -400,9 +410,10 @@ void Scanner::run() noexcept {
                 for (Sample& s : *samples) s.line = lines_unknown ? 0 : s.line + lines_before[t.file];
             lines_before[t.file] += t.stats.lines;
             f.report.lines += t.stats.lines;
-            f.report.records += t.stats.records;
+            f.report.records += t.stats.records + t.stats.events;
             f.report.packets += t.packets;
             f.report.skipped_packets += t.skipped_packets;
+            f.report.evictions += t.evictions;
             if (t.detection_done) {
                 f.report.format = t.detected ? std::string(t.detected->name()) : std::string();
                 f.report.detection = t.detection;

@@ -46,10 +46,15 @@ void StreamScanner::decide_format(bool at_end) {
     use_format(d.format);
     std::string held = std::move(head_);
     head_.clear();
-    feed(held);
+    feed_locked(held);
 }
 
 void StreamScanner::feed(std::string_view bytes) {
+    std::lock_guard lock(mu_);
+    feed_locked(bytes);
+}
+
+void StreamScanner::feed_locked(std::string_view bytes) {
     if (!format_known_) {
         // A file scan samples at most kDetectReadBytes: the same bytes here give the same detection.
         const std::size_t room = kDetectReadBytes - head_.size();
@@ -66,13 +71,15 @@ void StreamScanner::feed(std::string_view bytes) {
     });
 }
 
-std::uint64_t StreamScanner::committed() const noexcept {
+std::uint64_t StreamScanner::committed() const {
+    std::lock_guard lock(mu_);
     if (!format_known_) return 0;  // everything is still held back for detection
     if (const auto open = processor_->open_record_offset()) return *open;
     return fed_ - framer_.pending();
 }
 
 std::pair<Aggregator, ScanStats> StreamScanner::take() {
+    std::lock_guard lock(mu_);
     // The processor refers to these two members: they are replaced in place, never re-seated.
     std::pair<Aggregator, ScanStats> out{std::move(counts_), std::move(stats_)};
     counts_ = Aggregator(out.first.spec());
@@ -80,7 +87,23 @@ std::pair<Aggregator, ScanStats> StreamScanner::take() {
     return out;
 }
 
+std::pair<Aggregator, ScanStats> StreamScanner::snapshot() const {
+    std::lock_guard lock(mu_);
+    return {counts_, stats_};
+}
+
+std::string StreamScanner::format_name() const {
+    std::lock_guard lock(mu_);
+    return format_name_;
+}
+
+std::string StreamScanner::detection() const {
+    std::lock_guard lock(mu_);
+    return detection_;
+}
+
 void StreamScanner::finish() {
+    std::lock_guard lock(mu_);
     if (!format_known_) decide_format(true);
     framer_.finish([&](const LineEvent& ev) {
         processor_->on_line(ev, ++line_no_);

@@ -15,8 +15,8 @@ from __future__ import annotations
 from . import causes, codes, filters, formats, rules, samples
 from ._dims import DIMENSIONS
 from .api import Detection, detect, detect_format, scan
-from .errors import (CheckpointError, CorruptInputError, FormatError, InputError, LogcodesError, ReadError,
-                     RuleError, TruncatedInputError)
+from .errors import (CheckpointError, CorruptInputError, FormatError, InputError, LogcodesError, MixedInputError,
+                     ReadError, RuleError, TruncatedInputError)
 from ._records import COLUMNS as RECORD_COLUMNS, Records, records
 from .follow import Follower, follow
 from .stream import Stream
@@ -56,5 +56,6 @@ __all__ = [
     "CorruptInputError",
     "ReadError",
     "CheckpointError",
+    "MixedInputError",
     "__version__",
 ]

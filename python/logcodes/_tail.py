@@ -3,17 +3,24 @@ rest of it again after a rotation (renamed, copied, compressed)."""
 
 from __future__ import annotations
 
-import gzip
+import errno
 import hashlib
+import logging
 import os
+import re
 import stat as _stat
 from dataclasses import dataclass
-from typing import IO, Callable, Iterator, List, Optional, Tuple
+from typing import Callable, Iterator, List, Optional, Tuple
 
+from . import _core
 from .stream import Stream
 from .summary import Summary
 
-# The first bytes of a file say which file it is when its inode changed (copied, compressed) or was reused.
+log = logging.getLogger("logcodes.follow")
+
+# The first bytes of a file say which file it is when its inode changed (copied, compressed) or was reused;
+# the bytes just before an offset say whether what lies before it is still what was read (copy-truncate
+# rewritten past the old offset with the same beginning).
 FINGERPRINT_BYTES = 1024
 READ_BLOCK = 1 << 20
 
@@ -22,6 +29,39 @@ StreamFactory = Callable[[str, object], Stream]   # (label, format) -> Stream
 
 def digest(head: bytes) -> str:
     return hashlib.sha256(head).hexdigest()
+
+
+class NotARegularFileError(OSError):
+    """A path names a FIFO, a device or a socket: only regular files are followed (opening a FIFO blocks
+    until a writer comes; a device never ends)."""
+
+
+_KINDS = ((_stat.S_ISFIFO, "a FIFO (named pipe)"), (_stat.S_ISCHR, "a character device"),
+          (_stat.S_ISBLK, "a block device"), (_stat.S_ISSOCK, "a socket"))
+
+
+def _check_regular(path: str, mode: int) -> None:
+    if _stat.S_ISREG(mode):
+        return
+    if _stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise NotARegularFileError(errno.EINVAL, f"is {kind}, not a regular file: only regular files are followed "
+                                             f"(read a pipe with '-')", path)
+
+
+def open_regular(path: str) -> int:
+    """A read-only descriptor of the regular file at ``path``. FIFOs, devices, sockets and directories are
+    refused: checked with ``stat`` first, and opened ``O_NONBLOCK`` so a FIFO put there meanwhile cannot
+    block the open either (checked again on the descriptor)."""
+    _check_regular(path, os.stat(path).st_mode)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        _check_regular(path, os.fstat(fd).st_mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 @dataclass(frozen=True)
@@ -53,15 +93,15 @@ class TailedFile:
         self.read_offset = start
         self.stream = make_stream(path, format)
         self._head = os.pread(fd, FINGERPRINT_BYTES, 0)
+        # The last bytes read (up to FINGERPRINT_BYTES), which must still be there at read_offset.
+        self._tail = os.pread(fd, min(start, FINGERPRINT_BYTES), start - min(start, FINGERPRINT_BYTES))
         self.retired = False      # its path now names another file (or none): finish it, then drop it
 
     @classmethod
     def open(cls, path: str, start: Optional[int], make_stream: StreamFactory, format: object) -> "TailedFile":
-        """Opens ``path`` at ``start`` (None: at its end)."""
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        """Opens the regular file ``path`` at ``start`` (None: at its end)."""
+        fd = open_regular(path)
         try:
-            if _stat.S_ISDIR(os.fstat(fd).st_mode):
-                raise IsADirectoryError(21, "Is a directory", path)
             return cls(path, fd, os.fstat(fd).st_size if start is None else start, make_stream, format)
         except BaseException:
             os.close(fd)
@@ -72,6 +112,16 @@ class TailedFile:
     def identity(self) -> Identity:
         return Identity(self.dev, self.ino, digest(self._head), len(self._head))
 
+    @property
+    def tail_read(self) -> bytes:
+        """The last bytes read (up to FINGERPRINT_BYTES), as they were read."""
+        return self._tail
+
+    def tail_before(self, offset: int) -> bytes:
+        """The bytes (up to FINGERPRINT_BYTES) just before ``offset``, as the file holds them now."""
+        n = min(offset, FINGERPRINT_BYTES)
+        return os.pread(self.fd, n, offset - n)
+
     def same_file_at(self, path: str) -> bool:
         """Whether ``path`` still names this file."""
         try:
@@ -81,13 +131,16 @@ class TailedFile:
         return (st.st_dev, st.st_ino) == (self.dev, self.ino)
 
     def truncated(self) -> bool:
-        """Copy-truncate: the file is shorter than what was read, or its first bytes changed (it was
-        truncated and written again past the old offset before this look)."""
+        """Copy-truncate: the file is shorter than what was read, or its first bytes or the bytes just
+        before the read offset changed (it was truncated and written again past the old offset before this
+        look, also with the same beginning)."""
         size = os.fstat(self.fd).st_size
         if size < self.read_offset:
             return True
         head = os.pread(self.fd, FINGERPRINT_BYTES, 0)
         if head[:len(self._head)] != self._head:
+            return True
+        if self._tail and os.pread(self.fd, len(self._tail), self.read_offset - len(self._tail)) != self._tail:
             return True
         self._head = head   # a young file: its fingerprint grows with it
         return False
@@ -105,8 +158,9 @@ class TailedFile:
     def committed(self) -> int:
         return self.base + self.stream.committed
 
-    def read(self, limit: int) -> int:
-        """Feeds what was appended (at most ``limit`` bytes) to the stream; returns how many bytes."""
+    def read(self, limit: int, stop: Callable[[], bool] = lambda: False) -> int:
+        """Feeds what was appended (at most ``limit`` bytes, fewer once ``stop()`` says so) to the stream;
+        returns how many bytes."""
         total = 0
         while total < limit:
             chunk = os.pread(self.fd, min(READ_BLOCK, limit - total), self.read_offset)
@@ -115,11 +169,20 @@ class TailedFile:
             self.stream.feed(chunk)
             self.read_offset += len(chunk)
             total += len(chunk)
+            self._keep_tail(chunk)
+            if stop():
+                break
         return total
 
-    def feed_rest_from(self, source: IO[bytes], offset: int) -> int:
-        """Feeds the bytes of ``source`` (this file's rotated copy) past ``offset``; returns how many."""
-        skip_bytes(source, offset)
+    def _keep_tail(self, chunk: bytes) -> None:
+        if len(chunk) >= FINGERPRINT_BYTES:
+            self._tail = chunk[-FINGERPRINT_BYTES:]
+        else:
+            self._tail = (self._tail + chunk)[-FINGERPRINT_BYTES:]
+
+    def feed_rest_from(self, source: "Decoded") -> int:
+        """Feeds the rest of ``source`` (this file's rotated copy, positioned at ``read_offset``); returns
+        how many bytes."""
         total = 0
         try:
             for chunk in iter(lambda: source.read(READ_BLOCK), b""):
@@ -141,6 +204,7 @@ class TailedFile:
         self.base = self.read_offset = 0
         self.stream = self._make_stream(self.path, self.format)
         self._head = os.pread(self.fd, FINGERPRINT_BYTES, 0)
+        self._tail = b""
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -152,32 +216,91 @@ class TailedFile:
         return f"<TailedFile {self.path!r} ino={self.ino} read={self.read_offset} committed={self.committed}{state}>"
 
 
-def skip_bytes(source: IO[bytes], n: int) -> None:
-    """Moves past the first ``n`` bytes (seeks when it can, reads otherwise: compressed files)."""
-    try:
-        source.seek(n)
-        return
-    except (OSError, ValueError):
-        pass
-    while n > 0:
-        chunk = source.read(min(READ_BLOCK, n))
-        if not chunk:
+class Decoded:
+    """A rotated file's content read from byte 0: plain files as they are, gzip and zstd (told by their
+    magic bytes) decoded by the core's own decoders, as a scan reads them."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        fd = open_regular(path)
+        self.compressed = _compressed_magic(os.pread(fd, 4, 0))
+        self._plain: Optional[int] = None
+        self._core: Optional[_core.DecodedInput] = None
+        if not self.compressed:
+            self._plain, self._pos = fd, 0
             return
-        n -= len(chunk)
+        proc = f"/proc/self/fd/{fd}"
+        self._name = proc if os.path.exists(proc) else path
+        try:   # the core opens the very file checked above, not whatever the path names by now
+            self._core = _core.DecodedInput(os.fsencode(self._name))
+        except (OSError, EOFError, ValueError) as e:
+            raise self._renamed(e) from e
+        finally:
+            os.close(fd)
+
+    def _renamed(self, e: Exception) -> Exception:
+        """The core's error, naming the path rather than the descriptor it was opened through."""
+        return type(e)(str(e).replace(self._name, self.path, 1))
+
+    def read(self, size: int = READ_BLOCK) -> bytes:
+        if self._plain is not None:
+            chunk = os.pread(self._plain, size, self._pos)
+            self._pos += len(chunk)
+            return chunk
+        assert self._core is not None
+        try:
+            return self._core.read(size)
+        except (OSError, EOFError, ValueError) as e:
+            raise self._renamed(e) from e
+
+    def skip(self, n: int) -> int:
+        """Moves ``n`` bytes on (fewer at the end); returns how many."""
+        if self._plain is not None:
+            step = max(0, min(n, os.fstat(self._plain).st_size - self._pos))
+            self._pos += step
+            return step
+        done = 0
+        while done < n:
+            chunk = self.read(min(READ_BLOCK, n - done))
+            if not chunk:
+                break
+            done += len(chunk)
+        return done
+
+    def close(self) -> None:
+        if self._plain is not None:
+            os.close(self._plain)
+            self._plain = None
+        if self._core is not None:
+            self._core.close()
+            self._core = None
+
+    def __enter__(self) -> "Decoded":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def open_decoded(path: str) -> IO[bytes]:
-    """A file's content: gzip (by its magic bytes) decompressed, anything else as is."""
-    with open(path, "rb") as f:
-        magic = f.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.GzipFile(path, "rb")  # type: ignore[return-value]  # a binary file object all the same
-    return open(path, "rb")
+GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+# The names logrotate (and savelog) give rotated files, after the live file's name: ``.N`` (``rotate``,
+# ``savelog``'s ``.0``) or, with ``dateext``, its ``dateformat`` stamp (default ``-%Y%m%d``, hourly
+# ``-%Y%m%d%H``; ``%H%M%S`` may follow, also after a dash; ``-%s``; ``-%Y-%m-%d``), then ``.gz`` or
+# ``.zst`` once compressed. Other siblings (``access.log.bak``, ``access.log.json``) are other files.
+_ROTATED_SUFFIX = re.compile(r"(?:\.\d{1,6}|-\d{8}(?:\d{2}|\d{4}|\d{6}|-\d{6})?|-\d{4}-\d{2}-\d{2})"
+                             r"(?:\.gz|\.zst)?")
+
+
+def is_rotated_name(name: str, live: str) -> bool:
+    """Whether the file name ``name`` is one a rotation of the file named ``live`` gives."""
+    return name.startswith(live) and _ROTATED_SUFFIX.fullmatch(name, len(live)) is not None
 
 
 def rotated_candidates(path: str) -> Iterator[str]:
-    """Where a rotation may have put ``path``: its siblings named after it (``access.log.1``,
-    ``access.log.2.gz``, ``access.log-20240101``), newest first."""
+    """Where a rotation may have put ``path``: its regular-file siblings named by the rotation rule
+    (``access.log.1``, ``access.log.2.gz``, ``access.log-20240101.zst``), newest first."""
     directory, name = os.path.split(path)
     try:
         entries = os.listdir(directory or ".")
@@ -185,57 +308,83 @@ def rotated_candidates(path: str) -> Iterator[str]:
         return
     found = []
     for entry in entries:
-        if entry != name and entry.startswith(name):
+        if is_rotated_name(entry, name):
             full = os.path.join(directory, entry)
             try:
-                found.append((os.stat(full).st_mtime, full))
+                st = os.stat(full)
             except OSError:
                 continue
+            if not _stat.S_ISREG(st.st_mode):
+                log.debug("%s is named like a rotated %s but is no regular file: not read", full, name)
+                continue
+            found.append((st.st_mtime, full))
     for _, full in sorted(found, reverse=True):
         yield full
 
 
-def find_rotated(path: str, ident: Identity, offset: int) -> Optional[Tuple[str, IO[bytes]]]:
+def find_rotated(path: str, ident: Identity, offset: int, tail: str = "",
+                 tail_length: int = 0) -> Optional[Tuple[str, Decoded]]:
     """The rotated copy of the file ``ident`` that was followed at ``path``: the same inode with the same
-    first bytes, else a file with the same first bytes and at least ``offset`` bytes — uncompressed ones
-    first (a compressed copy may still be being written). Returns its name and content opened at byte 0."""
+    first bytes, else a file with the same first bytes (and the same ``tail_length`` bytes before
+    ``offset`` when their digest ``tail`` is given) and at least ``offset`` bytes — uncompressed ones
+    first (a compressed copy may still be being written). Returns its name and content positioned at
+    ``offset``."""
     same_inode: List[str] = []
-    plain: List[str] = []
-    compressed: List[str] = []
+    others: List[Tuple[bool, str]] = []
     for cand in rotated_candidates(path):
         try:
             st = os.stat(cand)
-            with open(cand, "rb") as raw:
-                magic = raw.read(2)
         except OSError:
             continue
-        if not _stat.S_ISREG(st.st_mode):
-            continue
-        if (st.st_dev, st.st_ino) == (ident.dev, ident.ino):
+        if st.st_ino == ident.ino:   # the device may differ after a remount: the content decides
             same_inode.append(cand)
         else:
-            (compressed if magic == b"\x1f\x8b" else plain).append(cand)
-    for cand in same_inode + plain + compressed:
+            others.append((is_compressed(cand), cand))
+    for cand in same_inode + [c for _, c in sorted(others, key=lambda t: t[0])]:
         try:
-            f = open_decoded(cand)
-        except OSError:
+            f = Decoded(cand)
+        except (OSError, EOFError, ValueError):
             continue
         try:
             head = f.read(ident.length)
-            if digest(head) == ident.fingerprint and _has_bytes(f, offset - len(head)):
-                f.seek(0)
+            if digest(head) == ident.fingerprint and _at_offset(f, head, offset, tail, tail_length):
                 return cand, f
-        except (OSError, EOFError):
+        except (OSError, EOFError, ValueError):
             pass
         f.close()
     return None
 
 
-def _has_bytes(f: IO[bytes], n: int) -> bool:
-    """Whether at least ``n`` more bytes follow (reads through compressed content)."""
-    while n > 0:
-        chunk = f.read(min(READ_BLOCK, n))
-        if not chunk:
+def _at_offset(f: Decoded, head: bytes, offset: int, tail: str, tail_length: int) -> bool:
+    """Moves ``f`` (``head`` read already) to ``offset``, checking the digest of the ``tail_length`` bytes
+    before it on the way; False if the content ends first or the tail differs."""
+    pos = len(head)
+    if offset < pos:
+        return False
+    if not tail:
+        return f.skip(offset - pos) == offset - pos
+    start = offset - tail_length
+    if start >= pos:
+        if f.skip(start - pos) != start - pos:
             return False
-        n -= len(chunk)
-    return True
+        before = f.read(tail_length)
+    else:           # the tail begins inside the head (a young file)
+        rest = f.read(offset - pos)
+        before = (head + rest)[start:]
+    return len(before) == tail_length and digest(before) == tail
+
+
+def is_compressed(path: str) -> bool:
+    """Whether the regular file at ``path`` starts with gzip or zstd magic (unreadable: treated as so)."""
+    try:
+        fd = open_regular(path)
+    except OSError:
+        return True
+    try:
+        return _compressed_magic(os.pread(fd, 4, 0))
+    finally:
+        os.close(fd)
+
+
+def _compressed_magic(magic: bytes) -> bool:
+    return magic[:2] == GZIP_MAGIC or magic == ZSTD_MAGIC

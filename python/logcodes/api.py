@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import os
 import warnings
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _argcheck, _core
+from . import _argcheck, _core, _events, _protocols
 from ._dims import ByArg, parse_by
 from ._inputs import PathArg, core_paths, expand_paths
 from ._progress import Progress, ProgressArg
 from ._sizes import parse_size
 from .filters import CodesArg, NamesArg, TimeArg, scan_filter
-from .errors import CorruptInputError, InputError, ReadError, TruncatedInputError
+from .errors import CorruptInputError, InputError, MixedInputError, ReadError, TruncatedInputError
 from . import rules as _rules
 from .formats import FormatArg, resolve
 from .paths import PathRulesArg, compile_rules as _compile_path_rules
@@ -28,7 +29,7 @@ _DEFAULT_BLOCK = 1 << 20
 _DEFAULT_MAX_RECORD = 16 << 20
 _POLL_SECONDS = 0.1   # how often a running scan checks for Ctrl-C and reports progress
 _ON_ERROR = ("raise", "warn", "ignore")
-_COUNT_LEVELS = ("messages", "transactions", "calls")
+_COUNT_LEVELS = ("messages", "transactions", "calls", "events")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +84,12 @@ def detect_format(data: Union[bytes, str, "os.PathLike[str]"]) -> Tuple[Optional
     return d.format, d.explanation
 
 
+@functools.lru_cache(maxsize=1)
+def _builtin_rules() -> Any:
+    """The built-in rule pack, compiled once per process."""
+    return _rules.compile(None)
+
+
 def _threads(threads: Optional[int]) -> int:
     if threads is None:
         return os.cpu_count() or 1
@@ -111,13 +118,13 @@ def scan(
     paths: PathArg,
     *,
     format: FormatArg = "auto",
-    by: ByArg = ("class", "code"),
+    by: Optional[ByArg] = None,
     threads: Optional[int] = None,
     progress: ProgressArg = False,
     block_size: Union[int, str, None] = None,
     max_record: Union[int, str, None] = None,
     on_error: str = "raise",
-    count: str = "transactions",
+    count: Optional[str] = None,
     errors: Optional[PathArg] = None,
     rules: "RulesArg" = None,
     explain: Union[str, int, Sequence[Union[str, int]]] = "5xx",
@@ -148,6 +155,8 @@ def scan(
             time, upstream_code``, or any named field the format yields (``logcodes.formats.fields()``);
             ``path`` is templated (``/users/{id}``, see :mod:`logcodes.paths`), ``path_raw`` as written;
             ``"time:5min"`` sets the time bucket (``1s`` … ``1d``; default 1h). A comma-separated string works.
+            Default: ``class, code`` for access logs and SIP; ``level, cause`` for error logs (their events can
+            be grouped by ``level, cause, cause_detail, cause_source, time, file, host, path, path_raw, method``).
         threads: worker threads (default: all cores). Large files are split at line boundaries; results
             do not depend on this number.
         progress: True for a progress bar on stderr, or a callable ``f(bytes_done, bytes_total)``.
@@ -156,8 +165,14 @@ def scan(
         count: what one count is, for SIP: ``"messages"`` (every response seen), ``"transactions"``
             (default: retransmissions of a response counted once, by Call-ID + CSeq + Via branch + code,
             within a window of at least 64 s of the trace's times, or 262,144 responses when it has none) or
-            ``"calls"`` (the final response to each call's initial INVITE, with the ``outcome`` dimension).
-            HTTP records are one transaction each, whatever the level.
+            ``"calls"`` (each call attempt once, by RFC 3261 dialog rules: the final response to its last
+            INVITE, with the ``outcome``, ``attempts``, ``auth_rounds`` and ``hangup`` dimensions and the
+            figures behind :meth:`Summary.kpis`; see ``docs/sip.md``).
+            HTTP records are one transaction each, whatever the level. ``"events"``: the inputs are error logs
+            (nginx error.log, Apache error_log, Tomcat, log4j, PHP, Python) and each event is counted by
+            ``level`` (its severity) and ``cause`` (the rule that names it, else ``"unknown"``). By default
+            (None) error logs are found by detection and read as events; given with access logs as main
+            inputs they raise :class:`~logcodes.MixedInputError` (pass them with ``errors=``).
         errors: error logs of the same servers (nginx error.log, Apache error_log, Tomcat catalina /
             localhost logs, PHP, Python tracebacks). Each access-log error selected by ``explain`` claims
             the event that explains it — same request id, else the closest unused event naming the same
@@ -168,8 +183,8 @@ def scan(
             ``;jsessionid=``, queries, percent-escapes and trailing slashes do not matter.
             ``Summary.joins`` says how many were joined by request id, path and time, and how many not at
             all; ``Summary.unexplained()`` groups the error-log events no rule names.
-        rules: your cause rules (a TOML/YAML file, or dicts with name, pattern, codes, label), tried before
-            the built-in pack (``logcodes.rules``).
+        rules: your cause rules (a TOML/YAML file, or dicts with name, pattern, codes, label and optional kind),
+            tried before the built-in pack (``logcodes.rules``; its rules and sources: docs/causes.md).
         explain: which access-log codes to explain from the error logs: ``"5xx"`` (default), ``"502"``, or a
             list of them.
         window: how far apart in time an access-log error and its error-log event may be (default 2 s).
@@ -221,7 +236,13 @@ def scan(
     24
     """
     core_format = resolve(format)
-    dims, bucket = parse_by(by)
+    explicit_events = count == "events"
+    dims, bucket = parse_by(by if by is not None else
+                            (_events.DEFAULT_EVENT_DIMS if explicit_events else ("class", "code")))
+    ev_dims = _events.event_dims(dims, explicit=explicit_events)
+    if explicit_events:
+        dims = ev_dims
+    count = count or "transactions"
     n_threads = _threads(threads)
     block = parse_size(block_size, what="block_size") if block_size is not None else _DEFAULT_BLOCK
     record_cap = parse_size(max_record, what="max_record") if max_record is not None else _DEFAULT_MAX_RECORD
@@ -233,7 +254,8 @@ def scan(
     error_files = expand_paths(errors, "errors") if errors is not None else []
     explain_specs = _explain_specs(explain)
     window_ms = int(parse_duration_ms(window))
-    compiled_rules = _rules.compile(rules) if (error_files or rules is not None) else None
+    # The rules name the causes of access-log errors (errors=) and of error-log events read as inputs.
+    compiled_rules = _rules.compile(rules) if (error_files or rules is not None) else _builtin_rules()
     extras = scan_extras(path_rules, quantiles, accuracy, top)
     _, compiled_filter = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
                                      path_patterns=path_patterns, count=count)
@@ -246,9 +268,13 @@ def scan(
         if b < 0 or e < b:
             raise ValueError(f"byte_range must be (begin, end) with 0 <= begin <= end, not {byte_range!r}")
         byte_range = (b, e)
-    job = _core.ScanJob(core_paths(files), core_format, list(dims), bucket, n_threads, block, record_cap, 0, 5, count,
+    # Responses are grouped by dims (and always by their protocol, see _protocols), the events of error logs
+    # by ev_dims; which the inputs hold is known once each is detected (see _finish).
+    response_dims = ("class", "code") if explicit_events else dims
+    job = _core.ScanJob(core_paths(files), core_format, list(_protocols.core_dims(response_dims)), bucket, n_threads,
+                        block, record_cap, 0, 5, "transactions" if explicit_events else count,
                         core_paths(error_files), compiled_rules, explain_specs, window_ms, byte_range, extras=extras,
-                        filter=compiled_filter, path_map=_path_map(path_map))
+                        filter=compiled_filter, path_map=_path_map(path_map), event_dims=list(ev_dims))
     reporter = Progress(progress)
     job.start()
     try:
@@ -264,7 +290,8 @@ def scan(
     finally:
         reporter.close()
     result = job.result()
-    return _finish(result, dims, bucket, files, on_error, count, quantiles=quantiles)
+    return _finish(result, dims, bucket, files, on_error, count, quantiles=quantiles,
+                   events=(ev_dims, by is not None))
 
 
 _QUANTITIES = ("duration",)
@@ -348,7 +375,8 @@ def parse_duration_ms(value: Any) -> float:
 
 
 def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: List[str], on_error: str,
-            count: str = "transactions", *, quantiles: Optional[str] = None) -> Summary:
+            count: str = "transactions", *, quantiles: Optional[str] = None,
+            events: Optional[Tuple[Tuple[str, ...], bool]] = None) -> Summary:
     infos: List[FileInfo] = []
     problems: List[InputProblem] = []
     for f in result["files"]:
@@ -356,16 +384,35 @@ def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: L
         infos.append(FileInfo(path=f["path"], format=f["format"], detection=f["detection"], compression=f["compression"],
                               size=f["size"], lines=f["lines"], records=f["records"],
                               error=None if err is None else err[3], packets=f.get("packets", 0),
-                              skipped_packets=f.get("skipped_packets", 0)))
+                              skipped_packets=f.get("skipped_packets", 0), evictions=f.get("evictions", 0)))
+        if f.get("evictions"):
+            warnings.warn(f"{f['path']}: {f['evictions']:,} IP fragment sets or TCP flows were dropped to keep the "
+                          "capture's reassembly tables bounded (fragments older than 30 s of capture time, more "
+                          "than 4096 sets or 32 MiB, more than 65,536 flows); SIP in them may be counted as "
+                          "unparsed", RuntimeWarning, stacklevel=3)
         if err is not None:
             kind, path, offset, message = err
             oserr = _os_error(kind, path or f["path"], message)
             if oserr is not None:
                 raise oserr  # the file vanished or changed between the check and the scan
             problems.append(InputProblem(path or f["path"], kind, offset, message))
+    as_events = False
+    if events is not None:
+        ev_dims, explicit_by = events
+        try:
+            as_events = _events.check_inputs([(i.path, i.format) for i in infos], explicit_events=count == "events",
+                                             explicit_dims=dims if explicit_by else None)
+        except MixedInputError as e:
+            # What was read is kept: the responses, as a scan without the error logs would count them.
+            e.summary = Summary._from_core(result, dims, file_names=files, files=infos, problems=problems,
+                                           time_bucket=bucket if "time" in dims else None, count=count,
+                                           quantiles=quantiles)
+            raise
+        if as_events:
+            dims, count = ev_dims, "events"
     summary = Summary._from_core(result, dims, file_names=files, files=infos, problems=problems,
                                  time_bucket=bucket if "time" in dims else None, count=count,
-                                 quantiles=quantiles)
+                                 quantiles=quantiles, events=as_events)
     if problems and on_error != "ignore":
         err = _problem_error(problems[0])
         err.summary = summary

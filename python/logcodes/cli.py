@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
+import math
 import sys
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from . import codes, samples
 from . import formats
@@ -70,18 +72,29 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--from-end", action="store_true",
                    help="start files present at the start at their end (default: their start)")
     w.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
+    _lang_option(w)
+    w.add_argument("--once", action="store_true",
+                   help="report one window of what is there now, save the checkpoint and exit")
 
     c = sub.add_parser("codes", help="list the code registry")
     c.add_argument("protocol", nargs="?", choices=codes.PROTOCOLS)
+    c.add_argument("code", nargs="?", type=int, help="one code: say what it means")
     c.add_argument("--json", action="store_true")
+    _lang_option(c)
     return p
+
+
+def _lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", default="en", choices=codes.LANGUAGES,
+                   help="language of code names and meanings: en (default) or zh (Chinese)")
 
 
 def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     if by:
-        s.add_argument("--by", default="class,code",
+        s.add_argument("--by", default=None,
                        help="dimensions, comma-separated (protocol,class,code,reason,method,host,path,path_raw,"
-                            "file,time[:1h]); default: class,code")
+                            "file,time[:1h],level,cause; SIP calls: outcome,attempts,auth_rounds,hangup); "
+                            "default: class,code (error logs: level,cause)")
     s.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
     own = s.add_mutually_exclusive_group()
     own.add_argument("--nginx-format", metavar="TEXT", help="your nginx log_format, as in nginx.conf")
@@ -89,8 +102,9 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     own.add_argument("--tomcat-format", metavar="TEXT", help="your Tomcat AccessLogValve pattern")
     own.add_argument("--envoy-format", metavar="TEXT", help="your Envoy access-log format string")
     s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
-    s.add_argument("--count", default="transactions", choices=["messages", "transactions", "calls"],
-                   help="SIP: count every response, each transaction once (default), or each call")
+    s.add_argument("--count", default=None, choices=["messages", "transactions", "calls", "events"],
+                   help="SIP: count every response, each transaction once (default), or each call; events: "
+                        "the inputs are error logs, counted by level and cause (found by detection by default)")
     s.add_argument("--errors", nargs="+", metavar="ERROR_LOG",
                    help="error logs to explain the access-log errors with (adds cause to --by when not given)")
     s.add_argument("--rules", metavar="FILE", help="your cause rules (TOML or YAML), tried before the built-in ones")
@@ -98,6 +112,7 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     s.add_argument("--window", default="2s", help="how far apart an error and its error-log event may be (default 2s)")
     s.add_argument("--path-rule", nargs=2, action="append", metavar=("REGEX", "PLACEHOLDER"), dest="path_rules",
                    help="template paths matching REGEX as PLACEHOLDER, before the built-in rules (repeatable)")
+    _lang_option(s)
     if not by:
         return
     flt = s.add_argument_group("filters (records left out are counted as filtered)")
@@ -119,16 +134,30 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     prog.add_argument("--no-progress", dest="progress", action="store_false")
 
 
+def _kpi_rows(summary: Summary) -> List[Dict[str, Any]]:
+    """Summary.kpis() as JSON rows: per time bucket when the summary has one, else one row (NaN -> null)."""
+    df = summary.kpis(by="time" if "time" in summary.dims else None)
+    rows = []
+    for rec in df.to_dict("records"):
+        rows.append({k: (None if isinstance(v, float) and math.isnan(v) else
+                         v.isoformat() if hasattr(v, "isoformat") else v.item() if hasattr(v, "item") else v)
+                     for k, v in rec.items()})
+    return rows
+
+
 def _print_summary(summary: Summary, args: argparse.Namespace) -> None:
     if args.json:
-        sys.stdout.write(json_dumps(summary.to_dict(), indent=2) + "\n")
+        d = summary.to_dict(lang=args.lang)
+        if summary.count == "calls":
+            d["kpis"] = _kpi_rows(summary)
+        sys.stdout.write(json_dumps(d, indent=2) + "\n")
     elif args.csv:
         w = csv.writer(sys.stdout)
-        w.writerow([csv_cell(d) for d in (*summary.dims, "count")])
-        for row in summary.rows():
+        w.writerow([csv_cell(c) for c in summary.columns()])
+        for row in summary.rows(lang=args.lang):
             w.writerow([csv_cell("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v)) for v in row])
     else:
-        print(summary)
+        print(summary.to_string(lang=args.lang))
         if summary.error_files:
             j = summary.joins
             print(f"\nerrors to explain: {sum(j.values()):,} — joined by request id {j['request_id']:,}, by path "
@@ -151,7 +180,9 @@ def _format(args: argparse.Namespace) -> "formats.FormatArg":
 def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
     progress = args.progress if args.progress is not None else sys.stderr.isatty()
     by = args.by
-    if args.errors and "cause" not in [d.strip().split(":")[0] for d in by.split(",")]:
+    if args.errors and by is None:
+        by = "class,code,cause"
+    elif args.errors and "cause" not in [d.strip().split(":")[0] for d in by.split(",")]:
         by = by + ",cause"
     try:
         summary = scan(list(files), format=_format(args), by=by, threads=args.threads, progress=progress,
@@ -184,9 +215,33 @@ def _report(args: argparse.Namespace) -> int:
         print(terminal(f"logcodes: error: {e} (the report shows what was read before it)"), file=sys.stderr)
         summary, status = e.summary, 1
     title = args.title or f"logcodes report: {', '.join(args.files[:3])}{' …' if len(args.files) > 3 else ''}"
-    path = report.write(summary, args.output, title=title)
+    path = report.write(summary, args.output, title=title, lang=args.lang)
     print(terminal(f"wrote {path}: {summary.total:,} records, {summary.counted:,} counted"), file=sys.stderr)
     return status
+
+
+def _codes(args: argparse.Namespace) -> int:
+    """``logcodes codes [PROTOCOL [CODE]]``: the registry, or what one code means, in ``--lang``."""
+    import dataclasses
+
+    if args.code is not None:
+        if args.protocol is None:
+            raise ValueError("give the protocol of the code: logcodes codes sip 486")
+        info = codes.lookup(args.protocol, args.code)
+        entries = [info]
+    else:
+        entries = list(codes.entries(args.protocol))
+    if args.json:
+        out = [dict(dataclasses.asdict(e), phrase=e.phrase(args.lang), meaning=e.meaning(args.lang),
+                    class_label=e.class_label(args.lang), lang=args.lang) for e in entries]
+        print(json.dumps(out if args.code is None else out[0], indent=2, ensure_ascii=False))
+    elif args.code is not None:
+        print(codes.describe(args.protocol, args.code, lang=args.lang))
+    else:
+        for e in entries:
+            origin = f"{e.origin or ''}" + (f"; {e.note}" if e.note else "")
+            print(f"{e.protocol:4}  {e.code}  {e.class_}  {e.phrase(args.lang)}  [{origin}]")
+    return 0
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -226,18 +281,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
             return watch(args.files, interval=args.interval, jsonl=args.jsonl, prometheus=args.prometheus,
                          checkpoint=args.checkpoint, format=args.format, max_series=args.max_series,
-                         from_start=not args.from_end)
+                         from_start=not args.from_end, once=args.once, lang=args.lang)
         if args.command == "codes":
-            entries = list(codes.entries(args.protocol))
-            if args.json:
-                import dataclasses
-
-                print(json_dumps([dataclasses.asdict(e) for e in entries], indent=2))
-            else:
-                for e in entries:
-                    origin = f"{e.origin or ''}" + (f"; {e.note}" if e.note else "")
-                    print(f"{e.protocol:4}  {e.code}  {e.class_}  {e.reason}  [{origin}]")
-            return 0
+            return _codes(args)
         parser.print_help()
         return 2
     except (LogcodesError, ValueError, OSError) as e:

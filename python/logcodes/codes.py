@@ -11,21 +11,33 @@ The table itself lives in the C++ core (one table for both languages); this modu
 False
 >>> codes.class_of(503)
 '5xx'
+
+Names and meanings come in English (``lang="en"``, the registry's own phrases) and Chinese (``lang="zh"``,
+a translation table kept as data in ``logcodes/languages/zh.json``). ``phrase()`` is the one place outputs
+get a code's name from; its default language is ``get_lang()``, which ``set_lang("zh")`` changes for the
+whole process (tables, notebook views, reports):
+
+>>> codes.phrase("sip", 183), codes.phrase("sip", 183, lang="zh"), codes.phrase("http", 100, lang="zh")
+('Session Progress', '会话进行中', '继续')
 """
 
 from __future__ import annotations
 
 import dataclasses
 from functools import lru_cache
-from typing import Dict, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, Optional, Tuple
 
 from . import _core
+from . import _languages
 
-__all__ = ["CodeInfo", "Q850Cause", "lookup", "describe", "reason", "class_of", "class_name", "entries", "q850", "q850_causes",
-           "q850_consistent", "PROTOCOLS", "CLASSES"]
+__all__ = ["CodeInfo", "Q850Cause", "lookup", "describe", "phrase", "reason", "class_of", "class_name", "entries",
+           "q850", "q850_causes", "q850_consistent", "get_lang", "set_lang", "PROTOCOLS", "CLASSES", "LANGUAGES"]
 
 PROTOCOLS: Tuple[str, ...] = ("http", "sip")
 CLASSES: Tuple[str, ...] = ("1xx", "2xx", "3xx", "4xx", "5xx", "6xx")
+LANGUAGES: Tuple[str, ...] = _languages.LANGUAGES
+get_lang = _languages.get_lang
+set_lang = _languages.set_lang
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,8 +60,40 @@ class CodeInfo:
     note: Optional[str] = None
 
     def __str__(self) -> str:
-        what = self.reason or "(unregistered)"
-        return f"{self.protocol.upper()} {self.code} {what}"
+        return f"{self.protocol.upper()} {self.code} {self.phrase('en')}"
+
+    def phrase(self, lang: Optional[str] = None) -> str:
+        """The code's name in ``lang`` (default ``get_lang()``): the registered reason phrase, translated
+        for ``"zh"``, or "(unregistered)" (translated too) for an unregistered code.
+
+        >>> lookup("sip", 486).phrase("zh")
+        '用户忙'
+        """
+        lang = _languages.check(lang)
+        if self.reason is None:
+            return _languages.term(lang, "unregistered")
+        if lang == "en":
+            return self.reason
+        return _languages.reason(lang, self.protocol, self.code) or self.reason
+
+    def meaning(self, lang: Optional[str] = None) -> str:
+        """What the code means and what a client should do, in ``lang``: ``describe()`` without the head.
+
+        >>> lookup("http", 404).meaning()
+        'a client error response (RFC 9110).'
+        """
+        lang = _languages.check(lang)
+        if lang != "en":
+            return _languages.explain(lang, self.protocol, self.code, self.class_, self.origin)
+        text = _core.code_meaning(self.protocol, self.code)
+        if text:
+            return str(text)
+        cls = f"a {self.class_name.lower()} response" if self.class_name else "a response"
+        return f"{cls}{f' ({self.origin})' if self.origin else ''}."
+
+    def class_label(self, lang: Optional[str] = None) -> str:
+        """The name of the code's class in its protocol's RFC, in ``lang``: ``"Provisional"``, ``"临时响应"``."""
+        return class_name(self.protocol, self.class_, lang=lang)
 
 
 def _check_protocol(protocol: str) -> str:
@@ -109,30 +153,46 @@ def lookup(protocol: str, code: int) -> CodeInfo:
     return CodeInfo(p, code, None, f"{digit}xx", _core.class_name(p, digit), False)
 
 
-def describe(protocol: str, code: int) -> str:
+def describe(protocol: str, code: int, lang: Optional[str] = None) -> str:
     """What a code means and what a client should do (SIP: after RFC 3261 §21 and the RFCs that
-    registered later codes).
+    registered later codes), in ``lang``: ``"en"`` or ``"zh"`` (default ``get_lang()``, initially "en").
 
     >>> describe("sip", 182)[:60]
     'SIP 182 Queued: The callee is temporarily unavailable and th'
+    >>> describe("sip", 487, lang="zh")
+    'SIP 487 请求已终止：请求被 BYE 或 CANCEL 终止（对已取消的 INVITE 的应答）。'
+    >>> describe("http", 404, lang="zh")
+    'HTTP 404 未找到：客户端错误响应（RFC 9110）。'
+    """
+    lang = _languages.check(lang)
+    info = lookup(protocol, code)
+    return f"{info.protocol.upper()} {info.code} {info.phrase(lang)}{_languages.separator(lang)}{info.meaning(lang)}"
+
+
+def phrase(protocol: Optional[str], code: Any, *, lang: Optional[str] = None) -> str:
+    """The name every output shows for ``code`` of ``protocol``: the registered reason phrase of that
+    protocol's registry in ``lang`` (default ``get_lang()``), "(unregistered)" for an in-range code no one
+    registered, and "" for a value that is not a code of the protocol (or no code, or no known protocol).
+
+    >>> phrase("sip", 100), phrase("http", 100), phrase("sip", 480), phrase("http", 600)
+    ('Trying', 'Continue', 'Temporarily Unavailable', '')
+    """
+    if protocol is None or code is None or isinstance(code, bool):
+        return ""
+    try:
+        return lookup(protocol, code).phrase(lang)
+    except ValueError:
+        return ""
+
+
+def reason(protocol: str, code: int, lang: Optional[str] = None) -> Optional[str]:
+    """The registered reason phrase (in ``lang``), or None for an unregistered code.
+
+    >>> reason("sip", 603), reason("sip", 603, lang="zh")
+    ('Decline', '拒绝')
     """
     info = lookup(protocol, code)
-    meaning = _core.code_meaning(info.protocol, info.code)
-    head = f"{info.protocol.upper()} {info.code} {info.reason or '(unregistered)'}"
-    if meaning:
-        return f"{head}: {meaning}"
-    cls = f"a {info.class_name.lower()} response" if info.class_name else "a response"
-    source = f" ({info.origin})" if info.origin else ""
-    return f"{head}: {cls}{source}."
-
-
-def reason(protocol: str, code: int) -> Optional[str]:
-    """The registered reason phrase, or None for an unregistered code.
-
-    >>> reason("sip", 603)
-    'Decline'
-    """
-    return lookup(protocol, code).reason
+    return None if info.reason is None else info.phrase(lang)
 
 
 def class_of(code: int) -> str:
@@ -142,13 +202,16 @@ def class_of(code: int) -> str:
     return f"{int(code) // 100}xx"
 
 
-def class_name(protocol: str, klass: str | int) -> str:
-    """The name of a class in a protocol's RFC: ``class_name("sip", "6xx") == "Global Failure"``."""
+def class_name(protocol: str, klass: str | int, lang: Optional[str] = None) -> str:
+    """The name of a class in a protocol's RFC: ``class_name("sip", "6xx") == "Global Failure"``
+    (``lang="zh"``: ``"全局失败响应"``)."""
+    p = _check_protocol(protocol)
     digit = int(str(klass)[0])
-    name = _core.class_name(_check_protocol(protocol), digit)
+    name = _core.class_name(p, digit)
     if not name:
         raise ValueError(f"{protocol.upper()} has no class {klass!r}")
-    return name
+    lang = _languages.check(lang)
+    return name if lang == "en" else _languages.class_name(lang, p, f"{digit}xx") or name
 
 
 def entries(protocol: Optional[str] = None) -> Iterator[CodeInfo]:

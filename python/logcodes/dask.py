@@ -70,6 +70,7 @@ def _join_pieces(a: FileInfo, b: FileInfo) -> FileInfo:
         error=a.error if a.error is not None else b.error,
         packets=a.packets + b.packets,
         skipped_packets=a.skipped_packets + b.skipped_packets,
+        evictions=a.evictions + b.evictions,
     )
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "CorruptInputError",
     "ReadError",
     "CheckpointError",
+    "MixedInputError",
 ]
 
 
@@ -76,3 +77,15 @@ class ReadError(InputError, OSError):
 
 class CheckpointError(LogcodesError, ValueError):
     """A follow checkpoint file is not one ``follow`` wrote, or was damaged; the message names the file."""
+
+
+class MixedInputError(LogcodesError, ValueError):
+    """Error logs and access logs were given together as main inputs: events are no responses.
+
+    Pass the error logs with ``errors=`` to explain the access logs' errors, or scan them alone to count
+    their events. ``summary`` holds the responses read (the error logs' events left out of it).
+    """
+
+    def __init__(self, message: str, *, summary: Optional["Summary"] = None):
+        super().__init__(message)
+        self.summary = summary

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import datetime as _dt
+import fnmatch
 import glob
 import logging
 import os
@@ -17,8 +18,8 @@ from typing import Deque, Dict, Iterable, List, Optional, Set, Tuple, Union
 from . import _checkpoint
 from ._dims import ByArg, parse_by
 from ._inputs import PathArg, _GLOB_CHARS, path_items
-from ._tail import (FINGERPRINT_BYTES, READ_BLOCK, Identity, TailedFile, digest, find_rotated, open_decoded,
-                    rotated_candidates, skip_bytes)
+from ._tail import (FINGERPRINT_BYTES, READ_BLOCK, Decoded, Identity, NotARegularFileError, TailedFile, digest,
+                    find_rotated, is_compressed, open_regular, rotated_candidates)
 from .api import _DEFAULT_MAX_RECORD
 from .formats import FormatArg
 from .stream import Stream
@@ -34,6 +35,8 @@ MAX_BYTES_PER_WINDOW = 256 << 20
 STOP_CHECK = 0.05
 # How many beginnings of files read (or found rotated at the first start) are remembered.
 SEEN_FILES = 256
+
+COMMITS = ("after", "before")
 
 _INTERVAL_UNITS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
 
@@ -64,19 +67,30 @@ class Follower:
     """Iterates over time windows of live logs: each ``next()`` waits for the window's end, reads what was
     appended to every file and yields a Summary of only that window's records. Made by :func:`follow`.
 
-    The checkpoint (if any) is saved when the next window is asked for, and by ``close()`` (also on
-    leaving a ``with`` block): a window is committed once its consumer is done with it.
+    With ``commit="after"`` (the default) the checkpoint covering a window is saved when the next window
+    is asked for, and by ``close()`` (also on leaving a ``with`` block): a window is committed once its
+    consumer is done with it, and a crash in between repeats that one window. With ``commit="before"`` it
+    is saved before the window is yielded: a checkpoint that cannot be written raises
+    :class:`~logcodes.CheckpointError` instead of the window, and a crash in between loses that one window.
     """
 
     def __init__(self, paths: PathArg, *, interval: Union[str, float, _dt.timedelta] = "10s",
                  checkpoint: Optional[Union[str, "os.PathLike[str]"]] = None, from_start: bool = True,
                  format: FormatArg = "auto", by: ByArg = ("class", "code"), max_record: int = _DEFAULT_MAX_RECORD,
-                 count: str = "transactions") -> None:
+                 count: str = "transactions", commit: str = "after") -> None:
         self.patterns = path_items(paths)
         self.interval = parse_interval(interval)
         if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
             raise TypeError(f"checkpoint must be a path (str or os.PathLike), not {type(checkpoint).__name__}")
         self.checkpoint = os.fspath(checkpoint) if checkpoint is not None else None
+        if self.checkpoint is not None and (not self.checkpoint or os.path.isdir(self.checkpoint)):
+            raise ValueError(f"checkpoint {self.checkpoint!r} must name a file, not a directory")
+        if self.checkpoint and os.path.exists(self.checkpoint) and not os.path.isfile(self.checkpoint):
+            raise ValueError(f"checkpoint {self.checkpoint!r} must be a regular file (it is replaced by renaming)")
+        if commit not in COMMITS:
+            raise ValueError(f"commit must be 'after' (the window was consumed) or 'before' (it is yielded), "
+                             f"not {commit!r}")
+        self.commit = commit
         self.from_start = from_start
         if count == "calls":
             raise ValueError("follow counts messages or transactions: calls end at the end of a whole capture")
@@ -114,6 +128,7 @@ class Follower:
         self._new_problems: List[InputProblem] = []   # ... since the last window
         self._unreadable: Set[str] = set()
         self._starting = False
+        self._lock: Optional[_checkpoint.Lock] = None
 
     # -- the iterator ------------------------------------------------------------------------------------
     def __iter__(self) -> "Follower":
@@ -121,8 +136,12 @@ class Follower:
 
     def __next__(self) -> Summary:
         if not self._started:
-            self._start()
-        else:
+            try:
+                self._start()
+            except BaseException:
+                self.close()
+                raise
+        elif self.commit == "after":
             self._save()          # the consumer is done with the previous window
         if self._done:
             self.close()
@@ -132,6 +151,8 @@ class Follower:
         if self.checkpoint:
             self._pending = self._state()
             self._pending_valid = True
+            if self.commit == "before":
+                self._save()      # raises (and ends the follower) before a window is handed on uncovered
         self.windows += 1
         if self._stop_requested:
             self._done = True
@@ -143,13 +164,18 @@ class Follower:
         self._stop_requested = True
 
     def close(self) -> None:
-        """Saves the checkpoint of the last window yielded and closes the files."""
-        self._save()
-        for tf in list(self._files.values()) + self._retired:
-            tf.close()
-        self._files.clear()
-        self._retired.clear()
-        self._done = True
+        """Saves the checkpoint of the last window yielded, closes the files and releases the checkpoint."""
+        try:
+            self._save()
+        finally:
+            for tf in list(self._files.values()) + self._retired:
+                tf.close()
+            self._files.clear()
+            self._retired.clear()
+            self._done = True
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     def __enter__(self) -> "Follower":
         return self
@@ -188,7 +214,14 @@ class Follower:
         if self.stdin:
             self._stdin_stream = self._make_stream("-", self._format)
             return
-        state = _checkpoint.load(self.checkpoint) if self.checkpoint else _checkpoint.State()
+        state = _checkpoint.State()
+        if self.checkpoint:
+            self._lock = _checkpoint.Lock(self.checkpoint)   # before reading it: one follower per checkpoint
+            state = _checkpoint.load(self.checkpoint)
+            state.files = self._only_ours(state.files)
+            # Written back at once: a checkpoint that cannot be written is known before any window, and
+            # entries of paths not followed are gone from it.
+            _checkpoint.save(self.checkpoint, state)
         restored = state.files
         self._seen.extend(state.seen)
         self._seen.extend((e.length, e.fingerprint) for e in restored)
@@ -218,6 +251,9 @@ class Follower:
         # A window that overran (a burst) is followed by a full one, not by a rush to catch up on ticks.
         self._deadline = max(self._deadline + self.interval, now + self.interval / 2)
 
+    def _stopping(self) -> bool:
+        return self._stop_requested
+
     def _poll(self) -> Summary:
         parts: Dict[str, Summary] = {}
 
@@ -233,7 +269,7 @@ class Follower:
         else:
             # Rotated files first: their records are older than those of the file now at their path.
             for tf in list(self._retired):
-                n = tf.read(MAX_BYTES_PER_WINDOW)
+                n = tf.read(MAX_BYTES_PER_WINDOW, self._stopping)
                 self.bytes_read += n
                 if n == 0:
                     add(tf.path, tf.finish())
@@ -258,7 +294,7 @@ class Follower:
                 if path not in self._files:
                     self._open(path, start=0)
             for path, tf in self._files.items():
-                self.bytes_read += tf.read(MAX_BYTES_PER_WINDOW)
+                self.bytes_read += tf.read(MAX_BYTES_PER_WINDOW, self._stopping)
                 add(path, tf.take())
                 if isinstance(tf.format, str) and tf.format == "auto" and tf.stream.summary().files[0].format:
                     self._formats[path] = tf.stream.summary().files[0].format
@@ -297,15 +333,31 @@ class Follower:
 
     # -- files -------------------------------------------------------------------------------------------
     def _expand(self) -> List[str]:
+        """The paths to follow now: the paths given that exist, and what the globs match (directories
+        left out; FIFOs and devices kept, to be refused with a reason by ``_open``)."""
         out: List[str] = []
         for p in self.patterns:
             if _GLOB_CHARS & set(p) and not os.path.lexists(p):
-                out.extend(sorted(m for m in glob.glob(p) if os.path.isfile(m)))
-            elif os.path.isdir(p):
-                raise IsADirectoryError(21, "Is a directory", p)
+                out.extend(sorted(m for m in glob.glob(p) if not os.path.isdir(m)))
             elif os.path.exists(p):
                 out.append(p)
         return list(dict.fromkeys(out))
+
+    def _only_ours(self, entries: List[_checkpoint.Entry]) -> List[_checkpoint.Entry]:
+        """The checkpoint's entries for the paths given; the others are reported and dropped, never opened
+        (a checkpoint is no list of files to read)."""
+        kept = []
+        for e in entries:
+            if any(_path_matches(e.path, p) for p in self.patterns):
+                kept.append(e)
+                continue
+            message = (f"is in the checkpoint {self.checkpoint} but not among the paths followed: "
+                       f"ignored and dropped from it")
+            log.warning("%s %s", e.path, message)
+            problem = InputProblem(path=e.path, kind="checkpoint", offset=e.offset, message=message)
+            self.problems.append(problem)
+            self._new_problems.append(problem)
+        return kept
 
     def _open(self, path: str, start: Optional[int]) -> Optional[TailedFile]:
         try:
@@ -313,11 +365,16 @@ class Follower:
         except FileNotFoundError:
             return None   # gone between the listing and the open: the next window sees what replaced it
         except OSError as e:
-            if self._starting:
-                raise     # a file there at the start: the caller hears of it at once
-            if path not in self._unreadable:    # a file that appeared later: reported once, tried again
+            if self._starting and path in self.patterns:
+                raise     # a path given, there at the start: the caller hears of it at once
+            # A file that appeared later (or matched a glob): reported once, tried again every window.
+            if path not in self._unreadable:
                 self._unreadable.add(path)
-                self._lost(path, 0, f"cannot be read ({e.strerror or e}); trying again every window")
+                why = e.strerror or str(e)
+                if isinstance(e, (NotARegularFileError, IsADirectoryError)):
+                    self._lost(path, 0, f"{why}; looking again every window", kind="refused")
+                else:
+                    self._lost(path, 0, f"cannot be read ({why}); trying again every window")
             return None
         self._unreadable.discard(path)
         self._files[path] = tf
@@ -334,15 +391,16 @@ class Follower:
     def _after_truncation(self, tf: TailedFile) -> Summary:
         """Copy-truncate: what was appended between the last read and the copy is only in the copy."""
         self._remember(tf.identity)
-        found = find_rotated(tf.path, tf.identity, tf.read_offset)
+        tail = tf.tail_read
+        found = find_rotated(tf.path, tf.identity, tf.read_offset, digest(tail) if tail else "", len(tail))
         if found is not None:
             name, content = found
             before = tf.read_offset
             try:
                 with content:
-                    tf.feed_rest_from(content, tf.read_offset)
+                    tf.feed_rest_from(content)
                 log.info("%s was truncated; read the rest of it from %s", tf.path, name)
-            except (OSError, EOFError) as e:
+            except (OSError, EOFError, ValueError) as e:
                 self._lost(tf.path, tf.read_offset, f"was truncated and its copy {name} could not be read to its "
                                                     f"end ({e}): lines may be missing")
             self.bytes_read += tf.read_offset - before
@@ -379,18 +437,18 @@ class Follower:
             log.info("%s: %s is a rotated generation never followed; reading it whole", path, cand)
             stream = self._make_stream(path, self._formats.get(path, self._format))
             try:
-                with open_decoded(cand) as content:
+                with Decoded(cand) as content:
                     for chunk in iter(lambda: content.read(READ_BLOCK), b""):
                         stream.feed(chunk)
                         self.bytes_read += len(chunk)
-            except (OSError, EOFError) as err:
+            except (OSError, EOFError, ValueError) as err:
                 self._lost(path, 0, f"has a rotated generation {cand} that could not be read to its end ({err})")
             out.append((path, stream.close()))
         return out
 
-    def _lost(self, path: str, offset: int, message: str) -> None:
+    def _lost(self, path: str, offset: int, message: str, kind: str = "rotated") -> None:
         log.warning("%s %s", path, message)
-        problem = InputProblem(path=path, kind="rotated", offset=offset, message=message)
+        problem = InputProblem(path=path, kind=kind, offset=offset, message=message)
         self.problems.append(problem)
         self._new_problems.append(problem)
 
@@ -400,15 +458,21 @@ class Follower:
         for tf in self._retired + list(self._files.values()):
             ident = tf.identity
             fmt = tf.stream.summary().files[0].format or ""
+            offset = tf.committed
+            tail = tf.tail_before(offset)
             out.append(_checkpoint.Entry(path=tf.path, dev=ident.dev, ino=ident.ino, fingerprint=ident.fingerprint,
-                                         length=ident.length, offset=tf.committed, format=fmt,
-                                         retired=tf.retired))
+                                         length=ident.length, offset=offset, format=fmt, retired=tf.retired,
+                                         tail_fingerprint=digest(tail) if tail else "", tail_length=len(tail)))
         return _checkpoint.State(out, list(self._seen), self._polled_at)
 
     def _save(self) -> None:
         if self.checkpoint and self._pending_valid:
-            _checkpoint.save(self.checkpoint, self._pending)
             self._pending_valid = False
+            try:
+                _checkpoint.save(self.checkpoint, self._pending)
+            except BaseException:
+                self._done = True     # no window goes on uncovered by a checkpoint
+                raise
 
     def _restore(self, entries: Iterable[_checkpoint.Entry]) -> None:
         """Resumes each file of the checkpoint at its offset — also when it was rotated meanwhile."""
@@ -417,16 +481,22 @@ class Follower:
             if e.format:
                 self._formats[e.path] = fmt
             ident = Identity(e.dev, e.ino, e.fingerprint, e.length)
-            if not e.retired and self._still_there(e):
+            there = _still_there(e)
+            if not e.retired and there == "same":
                 tf = self._open(e.path, start=e.offset)
                 if tf is not None:
                     tf.format = fmt
                     tf.stream = self._make_stream(e.path, fmt)
                     continue
-            found = find_rotated(e.path, ident, e.offset)
+            found = find_rotated(e.path, ident, e.offset, e.tail_fingerprint, e.tail_length)
             if found is None:
-                self._lost(e.path, e.offset, "was rotated while stopped and its rotated copy was not found: "
-                                             "its lines after the checkpoint are missing")
+                if there == "shorter":
+                    self._lost(e.path, e.offset, "is shorter than the checkpoint's offset (truncated while stopped, "
+                                                 "or a damaged checkpoint) and no copy of it was found: read again "
+                                                 "from its start; lines before the truncation may be missing")
+                else:
+                    self._lost(e.path, e.offset, "was rotated while stopped and its rotated copy was not found: "
+                                                 "its lines after the checkpoint are missing")
                 continue
             name, content = found
             self._remember(ident)
@@ -434,50 +504,66 @@ class Follower:
             stream = self._make_stream(e.path, fmt)
             try:
                 with content:
-                    skip_bytes(content, e.offset)
                     for chunk in iter(lambda: content.read(READ_BLOCK), b""):
                         stream.feed(chunk)
                         self.bytes_read += len(chunk)
-            except (OSError, EOFError) as err:
+            except (OSError, EOFError, ValueError) as err:
                 self._lost(e.path, e.offset, f"was rotated while stopped and its copy {name} could not be read "
                                              f"to its end ({err}): lines may be missing")
             self._carried.append((e.path, stream.close()))
 
-    @staticmethod
-    def _still_there(e: _checkpoint.Entry) -> bool:
-        try:
-            st = os.stat(e.path)
-            if (st.st_dev, st.st_ino) != (e.dev, e.ino) or st.st_size < e.offset:
-                return False
-            with open(e.path, "rb") as f:
-                head = f.read(e.length)
-        except OSError:
-            return False
-        return digest(head) == e.fingerprint
+
+def _still_there(e: _checkpoint.Entry) -> str:
+    """Whether the checkpoint entry's file is still at its path, unchanged up to its offset: ``"same"``
+    (same inode, first bytes and bytes before the offset; the device number may have changed, as it does
+    after a remount or a reboot on some file systems), ``"shorter"`` (the same file, now shorter than the
+    offset) or ``"other"``."""
+    try:
+        fd = open_regular(e.path)
+    except OSError:
+        return "other"
+    try:
+        st = os.fstat(fd)
+        if st.st_ino != e.ino or digest(os.pread(fd, e.length, 0)) != e.fingerprint:
+            return "other"
+        if st.st_size < e.offset:
+            return "shorter"
+        if e.tail_length and digest(os.pread(fd, e.tail_length, e.offset - e.tail_length)) != e.tail_fingerprint:
+            return "other"   # truncated and written again past the offset while stopped
+        return "same"
+    finally:
+        os.close(fd)
+
+
+def _path_matches(path: str, pattern: str) -> bool:
+    """Whether ``path`` is ``pattern`` or, for a glob, one of its matches (a ``*`` stays within one
+    directory, as in ``glob``)."""
+    if path == pattern or os.path.normpath(path) == os.path.normpath(pattern):
+        return True
+    if not _GLOB_CHARS & set(pattern):
+        return False
+    parts, pat = os.path.normpath(path).split(os.sep), os.path.normpath(pattern).split(os.sep)
+    return len(parts) == len(pat) and all(fnmatch.fnmatchcase(a, b) for a, b in zip(parts, pat))
 
 
 def _head_of(path: str) -> bytes:
     """The first bytes of a file's content (decompressed); empty if it cannot be read."""
     try:
-        with open_decoded(path) as f:
+        with Decoded(path) as f:
             return f.read(FINGERPRINT_BYTES)
-    except (OSError, EOFError):
+    except (OSError, EOFError, ValueError):
         return b""
 
 
 def _compressed_last(path: str) -> bool:
     """Sort key: uncompressed files first (a compressed copy may still be being written)."""
-    try:
-        with open(path, "rb") as f:
-            return f.read(2) == b"\x1f\x8b"
-    except OSError:
-        return True
+    return is_compressed(path)
 
 
 def follow(paths: PathArg, *, interval: Union[str, float, _dt.timedelta] = "10s",
            checkpoint: Optional[Union[str, "os.PathLike[str]"]] = None, from_start: bool = True,
            format: FormatArg = "auto", by: ByArg = ("class", "code"), max_record: int = _DEFAULT_MAX_RECORD,
-           count: str = "transactions") -> Follower:
+           count: str = "transactions", commit: str = "after") -> Follower:
     """Follows live logs: yields one Summary per ``interval`` holding only the records completed in that
     window, across all ``paths`` (files or globs, re-expanded every window so files may appear later;
     ``"-"`` follows standard input until it ends).
@@ -488,10 +574,16 @@ def follow(paths: PathArg, *, interval: Union[str, float, _dt.timedelta] = "10s"
       when it was compressed or removed meanwhile), then the new file is read from its start. Rotation by
       copy-truncate: what was not read yet is taken from the copy (``access.log.1``, also ``.gz``), then
       the file is read again from its start.
-    - ``checkpoint=PATH`` keeps, per file, its identity (device, inode, digest of its first KiB) and the
-      offset where its counted records end, saved atomically once each window has been consumed; a
-      restarted follower resumes exactly there (finding files rotated while it was stopped), so no record
-      is lost or counted twice.
+    - Only regular files are opened: a FIFO or device given is refused (``OSError``), one appearing later
+      is reported in ``Summary.problems``. Rotated files are siblings named as logrotate names them
+      (``NAME.N``, ``NAME-YYYYMMDD`` ..., then ``.gz`` or ``.zst``), decoded by the core.
+    - ``checkpoint=PATH`` keeps, per file, its identity (inode, digests of its first KiB and of the KiB
+      before the offset) and the offset where its counted records end, saved atomically (``commit``:
+      ``"after"`` once each window has been consumed, ``"before"`` before it is yielded); a restarted
+      follower resumes exactly there (finding files rotated while it was stopped), so no record is lost
+      or counted twice. The checkpoint is locked (``PATH.lock``): a second follower on it is refused
+      with :class:`~logcodes.CheckpointError`, as are a damaged checkpoint and one that cannot be
+      written; its entries for paths not given are ignored, reported and dropped.
     - ``from_start=True`` (the default) reads files present at the start from their first byte, so a stage
       started after its writer loses nothing; ``False`` starts them at their end, like ``tail -f``. Files
       appearing later, and files in the checkpoint, are always read from where their records begin.
@@ -510,4 +602,4 @@ def follow(paths: PathArg, *, interval: Union[str, float, _dt.timedelta] = "10s"
     ({200: 1}, {404: 1})
     """
     return Follower(paths, interval=interval, checkpoint=checkpoint, from_start=from_start, format=format, by=by,
-                    max_record=max_record, count=count)
+                    max_record=max_record, count=count, commit=commit)

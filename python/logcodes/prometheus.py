@@ -1,5 +1,6 @@
-"""Prometheus export of followed logs: cumulative counters of responses by protocol, class, code, cause
-and source, served on ``/metrics`` with ``prometheus_client`` (``logcodes watch --prometheus``)."""
+"""Prometheus export of followed logs: cumulative counters of responses by protocol, class, code (with its
+reason phrase), cause and source, served on ``/metrics`` with ``prometheus_client`` (``logcodes watch
+--prometheus``)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from prometheus_client import CollectorRegistry, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from . import _languages, codes
 from .summary import Summary
 
 __all__ = ["PrometheusExporter", "parse_listen_address", "RESPONSE_LABELS", "OTHER"]
 
-RESPONSE_LABELS = ("protocol", "class", "code", "cause", "source")
+RESPONSE_LABELS = ("protocol", "class", "code", "reason", "cause", "source")
 OTHER = "other"   # the labels of what is folded to stay within max_series
 
-_SeriesKey = Tuple[str, str, str, str, str]
+_SeriesKey = Tuple[str, str, str, str, str, str]
+_GROUP_LABELS = ("class", "code", "cause")
 
 
 def parse_listen_address(text: str) -> Tuple[str, int]:
@@ -38,14 +41,17 @@ class PrometheusExporter:
 
     Metrics (every one also labelled ``source``, the followed path, except the last two):
 
-    - ``logcodes_responses_total{protocol,class,code,cause,source}``: responses counted.
+    - ``logcodes_responses_total{protocol,class,code,reason,cause,source}``: responses counted. ``protocol``
+      is the group's own (also when the summary is not grouped by it) and ``reason`` the code's phrase in
+      that protocol's registry, in ``lang`` (English by default, whatever ``codes.set_lang()`` says, so
+      series keep their names).
 
     No family holds more than ``max_series`` label sets, however many sources and codes there are: the
     first ``max_series - 1`` sources keep their path as ``source``, later ones are counted under
     ``source="other"``; once ``logcodes_responses_total`` has ``max_series - 1`` label sets, a new
-    combination is counted under ``code="other", cause="other"`` of its protocol, class and source when
-    that series exists, else under the series whose five labels are all ``"other"`` (the last slot is kept
-    for it). ``logcodes_dropped_series_total`` counts the combinations folded that way.
+    combination is counted under ``code="other", reason="other", cause="other"`` of its protocol, class and
+    source when that series exists, else under the series whose labels are all ``"other"`` (the last slot
+    is kept for it). ``logcodes_dropped_series_total`` counts the combinations folded that way.
     - ``logcodes_unparsed_lines_total``, ``logcodes_invalid_status_total``: records not counted (not in the
       format; a status that is no code).
     - ``logcodes_lines_read_total``, ``logcodes_bytes_read_total``: what was read.
@@ -56,14 +62,16 @@ class PrometheusExporter:
     >>> exp = PrometheusExporter(max_series=100)
     >>> s = logcodes.scan(logcodes.samples.path("apache_combined"), by="protocol,class,code,cause")
     >>> exp.observe({"access.log": s})
-    >>> exp.value("logcodes_responses_total", protocol="http", code="404", source="access.log")
+    >>> exp.value("logcodes_responses_total", protocol="http", code="404", reason="Not Found", source="access.log")
     213.0
     """
 
-    def __init__(self, *, max_series: int = 2000, registry: Optional[CollectorRegistry] = None) -> None:
+    def __init__(self, *, max_series: int = 2000, registry: Optional[CollectorRegistry] = None,
+                 lang: str = "en") -> None:
         if max_series < 1:
             raise ValueError(f"max_series must be at least 1, got {max_series}")
         self.max_series = max_series
+        self.lang = _languages.check(lang)
         self.registry = registry if registry is not None else CollectorRegistry()
         self._lock = threading.Lock()
         self._responses: Dict[_SeriesKey, int] = {}
@@ -81,11 +89,13 @@ class PrometheusExporter:
             self._windows += 1
             for path, s in sources.items():
                 source = self._source_label(path)
-                positions = [s.dims.index(d) if d in s.dims else -1 for d in RESPONSE_LABELS[:4]]
+                positions = [s.dims.index(d) if d in s.dims else -1 for d in _GROUP_LABELS]
                 for key, n in s.counts().items():
                     key = key if isinstance(key, tuple) else (key,)
-                    labels = tuple("" if i < 0 or key[i] is None else str(key[i]) for i in positions)
-                    self._add(labels + (source,), n)  # type: ignore[arg-type]
+                    klass, code, cause = ("" if i < 0 or key[i] is None else str(key[i]) for i in positions)
+                    protocol = s.protocol_of(key) or ""
+                    reason = codes.phrase(protocol or None, int(code), lang=self.lang) if code else ""
+                    self._add((protocol, klass, code, reason, cause, source), n)
                 totals = self._per_source.setdefault(source, {"unparsed": 0, "invalid": 0, "lines": 0, "bytes": 0})
                 totals["unparsed"] += s.unparsed
                 totals["invalid"] += s.invalid
@@ -108,9 +118,9 @@ class PrometheusExporter:
 
     def _add(self, key: _SeriesKey, n: int) -> None:
         if key not in self._responses and len(self._responses) >= self.max_series - 1:
-            folded = (key[0], key[1], OTHER, OTHER, key[4])
+            folded = (key[0], key[1], OTHER, OTHER, OTHER, key[5])
             if folded not in self._responses:
-                folded = (OTHER,) * 5  # the slot kept for it: the limit holds whatever comes
+                folded = (OTHER,) * 6  # the slot kept for it: the limit holds whatever comes
             if folded != key:
                 self._dropped.add(key)
             key = folded
@@ -153,8 +163,8 @@ class _Collector(Collector):
             per_source = {k: dict(v) for k, v in exp._per_source.items()}
             lag = dict(exp._lag)
             windows, dropped = exp._windows, len(exp._dropped)
-        fam = CounterMetricFamily("logcodes_responses", "Responses counted, by protocol, class, code, cause and "
-                                  "source (code and cause 'other' past the series limit)", labels=RESPONSE_LABELS)
+        fam = CounterMetricFamily("logcodes_responses", "Responses counted, by protocol, class, code, its reason "
+                                  "phrase, cause and source ('other' past the series limit)", labels=RESPONSE_LABELS)
         for key, n in sorted(responses.items()):
             fam.add_metric(list(key), n)
         yield fam

@@ -91,7 +91,10 @@ def _timeline_panel(summary: Summary) -> str:
 def _counts_panel(summary: Summary, dim: str, n: int = 15) -> str:
     if dim not in summary.dims:
         return _none(f"not grouped by {dim}")
-    counts = summary.counts(dim)
+    if dim == "class" and len(summary.protocols) > 1:   # HTTP and SIP classes are not added up
+        counts = {f"{p} {v}": c for (p, v), c in summary.counts("protocol", dim).items()}
+    else:
+        counts = summary.counts(dim)
     items = sorted(((("(none)" if k is None else k), v) for k, v in counts.items()), key=lambda kv: (-kv[1], str(kv[0])))
     shown = items[:n]
     rows = [[k, f"{v:,}", f"{100.0 * v / summary.counted:.1f}%" if summary.counted else "-"] for k, v in shown]
@@ -99,23 +102,18 @@ def _counts_panel(summary: Summary, dim: str, n: int = 15) -> str:
     return _svg.bar_chart(shown, width=460) + _svg.table([dim, "count", "share"], rows) + more
 
 
-def _code_panel(summary: Summary) -> str:
+def _code_panel(summary: Summary, lang: Optional[str] = None) -> str:
     if "code" not in summary.dims:
         return _none("not grouped by code")
-    from . import codes
-
-    with_protocol = "protocol" in summary.dims
-    counts = summary.counts("protocol", "code") if with_protocol else {("http", c): n for c, n in
-                                                                       summary.counts("code").items()}
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1]))[:20]
-    items = [(code if not with_protocol or protocol == "http" else f"{protocol} {code}", n)
-             for (protocol, code), n in ranked]
-    rows = []
-    for ((protocol, code), v), (label, _) in zip(ranked, items):
-        try:
-            reason = codes.lookup(protocol or "http", code).reason or "(unregistered)"
-        except ValueError:
-            reason = ""
+    dims = ("protocol", "code") if "protocol" in summary.dims else ("code",)
+    only = summary.protocols[0] if len(summary.protocols) == 1 else None
+    ranked = sorted(summary.rows(*dims, lang=lang), key=lambda r: (-r[-1], r[-3], str(r[0])))[:20]
+    items, rows = [], []
+    for row in ranked:
+        protocol = row[0] if len(dims) == 2 else only
+        code, reason, v = row[-3:]
+        label = code if protocol in ("http", None) else f"{protocol} {code}"
+        items.append((label, v))
         rows.append([label, reason, f"{v:,}"])
     return _svg.bar_chart(items, width=460) + _svg.table(["code", "reason", "count"], rows)
 
@@ -140,12 +138,18 @@ def _samples_panel(summary: Summary) -> str:
     return "<pre>" + html.escape("\n".join(lines)) + "</pre>"
 
 
-def render(summary: Summary, *, title: str = "logcodes report") -> str:
+def render(summary: Summary, *, title: str = "logcodes report", lang: Optional[str] = None) -> str:
     """The report as one HTML string: headline figures, panels by class, code and cause, the timeline,
-    top paths, inputs and samples of what could not be counted. Panels the summary cannot fill say why."""
+    top paths, inputs and samples of what could not be counted. Panels the summary cannot fill say why.
+    Codes are named by their own protocol's registry in ``lang`` (``"en"``, ``"zh"``; default
+    ``logcodes.codes.get_lang()``)."""
+    from . import _languages
+
+    lang = _languages.check(lang)
     e = html.escape
-    kpis = [("records", summary.total), ("counted", summary.counted), ("invalid status", summary.invalid),
-            ("unparsed", summary.unparsed)]
+    from . import _show
+
+    kpis = [("records", summary.total), *_show.accounting(summary)]
     if "class" in summary.dims:
         by_class = summary.counts("class")
         kpis += [(c, by_class.get(c, 0)) for c in ("4xx", "5xx")]
@@ -157,21 +161,22 @@ def render(summary: Summary, *, title: str = "logcodes report") -> str:
     panels = [
         _panel("Over time", _timeline_panel(summary), wide=True),
         _panel("By class", _counts_panel(summary, "class")),
-        _panel("By code", _code_panel(summary)),
+        _panel("By code", _code_panel(summary, lang)),
         _panel("By cause", _counts_panel(summary, "cause")),
         _panel("Inputs", files + problems),
         _panel("Top paths", _paths_panel(summary), wide=True),
         _panel("Not counted (samples)", _samples_panel(summary), wide=True),
     ]
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    return (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
             f"<title>{e(title)}</title><style>{_CSS}</style></head><body>"
-            f"<h1>{e(title)}</h1><div class=\"meta\">{e(summary._headline())} · generated {generated}</div>"
+            f"<h1>{e(title)}</h1><div class=\"meta\">{e(summary.headline())} · generated {generated}</div>"
             f"<div class=\"kpis\">{kpi_html}</div><div class=\"grid\">{''.join(panels)}</div></body></html>\n")
 
 
-def write(summary: Summary, path: Union[str, "os.PathLike[str]"], *, title: str = "logcodes report") -> str:
+def write(summary: Summary, path: Union[str, "os.PathLike[str]"], *, title: str = "logcodes report",
+          lang: Optional[str] = None) -> str:
     """Writes :func:`render` to ``path`` (UTF-8) and returns the path."""
     out = os.fspath(path)
     with open(out, "w", encoding="utf-8") as f:
-        f.write(render(summary, title=title))
+        f.write(render(summary, title=title, lang=lang))
     return out

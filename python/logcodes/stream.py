@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
-from . import _argcheck, _core
+from . import _argcheck, _core, _protocols
 from ._sizes import parse_size
 from ._dims import ByArg, parse_by
 from .api import _DEFAULT_MAX_RECORD, scan_extras
@@ -28,6 +28,11 @@ class Stream:
     >>> st.feed(b'00 2326\\n::1 - - [10/Oct/2000:13:55:37 -0700] "GET /x HTTP/1.0" 404 0')
     >>> st.close().counts("code")
     {200: 1, 404: 1}
+
+    Threads: a Stream may be shared. ``feed()``, ``take()``, ``summary()``, ``committed`` and ``close()``
+    each hold the stream's lock while they run (the GIL is let go meanwhile), so one thread can feed while
+    another takes windows, and several threads can feed — their pieces then join the stream in the order
+    the lock is taken, so feed whole lines from each thread if lines must not mix.
     """
 
     def __init__(self, *, format: FormatArg = "auto", by: ByArg = ("class", "code"), label: str = "<stream>",
@@ -48,7 +53,8 @@ class Stream:
         # The scan-time filters of scan() (see logcodes.filters); left-out records: Summary.filtered.
         _, compiled = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
                                   path_patterns=path_patterns, count=count)
-        self._core = _core.Stream(core_format, list(self.dims), self._bucket, label, record_cap, 5, count,
+        grouped = list(_protocols.core_dims(self.dims))   # the protocol of every group, always
+        self._core = _core.Stream(core_format, grouped, self._bucket, label, record_cap, 5, count,
                                   extras=scan_extras(path_rules, quantiles, accuracy, top), filter=compiled)
         self._closed = False
         self._final: Optional[Summary] = None

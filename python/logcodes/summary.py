@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import html
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
-from . import _explore
-from ._safe_text import terminal
+from . import _explore, _protocols, _show
 from ._explore import Top
 
 __all__ = ["Summary", "Sample", "FileInfo", "InputProblem", "Top"]
 
 _MAX_SAMPLES = 5
+_Groups = Tuple[Dict[Tuple[Any, ...], Any], Dict[Tuple[Any, ...], Any]]   # counts and sketches by group
 _ORDERED_DIMS = {"protocol", "class", "code", "reason", "time", "upstream_code"}
 
 
@@ -41,6 +40,7 @@ class FileInfo:
     error: Optional[str] = None
     packets: int = 0            # captures: packets read
     skipped_packets: int = 0    # captures: packets that carried no SIP
+    evictions: int = 0          # captures: IP fragment sets and TCP flows dropped to bound memory
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,6 +77,21 @@ def _merge_sketches(a: Mapping[Tuple[Any, ...], Any], b: Mapping[Tuple[Any, ...]
     return out
 
 
+def _add_figures(a: Mapping[str, int], b: Mapping[str, int]) -> Dict[str, int]:
+    out = dict(a)
+    for name, v in b.items():
+        out[name] = out.get(name, 0) + v
+    return out
+
+
+def _merge_figures(a: Mapping[Tuple[Any, ...], Mapping[str, int]],
+                   b: Mapping[Tuple[Any, ...], Mapping[str, int]]) -> Dict[Tuple[Any, ...], Dict[str, int]]:
+    out = {k: dict(v) for k, v in a.items()}
+    for k, v in b.items():
+        out[k] = _add_figures(out.get(k, {}), v)
+    return out
+
+
 def _time_key(value: Optional[int]) -> Optional[_dt.datetime]:
     return None if value is None else _dt.datetime.fromtimestamp(value, tz=_dt.timezone.utc)
 
@@ -90,6 +105,36 @@ def _sort_key(value: Any) -> Tuple[int, Any]:
     return (0, value)
 
 
+_OUTCOMES = ("answered", "busy", "no_answer", "rejected", "cancelled", "failed")
+_KPI_COLUMNS = ("calls", *_OUTCOMES, "ASR", "NER", "SER", "SEER", "ISA", "SCR", "SRD", "SRD_failed", "PDD",
+                "setup_time", "SDD", "SDT", "invites", "auth_rounds", "registrations", "registered", "RRD",
+                "registration_ratio")
+
+
+def _kpi_values(g: Mapping[str, int]) -> Tuple[Any, ...]:
+    """The _KPI_COLUMNS of one group's summed call figures."""
+    nan = float("nan")
+
+    def ratio(num: int, den: int) -> float:
+        return num / den if den > 0 else nan
+
+    def mean_seconds(name: str) -> float:
+        n = g.get(name + "_n", 0)
+        return g.get(name + "_ms", 0) / n / 1000 if n else nan
+
+    calls = g.get("calls", 0)
+    outcomes = [g.get(o, 0) for o in _OUTCOMES]
+    delivered = sum(g.get(o, 0) for o in ("answered", "busy", "no_answer", "rejected"))
+    not_redirected = calls - g.get("redirected", 0)
+    return (calls, *outcomes, ratio(g.get("answered", 0), calls), ratio(delivered, calls),
+            ratio(g.get("ok_200", 0), not_redirected), ratio(g.get("effective", 0), not_redirected),
+            ratio(g.get("ineffective", 0), calls), ratio(g.get("completed", 0), calls),
+            mean_seconds("srd"), mean_seconds("srd_failed"), mean_seconds("pdd"), mean_seconds("setup"),
+            mean_seconds("sdd"), mean_seconds("sdt"), g.get("invites", 0), g.get("auth_rounds", 0),
+            g.get("registrations", 0), g.get("registered", 0), mean_seconds("rrd"),
+            ratio(g.get("registered", 0), g.get("registrations", 0)))
+
+
 def _quantile_name(q: float) -> str:
     text = f"{q * 100:.6g}".replace(".", "_")
     return f"p{text}"
@@ -98,12 +143,22 @@ def _quantile_name(q: float) -> str:
 class Summary:
     """Counts of response codes grouped by ``dims``, and the records that could not be counted.
 
-    Every record (a line of an access log, a SIP response) lands in exactly one place: with
-    ``count="messages"`` (and for HTTP at any level) ``total == counted + invalid + unparsed``; with
-    ``"transactions"`` retransmitted SIP responses are folded, so ``total == counted + retransmissions +
-    invalid + unparsed``; with ``"calls"`` the counts are calls (``counted == calls``) and ``total`` still
-    counts the responses read. Records left out by scan-time filters (``since=``, ``codes=``, ``paths=`` ...)
-    are counted in ``filtered``: ``total == counted + filtered + invalid + unparsed`` (+ retransmissions).
+    ``total`` is every record read (an access-log line, a SIP response; SIP requests are in ``requests``)
+    and each lands in exactly one counter. What one count is depends on the count level (``scan(count=)``;
+    HTTP records count once at every level), and so does the identity:
+
+    * ``"messages"``: a count is a response — ``total == counted + filtered + invalid + unparsed``;
+    * ``"transactions"`` (the default): a count is a transaction's response, its repeats are
+      ``retransmissions`` — ``total == counted + retransmissions + filtered + invalid + unparsed``;
+    * ``"calls"``: a SIP count is a call (``calls``), made of the ``call_responses`` read into it (filters
+      are refused) — ``total == call_responses + (counted - calls) + invalid + unparsed``, where
+      ``counted - calls`` are the HTTP records of a mixed scan (0 for SIP alone).
+
+    ``filtered`` holds records left out by scan-time filters (``since=``, ``codes=``, ``paths=`` ...).
+    Codes are named by their own protocol's registry; a summary whose counts span HTTP and SIP has
+    ``protocol`` among its ``dims`` (first, when ``by=`` did not name it) so the two never add up.
+    With ``count="events"`` (error logs scanned as inputs) the counts are error-log events by ``level``
+    and ``cause``, ``invalid`` is 0 and ``total == counted + filtered + unparsed``.
 
     >>> import logcodes
     >>> s = logcodes.scan(logcodes.samples.path("apache_combined"))
@@ -112,6 +167,10 @@ class Summary:
     >>> s.total == s.counted + s.invalid + s.unparsed
     True
     """
+
+    # Defaults for summaries pickled before these were kept.
+    call_responses = 0
+    _protocol: Optional[str] = None
 
     def __init__(
         self,
@@ -136,9 +195,14 @@ class Summary:
         requests: int = 0,
         retransmissions: int = 0,
         calls: int = 0,
+        call_responses: int = 0,
         incomplete_calls: int = 0,
         inconsistent_calls: int = 0,
         inconsistent_samples: Sequence[Sample] = (),
+        calls_without_invite: int = 0,
+        registrations_without_request: int = 0,
+        without_request_samples: Sequence[Sample] = (),
+        figures: Optional[Mapping[Tuple[Any, ...], Mapping[str, int]]] = None,
         events: int = 0,
         explained: int = 0,
         unexplained: int = 0,
@@ -149,6 +213,7 @@ class Summary:
         sketches: Optional[Mapping[Tuple[Any, ...], Any]] = None,
         quantiles: Optional[str] = None,
         heavy: Optional[Top] = None,
+        protocol: Optional[str] = None,
     ) -> None:
         self.dims: Tuple[str, ...] = tuple(dims)
         # Keys in a stable order (sorted), whatever order threads and hash maps produced them in.
@@ -172,10 +237,18 @@ class Summary:
         self.requests = requests                    # SIP requests read
         self.retransmissions = retransmissions      # responses folded into their transaction
         self.calls = calls                          # calls counted (count="calls")
+        self.call_responses = call_responses        # SIP responses read into those calls (count="calls")
         self.incomplete_calls = incomplete_calls    # calls with no final response
         # calls whose final code and Q.850 cause disagree (RFC 3398), e.g. 486 with cause 16
         self.inconsistent_calls = inconsistent_calls
         self.inconsistent_samples: List[Sample] = list(inconsistent_samples)   # text: the Call-ID
+        # Call-IDs with INVITE responses or BYEs but no INVITE read (not counted as calls), REGISTER answers
+        # without their REGISTER; samples: text is the Call-ID, why says what was read instead
+        self.calls_without_invite = calls_without_invite
+        self.registrations_without_request = registrations_without_request
+        self.without_request_samples: List[Sample] = list(without_request_samples)
+        # count="calls": per group, the sums kpis() divides (calls by outcome, delays in ms and their counts)
+        self._figures: Dict[Tuple[Any, ...], Dict[str, int]] = {k: dict(v) for k, v in (figures or {}).items()}
         self.events = events                        # error-log events read (scan(errors=...))
         self.explained = explained                  # access-log errors an error-log event explained
         self.unexplained_count = unexplained        # ... and those none did (samples below)
@@ -189,6 +262,8 @@ class Summary:
         self.quantiles_of = quantiles               # "duration" when scanned with quantiles="duration"
         self._sketches: Dict[Tuple[Any, ...], Any] = dict(sketches or {})   # group -> _core.DDSketch
         self._heavy = heavy                         # scan(top=(dim, n)): a heavy-hitter sketch's answer
+        # The protocol of every count when "protocol" is not a dimension (None: not known, or no counts).
+        self._protocol: Optional[str] = None if "protocol" in self.dims else protocol
 
     # -- building ------------------------------------------------------------------------------------
     @classmethod
@@ -203,26 +278,41 @@ class Summary:
         time_bucket: Optional[int] = None,
         count: str = "transactions",
         quantiles: Optional[str] = None,
+        events: bool = False,
     ) -> "Summary":
+        """From a core result grouped by ``_protocols.core_dims(dims)``; with ``events``, the events of its
+        error logs."""
         names = list(file_names) + [f["path"] for f in result.get("error_files", ())]
         file_names = names
-        time_positions = [i for i, d in enumerate(dims) if d == "time"]
+        # Error-log events carry no protocol: they are grouped by their own dims only.
+        grouped = tuple(dims) if events else _protocols.core_dims(dims)
+        time_positions = [i for i, d in enumerate(grouped) if d == "time"]
         # {key: count}, keys in the order the Summary keeps them (the core sorts them without the GIL).
-        counts: Dict[Tuple[Any, ...], int] = result["counts"]
+        counts: Dict[Tuple[Any, ...], int] = result["event_counts" if events else "counts"]
         if time_positions:
             counts = {tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key)): n
                       for key, n in counts.items()}
         sketches: Dict[Tuple[Any, ...], Any] = {}
-        for key, sketch in result.get("sketches", ()):
+        for key, sketch in () if events else result.get("sketches", ()):
             if time_positions:
                 key = tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key))
             if key in sketches:
                 sketches[key].merge(sketch)
             else:
                 sketches[key] = sketch
+        figures: Dict[Tuple[Any, ...], Dict[str, int]] = {}
+        for key, values in () if events else result.get("figures", ()):
+            if time_positions:
+                key = tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key))
+            figures[key] = _add_figures(figures.get(key, {}), values)
+        protocol = None
+        if not events:
+            dims, counts, sketches, protocol = _protocols.settle(dims, counts, sketches)
+            if "protocol" not in dims:  # one protocol: its column was dropped from the groups, so from these too
+                figures = {k[1:]: v for k, v in figures.items()}
         st = result["stats"]
         heavy = None
-        if result.get("heavy") is not None:
+        if result.get("heavy") is not None and not events:
             heavy_dim, items, error, seen, size = result["heavy"]
             heavy = Top(heavy_dim, tuple(((_time_key(v) if heavy_dim == "time" else v), n) for v, n in items),
                         exact=error == 0, error=error, total=seen, size=size)
@@ -237,7 +327,8 @@ class Summary:
             lines=st["lines"],
             blank=st["blank"],
             meta=st.get("meta", 0),
-            total=st["records"],
+            # Events are the records of error logs: each is counted (or filtered), lines outside any are unparsed.
+            total=st["records"] + (st["events"] if events else 0),
             unparsed=st["unparsed"],
             invalid=st["invalid"],
             filtered=st.get("filtered", 0),
@@ -252,9 +343,14 @@ class Summary:
             requests=st.get("requests", 0),
             retransmissions=st.get("retransmissions", 0),
             calls=st.get("calls", 0),
+            call_responses=st.get("call_responses", 0),
             incomplete_calls=st.get("incomplete_calls", 0),
             inconsistent_calls=st.get("inconsistent_calls", 0),
             inconsistent_samples=samples(st.get("inconsistent_samples", ())),
+            calls_without_invite=st.get("calls_without_invite", 0),
+            registrations_without_request=st.get("registrations_without_request", 0),
+            without_request_samples=samples(st.get("without_request_samples", ())),
+            figures=figures,
             events=st.get("events", 0),
             explained=st.get("explained", 0),
             unexplained=st.get("unexplained", 0),
@@ -262,21 +358,24 @@ class Summary:
             joins={"request_id": st.get("joined_by_id", 0), "path": st.get("joined_by_path", 0),
                    "time": st.get("joined_by_time", 0), "none": st.get("unexplained", 0)},
             templates=[(t, n, ex, names[f] if f < len(names) else "?", line)
-                       for t, n, ex, f, line in result.get("unexplained_templates", ())],
+                       for t, n, ex, f, line in result.get("event_templates" if events else "unexplained_templates", ())],
             error_files=result.get("error_files", ()),
             sketches=sketches,
             quantiles=quantiles,
             heavy=heavy,
+            protocol=protocol,
         )
         out._counts = counts  # the core sends the groups in this order (sorted without the GIL): no second sort
         return out
 
-    def _replace(self, counts: Dict[Tuple[Any, ...], int], sketches: Dict[Tuple[Any, ...], Any]) -> "Summary":
-        """A copy with other groups (and their sketches); what was read stays as it was."""
+    def _replace(self, counts: Dict[Tuple[Any, ...], int], sketches: Dict[Tuple[Any, ...], Any],
+                 figures: Optional[Dict[Tuple[Any, ...], Dict[str, int]]] = None) -> "Summary":
+        """A copy with other groups (and their sketches and call figures); what was read stays as it was."""
         out = object.__new__(Summary)
         out.__dict__.update(self.__dict__)
         out._counts = counts
         out._sketches = sketches
+        out._figures = self._figures if figures is None else figures
         return out
 
     # -- reading -------------------------------------------------------------------------------------
@@ -284,6 +383,28 @@ class Summary:
     def counted(self) -> int:
         """Records with a valid code (registered or not): the sum of all counts."""
         return sum(self._counts.values())
+
+    @property
+    def protocols(self) -> Tuple[str, ...]:
+        """The protocols of the counts, in order: ``("http",)``, ``("sip",)``, ``("http", "sip")``; ``()`` when
+        there are no counts or the summary was built without saying (``Summary(..., protocol="sip")``)."""
+        if "protocol" in self.dims:
+            at = self.dims.index("protocol")
+            return tuple(sorted({k[at] for k in self._counts if k[at] is not None}))
+        return (self._protocol,) if self._protocol is not None else ()
+
+    def protocol_of(self, key: Tuple[Any, ...]) -> Optional[str]:
+        """The protocol of one group (a key of ``counts()``, as a tuple): from the key when ``protocol`` is a
+        dimension, else the summary's one protocol (None when not known)."""
+        return _protocols.of_key(self.dims, key, self._protocol)
+
+    def counted_by_protocol(self) -> Dict[str, int]:
+        """``counted`` split by protocol (``{"http": 6, "sip": 3}``); at ``count="calls"`` the SIP figure is calls."""
+        out: Dict[str, int] = {}
+        for key, n in self._counts.items():
+            p = self.protocol_of(key) or "?"
+            out[p] = out.get(p, 0) + n
+        return out
 
     def counts(self, *dims: str) -> Dict[Any, int]:
         """Counts by some of the summary's dimensions (all of them when none are given).
@@ -309,9 +430,33 @@ class Summary:
             out[k] = out.get(k, 0) + n
         return out
 
-    def rows(self, *dims: str) -> List[Tuple[Any, ...]]:
-        """``(value, ..., count)`` rows, sorted by key for code-like dimensions, else by count."""
-        dims = dims or self.dims
+    def columns(self, *dims: str, reason: bool = True) -> List[str]:
+        """The names of the values of :meth:`rows` (with the same arguments), ``count`` last.
+
+        >>> import logcodes
+        >>> logcodes.scan(logcodes.samples.path("apache_combined")).columns()
+        ['class', 'code', 'reason', 'count']
+        """
+        names = list(_protocols.with_protocol(self.dims, dims or self.dims, self.protocols))
+        if reason and "code" in names and "reason" not in names:
+            names.insert(names.index("code") + 1, "reason")
+        return names + ["count"]
+
+    def rows(self, *dims: str, reason: bool = True, lang: Optional[str] = None) -> List[Tuple[Any, ...]]:
+        """``(value, ..., count)`` rows by ``dims`` (default: all), sorted by key for code-like dimensions,
+        else by count. With ``code`` among them (and not ``reason``), each code is followed by its name from
+        its own protocol's registry (:func:`logcodes.codes.phrase`, in ``lang``); ``reason=False`` leaves it
+        out. On a summary of several protocols ``protocol`` leads every row even when ``dims`` omit it.
+        :meth:`columns` names the values.
+
+        >>> import logcodes
+        >>> logcodes.scan(logcodes.samples.path("apache_combined")).rows()[0]
+        ('2xx', 200, 'OK', 9126)
+        """
+        from . import _languages, codes
+
+        lang = _languages.check(lang)
+        dims = _protocols.with_protocol(self.dims, dims or self.dims, self.protocols)
         counts = self.counts(*dims)
         items = [((k,) if len(dims) == 1 else k, n) for k, n in counts.items()]
         if set(dims) <= _ORDERED_DIMS:
@@ -322,36 +467,45 @@ class Summary:
             items.sort(key=lambda kv: (_sort_key(kv[0][at]), -kv[1], tuple(_sort_key(v) for v in kv[0])))
         else:
             items.sort(key=lambda kv: (-kv[1], tuple(_sort_key(v) for v in kv[0])))
-        return [(*k, n) for k, n in items]
+        if not reason or "code" not in dims or "reason" in dims:
+            return [(*k, n) for k, n in items]
+        at = dims.index("code")
+        named = lambda k: codes.phrase(_protocols.of_key(dims, k, self._protocol), k[at], lang=lang)  # noqa: E731
+        return [(*k[:at + 1], named(k), *k[at + 1:], n) for k, n in items]
 
-    def to_pandas(self, *dims: str):  # -> pandas.DataFrame
-        """A DataFrame with one column per dimension and a ``count`` column.
+    def to_pandas(self, *dims: str, reason: bool = True, lang: Optional[str] = None):  # -> pandas.DataFrame
+        """A DataFrame of :meth:`rows`: one column per dimension, the code's ``reason`` after ``code`` (unless
+        ``reason=False``), and a ``count`` column.
 
         >>> import logcodes
         >>> df = logcodes.scan(logcodes.samples.path("apache_combined")).to_pandas()
         >>> list(df.columns)
-        ['class', 'code', 'count']
+        ['class', 'code', 'reason', 'count']
         """
         try:
             import pandas as pd  # type: ignore[import-untyped,unused-ignore]
         except ImportError as e:  # pragma: no cover - depends on the environment
             raise ImportError("Summary.to_pandas() needs pandas: pip install pandas") from e
-        dims = dims or self.dims
-        rows = self.rows(*dims)
-        df = pd.DataFrame(rows, columns=[*dims, "count"])
-        if "time" in dims:
+        df = pd.DataFrame(self.rows(*dims, reason=reason, lang=lang), columns=self.columns(*dims, reason=reason))
+        if "time" in df.columns:
             df["time"] = pd.to_datetime(df["time"], utc=True)
         return df
 
-    def to_dict(self) -> Dict[str, Any]:
-        """A JSON-ready dict: dims, groups (as lists), totals, samples, files and problems."""
+    def to_dict(self, *, lang: Optional[str] = None) -> Dict[str, Any]:
+        """A JSON-ready dict: dims, groups (lists of the values ``columns`` names: each code followed by its
+        reason phrase in ``lang``, the count last), the protocols, totals, samples, files and problems."""
+        from . import _languages
 
         def plain(v: Any) -> Any:
             return v.isoformat() if isinstance(v, _dt.datetime) else v
 
+        lang = _languages.check(lang)
         return {
             "dims": list(self.dims),
-            "groups": [[plain(v) for v in row[:-1]] + [row[-1]] for row in self.rows()],
+            "columns": self.columns(),
+            "groups": [[plain(v) for v in row[:-1]] + [row[-1]] for row in self.rows(lang=lang)],
+            "protocols": list(self.protocols),
+            "lang": lang,
             "total": self.total,
             "counted": self.counted,
             "invalid": self.invalid,
@@ -362,9 +516,13 @@ class Summary:
             "requests": self.requests,
             "retransmissions": self.retransmissions,
             "calls": self.calls,
+            "call_responses": self.call_responses,
             "incomplete_calls": self.incomplete_calls,
             "inconsistent_calls": self.inconsistent_calls,
             "inconsistent_samples": [s._asdict() for s in self.inconsistent_samples],
+            "calls_without_invite": self.calls_without_invite,
+            "registrations_without_request": self.registrations_without_request,
+            "without_request_samples": [s._asdict() for s in self.without_request_samples],
             "events": self.events,
             "explained": self.explained,
             "unexplained": self.unexplained_count,
@@ -415,9 +573,16 @@ class Summary:
         >>> s.where(code=[502, 504]).counted
         10
         """
+        conditions = dict(conditions)
+        if "protocol" in conditions and "protocol" not in self.dims:
+            # One protocol: the condition keeps every group or none.
+            one = _explore.matcher(("protocol",), {"protocol": conditions.pop("protocol")})
+            if not one((self._protocol,)):
+                return self._replace({}, {})
         keep = _explore.matcher(self.dims, conditions)
         return self._replace({k: n for k, n in self._counts.items() if keep(k)},
-                             {k: v for k, v in self._sketches.items() if keep(k)})
+                             {k: v for k, v in self._sketches.items() if keep(k)},
+                             {k: v for k, v in self._figures.items() if keep(k)})
 
     def top(self, dim: str, n: int = 10, *, where: Optional[Mapping[str, Any]] = None) -> Top:
         """The ``n`` most frequent values of ``dim``, as a :class:`Top` (exact counts when the summary is
@@ -448,7 +613,8 @@ class Summary:
                  where: Optional[Mapping[str, Any]] = None):  # -> pandas.DataFrame
         """Counts over time: a DataFrame indexed by time (UTC, every bucket present, empty ones 0) with
         one column per value of ``by`` (``"class"``, ``"code"``, ``"cause"`` ... or None for one
-        ``count`` column). ``freq`` (default: the scan's bucket) must be a multiple of the scan's bucket.
+        ``count`` column); a summary of several protocols has one per protocol and value (``"sip 2xx"``).
+        ``freq`` (default: the scan's bucket) must be a multiple of the scan's bucket.
 
         >>> import logcodes
         >>> s = logcodes.scan(logcodes.samples.path("shop_nginx"), by="time:1min,class")
@@ -464,9 +630,12 @@ class Summary:
         seconds = _explore.parse_freq(freq, self.time_bucket)
         source = self.where(**dict(where or {})) if where else self
         column = by or "value"
+        # Several protocols: one column per protocol and value ("http 2xx", "sip 2xx"), never their sum.
+        apart = by not in (None, "protocol") and len(source.protocols) > 1
         rows = []
-        for key, n in source.counts(*(("time",) if by is None else ("time", by))).items():
-            t, v = (key, "count") if by is None else key
+        for key, n in source.counts(*(("time",) if by is None else ("time", "protocol", by) if apart
+                                      else ("time", by))).items():
+            t, v = (key, "count") if by is None else (key[0], f"{key[1]} {key[2]}") if apart else key
             if t is not None:  # records whose time did not parse have no place on a timeline
                 rows.append((t, "(none)" if v is None else v, n))
         df = pd.DataFrame(rows, columns=["time", column, "count"])
@@ -544,68 +713,111 @@ class Summary:
         return [{"template": t, "count": c, "example": ex, "file": f, "line": line} for t, c, ex, f, line in items]
 
     # -- call KPIs ------------------------------------------------------------------------------------
-    def kpis(self, by: Optional[str] = None) -> Dict[Any, Dict[str, Any]]:
-        """Call KPIs after ITU-T E.411, from a ``count="calls"`` summary grouped by ``outcome``.
+    def kpis(self, by: Union[str, Sequence[str], None] = None):  # -> pandas.DataFrame
+        """Call and registration KPIs (RFC 6076, ITU-T E.411) from a ``count="calls"`` summary: a DataFrame
+        with one row per group of ``by`` (a dimension of the summary such as ``"time"``, or several), or a
+        single row for the whole summary when ``by`` is None. Definitions and sections in ``docs/sip.md``.
 
-        * ``attempts``: calls with a final response to their initial INVITE (calls that never got one are
-          in ``incomplete_calls``, outside the ratios);
-        * ``ASR`` (answer seizure ratio) = answered / attempts;
-        * ``NER`` (network effectiveness ratio) = (answered + busy + no_answer + rejected) / attempts —
-          the calls the network delivered to the user, whatever the user did; cancelled and failed calls
-          count against it.
+        A call is one call attempt (Call-ID and From-tag, RFC 3261 §12): the INVITEs re-sent after a 401/407
+        or a 3xx belong to it and its final response is the last INVITE's; re-INVITEs never count. Calls
+        without a final response (``incomplete_calls``) and Call-IDs without their INVITE
+        (``calls_without_invite``) are outside every figure. Ratios are fractions (RFC 6076 writes them ×100);
+        delays are means in seconds, over the calls whose capture shows both ends; NaN when undefined.
 
-        Outcomes come from the final response and its Q.850 cause: answered (2xx), busy (486, 600, cause
-        17), no_answer (408, 480, causes 18/19), rejected (403, 603, 606-608, cause 21), cancelled (487 or a
-        CANCEL), failed (anything else). With ``by="time"`` (the summary must be grouped by time too) the
-        result has one entry per time bucket; otherwise a single entry under the key ``"all"``.
+        Counts: ``calls``; by outcome ``answered`` (2xx), ``busy`` (486, 600, cause 17), ``no_answer`` (408,
+        480, causes 18/19), ``rejected`` (403, 603, 606-608, cause 21), ``cancelled`` (487 or a CANCEL),
+        ``failed`` (the rest); ``invites`` (INVITEs sent, re-sent ones included) and ``auth_rounds`` (401/407
+        received); ``registrations`` and ``registered``.
+
+        * ``ASR`` (E.411 answer seizure ratio) = answered / calls;
+        * ``NER`` (E.425 network effectiveness ratio) = (answered + busy + no_answer + rejected) / calls;
+        * ``SER`` (RFC 6076 §4.6) = calls answered 200 / (calls − calls ending in 3xx);
+        * ``SEER`` (§4.7) = calls ending in 200, 480, 486, 600 or 603 / (calls − calls ending in 3xx);
+        * ``ISA`` (§4.8) = calls ending in 408, 500, 503 or 504 / calls;
+        * ``SCR`` (§4.9) = answered calls ended by a BYE that got a 2xx / calls;
+        * ``SRD`` (§4.3.1) = first INVITE → first 18x or 200 of an answered call; ``SRD_failed`` (§4.3.2) =
+          first INVITE → the 4xx/5xx/6xx final response (cancelled calls left out);
+        * ``PDD`` (post-dial delay) = first INVITE → first 18x; ``setup_time`` = first INVITE → 2xx;
+        * ``SDD`` (§4.4) = BYE → its 2xx; ``SDT`` (§4.5.1; E.411 ACD) = 2xx → BYE;
+        * ``RRD`` (§4.1) = first REGISTER → its 2xx, 401/407 rounds included; ``registration_ratio`` =
+          registered / registrations (a challenge inside a registration is no failure).
 
         >>> import logcodes
         >>> s = logcodes.Summary(("outcome",), {("answered",): 3, ("busy",): 1}, count="calls")
-        >>> s.kpis()["all"]["ASR"]
+        >>> float(s.kpis()["ASR"].iloc[0])
         0.75
         """
-        if self.count != "calls" or "outcome" not in self.dims:
-            raise ValueError('call KPIs need a summary of calls by outcome: scan(..., count="calls", '
-                             'by=("outcome", ...))')
-        if by is not None and by not in self.dims:
-            raise ValueError(f"kpis(by={by!r}) needs a summary grouped by {by!r} as well")
-        groups: Dict[Any, Dict[str, int]] = {}
-        for key, n in self.counts(*(("outcome",) if by is None else ("outcome", by))).items():
-            outcome, group = (key, "all") if by is None else key
-            g = groups.setdefault(group, {})
-            g[outcome] = g.get(outcome, 0) + n
-        out: Dict[Any, Dict[str, Any]] = {}
-        for group, g in groups.items():
-            attempts = sum(g.values())
-            delivered = sum(g.get(o, 0) for o in ("answered", "busy", "no_answer", "rejected"))
-            out[group] = {
-                "attempts": attempts,
-                **{o: g.get(o, 0) for o in ("answered", "busy", "no_answer", "rejected", "cancelled", "failed")},
-                "ASR": g.get("answered", 0) / attempts if attempts else None,
-                "NER": delivered / attempts if attempts else None,
-            }
-        return out
+        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+        if self.count != "calls":
+            raise ValueError('call KPIs need a summary of calls: scan(..., count="calls")')
+        dims = () if by is None else ((by,) if isinstance(by, str) else tuple(by))
+        for d in dims:
+            if d not in self.dims:
+                raise ValueError(f"kpis(by={by!r}) needs a summary grouped by {d!r} as well")
+        positions = [self.dims.index(d) for d in dims]
+        groups: Dict[Tuple[Any, ...], Dict[str, int]] = {}
+        if self._figures:
+            for key, values in self._figures.items():
+                k = tuple(key[p] for p in positions)
+                groups[k] = _add_figures(groups.get(k, {}), values)
+        elif "outcome" in self.dims:  # a summary built by hand: only the outcome counts are known
+            at = self.dims.index("outcome")
+            for key, n in self._counts.items():
+                k = tuple(key[p] for p in positions)
+                g = groups.setdefault(k, {})
+                g["calls"] = g.get("calls", 0) + n
+                g[key[at]] = g.get(key[at], 0) + n
+        rows = [(*k, *_kpi_values(g))
+                for k, g in sorted(groups.items(), key=lambda kv: tuple(_sort_key(v) for v in kv[0]))]
+        df = pd.DataFrame(rows, columns=[*dims, *_KPI_COLUMNS])
+        if "time" in dims:
+            df["time"] = pd.to_datetime(df["time"], utc=True)
+        return df
 
     # -- combining -----------------------------------------------------------------------------------
+    def _aligned(self, other: "Summary") -> Tuple[Tuple[str, ...], Optional[str], List[_Groups]]:
+        """Both summaries' (counts, sketches) keyed alike: protocols that differ become a dimension."""
+        mine, theirs = self._protocol, other._protocol
+        bare = lambda dims: tuple(d for d in dims if d != "protocol")  # noqa: E731
+        if self.dims == other.dims and ("protocol" in self.dims or None in (mine, theirs) or mine == theirs):
+            return self.dims, mine or theirs, [(self._counts, self._sketches), (other._counts, other._sketches)]
+        if self.dims == other.dims:
+            dims = ("protocol", *self.dims)
+        elif bare(self.dims) == bare(other.dims):
+            dims = self.dims if "protocol" in self.dims else other.dims
+        else:
+            raise ValueError(f"cannot merge summaries grouped differently: {self.dims} and {other.dims}")
+        at = dims.index("protocol")
+
+        def keyed(s: "Summary") -> _Groups:
+            if "protocol" in s.dims:
+                return s._counts, s._sketches
+            return (_protocols.lift(s.dims, s._counts, s._protocol, at),
+                    _protocols.lift(s.dims, s._sketches, s._protocol, at))
+
+        return dims, None, [keyed(self), keyed(other)]
+
     def merge(self, other: "Summary") -> "Summary":
-        """A new Summary with the counts of both (same dimensions required). Associative and commutative
-        for the counts and totals; samples keep the first few of each kind."""
+        """A new Summary with the counts of both (same dimensions required, but for ``protocol``).
+        Associative and commutative for the counts and totals; samples keep the first few of each kind.
+        Summaries of different protocols stay apart: ``protocol`` becomes a dimension of the result."""
         if not isinstance(other, Summary):
             raise TypeError(f"can only merge a Summary, not {type(other).__name__}")
-        if other.dims != self.dims:
-            raise ValueError(f"cannot merge summaries grouped differently: {self.dims} and {other.dims}")
         if self.count != other.count:
             raise ValueError(f"cannot merge summaries counted differently: {self.count} and {other.count}")
         if self.time_bucket != other.time_bucket and "time" in self.dims:
             raise ValueError(f"cannot merge summaries with different time buckets ({self.time_bucket}s, {other.time_bucket}s)")
-        counts = dict(self._counts)
-        for k, n in other._counts.items():
+        dims, protocol, ((mine, my_sketches), (theirs, their_sketches)) = self._aligned(other)
+        counts = dict(mine)
+        for k, n in theirs.items():
             counts[k] = counts.get(k, 0) + n
         # By offset, which is exact in every piece of a file (line numbers are 0 past a file's first piece).
         first = lambda xs: sorted(xs, key=lambda s: (s.file, s.offset, s.line))[:_MAX_SAMPLES]  # noqa: E731
         return Summary(
-            self.dims,
+            dims,
             counts,
+            protocol=protocol,
             lines=self.lines + other.lines,
             blank=self.blank + other.blank,
             meta=self.meta + other.meta,
@@ -624,9 +836,16 @@ class Summary:
             requests=self.requests + other.requests,
             retransmissions=self.retransmissions + other.retransmissions,
             calls=self.calls + other.calls,
+            call_responses=self.call_responses + other.call_responses,
             incomplete_calls=self.incomplete_calls + other.incomplete_calls,
             inconsistent_calls=self.inconsistent_calls + other.inconsistent_calls,
             inconsistent_samples=first(self.inconsistent_samples + other.inconsistent_samples),
+            calls_without_invite=self.calls_without_invite + other.calls_without_invite,
+            registrations_without_request=self.registrations_without_request + other.registrations_without_request,
+            without_request_samples=first(self.without_request_samples + other.without_request_samples),
+            figures=_merge_figures(*(s._figures if s.dims == dims else
+                                     _protocols.lift(s.dims, s._figures, s._protocol, dims.index("protocol"))
+                                     for s in (self, other))),
             events=self.events + other.events,
             explained=self.explained + other.explained,
             unexplained=self.unexplained_count + other.unexplained_count,
@@ -634,7 +853,7 @@ class Summary:
             joins={k: self.joins.get(k, 0) + other.joins.get(k, 0) for k in self.joins.keys() | other.joins.keys()},
             templates=_merge_templates(self._templates, other._templates),
             error_files=self.error_files + other.error_files,
-            sketches=_merge_sketches(self._sketches, other._sketches),
+            sketches=_merge_sketches(my_sketches, their_sketches),
             heavy=_explore.merge_top(self._heavy, other._heavy),
             quantiles=self.quantiles_of or other.quantiles_of,
         )
@@ -647,11 +866,12 @@ class Summary:
         return (
             self.dims == other.dims
             and self._counts == other._counts
+            and self.protocols == other.protocols
             and self.count == other.count
             and (self.total, self.unparsed, self.invalid, self.filtered, self.unregistered, self.blank, self.lines,
-                 self.requests, self.retransmissions, self.calls)
+                 self.requests, self.retransmissions, self.calls, self.call_responses)
             == (other.total, other.unparsed, other.invalid, other.filtered, other.unregistered, other.blank,
-                other.lines, other.requests, other.retransmissions, other.calls)
+                other.lines, other.requests, other.retransmissions, other.calls, other.call_responses)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -660,85 +880,33 @@ class Summary:
         return len(self._counts)
 
     # -- showing -------------------------------------------------------------------------------------
-    def _headline(self) -> str:
-        files = len(self.files)
-        formats = sorted({f.format for f in self.files if f.format})
-        what = f"{files} input{'s' if files != 1 else ''}" + (f" ({', '.join(formats)})" if formats else "")
-        line = (f"{what}: {self.total:,} records — {self.counted:,} counted, "
-                + (f"{self.filtered:,} filtered out, " if self.filtered else "")
-                + f"{self.invalid:,} invalid status, {self.unparsed:,} unparsed")
-        if self.requests or self.retransmissions or self.calls:
-            line += (f"; SIP: {self.requests:,} requests, {self.retransmissions:,} retransmissions"
-                     + (f", {self.calls:,} calls ({self.incomplete_calls:,} without a final response)"
-                        if self.count == "calls" else ""))
-        return line
+    def to_string(self, *, lang: Optional[str] = None, limit: int = 40) -> str:
+        """The text ``print(summary)`` shows: the headline, then up to ``limit`` groups with each code named
+        by its own protocol's registry in ``lang`` (``"en"``, ``"zh"``; default ``logcodes.codes.get_lang()``).
 
-    def _table(self, limit: int = 40) -> Tuple[List[str], List[List[str]], int]:
-        from . import codes
+        >>> import logcodes
+        >>> s = logcodes.scan(logcodes.samples.path("apache_combined"))
+        >>> print(s.to_string(lang="zh", limit=1))
+        <logcodes.Summary 1 input (combined): 10,000 records — 10,000 counted, 0 invalid status, 0 unparsed>
+        class  code  reason  count  share
+        -----  ----  ------  -----  -----
+        2xx    200   成功    9,126  91.3%
+        … 7 more groups
+        """
+        return _show.text(self, lang=lang, limit=limit)
 
-        header = list(self.dims)
-        add_reason = "code" in self.dims and "reason" not in self.dims
-        if add_reason:
-            header.insert(self.dims.index("code") + 1, "reason")
-        header += ["count", "share"]
-        rows = self.rows()
-        body: List[List[str]] = []
-        protocol_at = self.dims.index("protocol") if "protocol" in self.dims else None
-        for row in rows[:limit]:
-            cells = ["-" if v is None else (v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, _dt.datetime)
-                                            else terminal(str(v))) for v in row[:-1]]
-            if add_reason:
-                code = row[self.dims.index("code")]
-                protocol = row[protocol_at] if protocol_at is not None else "http"
-                try:
-                    info = codes.lookup(protocol or "http", code)
-                    text = info.reason or "(unregistered)"
-                except ValueError:
-                    text = ""
-                cells.insert(self.dims.index("code") + 1, text)
-            n = row[-1]
-            share = f"{100.0 * n / self.counted:.1f}%" if self.counted else "-"
-            body.append(cells + [f"{n:,}", share])
-        return header, body, max(0, len(rows) - limit)
+    def headline(self) -> str:
+        """One line saying what was read and where every record went; its figures add up to ``total`` at
+        every count level (see the class documentation)."""
+        return _show.headline(self)
+
+    _headline = headline
 
     def __repr__(self) -> str:
-        header, body, more = self._table()
-        widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in enumerate(header)]
-        numeric = {len(header) - 2, len(header) - 1}
-
-        def fmt(cells: List[str]) -> str:
-            return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
-
-        lines = [f"<logcodes.Summary {self._headline()}>", fmt(header), fmt(["-" * w for w in widths])]
-        lines += [fmt(r) for r in body]
-        if more:
-            lines.append(f"… {more} more groups")
-        for p in self.problems:
-            lines.append(f"problem: {p}")
-        for s in self.unparsed_samples[:3]:
-            lines.append(f"unparsed {s.file}:{s.line}: {s.text[:100]!r} ({s.why})")
-        for s in self.invalid_samples[:3]:
-            lines.append(f"invalid {s.file}:{s.line}: {s.why}")
-        for s in self.inconsistent_samples[:3]:
-            lines.append(f"inconsistent call {s.text} in {s.file}: {s.why}")
-        return "\n".join(terminal(line) for line in lines)  # log text never reaches a terminal raw
+        return self.to_string()
 
     def _repr_html_(self) -> str:
-        from . import _svg
-
-        header, body, more = self._table(limit=20)
-        e = html.escape
-        extra = f"<p>… {more} more groups</p>" if more else ""
-        problems = "".join(f"<p><b>problem:</b> {e(str(p))}</p>" for p in self.problems)
-        chart = ""
-        dim = next((d for d in ("class", "code", "cause", "outcome") if d in self.dims), None)
-        if dim is not None and self._counts:
-            items = sorted(self.counts(dim).items(), key=lambda kv: (-kv[1], str(kv[0])))[:8]
-            chart = _svg.bar_chart([("-" if k is None else k, n) for k, n in items], width=320, label_width=110,
-                                   title=f"by {dim}")
-        return (f"<div class='logcodes-summary'><p><b>logcodes.Summary</b> {e(self._headline())}</p>"
-                f"<div style='display:flex;gap:16px;align-items:flex-start'>"
-                f"<div>{_svg.table(header, body)}{extra}</div><div>{chart}</div></div>{problems}</div>")
+        return _show.html(self)
 
     def plot(self, kind: str = "timeline", *, ax: Any = None, n: int = 10, by: Optional[str] = None) -> Any:
         """A matplotlib picture (needs matplotlib): ``"timeline"`` (stacked areas over time, per class or

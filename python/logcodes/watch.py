@@ -8,6 +8,7 @@ import signal
 import sys
 from typing import Any, Dict, List, Optional, Sequence, TextIO
 
+from . import _languages, codes
 from .follow import Follower
 from .formats import FormatArg
 from .summary import Summary
@@ -19,11 +20,19 @@ __all__ = ["watch", "window_record", "WATCH_DIMS"]
 WATCH_DIMS = ("protocol", "class", "code", "cause")
 
 
-def window_record(window: int, summary: Summary, follower: Follower) -> Dict[str, Any]:
-    """One window as a JSON-ready dict: counts by protocol/class/code/cause (and by source), what was not
-    counted, what was read and the lag."""
+def window_record(window: int, summary: Summary, follower: Follower, *, lang: str = "en") -> Dict[str, Any]:
+    """One window as a JSON-ready dict: counts by protocol/class/code/cause (each code with its ``reason``
+    phrase from its own protocol's registry, in ``lang``) and by source, what was not counted, what was
+    read and the lag."""
+    lang = _languages.check(lang)
+
     def counts(s: Summary) -> List[Dict[str, Any]]:
-        return [dict(zip(WATCH_DIMS, key), count=n) for key, n in s.counts(*WATCH_DIMS).items()]
+        out = []
+        for key, n in s.counts(*WATCH_DIMS).items():
+            group = dict(zip(WATCH_DIMS, key))
+            group["reason"] = codes.phrase(group["protocol"], group["code"], lang=lang)
+            out.append(dict(group, count=n))
+        return out
 
     return {
         "window": window,
@@ -51,19 +60,32 @@ def _text_line(window: int, summary: Summary, follower: Follower) -> str:
 
 def watch(paths: Sequence[str], *, interval: str = "10s", jsonl: bool = False, prometheus: Optional[str] = None,
           checkpoint: Optional[str] = None, format: FormatArg = "auto", max_series: int = 2000,
-          from_start: bool = True, out: TextIO = sys.stdout) -> int:
-    """Runs the stage until SIGTERM/SIGINT (or the end of standard input): the current window is finished
-    and reported, the checkpoint saved, and 0 returned."""
+          from_start: bool = True, once: bool = False, out: TextIO = sys.stdout, lang: str = "en") -> int:
+    """Runs the stage until SIGTERM/SIGINT (or the end of standard input): the current window is finished,
+    its checkpoint saved and then it is reported, and 0 returned. ``once=True`` reports one window of what
+    is there now and returns (a stage run from a timer).
+
+    Each window's checkpoint is written before the window is reported: a checkpoint that cannot be written
+    ends the stage with :class:`~logcodes.CheckpointError` (naming the path and the reason) and that window
+    is not reported, so a restart never reports records twice."""
+    if max_series < 1:
+        raise ValueError(f"max_series must be at least 1, got {max_series}")
     follower = Follower(list(paths), interval=interval, checkpoint=checkpoint, format=format, by=WATCH_DIMS,
-                        from_start=from_start)
+                        from_start=from_start, commit="before")
+    if once:
+        follower.stop()     # the first window ends at once and is the last
     exporter = None
     if prometheus is not None:
         from .prometheus import PrometheusExporter, parse_listen_address
 
         host, port = parse_listen_address(prometheus)
-        exporter = PrometheusExporter(max_series=max_series)
-        bound = exporter.serve(host, port)
-        print(terminal(f"logcodes: serving metrics on http://{bound[0]}:{bound[1]}/metrics"), file=sys.stderr, flush=True)
+        exporter = PrometheusExporter(max_series=max_series, lang=lang)
+        try:
+            bound = exporter.serve(host, port)
+        except OSError as e:
+            raise OSError(f"cannot serve metrics on {prometheus}: {e.strerror or e}") from e
+        print(terminal(f"logcodes: serving metrics on http://{bound[0]}:{bound[1]}/metrics"), file=sys.stderr,
+              flush=True)
 
     def on_signal(signum: int, frame: object) -> None:
         follower.stop()
@@ -76,7 +98,7 @@ def watch(paths: Sequence[str], *, interval: str = "10s", jsonl: bool = False, p
                 if exporter is not None:
                     exporter.observe(follower.sources, lag_bytes=follower.lag_bytes)
                 if jsonl:
-                    out.write(json_dumps(window_record(n, summary, follower)) + "\n")
+                    out.write(json_dumps(window_record(n, summary, follower, lang=lang)) + "\n")
                     out.flush()
                 elif exporter is None:
                     print(terminal(_text_line(n, summary, follower)), file=out, flush=True)

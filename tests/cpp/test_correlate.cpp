@@ -54,7 +54,8 @@ protected:
         store_ = std::make_unique<EventStore>(rules_.get(), 2000);
     }
     // An event at `time` ("2026-12-05T10:00:05"), naming `path` (may be empty) in Tomcat `context`.
-    void event(std::string time, std::string text, std::string path = {}, const char* context = nullptr) {
+    void event(std::string time, std::string text, std::string path = {}, const char* context = nullptr,
+               const char* writer = nullptr, const char* client = nullptr) {
         keep_.push_back(std::move(time));
         const std::string& t = keep_.back();
         keep_.push_back(std::move(text));
@@ -72,6 +73,8 @@ protected:
             keep_.emplace_back(context);
             r.add_extra(intern_field("context_path"), keep_.back());
         }
+        if (writer) r.add_extra(intern_field("conn"), writer);
+        if (client) r.client = client;
         store_->add(r, 1, ++line_);
     }
     // Claims for a request of `target` at `clf_time` ("05/Dec/2026:10:00:05 +0000"); the slug or "".
@@ -142,6 +145,26 @@ TEST_F(Events, RulesKeepToTheirCodes) {
     event("2026-12-05T10:00:05", "connect() failed (111: Connection refused)");
     store_->finish();
     EXPECT_EQ(claim("/x", "05/Dec/2026:10:00:05 +0000"), "");   // a 500 is not what the 502 rule explains
+}
+
+TEST_F(Events, OneRequestsLinesAreOneEventNamedByTheMostSpecificRule) {
+    // Apache: the errno line names the cause but no request; the follow-up names the request (here by path).
+    Error err;
+    rules_ = RuleSet::compile({{"upstream_refused", "", "Connection refused", {"5xx"}},
+                               {"upstream_connect_failed", "", "failed to make connection", {"5xx"}}},
+                              err);
+    store_ = std::make_unique<EventStore>(rules_.get(), 2000);
+    event("2026-12-05T10:00:05", "(111)Connection refused: AH00957", "", nullptr, "pid 1:tid 7");
+    event("2026-12-05T10:00:05", "AH01114: failed to make connection", "/api", nullptr, "pid 1:tid 7", "10.0.0.1:5");
+    // The same thread's next request (another client port): another event.
+    event("2026-12-05T10:00:05", "AH01114: failed to make connection", "/api", nullptr, "pid 1:tid 7", "10.0.0.1:6");
+    store_->finish();
+    EXPECT_EQ(store_->size(), 2u);
+    Explanation why;
+    EXPECT_EQ(claim("/api", "05/Dec/2026:10:00:05 +0000", &why), "upstream_refused");
+    EXPECT_EQ(why.kind, JoinKind::path);
+    EXPECT_EQ(claim("/api", "05/Dec/2026:10:00:05 +0000"), "upstream_connect_failed");
+    EXPECT_EQ(claim("/api", "05/Dec/2026:10:00:05 +0000"), "");
 }
 
 TEST_F(Events, UserPathMapJoinsRewrittenPaths) {

@@ -206,6 +206,7 @@ void expect_stats_eq(const ScanStats& got, const ScanStats& want, bool compare_b
     EXPECT_EQ(got.unregistered, want.unregistered);
     EXPECT_EQ(got.requests, want.requests);
     EXPECT_EQ(got.retransmissions, want.retransmissions);
+    EXPECT_EQ(got.call_responses, want.call_responses);
     if (compare_bytes) {
         EXPECT_EQ(got.bytes, want.bytes);
     }
@@ -592,6 +593,46 @@ TEST(StreamScanner, ShortInputDetectedAtFinish) {
 
 TEST(StreamScanner, UnknownFormatThrows) {
     EXPECT_THROW(StreamScanner("no_such_format", GroupSpec{{Dim::klass, Dim::code}, 3600}), std::invalid_argument);
+}
+
+// One SIP call: INVITE, 100, 180 sent twice (a retransmission), 486, and a response whose status is no SIP code.
+std::string sip_call_trace() {
+    const auto response = [](std::string_view status, std::string_view cseq) {
+        return "SIP/2.0 " + std::string(status) +
+               "\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\n"
+               "Call-ID: c1@x\r\nCSeq: " + std::string(cseq) + "\r\nContent-Length: 0\r\n\r\n";
+    };
+    return "INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\n"
+           "To: <sip:b@x>\r\nCall-ID: c1@x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n" +
+           response("100 Trying", "1 INVITE") + response("180 Ringing", "1 INVITE") +
+           response("180 Ringing", "1 INVITE") + response("486 Busy Here", "1 INVITE") +
+           response("700 Odd", "1 INVITE");
+}
+
+TEST(StreamScanner, SipRecordsAddUpAtEveryCountLevel) {
+    using logcodes::CountLevel;
+    const std::string bytes = sip_call_trace();
+    for (CountLevel level : {CountLevel::messages, CountLevel::transactions, CountLevel::calls}) {
+        StreamScanner s("sip_trace", GroupSpec{{Dim::code}, 3600}, "<sip>", 16u << 20, 5, level);
+        s.feed(bytes);
+        s.finish();
+        const ScanStats& st = s.stats();
+        const std::uint64_t counted = s.counts().counted();
+        SCOPED_TRACE(static_cast<int>(level));
+        EXPECT_EQ(st.records, 5u);
+        EXPECT_EQ(st.invalid, 1u);
+        EXPECT_EQ(st.requests, 1u);
+        if (level == CountLevel::calls) {
+            EXPECT_EQ(st.calls, 1u);
+            EXPECT_EQ(counted, st.calls);
+            EXPECT_EQ(st.call_responses, 4u);
+            EXPECT_EQ(st.records, st.call_responses + st.filtered + st.invalid + st.unparsed);
+        } else {
+            EXPECT_EQ(st.call_responses, 0u);
+            EXPECT_EQ(st.retransmissions, level == CountLevel::transactions ? 1u : 0u);
+            EXPECT_EQ(st.records, counted + st.retransmissions + st.filtered + st.invalid + st.unparsed);
+        }
+    }
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ void check_same(const StreamScanner& a, const StreamScanner& b) {
     FUZZ_CHECK(x.lines == y.lines && x.blank == y.blank && x.meta == y.meta && x.records == y.records &&
                x.unparsed == y.unparsed && x.invalid == y.invalid && x.requests == y.requests &&
                x.retransmissions == y.retransmissions && x.events == y.events && x.calls == y.calls &&
+               x.call_responses == y.call_responses &&
                x.bytes == y.bytes);
     FUZZ_CHECK(x.unparsed_samples.size() == y.unparsed_samples.size());
     for (std::size_t i = 0; i < x.unparsed_samples.size(); ++i)

@@ -95,10 +95,11 @@ inline std::vector<std::pair<std::string, std::uint64_t>> rows(const Aggregator&
 inline void check_stats(const ScanStats& s, const Aggregator& agg, CountLevel level) {
     if (level != CountLevel::calls) {
         FUZZ_CHECK(s.records == s.unparsed + s.invalid + s.retransmissions + agg.counted());
+        FUZZ_CHECK(s.call_responses == 0);
     } else {
-        // SIP responses become calls (counted once each at the end); other records are counted as they come.
+        // SIP responses are read into calls (counted once each at the end); other records count as they come.
         FUZZ_CHECK(agg.counted() >= s.calls);
-        FUZZ_CHECK(s.unparsed + s.invalid + (agg.counted() - s.calls) <= s.records);
+        FUZZ_CHECK(s.records == s.unparsed + s.invalid + s.call_responses + (agg.counted() - s.calls));
     }
     FUZZ_CHECK(s.unparsed + s.invalid <= s.records);
     FUZZ_CHECK(s.unregistered <= s.records + s.calls);

@@ -46,7 +46,7 @@ def test_time_buckets_utc(tmp_path):
 def test_to_pandas(data):
     pd = pytest.importorskip("pandas")
     df = logcodes.scan(data / "nginx_lab_combined.log", by="time:1h,code").to_pandas()
-    assert list(df.columns) == ["time", "code", "count"]
+    assert list(df.columns) == ["time", "code", "reason", "count"]
     assert df["count"].sum() == 27
     assert str(df["time"].dtype).startswith("datetime64")
 

@@ -62,4 +62,5 @@ def test_summarize_with_error_logs(capsys, corpus):
     assert main(["summarize", str(d / "access_combined.log"), "--errors", str(d / "error.log"), "--json",
                  "--by", "code,cause"]) == 0
     d2 = json.loads(capsys.readouterr().out)
-    assert [502, "upstream_refused", 4] in d2["groups"]
+    assert d2["columns"] == ["code", "reason", "cause", "count"]
+    assert [502, "Bad Gateway", "upstream_refused", 4] in d2["groups"]

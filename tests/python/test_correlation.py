@@ -13,13 +13,14 @@ def nginx_lab(corpus):
 
 def test_nginx_502_504_causes(nginx_lab):
     # Independently (grep on error.log): connection refused for /dead/api (3 requests) and /dead/api/v1 (1
-    # request, 2 retries), "no live upstreams" for /dead/api/v2..v4, a reset connection for /app/reset, and
+    # request, 2 retries), "no live upstreams" for /dead/api/v2..v4, an upstream that closed the connection before
+    # answering for /app/reset ("upstream prematurely closed connection": its own slug, not a reset), and
     # "upstream timed out" for the two /app/slow requests.
     s = logcodes.scan(nginx_lab / "access_combined.log", errors=nginx_lab / "error.log", by="code,cause")
     c = s.counts()
     assert c[(502, "upstream_refused")] == 4
     assert c[(502, "no_live_upstreams")] == 3
-    assert c[(502, "upstream_bad_response")] == 1
+    assert c[(502, "upstream_closed_early")] == 1
     assert c[(504, "upstream_timeout")] == 2
     # backend-made 500/503: nothing in nginx's error log says why
     assert c[(500, "unknown")] == 1 and c[(503, "unknown")] == 1
@@ -95,7 +96,7 @@ def test_tomcat_jsp_and_exceptions(tmp_path):
     s = logcodes.scan(tmp_path / "access.log", errors=tmp_path / "localhost.2026-11-23.log",
                       by="code,cause,cause_detail")
     assert s.counts() == {
-        (500, "jsp_compile_error", "/broken.jsp org.apache.jasper.JasperException"): 1,
+        (500, "jsp_compile_error", "compile: /broken.jsp"): 1,  # the rule's kind and the page
         (500, "null_pointer_exception", "/npe.jsp java.lang.NullPointerException"): 1,
         (500, "arithmetic_exception", "/div.jsp java.lang.ArithmeticException"): 1,
         (500, "unknown", None): 1,   # /other at 10:00:09: no event within 2 s names it
@@ -167,11 +168,14 @@ def test_builtin_pack():
     names = [r.name for r in pack]
     for needed in ("jsp_compile_error", "null_pointer_exception", "out_of_memory", "class_not_found",
                    "jdbc_pool_exhausted", "upstream_timeout", "upstream_refused", "no_live_upstreams",
-                   "upstream_bad_response", "request_too_large", "rate_limited", "rewrite_cycle", "php_fatal_error",
+                   "upstream_closed_early", "upstream_invalid_header", "upstream_host_unreachable",
+                   "upstream_connect_timeout", "upstream_reset", "jsp_include_missing", "request_too_large",
+                   "rate_limited", "rewrite_cycle", "php_fatal_error",
                    "premature_end_of_script_headers", "permission_denied", "file_not_found"):
         assert needed in names
     assert names.index("jsp_compile_error") < names.index("class_not_found")
-    assert rules.version()
+    assert names.index("jsp_include_missing") < names.index("jsp_compile_error")
+    assert rules.version() == "2026.12.2"
 
 
 def test_unexplained_templates(tmp_path, nginx_lab):

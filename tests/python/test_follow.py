@@ -175,9 +175,22 @@ def test_checkpoint_saved_only_after_the_window_was_consumed(tmp_path):
     log.write_bytes(a)
     windows = follower(log, checkpoint=cp)
     assert next(windows).counts("code") == dict(ca)
-    assert not cp.exists()             # the consumer may still fail with this window
+    # Written at the start (to know it can be), but not with this window: the consumer may still fail.
+    assert json.loads(cp.read_text())["files"] == []
     next(windows)
     assert json.loads(cp.read_text())["files"][0]["offset"] == len(a)
+    windows.close()
+
+
+def test_checkpoint_saved_before_the_window_with_commit_before(tmp_path):
+    log, cp = tmp_path / "access.log", tmp_path / "cp.json"
+    a, ca = lines(0, 10)
+    log.write_bytes(a)
+    with follower(log, checkpoint=cp, commit="before") as windows:
+        assert next(windows).counts("code") == dict(ca)
+        assert json.loads(cp.read_text())["files"][0]["offset"] == len(a)
+    with pytest.raises(ValueError, match="commit"):
+        follower(log, commit="sometimes")
 
 
 @pytest.mark.parametrize("rotation", ["rename", "rename_gzip", "copytruncate", "copytruncate_gzip"])

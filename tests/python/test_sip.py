@@ -198,13 +198,16 @@ def test_compressed_and_cut_captures(tmp_path, corpus):
 def test_call_kpis(corpus):
     d = corpus / "lab_generated" / "kamailio_sipp"
     s = logcodes.scan(sorted(d.glob("uac_*_messages.log")), by="outcome,code", count="calls")
-    k = s.kpis()["all"]
+    k = s.kpis().iloc[0]
     # 2 answered, 3 busy, 2 declined, 2 unavailable (no answer), 2 not found, 1 timeout (no answer)
-    assert (k["attempts"], k["answered"], k["busy"], k["rejected"], k["no_answer"], k["failed"]) == (12, 2, 3, 2, 3, 2)
+    assert (k["calls"], k["answered"], k["busy"], k["rejected"], k["no_answer"], k["failed"]) == (12, 2, 3, 2, 3, 2)
     assert k["ASR"] == pytest.approx(2 / 12)
     assert k["NER"] == pytest.approx(10 / 12)
+    # RFC 6076 §4.7: 200, 480, 486, 600, 603 are effective; §4.8: 408 is ineffective
+    assert k["SEER"] == pytest.approx((2 + 2 + 3 + 2) / 12)
+    assert k["ISA"] == pytest.approx(1 / 12)
     per_hour = logcodes.scan(sorted(d.glob("uac_*_messages.log")), by="time:1h,outcome", count="calls").kpis(by="time")
-    assert sum(v["attempts"] for v in per_hour.values()) == 12
+    assert per_hour["calls"].sum() == 12 and list(per_hour.columns[:2]) == ["time", "calls"]
     with pytest.raises(ValueError, match="count="):
         logcodes.scan(d / "uac_busy_messages.log", by="code").kpis()
 
@@ -224,15 +227,26 @@ def test_sipp_lab_run_at_every_level(data):
     assert calls.incomplete_calls == 0
 
 
+def invite(callid, cseq=1):
+    return (f"INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKi{cseq}\r\nFrom: <sip:a@x>;tag=1\r\n"
+            f"To: <sip:b@x>\r\nCall-ID: {callid}\r\nCSeq: {cseq} INVITE\r\nContent-Length: 0\r\n\r\n").encode()
+
+
 def test_inconsistent_code_and_cause_flagged(tmp_path):
     p = tmp_path / "x.txt"
-    p.write_bytes(msg(486, "Busy Here", callid="ok", extra='Reason: Q.850;cause=17;text="USER_BUSY"\r\n') +
-                  msg(486, "Busy Here", callid="odd", extra='Reason: Q.850;cause=16\r\n') +
-                  msg(480, "Temporarily Unavailable", callid="fine", extra="Reason: Q.850;cause=19\r\n"))
+    p.write_bytes(invite("ok") + msg(486, "Busy Here", callid="ok", extra='Reason: Q.850;cause=17;text="USER_BUSY"\r\n') +
+                  invite("odd") + msg(486, "Busy Here", callid="odd", extra='Reason: Q.850;cause=16\r\n') +
+                  invite("fine") + msg(480, "Temporarily Unavailable", callid="fine", extra="Reason: Q.850;cause=19\r\n"))
     s = logcodes.scan(p, by="code,cause", count="calls", format="sip_trace")
     assert s.inconsistent_calls == 1
     assert s.inconsistent_samples[0].text == "odd" and "486 with Q.850 cause 16" in s.inconsistent_samples[0].why
     assert s.counts() == {(486, "q850_17_user_busy"): 1, (486, "q850_16_normal_clearing"): 1, (480, "q850_19_no_answer"): 1}
+    # the same responses without their INVITEs are not guessed into calls
+    p.write_bytes(msg(486, "Busy Here", callid="ok") + msg(480, "Temporarily Unavailable", callid="fine"))
+    s = logcodes.scan(p, by="code", count="calls", format="sip_trace")
+    assert s.counts() == {} and s.calls == 0 and s.calls_without_invite == 2
+    assert [x.text for x in s.without_request_samples] == ["fine", "ok"]
+    assert "without the INVITE request" in s.without_request_samples[0].why
 
 
 def _summary_facts(s):

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "logcodes/call_metrics.hpp"
 #include "logcodes/classifier.hpp"
 #include "logcodes/fields.hpp"
 #include "logcodes/formats/format.hpp"
@@ -24,12 +25,13 @@
 namespace logcodes {
 
 // Standard dimensions, then `field`: a format's named field (GroupSpec::fields says which).
-// `path` is templated ("/users/{id}", see path_template.hpp); `path_raw` is the path as written.
+// `path` is templated ("/users/{id}", see path_template.hpp); `path_raw` is the path as written; `level` is
+// an error-log event's severity (severity.hpp).
 enum class Dim : std::uint8_t {
     protocol, klass, code, reason, method, host, path, file, time, upstream_code, outcome, cause, cause_detail,
-    cause_source, path_raw, field
+    cause_source, path_raw, level, attempts, auth_rounds, hangup, field
 };
-inline constexpr int kDimCount = 15;  // standard dimensions (Dim::field excluded)
+inline constexpr int kDimCount = 19;  // standard dimensions (Dim::field excluded)
 std::string_view dim_name(Dim d) noexcept;
 bool parse_dim(std::string_view name, Dim& out) noexcept;
 
@@ -61,6 +63,10 @@ public:
 
     // `time_syntax` is used when the record does not say how its time is written.
     void add(const Record& r, const Classified& c, std::string_view file, TimeSyntax time_syntax = TimeSyntax::none);
+    // Adds a finished call's or registration's figures to the group `r` falls in (count level "calls");
+    // the call itself is counted with add(), a registration is not a counted record.
+    void add_figures(const Record& r, const Classified& c, std::string_view file, TimeSyntax time_syntax,
+                     const CallFigures& figures);
     // Adds another aggregator's counts (same GroupSpec). Associative and commutative.
     void merge(const Aggregator& other);
 
@@ -70,6 +76,10 @@ public:
     // Calls f(std::span<const KeyValue> key, const DDSketch&) for each group that has durations.
     template <class F>
     void for_each_sketch(F&& f) const;
+
+    // Calls f(std::span<const KeyValue> key, const CallFigures&) for each group with call figures.
+    template <class F>
+    void for_each_figures(F&& f) const;
 
     // The heavy hitters of spec().heavy_dim, decoded; f(KeyValue value, std::uint64_t count). Returns the
     // error bound (see HeavyHitters::Top).
@@ -105,6 +115,7 @@ private:
     std::vector<std::uint64_t> dense_;        // [protocol * 1000 + code]
     std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> map_;
     std::unordered_map<std::string, DDSketch, Hash, std::equal_to<>> sketches_;  // same keys as map_
+    std::unordered_map<std::string, CallFigures, Hash, std::equal_to<>> figures_;  // same keys as map_
     HeavyHitters heavy_;
     std::string key_;                         // reused key buffer: no allocation for known groups
     std::string heavy_key_;
@@ -128,6 +139,15 @@ void Aggregator::for_each_sketch(F&& f) const {
     for (const auto& [k, sketch] : sketches_) {
         decode(k, parts);
         f(std::span<const KeyValue>(parts), sketch);
+    }
+}
+
+template <class F>
+void Aggregator::for_each_figures(F&& f) const {
+    std::vector<KeyValue> parts;
+    for (const auto& [k, figures] : figures_) {
+        decode(k, parts);
+        f(std::span<const KeyValue>(parts), figures);
     }
 }
 

@@ -1,7 +1,8 @@
 // Transactions and calls: the two counting levels above single messages.
 //
 // Transactions: a response repeated by retransmission (same Call-ID, CSeq, top Via branch and code) counts
-// once. Calls: one count per Call-ID, for the final response to its initial INVITE, with an outcome.
+// once. Calls: one count per call attempt (call_table.hpp), for the final response to its last INVITE, with an
+// outcome.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "logcodes/call_table.hpp"
 #include "logcodes/record.hpp"
 
 namespace logcodes {
@@ -62,30 +64,5 @@ private:
 
 // answered, busy, no_answer, rejected, cancelled, failed (ITU-T E.411 vocabulary, RFC 3261 codes).
 std::string_view call_outcome(int code, bool cancelled, int q850_cause) noexcept;
-
-struct CallState {
-    std::uint32_t invite_cseq = UINT32_MAX;   // the initial INVITE's CSeq (UINT32_MAX: request not seen)
-    std::uint32_t final_cseq = UINT32_MAX;    // CSeq of the response kept as final
-    std::uint16_t final_code = 0;             // 0: no final response seen
-    bool cancelled = false;
-    std::int64_t time = INT64_MIN;            // first message of the call
-    std::string final_reason;
-    std::string reason_header;
-    std::uint32_t file_index = 0;
-};
-
-class CallTable {
-public:
-    void add(const Record& r, std::int64_t time, std::uint32_t file_index);
-    // Adds another table (calls spread over files or threads); keeps each call's best final response.
-    void merge(const CallTable& other);
-    const std::unordered_map<std::string, CallState>& calls() const noexcept { return calls_; }
-    std::size_t size() const noexcept { return calls_.size(); }
-
-private:
-    static void take_final(CallState& c, std::uint16_t code, std::uint32_t cseq, std::string_view reason,
-                           std::string_view reason_header);
-    std::unordered_map<std::string, CallState> calls_;
-};
 
 }  // namespace logcodes

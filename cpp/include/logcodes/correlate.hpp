@@ -11,6 +11,9 @@
 //   ;jsessionid=, queries, percent-escapes and trailing slashes do not matter; a user's PathMap maps what a
 //   proxy in front rewrote. A Tomcat event that names only its web application is used only for requests
 //   under that context (ROOT's only for requests under no other context the log names).
+// - the lines one request makes a server write (nginx: a connect() failure per upstream tried; Apache: the
+//   errno line, then AH01114 or AH00898 naming the request) are one event, told by their writer (nginx
+//   worker + connection, Apache process + thread), client and second; its cause is the most specific rule.
 // Claims are made in one thread, in input order (file, then offset), after the scan: results never depend
 // on threads. Times written without a zone (nginx, Apache, Tomcat) are compared as wall-clock times with the
 // access log's own wall clock. Events no rule names are grouped into templates (numbers, addresses, hex and
@@ -99,6 +102,16 @@ private:
                          std::int64_t& gap);
     bool usable(const StoredEvent& e, int code, std::string_view path) const;
     void take(StoredEvent& e);
+    std::string detail_of(const Record& e, int rule, std::string_view text) const;
+    // Adds a further line of one request (same writer, client and second) to the event it began.
+    void absorb(StoredEvent& lead, const Record& e, int rule, std::string_view text);
+
+    // The event a writer (nginx worker + connection, Apache process + thread) began last, per file.
+    struct OpenGroup {
+        std::size_t event;
+        std::string client;
+    };
+    std::unordered_map<std::string, OpenGroup> open_groups_;
 
     const RuleSet* rules_;
     std::int64_t window_ms_;

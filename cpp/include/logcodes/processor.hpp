@@ -12,6 +12,7 @@
 #include "logcodes/calls.hpp"
 #include "logcodes/classifier.hpp"
 #include "logcodes/correlate.hpp"
+#include "logcodes/event_counts.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
 #include "logcodes/owned_record.hpp"
@@ -73,6 +74,9 @@ public:
         sink_ = sink;
         decide_record_needs();
     }
+    // Error logs read as the main input: their events are counted into `counter` (without one, events
+    // only add to stats.events).
+    void set_event_counter(EventCounter* counter) noexcept { event_counter_ = counter; }
     void set_explainer(const std::vector<std::string>* explain, std::vector<PendingError>* pending) noexcept {
         explain_ = explain;
         pending_ = pending;
@@ -132,6 +136,7 @@ private:
     TransactionFilter transactions_;
     CallTable calls_;
     EventStore* sink_ = nullptr;
+    EventCounter* event_counter_ = nullptr;
     const std::vector<std::string>* explain_ = nullptr;
     std::vector<PendingError>* pending_ = nullptr;
     const RecordFilter* filter_ = nullptr;
@@ -150,8 +155,11 @@ private:
 void explain_pending(EventStore& events, std::vector<PendingError>& pending, Aggregator& agg, ScanStats& stats,
                      std::uint32_t file_index, std::string_view file_label, std::size_t max_samples);
 
-// Counts each call of `calls` (its final response to the initial INVITE, with its outcome) into `agg`;
-// `file_labels[i]` names file i. Calls with no final response only add to stats.incomplete_calls.
+// Counts each call attempt of `calls` (the final response to its last INVITE, with its outcome, attempts,
+// auth rounds and who hung up) into `agg`, with its call figures; registrations add figures only.
+// `file_labels[i]` names file i. Calls with no final response only add to stats.incomplete_calls; Call-IDs
+// without their INVITE (or REGISTER) request add to stats.calls_without_invite (registrations_without_request)
+// with samples.
 void count_calls(const CallTable& calls, Aggregator& agg, ScanStats& stats, const std::vector<std::string>& file_labels);
 
 }  // namespace logcodes

@@ -29,6 +29,7 @@ public:
     // Valid once read() has returned 0 (the reading thread has finished with the inner source).
     std::uint64_t packets() const noexcept override;
     std::uint64_t skipped_packets() const noexcept override;
+    std::uint64_t evictions() const noexcept override;
 
 private:
     struct Slot {
@@ -44,6 +45,7 @@ private:
     std::size_t head_ = 0, tail_ = 0, filled_ = 0;
     bool ended_ = false;               // the producer met the end (or an error) of the inner source
     bool stop_ = false;                // the consumer is gone: the producer stops
+    Error thrown_;                     // what the inner source threw (out of memory ...): an error, not the end
     std::atomic<std::uint64_t> raw_{0};
     mutable std::mutex mu_;
     std::condition_variable ready_, room_;

@@ -43,6 +43,12 @@ struct SipFields {
     std::string_view reason_header;   // Reason header value(s): "Q.850;cause=17;text=\"USER_BUSY\""
     std::string_view warning;         // Warning header value
     std::string_view agent;           // User-Agent (requests) or Server (responses)
+    bool whole_transaction = false;   // acc lines: the line stands for a request and its final reply
+    bool credentials = false;         // a request with Authorization or Proxy-Authorization (RFC 3261 §22)
+    bool stale = false;               // a 401/407 whose challenge says stale=true (RFC 2617 §3.2.1)
+    // Calls (count level "calls"): INVITEs sent, 401/407 received, who sent the BYE ("caller", "callee").
+    std::uint16_t attempts = 0, auth_rounds = 0;
+    std::string_view hangup;
 };
 
 struct Record {

@@ -21,6 +21,7 @@
 #include "logcodes/aggregator.hpp"
 #include "logcodes/calls.hpp"
 #include "logcodes/correlate.hpp"
+#include "logcodes/event_counts.hpp"
 #include "logcodes/record_filter.hpp"
 #include "logcodes/rules.hpp"
 #include "logcodes/error.hpp"
@@ -35,6 +36,9 @@ struct ScanOptions {
     std::string format = "auto";           // a built-in format name, or "auto" (detected per input)
     FormatPtr custom_format;               // when set: this format (e.g. compiled from nginx log_format), not `format`
     GroupSpec group{{Dim::klass, Dim::code}, 3600};
+    // How the events of error logs given as main inputs are grouped (see event_counts.hpp); their causes
+    // come from `rules`.
+    GroupSpec event_group{{Dim::level, Dim::cause}, 3600};
     unsigned threads = 0;                  // 0: all hardware threads
     std::size_t block_size = 1 << 20;      // bytes per read()
     std::size_t max_record = 16u << 20;    // longer lines are counted as unparsed and skipped
@@ -69,12 +73,16 @@ struct FileReport {
     std::uint64_t records = 0;
     std::uint64_t packets = 0;          // captures: packets read
     std::uint64_t skipped_packets = 0;  // captures: packets without SIP in them
+    std::uint64_t evictions = 0;        // captures: fragment sets and TCP flows dropped by the table bounds
     Error error;                 // first error met in this input; its counts before the error are kept
 };
 
 struct ScanResult {
-    explicit ScanResult(const GroupSpec& spec) : counts(spec) {}
+    explicit ScanResult(const GroupSpec& spec, const GroupSpec& event_spec = GroupSpec{},
+                        const RuleSet* rules = nullptr)
+        : counts(spec), events_read(event_spec, rules) {}
     Aggregator counts;
+    EventCounter events_read;                   // events of error logs given as main inputs
     ScanStats stats;
     std::vector<FileReport> files;
     std::vector<FileReport> error_files;        // the error logs read (scan(errors=...))

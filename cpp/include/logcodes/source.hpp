@@ -30,6 +30,8 @@ public:
     // Packets read and skipped, for captures (zero for other sources).
     virtual std::uint64_t packets() const noexcept { return 0; }
     virtual std::uint64_t skipped_packets() const noexcept { return 0; }
+    // Captures: IP fragment sets and TCP flows dropped to keep the reassembly tables within their bounds.
+    virtual std::uint64_t evictions() const noexcept { return 0; }
 
 protected:
     Error error_;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,10 @@
 
 namespace logcodes {
 
+// Safe to share between threads: feed(), finish(), take(), committed(), snapshot() and the name accessors
+// take one lock, so a pipeline may feed from one thread while another takes windows (or several threads
+// feed: their pieces then interleave in the order the lock is taken, as with any shared byte stream).
+// counts() and stats() hand out references: only for a single owner that is not feeding meanwhile.
 class StreamScanner {
 public:
     // `format` is a built-in name or "auto" (detected from the first bytes, exactly as a file scan does).
@@ -40,18 +45,21 @@ public:
     // complete record (a multi-line record still being read, or an unterminated line, lies past it).
     // Feeding a new stream from this offset of the same bytes counts each record exactly once — what a
     // checkpoint stores. Inside a line over max_record it is the bytes fed (the line's head is counted).
-    std::uint64_t committed() const noexcept;
+    std::uint64_t committed() const;
     // Hands over the counts and stats gathered since the last take() (or the start) and starts afresh;
     // the parser's state (a record still being read, SIP transactions seen) is kept.
     std::pair<Aggregator, ScanStats> take();
+    // A copy of the counts and stats so far (since the last take()), made under the lock.
+    std::pair<Aggregator, ScanStats> snapshot() const;
 
     const Aggregator& counts() const noexcept { return counts_; }
     const ScanStats& stats() const noexcept { return stats_; }
-    const std::string& format_name() const noexcept { return format_name_; }
-    const std::string& detection() const noexcept { return detection_; }
+    std::string format_name() const;
+    std::string detection() const;
     const std::string& label() const noexcept { return label_; }
 
 private:
+    void feed_locked(std::string_view bytes);
     void decide_format(bool at_end);
     void use_format(const Format* f);
 
@@ -73,6 +81,7 @@ private:
     std::size_t max_samples_;
     CountLevel level_;
     bool finished_ = false;
+    mutable std::mutex mu_;
 };
 
 }  // namespace logcodes

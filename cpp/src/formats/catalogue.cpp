@@ -70,6 +70,29 @@ std::vector<BuiltinFormat> build_all() {
     return all;
 }
 
+// Why the best candidate is too weak to be taken, or "" when it is not: no sample line has a status code
+// (a format parsing other text by accident), an error-log kind whose events cover under half the
+// sample, or two unrelated error-log kinds that fit equally well.
+std::string weak_evidence(const std::vector<Candidate>& ranking, std::size_t sampled) {
+    const Candidate& best = ranking.front();
+    const std::string name(best.format->name());
+    if (!best.format->events()) {
+        if (best.strict == 0 && best.plausible == 0)
+            return name + " parses " + std::to_string(best.lenient) + " lines but none has a status code";
+        return {};
+    }
+    if (best.strict * 2 < sampled)
+        return name + " events cover only " + std::to_string(best.strict) + " lines";
+    for (std::size_t i = 1; i < ranking.size(); ++i) {
+        const Candidate& c = ranking[i];
+        if (c.strict != best.strict) break;
+        if (c.format->events() && !error_log_kinds_related(*best.format, *c.format))
+            return name + " and " + std::string(c.format->name()) + " both fit " + std::to_string(best.strict) +
+                   " lines: give the format";
+    }
+    return {};
+}
+
 }  // namespace
 
 std::span<const BuiltinFormat> access_log_formats() { return kAccessLog; }
@@ -160,6 +183,10 @@ Detection detect_in_sample(std::string_view head_in, bool at_end) {
         return d;
     }
     const Candidate& best = d.ranking.front();
+    if (const std::string why = weak_evidence(d.ranking, non_blank); !why.empty()) {
+        d.explanation = "weak evidence in " + std::to_string(non_blank) + " sample lines: " + why;
+        return d;
+    }
     d.format = best.format;
     if (best.strict > 0) {
         d.matched = best.strict;

@@ -332,7 +332,10 @@ private:
     }
 
     // The headers read here; every other one is passed over without looking at its value.
-    enum class Header { other, call_id, via, from, to, cseq, content_length, content_type, reason, server, user_agent, warning };
+    enum class Header {
+        other, call_id, via, from, to, cseq, content_length, content_type, reason, server, user_agent, warning,
+        credentials, challenge
+    };
 
     // Dispatch on length and first letter first: most names are told apart without reading them whole.
     static Header which(std::string_view name) noexcept {
@@ -360,6 +363,11 @@ private:
                 if (first == 'c') return same_name<"call-id">(name) ? Header::call_id : Header::other;
                 return first == 'w' && same_name<"warning">(name) ? Header::warning : Header::other;
             case 10: return first == 'u' && same_name<"user-agent">(name) ? Header::user_agent : Header::other;
+            // RFC 3261 §22: credentials in a request, a challenge in a 401/407
+            case 13: return first == 'a' && same_name<"authorization">(name) ? Header::credentials : Header::other;
+            case 16: return first == 'w' && same_name<"www-authenticate">(name) ? Header::challenge : Header::other;
+            case 18: return first == 'p' && iequals(name, "proxy-authenticate") ? Header::challenge : Header::other;
+            case 19: return first == 'p' && iequals(name, "proxy-authorization") ? Header::credentials : Header::other;
             case 12: return first == 'c' && same_name<"content-type">(name) ? Header::content_type : Header::other;
             case 14: return first == 'c' && same_name<"content-length">(name) ? Header::content_length : Header::other;
             default: return Header::other;
@@ -386,6 +394,8 @@ private:
                 return;
             case Header::server:
             case Header::user_agent: m().agent.assign(value.substr(0, 256)); return;
+            case Header::credentials: credentials_ = true; return;
+            case Header::challenge: stale_ = stale_ || stale(value); return;
             case Header::warning:
                 if (m().warning.empty()) {
                     m().warning.assign(value.substr(0, 512));
@@ -393,6 +403,14 @@ private:
                 }
                 return;
         }
+    }
+
+    // RFC 2617 §3.2.1: stale=true says only the nonce was old, the credentials were right.
+    static bool stale(std::string_view value) noexcept {
+        for (std::size_t i = 0; i + 10 <= value.size(); ++i)
+            if (iequals(value.substr(i, 10), "stale=true") || iequals(value.substr(i, 10), "stale=\"tru"))
+                return true;
+        return false;
     }
 
     void via(std::string_view value) {
@@ -436,6 +454,7 @@ private:
         m().warning.clear();
         m().agent.clear();
         cseq_ = 0;
+        credentials_ = stale_ = false;
         content_length_ = 0;
         body_holds_messages_ = false;
         have_via_ = false;
@@ -462,6 +481,8 @@ private:
         out.sip.from_tag = k.from_tag;
         out.sip.to_tag = k.to_tag;
         out.sip.reason_header = k.reason_header;
+        out.sip.credentials = credentials_;
+        out.sip.stale = stale_;
         out.sip.warning = k.warning;
         out.sip.agent = k.agent;
         if (!k.message_time.empty()) {
@@ -482,6 +503,7 @@ private:
     RecordKind kind_ = RecordKind::response;
     enum class Last { other, reason, warning } last_ = Last::other;  // the header a folded line continues
     std::uint32_t cseq_ = 0;
+    bool credentials_ = false, stale_ = false;  // the message read carries credentials / a stale challenge
     std::size_t content_length_ = 0;
     std::size_t body_left_ = 0;
     bool have_via_ = false;
@@ -522,6 +544,7 @@ public:
         out.clear();
         out.protocol = Protocol::sip;
         out.kind = RecordKind::response;
+        out.sip.whole_transaction = true;
         std::string_view kv = rest.substr(colon + 2);
         if (!kv.empty() && kv.back() == '\r') kv.remove_suffix(1);
         while (!kv.empty()) {

@@ -1,8 +1,11 @@
 """Cause rules: named RE2 patterns that say why an error happened, matched against error-log events.
 
-The built-in pack (``builtin.toml`` beside this file, versioned) covers JSP compile errors, Java runtime
-exceptions, out-of-memory, JDBC pools, upstream failures (refused, timed out, bad responses), request
-limits, rewrite cycles, PHP fatal errors, CGI script headers, permissions and missing files. Add your own
+The built-in pack (``builtin.toml`` beside this file, versioned) covers JSP compile and translation errors and
+missing includes, Java runtime exceptions, out-of-memory, JDBC pools, every upstream failure nginx and Apache's
+mod_proxy log (resolving, connecting by errno, TLS, resets, timeouts, early closes, invalid or too big
+headers, no live upstreams), request limits, rewrite cycles, PHP fatal errors, CGI script headers,
+permissions and missing files. ``sources.toml`` beside it lists the server messages each rule covers and the
+source file each comes from (docs/causes.md). Add your own
 as a TOML or YAML file, or as dicts:
 
 >>> from logcodes import rules
@@ -33,12 +36,15 @@ _HERE = Path(__file__).resolve().parent
 @dataclasses.dataclass(frozen=True)
 class Rule:
     """One cause rule: ``name`` is the cause slug, ``pattern`` an RE2 regex searched in the event text,
-    ``codes`` the access-log codes it may explain (``"5xx"``, ``"502"``; empty: any error)."""
+    ``codes`` the access-log codes it may explain (``"5xx"``, ``"502"``; empty: any error), ``kind`` which
+    case of the cause it finds: the cause detail is then ``"kind: <first group>"`` (several rules may share
+    a name and tell their cases apart by kind)."""
 
     name: str
     pattern: str
     label: str = ""
     codes: tuple = ()
+    kind: str = ""
 
 
 RulesArg = Union[None, str, "os.PathLike[str]", Sequence[Union[Mapping[str, Any], Rule]], Mapping[str, Any]]
@@ -56,7 +62,7 @@ def _toml(path: Path) -> Dict[str, Any]:
 def _from_mapping(item: Mapping[str, Any], where: str) -> Rule:
     if not isinstance(item, Mapping):
         raise RuleError(f"{where}: a rule is a table/dict with name and pattern, not {type(item).__name__}")
-    unknown = set(item) - {"name", "pattern", "label", "codes"}
+    unknown = set(item) - {"name", "pattern", "label", "codes", "kind"}
     if unknown:
         raise RuleError(f"{where}: rule {item.get('name', '?')!r} has unknown keys: {', '.join(sorted(unknown))}")
     name, pattern = item.get("name"), item.get("pattern")
@@ -67,7 +73,8 @@ def _from_mapping(item: Mapping[str, Any], where: str) -> Rule:
     codes = item.get("codes", ())
     if isinstance(codes, (str, int)):
         codes = [codes]
-    return Rule(name=name, pattern=pattern, label=str(item.get("label", "")), codes=tuple(str(c) for c in codes))
+    return Rule(name=name, pattern=pattern, label=str(item.get("label", "")), codes=tuple(str(c) for c in codes),
+                kind=str(item.get("kind", "")))
 
 
 def load(path: Union[str, "os.PathLike[str]"]) -> List[Rule]:
@@ -121,11 +128,16 @@ def _collect(rules: RulesArg) -> List[Rule]:
 def compile(rules: RulesArg = None, *, include_builtin: bool = True) -> Any:
     """Compiles user rules (tried first) and, unless ``include_builtin=False``, the built-in pack."""
     all_rules = _collect(rules) + (builtin() if include_builtin else [])
-    core, error = _core.compile_rules([(r.name, r.label, r.pattern, list(r.codes)) for r in all_rules])
+    core, error = _core.compile_rules([(r.name, r.label, r.pattern, list(r.codes), r.kind) for r in all_rules])
     if core is None:
         raise RuleError(error)
     return core
 
 
 def labels(rules: Iterable[Rule]) -> Dict[str, str]:
-    return {r.name: r.label for r in rules if r.label}
+    """Each slug's label: the first labelled rule of that name (rules of one slug share it)."""
+    out: Dict[str, str] = {}
+    for r in rules:
+        if r.label:
+            out.setdefault(r.name, r.label)
+    return out

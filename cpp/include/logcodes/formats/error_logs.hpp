@@ -14,6 +14,13 @@
 
 namespace logcodes {
 
+// error_log (every layout, for scan(errors=...)) and one detectable kind per layout: nginx_error,
+// apache_error, tomcat_juli, tomcat_simple, log4j, python_log, php_error, php_fpm, and catalina_out (the
+// Java layouts mixed, as the JVM's console collects them).
 std::span<const BuiltinFormat> error_log_formats();
+
+// True when one of two error-log kinds reads every layout the other reads (log4j and catalina_out): a tie
+// between them is no ambiguity. False for other formats.
+bool error_log_kinds_related(const Format& a, const Format& b) noexcept;
 
 }  // namespace logcodes

@@ -87,6 +87,8 @@ public:
     // False for formats whose meaning of a line depends on earlier lines (W3C #Fields): such files are
     // scanned whole, never split into ranges.
     virtual bool splittable() const noexcept { return true; }
+    // True for error-log kinds: their records are events (a level and a message), never responses.
+    virtual bool events() const noexcept { return false; }
     // Names of the named fields (Record::extras) this format can yield.
     virtual std::vector<std::string> field_names() const { return {}; }
 };

@@ -1,0 +1,132 @@
+"""How a Summary looks: its headline, the text table of ``print(summary)`` and the notebook view."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html as _html
+from typing import TYPE_CHECKING, Any, List, Optional, Tuple
+
+from ._safe_text import terminal
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .summary import Summary
+
+
+def _has_sip(s: "Summary") -> bool:
+    return bool("sip" in s.protocols or s.requests or s.retransmissions or s.call_responses or s.calls)
+
+
+def accounting(s: "Summary") -> List[Tuple[str, int]]:
+    """Where the records went, as (label, number) pairs that add up to ``s.total`` at the summary's count
+    level: counted, retransmissions (SIP transactions), responses read into calls (SIP calls), filtered,
+    invalid and unparsed."""
+    parts: List[Tuple[str, int]] = []
+    if s.count == "events":  # error logs read as inputs: no status codes, so no invalid ones
+        parts.append(("error-log events counted", s.counted))
+        if s.filtered:
+            parts.append(("filtered out", s.filtered))
+        return parts + [("lines outside any event", s.unparsed)]
+    if s.count == "calls" and _has_sip(s):
+        # SIP counts are calls here, each made of the responses read into it; HTTP records count once.
+        records = s.counted_by_protocol().get("http", 0)
+        if records:
+            parts.append(("counted", records))
+        calls = f"{s.calls:,} call{'' if s.calls == 1 else 's'}"
+        if s.incomplete_calls:
+            calls += f" (+{s.incomplete_calls:,} without a final response)"
+        parts.append((f"responses folded into {calls}", s.call_responses))
+    else:
+        parts.append(("counted", s.counted))
+        if s.count == "transactions" and _has_sip(s):
+            parts.append(("retransmissions", s.retransmissions))
+    if s.filtered:
+        parts.append(("filtered out", s.filtered))
+    return parts + [("invalid status", s.invalid), ("unparsed", s.unparsed)]
+
+
+def headline(s: "Summary") -> str:
+    """What was read and where each record went; the figures after the dash add up to ``s.total``."""
+    files = len(s.files)
+    formats = sorted({f.format for f in s.files if f.format})
+    what = f"{files} input{'s' if files != 1 else ''}" + (f" ({', '.join(formats)})" if formats else "")
+    line = f"{what}: {s.total:,} records — " + ", ".join(f"{n:,} {label}" for label, n in accounting(s))
+    if _has_sip(s):
+        line += f"; SIP {s.count}, {s.requests:,} requests"
+    return line
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, _dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return terminal(str(value))  # log text never reaches a terminal raw
+
+
+def table(s: "Summary", *, lang: Optional[str] = None, limit: int = 40) -> Tuple[List[str], List[List[str]], int]:
+    """(header, rows of text, groups left out): every dimension, the code's name, count and share."""
+    rows = s.rows(lang=lang)
+    header = s.columns()[:-1] + ["count", "share"]
+    body: List[List[str]] = []
+    for row in rows[:limit]:
+        n = row[-1]
+        share = f"{100.0 * n / s.counted:.1f}%" if s.counted else "-"
+        body.append([_cell(v) for v in row[:-1]] + [f"{n:,}", share])
+    return header, body, max(0, len(rows) - limit)
+
+
+def _width(text: str) -> int:
+    # East Asian wide characters take two columns in a terminal.
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def text(s: "Summary", *, lang: Optional[str] = None, limit: int = 40) -> str:
+    header, body, more = table(s, lang=lang, limit=limit)
+    widths = [max(_width(h), *(_width(r[i]) for r in body)) if body else _width(h) for i, h in enumerate(header)]
+    numeric = {len(header) - 2, len(header) - 1}
+
+    def pad(cell: str, width: int, right: bool) -> str:
+        gap = " " * (width - _width(cell))
+        return gap + cell if right else cell + gap
+
+    def fmt(cells: List[str]) -> str:
+        return "  ".join(pad(c, w, i in numeric) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    lines = [f"<logcodes.Summary {headline(s)}>", fmt(header), fmt(["-" * w for w in widths])]
+    lines += [fmt(r) for r in body]
+    if more:
+        lines.append(f"… {more} more groups")
+    for p in s.problems:
+        lines.append(f"problem: {p}")
+    for x in s.unparsed_samples[:3]:
+        lines.append(f"unparsed {x.file}:{x.line}: {x.text[:100]!r} ({x.why})")
+    for x in s.invalid_samples[:3]:
+        lines.append(f"invalid {x.file}:{x.line}: {x.why}")
+    for x in s.inconsistent_samples[:3]:
+        lines.append(f"inconsistent call {x.text} in {x.file}: {x.why}")
+    return "\n".join(terminal(line) for line in lines)
+
+
+def html(s: "Summary", *, lang: Optional[str] = None) -> str:
+    """The notebook view: the headline, the first 20 groups and a small chart."""
+    from . import _svg, codes
+
+    header, body, more = table(s, lang=lang, limit=20)
+    e = _html.escape
+    extra = f"<p>… {more} more groups</p>" if more else ""
+    problems = "".join(f"<p><b>problem:</b> {e(str(p))}</p>" for p in s.problems)
+    chart = ""
+    dim = next((d for d in ("class", "code", "cause", "outcome") if d in s.dims), None)
+    if dim is not None and len(s):
+        several = len(s.protocols) > 1
+        keys = ("protocol", dim) if several else (dim,)
+        counts = s.counts(*keys)
+        items = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:8]
+        label = lambda k: (f"{k[0]} {_cell(k[1])}" if several else _cell(k))  # noqa: E731
+        chart = _svg.bar_chart([(label(k), n) for k, n in items], width=320, label_width=110, title=f"by {dim}")
+    lang_attr = codes.get_lang() if lang is None else lang
+    return (f"<div class='logcodes-summary' lang='{e(lang_attr)}'><p><b>logcodes.Summary</b> {e(headline(s))}</p>"
+            f"<div style='display:flex;gap:16px;align-items:flex-start'>"
+            f"<div>{_svg.table(header, body)}{extra}</div><div>{chart}</div></div>{problems}</div>")

@@ -1,0 +1,5 @@
+<%@ page contentType="text/plain" %>
+<%
+    int visits = request.getParameterMap().size();
+    out.println("average " + (100 / visits));
+%>

@@ -1,0 +1,3 @@
+<%@ page contentType="text/plain" %>
+<jsp:include page="/fragments/banner.jsp" />
+body

@@ -1,0 +1,3 @@
+<%@ page contentType="text/plain" %>
+<%@ include file="/WEB-INF/jspf/header.jspf" %>
+body

@@ -1,0 +1,2 @@
+<%@ page contentType="text/plain" %>
+Total: <%= 6 * 7

@@ -1,0 +1,2 @@
+<%@ page contentType="text/plain" %>
+<jsp:include page="good.jsp"
