@@ -430,9 +430,12 @@ public:
             std::uint64_t min_range, std::size_t max_samples, const std::string& count,
             std::vector<std::string> errors, const py::object& rules, std::vector<std::string> explain,
             std::int64_t window_ms, const py::object& byte_range, const Extras& extras, const py::object& filter,
-            std::vector<std::pair<std::string, std::string>> path_map, const std::vector<std::string>& event_dims) {
+            std::vector<std::pair<std::string, std::string>> path_map, const std::vector<std::string>& event_dims,
+            std::size_t max_events) {
+        if (max_events == 0) throw py::value_error("max_events must be at least 1");
         ScanOptions o;
         o.path_map = std::move(path_map);
+        o.max_events = max_events;
         o.filter = filter_of(filter);
         if (!byte_range.is_none()) {
             const auto r = byte_range.cast<std::pair<std::uint64_t, std::uint64_t>>();
@@ -504,6 +507,7 @@ public:
             for (const auto& [t, info] : r->events->unexplained())
                 templates.append(py::make_tuple(text(t), info.count, text(info.example), info.file, info.line));
             d["events_classified"] = r->events->classified();
+            d["events_dropped"] = r->events->dropped();
         }
         d["unexplained_templates"] = templates;
         // Events of error logs scanned as main inputs: their counts and the templates of the unnamed ones.
@@ -810,14 +814,16 @@ PYBIND11_MODULE(_core, m) {
                       std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&,
                       std::vector<std::string>, const py::object&, std::vector<std::string>, std::int64_t,
                       const py::object&, const Extras&, const py::object&,
-                      std::vector<std::pair<std::string, std::string>>, const std::vector<std::string>&>(),
+                      std::vector<std::pair<std::string, std::string>>, const std::vector<std::string>&,
+                      std::size_t>(),
              py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
              py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"),
              py::arg("count") = "transactions", py::arg("errors") = std::vector<std::string>{},
              py::arg("rules") = py::none(), py::arg("explain") = std::vector<std::string>{"5xx"},
              py::arg("window_ms") = 2000, py::arg("byte_range") = py::none(), py::arg("extras") = Extras{},
              py::arg("filter") = py::none(), py::arg("path_map") = std::vector<std::pair<std::string, std::string>>{},
-             py::arg("event_dims") = std::vector<std::string>{"level", "cause"})
+             py::arg("event_dims") = std::vector<std::string>{"level", "cause"},
+             py::arg("max_events") = EventStore::kDefaultMaxEvents)
         .def("start", &ScanJob::start)
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)

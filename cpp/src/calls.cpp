@@ -91,6 +91,9 @@ bool TransactionFilter::first(const Record& r) {
     h.add(s.cseq_method);
     if (!s.branch.empty()) {
         h.add(s.branch);
+        // Forked branches answer one client transaction with responses of their own (a 180 from each callee):
+        // their To tags tell them apart; a retransmission repeats its tag.
+        h.add(s.to_tag);
     } else {  // acc lines: no Via; the dialog tags tell transactions apart
         h.add(s.from_tag);
         h.add(s.to_tag);

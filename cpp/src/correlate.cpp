@@ -140,6 +140,10 @@ void EventStore::add(const Record& e, std::uint32_t file, std::uint64_t line) {
             }
         }
     }
+    if (events_.size() >= max_events_) {
+        ++dropped_;
+        return;
+    }
     if (!group_key.empty()) open_groups_[group_key] = OpenGroup{events_.size(), std::string(e.client)};
     StoredEvent& s = events_.emplace_back();
     s.rule = rule;
@@ -196,6 +200,7 @@ void EventStore::merge(EventStore&& o) {
         }
     }
     classified_ += o.classified_;
+    dropped_ += o.dropped_;
 }
 
 void EventStore::finish() {

@@ -330,6 +330,7 @@ void Scanner::work(Worker& w) {
 void Scanner::read_error_logs() {
     auto store = std::make_shared<EventStore>(options_.rules.get(), options_.window_ms, PathMap(options_.path_map),
                                               options_.explain);
+    store->set_max_events(options_.max_events);
     const Format* format = find_format("error_log");
     LineFramer framer(options_.block_size, options_.max_record);
     for (std::uint32_t i = 0; i < options_.error_paths.size(); ++i) {

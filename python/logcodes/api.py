@@ -130,6 +130,7 @@ def scan(
     explain: Union[str, int, Sequence[Union[str, int]]] = "5xx",
     window: Union[str, int, float, datetime.timedelta] = "2s",
     path_map: Optional[Mapping[str, str]] = None,
+    max_events: int = 1_000_000,
     byte_range: Optional[Tuple[int, int]] = None,
     path_rules: PathRulesArg = None,
     quantiles: Optional[str] = None,
@@ -191,6 +192,9 @@ def scan(
         path_map: where the access log's paths live on the server that wrote the error logs, when a proxy
             in front rewrites them: ``{"/shop": "/"}`` says the access log's ``/shop/a.jsp`` is the
             server's ``/a.jsp`` (the longest matching prefix wins).
+        max_events: at most this many error-log events (of error level, or named by a rule) are kept for the
+            join (default 1,000,000: a few hundred MB at most); the ones beyond explain nothing, are counted
+            in ``Summary.events_dropped`` and warned about.
         byte_range: ``(begin, end)``: only the records that start in these bytes of each uncompressed input
             (a piece of a file for a distributed scan; ``logcodes.dask`` uses it). Inputs that cannot be cut
             (compressed, captures, W3C, SIP traces) are read whole by the piece at 0 and skipped by the others.
@@ -274,7 +278,8 @@ def scan(
     job = _core.ScanJob(core_paths(files), core_format, list(_protocols.core_dims(response_dims)), bucket, n_threads,
                         block, record_cap, 0, 5, "transactions" if explicit_events else count,
                         core_paths(error_files), compiled_rules, explain_specs, window_ms, byte_range, extras=extras,
-                        filter=compiled_filter, path_map=_path_map(path_map), event_dims=list(ev_dims))
+                        filter=compiled_filter, path_map=_path_map(path_map), event_dims=list(ev_dims),
+                        max_events=_max_events(max_events))
     reporter = Progress(progress)
     job.start()
     try:
@@ -315,6 +320,12 @@ def scan_extras(path_rules: PathRulesArg, quantiles: Optional[str], accuracy: fl
         raise ValueError(f"accuracy must be a relative error between 0 and 1 (0.01 is 1 %), not {accuracy!r}")
     return _core.ScanExtras(path_rules=_compile_path_rules(path_rules), quantiles=quantiles is not None,
                             accuracy=float(accuracy), top_dim=top_dim, top_capacity=top_size)
+
+
+def _max_events(n: int) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"max_events must be a whole number of at least 1, not {n!r}")
+    return n
 
 
 def _path_map(path_map: Optional[Mapping[str, str]]) -> List[Tuple[str, str]]:
@@ -379,6 +390,10 @@ def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: L
             events: Optional[Tuple[Tuple[str, ...], bool]] = None) -> Summary:
     infos: List[FileInfo] = []
     problems: List[InputProblem] = []
+    if result.get("events_dropped"):
+        warnings.warn(f"{result['events_dropped']:,} error-log events were not kept for the join: more than "
+                      "max_events (scan(max_events=...)); the errors they would explain stay unexplained",
+                      RuntimeWarning, stacklevel=3)
     for f in result["files"]:
         err = f["error"]
         infos.append(FileInfo(path=f["path"], format=f["format"], detection=f["detection"], compression=f["compression"],

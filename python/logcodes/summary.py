@@ -208,6 +208,7 @@ class Summary:
         unexplained: int = 0,
         unexplained_samples: Sequence[Sample] = (),
         joins: Optional[Mapping[str, int]] = None,
+        events_dropped: int = 0,
         templates: Sequence[Tuple[str, int, str, str, int]] = (),
         error_files: Sequence[Dict[str, Any]] = (),
         sketches: Optional[Mapping[Tuple[Any, ...], Any]] = None,
@@ -257,6 +258,7 @@ class Summary:
         # "time" (the closest unused event naming no request), or "none"; they add up to explained + unexplained.
         self.joins: Dict[str, int] = {"request_id": 0, "path": 0, "time": 0, "none": unexplained}
         self.joins.update(joins or {})
+        self.events_dropped = events_dropped          # error-log events beyond scan(max_events=): not kept
         self._templates: List[Tuple[str, int, str, str, int]] = list(templates)
         self.error_files: List[Dict[str, Any]] = list(error_files)
         self.quantiles_of = quantiles               # "duration" when scanned with quantiles="duration"
@@ -357,6 +359,7 @@ class Summary:
             unexplained_samples=samples(st.get("unexplained_samples", ())),
             joins={"request_id": st.get("joined_by_id", 0), "path": st.get("joined_by_path", 0),
                    "time": st.get("joined_by_time", 0), "none": st.get("unexplained", 0)},
+            events_dropped=result.get("events_dropped", 0),
             templates=[(t, n, ex, names[f] if f < len(names) else "?", line)
                        for t, n, ex, f, line in result.get("event_templates" if events else "unexplained_templates", ())],
             error_files=result.get("error_files", ()),
@@ -527,6 +530,7 @@ class Summary:
             "explained": self.explained,
             "unexplained": self.unexplained_count,
             "joins": dict(self.joins),
+            "events_dropped": self.events_dropped,
             "unexplained_samples": [s._asdict() for s in self.unexplained_samples],
             "unexplained_templates": self.unexplained(None),
             "blank": self.blank,
@@ -851,6 +855,7 @@ class Summary:
             unexplained=self.unexplained_count + other.unexplained_count,
             unexplained_samples=first(self.unexplained_samples + other.unexplained_samples),
             joins={k: self.joins.get(k, 0) + other.joins.get(k, 0) for k in self.joins.keys() | other.joins.keys()},
+            events_dropped=self.events_dropped + other.events_dropped,
             templates=_merge_templates(self._templates, other._templates),
             error_files=self.error_files + other.error_files,
             sketches=_merge_sketches(my_sketches, their_sketches),

@@ -128,3 +128,17 @@ def test_the_cli_reports_how_errors_were_joined(corpus, capsys):
                  "--no-progress"]) == 0
     import json
     assert json.loads(capsys.readouterr().out)["joins"] == {"request_id": 0, "path": 10, "time": 0, "none": 2}
+
+
+def test_events_beyond_max_events_are_counted_not_kept(tmp_path):
+    import pytest
+    events = [tomcat_event(T0 + datetime.timedelta(seconds=i), "", f"/p{i}.jsp") for i in range(5)]
+    (tmp_path / "localhost.log").write_text("".join(events))
+    (tmp_path / "access.log").write_text("".join(access(T0 + datetime.timedelta(seconds=i), f"/p{i}.jsp", 500)
+                                                 for i in range(5)))
+    with pytest.warns(RuntimeWarning, match="3 error-log events were not kept"):
+        r = logcodes.scan(tmp_path / "access.log", errors=tmp_path / "localhost.log", by="cause", max_events=2)
+    assert r.counts() == {"null_pointer_exception": 2, "unknown": 3}
+    assert r.events_dropped == 3 and r.to_dict()["events_dropped"] == 3
+    with pytest.raises(ValueError, match="max_events"):
+        logcodes.scan(tmp_path / "access.log", errors=tmp_path / "localhost.log", max_events=0)

@@ -91,6 +91,11 @@ public:
 
     // Events kept as candidates (error level or named by a rule).
     std::size_t size() const noexcept { return events_.size(); }
+    // At most `n` events are kept (memory stays bounded whatever the error logs' size); the ones beyond are
+    // counted in dropped() and explain nothing.
+    void set_max_events(std::size_t n) noexcept { max_events_ = n; }
+    std::uint64_t dropped() const noexcept { return dropped_; }
+    static constexpr std::size_t kDefaultMaxEvents = 1'000'000;
     std::uint64_t classified() const noexcept { return classified_; }
     const std::map<std::string, Template>& unexplained() const noexcept { return templates_; }
 
@@ -124,6 +129,8 @@ private:
     std::map<std::string, Template> templates_;
     std::vector<bool> useful_;   // per rule: explains one of the codes to explain
     std::uint64_t classified_ = 0;
+    std::size_t max_events_ = kDefaultMaxEvents;
+    std::uint64_t dropped_ = 0;
 };
 
 // Wall-clock and UTC seconds of a record's time (kNoTime-like INT64_MIN when unknown).

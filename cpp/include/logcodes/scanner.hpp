@@ -52,6 +52,7 @@ struct ScanOptions {
     std::int64_t window_ms = 2000;
     // Access-log path prefixes as the error logs' server names them ({"/shop", "/"}), see PathMap.
     std::vector<std::pair<std::string, std::string>> path_map;
+    std::size_t max_events = EventStore::kDefaultMaxEvents;  // error-log events kept for the join
     // Only the lines that start in [begin, end) of each (uncompressed, splittable) input: one piece of a
     // file cut by a distributed scan (Dask). Sample line numbers are then unknown (0); byte offsets stay.
     bool has_byte_range = false;
