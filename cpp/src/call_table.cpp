@@ -97,6 +97,7 @@ void CallTable::take_final(InviteTransaction& t, std::uint16_t code, std::int64_
 
 void CallTable::add(const Record& r, std::int64_t time_ms, std::uint32_t file_index) {
     const SipFields& s = r.sip;
+    keep_max(latest_ms_, time_ms);  // every message moves the clock, OPTIONS keep-alives too
     if (s.call_id.empty()) return;
     const std::string_view method = s.cseq_method;
     const bool invite_m = method == "INVITE", cancel_m = method == "CANCEL", bye_m = method == "BYE",
@@ -112,7 +113,6 @@ void CallTable::add(const Record& r, std::int64_t time_ms, std::uint32_t file_in
     CallRecord& c = it->second;
     keep_min(c.first_ms, time_ms);
     keep_max(c.last_ms, time_ms);
-    keep_max(latest_ms_, time_ms);
     c.file_index = std::min(c.file_index, file_index);
     const bool request = r.kind == RecordKind::request;
     // An acc line stands for a whole transaction: its request was sent even though only the reply is logged.
