@@ -39,7 +39,10 @@ def window_record(window: int, summary: Summary, follower: Follower, *, lang: st
             out.append(dict(group, count=n))
         return out
 
-    record = {
+    sources: Dict[str, Dict[str, Any]] = {
+        path: {"records": s.total, "unparsed": s.unparsed, "invalid": s.invalid, "lines": s.lines, "bytes": s.bytes,
+               "counts": counts(s)} for path, s in follower.sources.items()}
+    record: Dict[str, Any] = {
         "window": window,
         "end": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds"),
         "records": summary.total,
@@ -50,14 +53,13 @@ def window_record(window: int, summary: Summary, follower: Follower, *, lang: st
         "bytes": summary.bytes,
         "lag_bytes": sum(follower.lag_bytes.values()),
         "counts": counts(summary),
-        "sources": {path: {"records": s.total, "unparsed": s.unparsed, "invalid": s.invalid, "lines": s.lines,
-                           "bytes": s.bytes, "counts": counts(s)} for path, s in follower.sources.items()},
+        "sources": sources,
         "problems": [str(p) for p in summary.problems],
     }
     if summary.count == "calls":
         record["calls"] = _kpis.kpi_row(summary)
         for path, s in follower.sources.items():
-            record["sources"][path]["calls"] = _kpis.kpi_row(s)
+            sources[path]["calls"] = _kpis.kpi_row(s)
     return record
 
 
