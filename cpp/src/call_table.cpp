@@ -1,6 +1,7 @@
 #include "logcodes/call_table.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace logcodes {
 
@@ -16,6 +17,11 @@ std::uint64_t tag_hash(std::string_view tag) noexcept {
 // Earlier of two times; a time the capture lacks never wins.
 void keep_min(std::int64_t& into, std::int64_t t) noexcept {
     if (t != kNoMs && (into == kNoMs || t < into)) into = t;
+}
+
+// Later of two times; a time the capture lacks never wins.
+void keep_max(std::int64_t& into, std::int64_t t) noexcept {
+    if (t != kNoMs && (into == kNoMs || t > into)) into = t;
 }
 
 // For ordering: a missing time comes after every known one.
@@ -91,6 +97,7 @@ void CallTable::take_final(InviteTransaction& t, std::uint16_t code, std::int64_
 
 void CallTable::add(const Record& r, std::int64_t time_ms, std::uint32_t file_index) {
     const SipFields& s = r.sip;
+    keep_max(latest_ms_, time_ms);  // every message moves the clock, OPTIONS keep-alives too
     if (s.call_id.empty()) return;
     const std::string_view method = s.cseq_method;
     const bool invite_m = method == "INVITE", cancel_m = method == "CANCEL", bye_m = method == "BYE",
@@ -105,6 +112,7 @@ void CallTable::add(const Record& r, std::int64_t time_ms, std::uint32_t file_in
     if (it == calls_.end()) it = calls_.emplace(std::string(s.call_id), CallRecord{}).first;
     CallRecord& c = it->second;
     keep_min(c.first_ms, time_ms);
+    keep_max(c.last_ms, time_ms);
     c.file_index = std::min(c.file_index, file_index);
     const bool request = r.kind == RecordKind::request;
     // An acc line stands for a whole transaction: its request was sent even though only the reply is logged.
@@ -159,11 +167,13 @@ void CallTable::merge_invite(InviteTransaction& into, const InviteTransaction& o
 }
 
 void CallTable::merge(const CallTable& other) {
+    keep_max(latest_ms_, other.latest_ms_);
     for (const auto& [id, o] : other.calls_) {
         auto [it, fresh] = calls_.try_emplace(id, o);
         if (fresh) continue;
         CallRecord& c = it->second;
         keep_min(c.first_ms, o.first_ms);
+        keep_max(c.last_ms, o.last_ms);
         c.file_index = std::min(c.file_index, o.file_index);
         for (const auto& t : o.invites) merge_invite(invite(c, t.from, t.cseq), t);
         for (const auto& ob : o.byes) {
@@ -245,6 +255,7 @@ std::vector<CallResult> CallTable::finish_calls(const CallRecord& c, bool& witho
                 res.bye_ms = end->request_ms;
                 res.bye_final_ms = end->final_ms;
                 res.bye_answered = end->final_code / 100 == 2;
+                res.bye_code = end->final_code;
             }
         }
         out.push_back(res);
@@ -291,6 +302,35 @@ std::vector<RegistrationResult> CallTable::finish_registrations(const CallRecord
     // A challenge no REGISTER answered ends the registration as failed, as a challenged INVITE that is not
     // re-sent ends its call; a REGISTER still waiting for its answer is left out.
     if (open && order.back()->final_code != 0) close();
+    return out;
+}
+
+bool CallTable::ended(const CallRecord& c) {
+    for (const auto& t : c.registers)
+        if (t.final_code == 0) return false;
+    bool without_invite = false;
+    for (const CallResult& call : finish_calls(c, without_invite)) {
+        if (call.final_code == 0) return false;                          // still ringing
+        if (call.final_code / 100 == 2 && call.bye_code == 0) return false;  // in conversation
+    }
+    return true;
+}
+
+CallTable CallTable::take_ended(std::int64_t linger_ms, std::int64_t timeout_ms) {
+    CallTable out;
+    out.latest_ms_ = latest_ms_;
+    if (latest_ms_ == kNoMs) return out;
+    for (auto it = calls_.begin(); it != calls_.end();) {
+        const CallRecord& c = it->second;
+        const bool quiet = c.last_ms != kNoMs && latest_ms_ - c.last_ms >= linger_ms;
+        if (quiet && (latest_ms_ - c.last_ms >= timeout_ms || ended(c))) {
+            auto next = std::next(it);
+            out.calls_.insert(calls_.extract(it));
+            it = next;
+        } else {
+            ++it;
+        }
+    }
     return out;
 }
 

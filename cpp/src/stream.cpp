@@ -80,6 +80,8 @@ std::uint64_t StreamScanner::committed() const {
 
 std::pair<Aggregator, ScanStats> StreamScanner::take() {
     std::lock_guard lock(mu_);
+    if (level_ == CountLevel::calls && processor_ && !finished_)
+        count_calls(processor_->take_ended_calls(kCallLingerMs, kCallTimeoutMs), counts_, stats_, {label_});
     // The processor refers to these two members: they are replaced in place, never re-seated.
     std::pair<Aggregator, ScanStats> out{std::move(counts_), std::move(stats_)};
     counts_ = Aggregator(out.first.spec());

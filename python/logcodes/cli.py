@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--from-end", action="store_true",
                    help="start files present at the start at their end (default: their start)")
     w.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
+    w.add_argument("--count", default="transactions", choices=["messages", "transactions", "calls"],
+                   help="SIP: count every response, each transaction once (default), or each call when it "
+                        "ends, with the call KPIs (docs/pipelines.md)")
     _lang_option(w)
     w.add_argument("--once", action="store_true",
                    help="report one window of what is there now, save the checkpoint and exit")
@@ -281,7 +284,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
             return watch(args.files, interval=args.interval, jsonl=args.jsonl, prometheus=args.prometheus,
                          checkpoint=args.checkpoint, format=args.format, max_series=args.max_series,
-                         from_start=not args.from_end, once=args.once, lang=args.lang)
+                         from_start=not args.from_end, once=args.once, lang=args.lang, count=args.count)
         if args.command == "codes":
             return _codes(args)
         parser.print_help()

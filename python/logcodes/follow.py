@@ -92,8 +92,6 @@ class Follower:
                              f"not {commit!r}")
         self.commit = commit
         self.from_start = from_start
-        if count == "calls":
-            raise ValueError("follow counts messages or transactions: calls end at the end of a whole capture")
         self._format = format
         self._by = by
         self._max_record = max_record
@@ -587,6 +585,9 @@ def follow(paths: PathArg, *, interval: Union[str, float, _dt.timedelta] = "10s"
     - ``from_start=True`` (the default) reads files present at the start from their first byte, so a stage
       started after its writer loses nothing; ``False`` starts them at their end, like ``tail -f``. Files
       appearing later, and files in the checkpoint, are always read from where their records begin.
+    - ``count="calls"``: a call is counted in the window in which it has ended (its final response and, when
+      answered, its BYE's answer read) and been quiet for 32 s of message time, or quiet for 4 hours
+      whatever its state; see ``docs/pipelines.md`` for what a rotation or a restart does to open calls.
 
     >>> import logcodes, tempfile, os
     >>> d = tempfile.mkdtemp()

@@ -1,6 +1,6 @@
 """Prometheus export of followed logs: cumulative counters of responses by protocol, class, code (with its
-reason phrase), cause and source, served on ``/metrics`` with ``prometheus_client`` (``logcodes watch
---prometheus``)."""
+reason phrase), cause and source, and for SIP calls their outcomes, KPIs and delays, served on ``/metrics``
+with ``prometheus_client`` (``logcodes watch --prometheus``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import threading
 from typing import Any, Dict, Iterator, Mapping, Optional, Set, Tuple
 
 from prometheus_client import CollectorRegistry, start_http_server
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, SummaryMetricFamily
 from prometheus_client.registry import Collector
 
-from . import _languages, codes
+from . import _kpis, _languages, codes
 from .summary import Summary
 
 __all__ = ["PrometheusExporter", "parse_listen_address", "RESPONSE_LABELS", "OTHER"]
@@ -21,6 +21,39 @@ OTHER = "other"   # the labels of what is folded to stay within max_series
 
 _SeriesKey = Tuple[str, str, str, str, str, str]
 _GROUP_LABELS = ("class", "code", "cause")
+
+# Call counters: metric name -> (figure or Summary field, HELP). Every one is labelled ``source``.
+_CALL_COUNTERS = {
+    "logcodes_sip_calls_completed": ("completed", "Answered SIP calls ended by a BYE answered 2xx (RFC 6076 "
+                                     "§4.9 SCR numerator)"),
+    "logcodes_sip_invites": ("invites", "INVITEs sent for the calls counted, re-sent ones after 401/407 or 3xx "
+                             "included"),
+    "logcodes_sip_auth_challenges": ("auth_rounds", "401/407 challenges to the INVITEs of the calls counted"),
+    "logcodes_sip_incomplete_calls": ("incomplete_calls", "SIP calls whose last INVITE got no final response "
+                                      "(in no other figure)"),
+    "logcodes_sip_calls_without_invite": ("calls_without_invite", "SIP Call-IDs with INVITE responses or BYEs "
+                                          "but no INVITE read (not counted as calls)"),
+    "logcodes_sip_registrations_without_request": ("registrations_without_request", "SIP REGISTER answers "
+                                                   "without their REGISTER (not counted as registrations)"),
+}
+# Delays (docs/sip.md): metric name -> (figure prefix, HELP); exported as summaries (_sum, _count).
+_CALL_DELAYS = {
+    "logcodes_sip_srd_seconds": ("srd", "Session request delay of answered SIP calls: first INVITE to the "
+                                 "first 18x or the 200 (RFC 6076 §4.3.1)"),
+    "logcodes_sip_srd_failed_seconds": ("srd_failed", "Session request delay of failed SIP calls: first INVITE "
+                                        "to the 4xx-6xx final response (RFC 6076 §4.3.2)"),
+    "logcodes_sip_pdd_seconds": ("pdd", "Post-dial delay: first INVITE to the first 18x (ITU-T E.411)"),
+    "logcodes_sip_setup_seconds": ("setup", "Call setup time: first INVITE to the 2xx"),
+    "logcodes_sip_sdd_seconds": ("sdd", "Session disconnect delay: BYE to its 2xx (RFC 6076 §4.4)"),
+    "logcodes_sip_sdt_seconds": ("sdt", "Session duration: 2xx to the BYE of answered calls (RFC 6076 §4.5.1; "
+                                 "the mean is E.411 ACD)"),
+    "logcodes_sip_rrd_seconds": ("rrd", "Registration request delay: first REGISTER to its 2xx, challenges "
+                                 "included (RFC 6076 §4.1)"),
+}
+# Ratios of the last window (a fraction; NaN when the window had nothing to divide): metric -> (KPI, HELP).
+_CALL_RATIOS = {"logcodes_sip_" + k.column.lower().replace("_ratio", "") + "_ratio":
+                (k.column, f"{k.name.capitalize()} (SIP) in the last window, NaN when it had none: {k.definition}")
+                for k in (*_kpis.RATIOS, _kpis.REGISTRATION_RATIO)}
 
 
 def parse_listen_address(text: str) -> Tuple[str, int]:
@@ -58,6 +91,19 @@ class PrometheusExporter:
     - ``logcodes_lag_bytes`` (gauge): bytes appended to the source and not read yet.
     - ``logcodes_windows_total``, ``logcodes_dropped_series_total``.
 
+    Windows of SIP calls (``count="calls"``; a call is counted in the window in which it ended) add, each
+    labelled ``source``: ``logcodes_sip_calls_total{outcome}`` (answered, busy, no_answer, rejected,
+    cancelled, failed), ``logcodes_sip_registrations_total{result}`` (registered, failed),
+    ``logcodes_sip_calls_completed_total``, ``logcodes_sip_invites_total``,
+    ``logcodes_sip_auth_challenges_total``, ``logcodes_sip_incomplete_calls_total``,
+    ``logcodes_sip_calls_without_invite_total``, ``logcodes_sip_registrations_without_request_total``; the
+    delays as summaries (``_sum`` in seconds and ``_count`` of the calls measured): ``logcodes_sip_srd_seconds``,
+    ``..._srd_failed_seconds``, ``..._pdd_seconds``, ``..._setup_seconds``, ``..._sdd_seconds``,
+    ``..._sdt_seconds``, ``..._rrd_seconds``; and the ratios of the last window as gauges (fractions, NaN when
+    it had no call): ``logcodes_sip_asr_ratio``, ``..._ner_ratio``, ``..._ser_ratio``, ``..._seer_ratio``,
+    ``..._isa_ratio``, ``..._scr_ratio``, ``..._registration_ratio``. Labels never carry a Call-ID or
+    a number.
+
     >>> import logcodes
     >>> exp = PrometheusExporter(max_series=100)
     >>> s = logcodes.scan(logcodes.samples.path("apache_combined"), by="protocol,class,code,cause")
@@ -79,6 +125,11 @@ class PrometheusExporter:
         self._sources: Set[str] = set()             # sources shown under their own name (the rest: "other")
         self._per_source: Dict[str, Dict[str, int]] = {}
         self._lag: Dict[str, int] = {}
+        self._calls: Dict[Tuple[str, str], int] = {}            # (source, outcome)
+        self._registrations: Dict[Tuple[str, str], int] = {}    # (source, result)
+        self._call_counts: Dict[Tuple[str, str], int] = {}      # (source, metric of _CALL_COUNTERS)
+        self._delays: Dict[Tuple[str, str], Tuple[int, int]] = {}   # (source, metric): (ms, calls)
+        self._ratios: Dict[Tuple[str, str], float] = {}         # (source, metric): last window's value
         self._windows = 0
         self._server: Any = None
         self.registry.register(_Collector(self))
@@ -101,6 +152,8 @@ class PrometheusExporter:
                 totals["invalid"] += s.invalid
                 totals["lines"] += s.lines
                 totals["bytes"] += s.bytes
+                if s.count == "calls":
+                    self._observe_calls(source, s)
             if lag_bytes is not None:
                 lag: Dict[str, int] = {}
                 for path, n in lag_bytes.items():
@@ -115,6 +168,23 @@ class PrometheusExporter:
             self._sources.add(path)
             return path
         return OTHER
+
+    def _observe_calls(self, source: str, s: Summary) -> None:
+        k = _kpis.kpi_row(s)
+        assert k is not None
+        figures = _kpis.figure_sums(s)
+        for outcome in _kpis.OUTCOMES:
+            self._calls[(source, outcome)] = self._calls.get((source, outcome), 0) + int(k[outcome])
+        for result, n in (("registered", k["registered"]), ("failed", k["registrations"] - k["registered"])):
+            self._registrations[(source, result)] = self._registrations.get((source, result), 0) + int(n)
+        for metric, (field, _doc) in _CALL_COUNTERS.items():
+            n = int(k[field]) if field in k and k[field] is not None else figures.get(field, 0)
+            self._call_counts[(source, metric)] = self._call_counts.get((source, metric), 0) + n
+        for metric, (prefix, _doc) in _CALL_DELAYS.items():
+            ms, n = self._delays.get((source, metric), (0, 0))
+            self._delays[(source, metric)] = (ms + figures.get(prefix + "_ms", 0), n + figures.get(prefix + "_n", 0))
+        for metric, (column, _doc) in _CALL_RATIOS.items():
+            self._ratios[(source, metric)] = float("nan") if k[column] is None else float(k[column])
 
     def _add(self, key: _SeriesKey, n: int) -> None:
         if key not in self._responses and len(self._responses) >= self.max_series - 1:
@@ -163,6 +233,8 @@ class _Collector(Collector):
             per_source = {k: dict(v) for k, v in exp._per_source.items()}
             lag = dict(exp._lag)
             windows, dropped = exp._windows, len(exp._dropped)
+            calls, registrations = dict(exp._calls), dict(exp._registrations)
+            call_counts, delays, ratios = dict(exp._call_counts), dict(exp._delays), dict(exp._ratios)
         fam = CounterMetricFamily("logcodes_responses", "Responses counted, by protocol, class, code, its reason "
                                   "phrase, cause and source ('other' past the series limit)", labels=RESPONSE_LABELS)
         for key, n in sorted(responses.items()):
@@ -182,6 +254,42 @@ class _Collector(Collector):
         for source, n in sorted(lag.items()):
             g.add_metric([source], n)
         yield g
+        if calls or registrations:
+            yield from _call_families(calls, registrations, call_counts, delays, ratios)
         yield CounterMetricFamily("logcodes_windows", "Windows read", value=windows)
         yield CounterMetricFamily("logcodes_dropped_series", "Label sets folded into code/cause 'other' "
                                   "because of the series limit", value=dropped)
+
+
+def _call_families(calls: Mapping[Tuple[str, str], int], registrations: Mapping[Tuple[str, str], int],
+                   call_counts: Mapping[Tuple[str, str], int], delays: Mapping[Tuple[str, str], Tuple[int, int]],
+                   ratios: Mapping[Tuple[str, str], float]) -> Iterator[Any]:
+    """The ``logcodes_sip_*`` families of windows of calls (see PrometheusExporter)."""
+    fam = CounterMetricFamily("logcodes_sip_calls", "SIP call attempts counted when they ended, by ITU-T E.411 "
+                              "outcome", labels=["outcome", "source"])
+    for (source, outcome), n in sorted(calls.items()):
+        fam.add_metric([outcome, source], n)
+    yield fam
+    fam = CounterMetricFamily("logcodes_sip_registrations", "SIP registrations finished, by result (registered: "
+                              "answered 2xx)", labels=["result", "source"])
+    for (source, result), n in sorted(registrations.items()):
+        fam.add_metric([result, source], n)
+    yield fam
+    for metric, (_field, doc) in _CALL_COUNTERS.items():
+        fam = CounterMetricFamily(metric, doc, labels=["source"])
+        for (source, m), n in sorted(call_counts.items()):
+            if m == metric:
+                fam.add_metric([source], n)
+        yield fam
+    for metric, (_prefix, doc) in _CALL_DELAYS.items():
+        summ = SummaryMetricFamily(metric, doc, labels=["source"])
+        for (source, m), (ms, n) in sorted(delays.items()):
+            if m == metric:
+                summ.add_metric([source], count_value=n, sum_value=ms / 1000)
+        yield summ
+    for metric, (_column, doc) in _CALL_RATIOS.items():
+        g = GaugeMetricFamily(metric, doc, labels=["source"])
+        for (source, m), v in sorted(ratios.items()):
+            if m == metric:
+                g.add_metric([source], v)
+        yield g

@@ -15,7 +15,7 @@ import html
 import os
 from typing import Any, List, Optional, Tuple, Union
 
-from . import _svg
+from . import _kpis, _svg
 from .summary import Summary
 
 __all__ = ["render", "write", "scan_for_report", "REPORT_DIMS"]
@@ -26,7 +26,7 @@ _MAX_POINTS = 240
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
-h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:0 0 8px}
+h1{font-size:22px;margin:0 0 4px} h2{font-size:16px;margin:0 0 8px} h3{font-size:14px;margin:8px 0 0}
 .meta{color:#666;font-size:13px;margin-bottom:16px}
 .kpis{display:flex;gap:12px;flex-wrap:wrap;margin-bottom:16px}
 .kpi{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:110px}
@@ -138,9 +138,48 @@ def _samples_panel(summary: Summary) -> str:
     return "<pre>" + html.escape("\n".join(lines)) + "</pre>"
 
 
+def _percent(value: Optional[float]) -> str:
+    return "-" if value is None else f"{100.0 * value:.1f} %"
+
+
+def _seconds(value: Optional[float]) -> str:
+    return "-" if value is None else f"{value:.3f} s"
+
+
+def _calls_panel(summary: Summary) -> Optional[str]:
+    """SIP calls and registrations (count="calls"): calls by outcome, the ratios and mean delays of
+    docs/sip.md, each with its name and unit; None when the summary has neither calls nor registrations."""
+    k = _kpis.kpi_row(summary)
+    if k is None or not (k["calls"] or k["registrations"]):
+        return None
+    calls = k["calls"]
+    outcomes = [(o, k[o]) for o in _kpis.OUTCOMES]
+    rows = [[o, f"{n:,}", f"{100.0 * n / calls:.1f} %" if calls else "-"] for o, n in outcomes]
+    left = (f"<h3>Calls by outcome</h3>"
+            + (_svg.bar_chart([item for item in outcomes if item[1]], width=460) if calls else "")
+            + _svg.table(["outcome", "calls", "share"], rows)
+            + f'<p class="meta">{calls:,} calls (attempts with a final response) from {k["invites"]:,} INVITEs, '
+              f'{k["auth_rounds"]:,} of them answered 401/407; not in any figure: {k["incomplete_calls"]:,} without a final '
+              f'response, {k["calls_without_invite"]:,} Call-IDs without their INVITE</p>')
+    ratios = _svg.table(["ratio", "name", "value", "definition"],
+                        [[r.column, r.name, _percent(k[r.column]), r.definition] for r in _kpis.RATIOS])
+    delays = _svg.table(["delay", "name", "mean", "definition"],
+                        [[d.column, d.name, _seconds(k[d.column]), d.definition] for d in _kpis.DELAYS])
+    reg, rrd = _kpis.REGISTRATION_RATIO, _kpis.RRD
+    registrations = _svg.table(["registrations", "value", "definition"], [
+        ["registrations", f"{k['registrations']:,}", "REGISTERs to the first final answer that is no challenge"],
+        ["registered", f"{k['registered']:,}", "registrations answered 2xx"],
+        [f"{reg.column} ({reg.name})", _percent(k[reg.column]), reg.definition],
+        [f"{rrd.column} ({rrd.name})", _seconds(k[rrd.column]), rrd.definition]])
+    right = f"<h3>Ratios</h3>{ratios}<h3>Delays (means)</h3>{delays}<h3>Registrations</h3>{registrations}"
+    return f'<div class="grid"><div>{left}</div><div>{right}</div></div>'
+
+
 def render(summary: Summary, *, title: str = "logcodes report", lang: Optional[str] = None) -> str:
     """The report as one HTML string: headline figures, panels by class, code and cause, the timeline,
     top paths, inputs and samples of what could not be counted. Panels the summary cannot fill say why.
+    A summary of calls (``count="calls"``) adds a panel of calls by outcome, the call ratios and delays and
+    the registrations of ``Summary.kpis()``, when it has any.
     Codes are named by their own protocol's registry in ``lang`` (``"en"``, ``"zh"``; default
     ``logcodes.codes.get_lang()``)."""
     from . import _languages
@@ -158,7 +197,9 @@ def render(summary: Summary, *, title: str = "logcodes report", lang: Optional[s
                        [[f.path, f.format or "-", f"{f.records:,}"] for f in summary.files[:50]])
     problems = "".join(f"<p><b>problem:</b> {e(str(p))}</p>" for p in summary.problems)
     generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    calls = _calls_panel(summary)
     panels = [
+        *([_panel("SIP calls", calls, wide=True)] if calls is not None else []),
         _panel("Over time", _timeline_panel(summary), wide=True),
         _panel("By class", _counts_panel(summary, "class")),
         _panel("By code", _code_panel(summary, lang)),

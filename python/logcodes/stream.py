@@ -77,6 +77,8 @@ class Stream:
         """The counts of the records completed since the last ``take()`` (or the start), which are then
         forgotten: one window of a pipeline stage. The takes of a stream, merged with its ``close()``,
         equal a scan of all the bytes; a record still being read is counted by the take that completes it.
+        At ``count="calls"`` a take counts the calls that have ended and gone quiet (docs/pipelines.md,
+        "Calls across windows"); the others wait for a later take or for ``close()``.
 
         >>> import logcodes
         >>> st = logcodes.Stream(by="code", format="common")

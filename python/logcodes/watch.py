@@ -8,33 +8,41 @@ import signal
 import sys
 from typing import Any, Dict, List, Optional, Sequence, TextIO
 
-from . import _languages, codes
+from . import _kpis, _languages, codes
 from .follow import Follower
 from .formats import FormatArg
 from .summary import Summary
 from ._safe_text import json_dumps, terminal
 
-__all__ = ["watch", "window_record", "WATCH_DIMS"]
+__all__ = ["watch", "window_record", "WATCH_DIMS", "CALL_DIMS"]
 
 # What every window is counted by; the source is the followed path.
 WATCH_DIMS = ("protocol", "class", "code", "cause")
+# ... and when counting calls (count="calls"): their outcome as well.
+CALL_DIMS = (*WATCH_DIMS, "outcome")
 
 
 def window_record(window: int, summary: Summary, follower: Follower, *, lang: str = "en") -> Dict[str, Any]:
     """One window as a JSON-ready dict: counts by protocol/class/code/cause (each code with its ``reason``
     phrase from its own protocol's registry, in ``lang``) and by source, what was not counted, what was
-    read and the lag."""
+    read and the lag. A window of calls (``count="calls"``) also groups by ``outcome`` and adds ``calls``:
+    the KPIs of ``Summary.kpis()`` over the calls that ended in the window (ratios as fractions, delays in
+    seconds, null when undefined), for the window and for each source."""
     lang = _languages.check(lang)
+    dims = CALL_DIMS if summary.count == "calls" else WATCH_DIMS
 
     def counts(s: Summary) -> List[Dict[str, Any]]:
         out = []
-        for key, n in s.counts(*WATCH_DIMS).items():
-            group = dict(zip(WATCH_DIMS, key))
+        for key, n in s.counts(*dims).items():
+            group = dict(zip(dims, key))
             group["reason"] = codes.phrase(group["protocol"], group["code"], lang=lang)
             out.append(dict(group, count=n))
         return out
 
-    return {
+    sources: Dict[str, Dict[str, Any]] = {
+        path: {"records": s.total, "unparsed": s.unparsed, "invalid": s.invalid, "lines": s.lines, "bytes": s.bytes,
+               "counts": counts(s)} for path, s in follower.sources.items()}
+    record: Dict[str, Any] = {
         "window": window,
         "end": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds"),
         "records": summary.total,
@@ -45,33 +53,48 @@ def window_record(window: int, summary: Summary, follower: Follower, *, lang: st
         "bytes": summary.bytes,
         "lag_bytes": sum(follower.lag_bytes.values()),
         "counts": counts(summary),
-        "sources": {path: {"records": s.total, "unparsed": s.unparsed, "invalid": s.invalid, "lines": s.lines,
-                           "bytes": s.bytes, "counts": counts(s)} for path, s in follower.sources.items()},
+        "sources": sources,
         "problems": [str(p) for p in summary.problems],
     }
+    if summary.count == "calls":
+        record["calls"] = _kpis.kpi_row(summary)
+        for path, s in follower.sources.items():
+            sources[path]["calls"] = _kpis.kpi_row(s)
+    return record
 
 
 def _text_line(window: int, summary: Summary, follower: Follower) -> str:
     by_class = summary.counts("class")
     classes = " ".join(f"{c}={n}" for c, n in by_class.items())
-    return (f"window {window}: {summary.total} records ({classes or 'none counted'}), {summary.unparsed} unparsed, "
-            f"lag {sum(follower.lag_bytes.values())} bytes")
+    calls = ""
+    k = _kpis.kpi_row(summary)
+    if k is not None:
+        asr = "-" if k["ASR"] is None else f"{100 * k['ASR']:.1f}%"
+        ner = "-" if k["NER"] is None else f"{100 * k['NER']:.1f}%"
+        calls = f", {k['calls']} calls ended (ASR {asr}, NER {ner})"
+    return (f"window {window}: {summary.total} records ({classes or 'none counted'}){calls}, {summary.unparsed} "
+            f"unparsed, lag {sum(follower.lag_bytes.values())} bytes")
 
 
 def watch(paths: Sequence[str], *, interval: str = "10s", jsonl: bool = False, prometheus: Optional[str] = None,
           checkpoint: Optional[str] = None, format: FormatArg = "auto", max_series: int = 2000,
-          from_start: bool = True, once: bool = False, out: TextIO = sys.stdout, lang: str = "en") -> int:
+          from_start: bool = True, once: bool = False, out: TextIO = sys.stdout, lang: str = "en",
+          count: str = "transactions") -> int:
     """Runs the stage until SIGTERM/SIGINT (or the end of standard input): the current window is finished,
     its checkpoint saved and then it is reported, and 0 returned. ``once=True`` reports one window of what
     is there now and returns (a stage run from a timer).
 
     Each window's checkpoint is written before the window is reported: a checkpoint that cannot be written
     ends the stage with :class:`~logcodes.CheckpointError` (naming the path and the reason) and that window
-    is not reported, so a restart never reports records twice."""
+    is not reported, so a restart never reports records twice.
+
+    ``count="calls"`` counts SIP calls: each in the window in which it ended (see ``docs/pipelines.md``),
+    with the call KPIs in the JSON lines and the ``logcodes_sip_*`` metrics."""
     if max_series < 1:
         raise ValueError(f"max_series must be at least 1, got {max_series}")
-    follower = Follower(list(paths), interval=interval, checkpoint=checkpoint, format=format, by=WATCH_DIMS,
-                        from_start=from_start, commit="before")
+    follower = Follower(list(paths), interval=interval, checkpoint=checkpoint, format=format,
+                        by=CALL_DIMS if count == "calls" else WATCH_DIMS, from_start=from_start, commit="before",
+                        count=count)
     if once:
         follower.stop()     # the first window ends at once and is the last
     exporter = None

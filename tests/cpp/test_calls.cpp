@@ -1,6 +1,7 @@
 // The call table: call attempts by RFC 3261 dialog rules (call_table.hpp), their figures (call_metrics.hpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -310,6 +311,64 @@ TEST(CallTable, RefusedCredentialsEndARegistration) {
     EXPECT_EQ(regs[1].final_code, 200);
     EXPECT_EQ(regs[1].auth_rounds, 2);
     EXPECT_EQ(regs[1].final_ms - regs[1].request_ms, 60);
+}
+
+Msg of(Msg m, std::string call_id) {
+    m.call_id = std::move(call_id);
+    return m;
+}
+
+std::vector<std::string> ids(const CallTable& t) {
+    std::vector<std::string> out;
+    for (const auto& [id, rec] : t.calls()) out.push_back(id);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+TEST(CallTable, TakeEndedMovesOutCallsThatEndedAndWentQuiet) {
+    std::vector<Msg> msgs = answered_after_407();   // call-1: its BYE is answered at 63.05 s
+    for (const Msg& m : {req("INVITE", 1, 64000), resp("180", "INVITE", 1, 64100)})  // still ringing
+        msgs.push_back(of(m, "ringing"));
+    for (const Msg& m : {req("INVITE", 1, 90000), resp("486", "INVITE", 1, 90100)})  // ended, not quiet yet
+        msgs.push_back(of(m, "busy"));
+    for (const Msg& m : {req("INVITE", 1, 50000), resp("200", "INVITE", 1, 50100)})  // in conversation
+        msgs.push_back(of(m, "talking"));
+    msgs.push_back(of(req("REGISTER", 1, 100000), "reg"));                          // waiting for its answer
+    CallTable t = table(msgs);
+    EXPECT_EQ(t.latest_ms(), 100000);
+
+    CallTable out = t.take_ended(32000, 4 * 3600000);
+    EXPECT_EQ(ids(out), std::vector<std::string>{"call-1"});
+    EXPECT_EQ(ids(t), (std::vector<std::string>{"busy", "reg", "ringing", "talking"}));
+    const auto taken = finish(out);
+    ASSERT_EQ(taken.size(), 1u);
+    EXPECT_TRUE(same(taken[0], only_call(answered_after_407())));
+
+    // Quiet past the timeout: counted as they stand (the ringing call without a final response, the
+    // answered one without its BYE); the busy call is quiet for under the linger still.
+    out = t.take_ended(32000, 35000);
+    EXPECT_EQ(ids(out), (std::vector<std::string>{"ringing", "talking"}));
+    EXPECT_EQ(ids(t), (std::vector<std::string>{"busy", "reg"}));
+}
+
+TEST(CallTable, TakeEndedWaitsForChallengesAndByeAnswers) {
+    // A 2xx to the BYE, or any final answer to it, ends an answered call; a 407 ends nothing before the
+    // linger (the INVITE with credentials comes right after); a REGISTER answered ends its registration.
+    CallTable t = table({req("INVITE", 1, 0), resp("200", "INVITE", 1, 10), req("BYE", 2, 20, "callee"),
+                         resp("481", "BYE", 2, 30), of(req("REGISTER", 1, 0), "reg"),
+                         of(resp("200", "REGISTER", 1, 5), "reg"), of(req("INVITE", 1, 40000), "auth"),
+                         of(resp("407", "INVITE", 1, 40010), "auth")});
+    EXPECT_TRUE(CallTable::ended(t.calls().at("call-1")));
+    EXPECT_TRUE(CallTable::ended(t.calls().at("reg")));
+    EXPECT_TRUE(CallTable::ended(t.calls().at("auth")));
+    EXPECT_EQ(ids(t.take_ended(32000, 4 * 3600000)), (std::vector<std::string>{"call-1", "reg"}));
+}
+
+TEST(CallTable, TakeEndedKeepsCallsWithoutTimes) {
+    CallTable t = table({req("INVITE", 1, kNoMs), resp("486", "INVITE", 1, kNoMs)});
+    EXPECT_EQ(t.latest_ms(), kNoMs);
+    EXPECT_TRUE(t.take_ended(0, 0).calls().empty());
+    EXPECT_EQ(t.size(), 1u);
 }
 
 }  // namespace

@@ -290,8 +290,8 @@ def test_bad_arguments(tmp_path):
         logcodes.follow(["-", str(tmp_path / "a.log")])
     with pytest.raises(ValueError, match="interval"):
         logcodes.follow(tmp_path / "a.log", interval="soon")
-    with pytest.raises(ValueError, match="calls"):
-        logcodes.follow(tmp_path / "a.log", count="calls")
+    with pytest.raises(ValueError, match="count"):
+        logcodes.follow(tmp_path / "a.log", count="dialogs")
     with pytest.raises(logcodes.FormatError):
         logcodes.follow(tmp_path / "a.log", format="no_such_format")
     with pytest.raises(TypeError):

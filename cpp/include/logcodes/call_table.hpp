@@ -65,6 +65,7 @@ struct CallRecord {
     std::vector<ByeTransaction> byes;
     std::vector<RegisterTransaction> registers;
     std::int64_t first_ms = kNoMs;         // earliest message (a call's time when its INVITE has none)
+    std::int64_t last_ms = kNoMs;          // latest message: how long the Call-ID has been quiet
     std::uint32_t file_index = UINT32_MAX; // lowest input index it was seen in
 };
 
@@ -80,6 +81,7 @@ struct CallResult {
     std::uint16_t auth_rounds = 0;         // of them answered 401/407
     Hangup hangup = Hangup::none;          // who sent the BYE of an answered call
     bool bye_answered = false;             // the BYE got a 2xx (RFC 6076 §4.9 completion)
+    std::uint16_t bye_code = 0;            // the BYE's final response (0: none seen yet)
     std::int64_t invite_ms = kNoMs;        // the attempt's first INVITE
     std::int64_t ringing_ms = kNoMs;       // first 18x of the last INVITE
     std::int64_t final_ms = kNoMs;         // its final response
@@ -112,6 +114,17 @@ public:
     void merge(const CallTable& other);
     const Map& calls() const noexcept { return calls_; }
     std::size_t size() const noexcept { return calls_.size(); }
+    // The latest message time read (kNoMs when no message had a time): the clock of take_ended().
+    std::int64_t latest_ms() const noexcept { return latest_ms_; }
+
+    // For a stream counted window by window: moves out the Call-IDs that have ended — every call attempt
+    // has its final response and, when answered, its BYE has one; no REGISTER waits for its answer — and
+    // have been quiet for `linger_ms` of message time (so that retransmissions still find them), or that
+    // have been quiet for `timeout_ms` whatever their state. Call-IDs whose messages carry no time stay
+    // until the end of the input.
+    CallTable take_ended(std::int64_t linger_ms, std::int64_t timeout_ms);
+    // Whether every call attempt and registration of `c` has ended (see take_ended()).
+    static bool ended(const CallRecord& c);
 
     // The call attempts of one Call-ID, in From-tag order. Attempts without any INVITE request read are
     // not calls: `without_invite` tells whether the Call-ID has INVITE responses or BYEs but no such request.
@@ -128,6 +141,7 @@ private:
                            std::string_view reason_header);
     static void merge_invite(InviteTransaction& into, const InviteTransaction& o);
     Map calls_;
+    std::int64_t latest_ms_ = kNoMs;
 };
 
 }  // namespace logcodes

@@ -19,6 +19,13 @@
 
 namespace logcodes {
 
+// At count level "calls", take() counts the Call-IDs that have ended (CallTable::take_ended) once they have
+// been quiet for kCallLingerMs of message time: 64*T1, the longest a retransmission comes after its first
+// copy (RFC 3261 §17, Timers B, F, H and J). One quiet for kCallTimeoutMs (a BYE the capture lost, a
+// challenge never answered) is counted as it stands then, so the table stays bounded on an endless stream.
+inline constexpr std::int64_t kCallLingerMs = 32'000;
+inline constexpr std::int64_t kCallTimeoutMs = 4 * 3600'000;
+
 // Safe to share between threads: feed(), finish(), take(), committed(), snapshot() and the name accessors
 // take one lock, so a pipeline may feed from one thread while another takes windows (or several threads
 // feed: their pieces then interleave in the order the lock is taken, as with any shared byte stream).
@@ -47,7 +54,8 @@ public:
     // checkpoint stores. Inside a line over max_record it is the bytes fed (the line's head is counted).
     std::uint64_t committed() const;
     // Hands over the counts and stats gathered since the last take() (or the start) and starts afresh;
-    // the parser's state (a record still being read, SIP transactions seen) is kept.
+    // the parser's state (a record still being read, SIP transactions seen, calls still open) is kept. At
+    // count level "calls" it first counts the calls that have ended (see kCallLingerMs).
     std::pair<Aggregator, ScanStats> take();
     // A copy of the counts and stats so far (since the last take()), made under the lock.
     std::pair<Aggregator, ScanStats> snapshot() const;
