@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     r.clear();
     if (parser->flush(r) && r.kind == RecordKind::event) store.add(r, 0, line);
     // Notices no rule names are not kept, and one request's lines become one event: never more than read.
-    FUZZ_CHECK(store.size() <= out.events);
+    FUZZ_CHECK(store.size() <= out.stats.events);
     store.finish();
 
     Record access;

@@ -180,7 +180,8 @@ inline ScanOutcome scan_bytes(const Format* format, std::string_view bytes, std:
         if (level == CountLevel::calls) count_calls(proc.calls(), agg, out.stats, {"<fuzz>"});
         FUZZ_CHECK(out.stats.lines == line_no);
     }
-    FUZZ_CHECK(events.size() == out.stats.events);
+    // Notices no rule names are not kept, and one request's lines are one event: never more than were read.
+    FUZZ_CHECK(events.size() <= out.stats.events);
     events.finish();
     out.events = events.size();
     check_stats(out.stats, agg, level);
