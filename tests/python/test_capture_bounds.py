@@ -104,6 +104,40 @@ def syn_flood(tmp_path_factory):
     return p
 
 
+INVITE = (b"INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-i%d\r\nFrom: <sip:a@x>;tag=f%d\r\n"
+          b"To: <sip:b@x>\r\nCall-ID: flood-%d@x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n")
+
+
+@pytest.fixture(scope="module")
+def call_flood(tmp_path_factory):
+    # 10 MB of INVITEs that each open a call and never finish it (count="calls" keeps every Call-ID).
+    p = tmp_path_factory.mktemp("cap") / "calls.pcap"
+    with open(p, "wb") as f:
+        f.write(pcap_header())
+        n = 0
+        t = 1_700_000_000.0
+        while f.tell() < 10_000_000:
+            f.write(packet(t + n * 1e-4, udp(INVITE % (n, n, n)), proto=17))
+            n += 1
+        f.write(sip_tail(t + n * 1e-4 + 1, 1000))
+    return p
+
+
+def test_a_call_flood_stays_small(call_flood):
+    code = f"""
+import json, logcodes
+s = logcodes.scan({str(call_flood)!r}, count="calls", by="outcome")
+hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:"))
+print(json.dumps({{"incomplete": s.incomplete_calls, "without_invite": s.calls_without_invite, "rss_mib": hwm / 1024}}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    # Every INVITE is a call without a final response; the 1,000 trailing 200s belong to no INVITE.
+    assert r["incomplete"] > 40_000 and r["without_invite"] == 1000
+    assert r["rss_mib"] < RSS_BOUND_MIB, r
+
+
 @pytest.mark.parametrize("name", ["fragment_bomb", "syn_flood"])
 def test_state_stays_bounded_and_nothing_after_the_junk_is_lost(request, name):
     path = request.getfixturevalue(name)

@@ -128,3 +128,22 @@ def test_caller_trace_calls(lab, expected, caller):
     s = logcodes.scan(lab / "sipp" / f"uac_{caller}_messages.log", count="calls", by="outcome,code")
     assert s.counts() == {(sc["outcome"], sc["final_code"]): sc["calls"]}
     assert s.calls == sc["calls"] and s.incomplete_calls == 0
+
+
+def test_capture_attempts_and_auth_rounds_per_call(lab, expected):
+    # Every call went through one 407 challenge; the redirected ones sent a third INVITE to the 302's Contact.
+    want = collections.Counter()
+    for sc in expected["scenarios"].values():
+        if sc["kind"] == "call":
+            want[(sc["outcome"], sc["final_code"], sc["invite_attempts"], sc["auth_rounds"])] += sc["calls"]
+    s = logcodes.scan(lab / "capture.pcap", count="calls", by="outcome,code,attempts,auth_rounds")
+    assert s.counts() == dict(want)
+
+
+def test_capture_registrations(lab, expected):
+    # 5 registration flows: 3 answered 200 after one 401, 2 with a wrong password refused after a second 401.
+    k = logcodes.scan(lab / "capture.pcap", count="calls", by="outcome").kpis().iloc[0]
+    want = expected["registrations"]
+    assert int(k["registrations"]) == want["flows"]
+    assert int(k["registered"]) == want["successes"]
+    assert k["registration_ratio"] == pytest.approx(want["successes"] / want["flows"])
