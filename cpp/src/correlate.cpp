@@ -10,11 +10,17 @@ namespace logcodes {
 
 namespace {
 
-bool severe(std::string_view level) {
-    std::string l;
-    for (char c : level) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    return l == "error" || l == "crit" || l == "critical" || l == "alert" || l == "emerg" || l == "fatal" ||
-           l == "severe" || l == "err";
+bool severe(std::string_view level) noexcept {
+    // Compared without case and without building a string: this runs for every error-log event.
+    auto is = [level](std::string_view word) {
+        if (level.size() != word.size()) return false;
+        for (std::size_t i = 0; i < word.size(); ++i)
+            if (std::tolower(static_cast<unsigned char>(level[i])) != word[i]) return false;
+        return true;
+    };
+    for (std::string_view w : {"error", "crit", "critical", "alert", "emerg", "fatal", "severe", "err"})
+        if (is(w)) return true;
+    return false;
 }
 
 // "2026-11-23 23:46:27.123+01:00" -> wall clock from the first 19 characters, UTC if a zone follows.

@@ -175,7 +175,7 @@ def test_builtin_pack():
         assert needed in names
     assert names.index("jsp_compile_error") < names.index("class_not_found")
     assert names.index("jsp_include_missing") < names.index("jsp_compile_error")
-    assert rules.version() == "2026.12.2"
+    assert rules.version() == "2026.12.3"
 
 
 def test_unexplained_templates(tmp_path, nginx_lab):
