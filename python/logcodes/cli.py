@@ -265,6 +265,20 @@ def main(argv: Optional[List[str]] = None) -> int:
             args.errors = [samples.path("nginx_lab_errors")]
             args.explain = "4xx,5xx"
             status = max(status, _summarize([samples.path("nginx_lab")], args))
+            print()
+            print("# why: Tomcat's 500s (a WAR under /shop and a ROOT app), explained by its localhost log")
+            args.errors = [samples.path("tomcat_lab_errors")]
+            args.explain = "5xx"
+            args.by, args.codes = "code,cause,cause_detail", "5xx"
+            status = max(status, _summarize([samples.path("tomcat_lab")], args))
+            print()
+            print("# SIP: a capture of calls through Kamailio (auth challenges, forking): responses, then calls")
+            args.errors, args.codes = None, None
+            args.by, args.count = "class,code", "transactions"
+            status = max(status, _summarize([samples.path("kamailio_lab")], args))
+            print()
+            args.by, args.count = "outcome,code", "calls"
+            status = max(status, _summarize([samples.path("kamailio_lab")], args))
             return status
         if args.command == "formats":
             table = formats.available()

@@ -64,3 +64,15 @@ def test_summarize_with_error_logs(capsys, corpus):
     d2 = json.loads(capsys.readouterr().out)
     assert d2["columns"] == ["code", "reason", "cause", "count"]
     assert [502, "Bad Gateway", "upstream_refused", 4] in d2["groups"]
+
+
+def test_demo_shows_tomcat_causes_and_sip_calls(capsys):
+    # make demo shows the heart: Tomcat 500s explained as JSP compile errors (WAR under /shop and ROOT), a SIP
+    # capture's codes by SIP's own registry, and its calls (every call of the Kamailio lab went through a 407).
+    assert main(["demo", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "jsp_compile_error        compile: /broken.jsp" in out
+    assert "/shop/profile.jsp java.lang.NullPointerException" in out
+    assert "407   Proxy Authentication Required" in out and "100   Trying" in out
+    assert "206 responses folded into 26 calls" in out
+    assert "answered   200   OK                      14" in out

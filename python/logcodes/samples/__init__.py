@@ -2,7 +2,7 @@
 
 >>> from logcodes import samples
 >>> sorted(samples.names())
-['apache_combined', 'nginx_lab', 'nginx_lab_errors', 'shop_nginx']
+['apache_combined', 'kamailio_lab', 'nginx_lab', 'nginx_lab_errors', 'shop_nginx', 'tomcat_lab', 'tomcat_lab_errors']
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ _FILES: Dict[str, str] = {
     # an nginx access log and the error log of the same requests (refused, slow and broken upstreams)
     "nginx_lab": "nginx_lab_access.log",
     "nginx_lab_errors": "nginx_lab_error.log",
+    # Tomcat 10.1: a WAR under /shop and a ROOT app with broken JSPs and a failing servlet; its localhost log
+    "tomcat_lab": "tomcat_lab_access.log",
+    "tomcat_lab_errors": "tomcat_lab_localhost.log.gz",
+    # SIP through Kamailio with 407/401 challenges, parallel forking and a redirect (tcpdump capture)
+    "kamailio_lab": "kamailio_lab_capture.pcap",
 }
 
 
@@ -34,5 +39,5 @@ def path(name: str) -> str:
 
 
 def paths() -> List[str]:
-    """The bundled access-log samples (the error log is not one)."""
+    """The bundled access-log samples and captures (the error logs are not among them)."""
     return [path(n) for n in _FILES if not n.endswith("_errors")]
