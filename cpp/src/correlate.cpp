@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "logcodes/event_counts.hpp"
 #include "logcodes/fields.hpp"
 #include "logcodes/time.hpp"
 
@@ -57,32 +58,6 @@ void record_clocks(const Record& r, std::int64_t& wall, std::int64_t& utc) noexc
     }
 }
 
-std::string EventStore::make_template(std::string_view m) {
-    std::string t;
-    std::size_t i = 0;
-    while (i < m.size() && t.size() < 300) {
-        const char c = m[i];
-        if (std::isdigit(static_cast<unsigned char>(c))) {  // numbers, addresses, times, hex runs
-            while (i < m.size() && (std::isxdigit(static_cast<unsigned char>(m[i])) || m[i] == '.' || m[i] == ':' ||
-                                    m[i] == '-' || m[i] == '/'))
-                ++i;
-            t += "<n>";
-            continue;
-        }
-        if (c == '"') {  // quoted values: paths, requests, messages
-            const std::size_t e = m.find('"', i + 1);
-            if (e != std::string_view::npos) {
-                t += "\"<s>\"";
-                i = e + 1;
-                continue;
-            }
-        }
-        t.push_back(c);
-        ++i;
-    }
-    return t;
-}
-
 EventStore::EventStore(const RuleSet* rules, std::int64_t window_ms, PathMap paths,
                        const std::vector<std::string>& explain)
     : rules_(rules), window_ms_(window_ms), paths_(std::move(paths)) {
@@ -108,16 +83,7 @@ void EventStore::add(const Record& e, std::uint32_t file, std::uint64_t line) {
     }
     const std::string_view head = text.substr(0, std::min<std::size_t>(text.find('\n'), 400));
     if (rule < 0) {
-        // Masked from the message on: the header's time and process ids would make every template unique.
-        std::string_view message = head;
-        for (std::string_view marker : {std::string_view("]: "), std::string_view(": ")}) {
-            const std::size_t at = message.find(marker);
-            if (at != std::string_view::npos && at < 80) {
-                message = message.substr(at + marker.size());
-                break;
-            }
-        }
-        Template& tp = templates_[make_template(message)];
+        Template& tp = templates_[event_template(head)];
         if (tp.count++ == 0) {
             tp.example = std::string(head);
             tp.file = file;

@@ -100,7 +100,6 @@ public:
     const std::map<std::string, Template>& unexplained() const noexcept { return templates_; }
 
 private:
-    static std::string make_template(std::string_view message);
     // The closest unclaimed event of `t` within the window that may explain `code` (and, for events naming
     // no path, whose context holds `path`); among equally close ones a rule-named one, then the first.
     StoredEvent* closest(EventTimeline& t, std::int64_t wall, std::int64_t utc, int code, std::string_view path,
