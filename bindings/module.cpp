@@ -580,24 +580,10 @@ public:
         scanner_->finish();
     }
     py::dict result() const {
-        std::optional<std::pair<Aggregator, ScanStats>> now;
-        SortedGroups groups;
-        {
-            py::gil_scoped_release release;
-            now.emplace(scanner_->snapshot());
-            groups = sorted_groups(now->first);
-        }
-        return as_dict(groups, now->first, now->second);
+        return converted([this] { return scanner_->snapshot(); });
     }
     py::dict take() {
-        std::optional<std::pair<Aggregator, ScanStats>> window;
-        SortedGroups groups;
-        {
-            py::gil_scoped_release release;
-            window.emplace(scanner_->take());
-            groups = sorted_groups(window->first);
-        }
-        return as_dict(groups, window->first, window->second);
+        return converted([this] { return scanner_->take(); });
     }
     std::uint64_t committed() const {
         py::gil_scoped_release release;
@@ -605,6 +591,20 @@ public:
     }
 
 private:
+    // Takes counts and stats from the stream (waiting for its lock) and sorts the groups without the GIL,
+    // then converts them with it.
+    template <typename Get>
+    py::dict converted(Get&& get) const {
+        std::optional<std::pair<Aggregator, ScanStats>> got;
+        SortedGroups groups;
+        {
+            py::gil_scoped_release release;
+            got.emplace(get());
+            groups = sorted_groups(got->first);
+        }
+        return as_dict(groups, got->first, got->second);
+    }
+
     py::dict as_dict(const SortedGroups& groups, const Aggregator& counts, const ScanStats& stats) const {
         py::dict d;
         d["counts"] = groups_dict(groups);

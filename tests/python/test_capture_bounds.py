@@ -72,36 +72,32 @@ ASAN = "libasan" in os.environ.get("LD_PRELOAD", "")
 RSS_BOUND_MIB = 768 if ASAN else 256
 
 
-@pytest.fixture(scope="module")
-def fragment_bomb(tmp_path_factory):
-    # 10 MB of one-byte... eight-byte fragments, each of its own datagram, each claiming offset 65,000: each
-    # would reserve 64 KiB if fragments were kept as dense buffers. Then 1,000 SIP responses.
-    p = tmp_path_factory.mktemp("cap") / "fragments.pcap"
-    with open(p, "wb") as f:
+def write_capture(path, packet_of, *, step=1e-5, tail_responses=1000):
+    """A capture of packets `packet_of(n, t)`, `step` seconds apart, until it holds 10 MB, then
+    `tail_responses` SIP 200s."""
+    t = 1_700_000_000.0
+    with open(path, "wb") as f:
         f.write(pcap_header())
         n = 0
-        t = 1_700_000_000.0
         while f.tell() < 10_000_000:
-            ident = n & 0xFFFF
-            src = 0x0A000001 + (n >> 16)
-            f.write(packet(t + n * 1e-5, b"\x00" * 8, proto=17, ident=ident, frag=0x2000 | (65000 // 8), src=src))
+            f.write(packet_of(n, t + n * step))
             n += 1
-        f.write(sip_tail(t + n * 1e-5 + 1, 1000))
-    return p
+        f.write(sip_tail(t + n * step + 1, tail_responses))
+    return path
+
+
+@pytest.fixture(scope="module")
+def fragment_bomb(tmp_path_factory):
+    # 8-byte fragments, each of its own datagram, each claiming offset 65,000: each would reserve 64 KiB if
+    # fragments were kept as dense buffers.
+    return write_capture(tmp_path_factory.mktemp("cap") / "fragments.pcap", lambda n, t: packet(
+        t, b"\x00" * 8, proto=17, ident=n & 0xFFFF, frag=0x2000 | (65000 // 8), src=0x0A000001 + (n >> 16)))
 
 
 @pytest.fixture(scope="module")
 def syn_flood(tmp_path_factory):
-    p = tmp_path_factory.mktemp("cap") / "syns.pcap"
-    with open(p, "wb") as f:
-        f.write(pcap_header())
-        n = 0
-        t = 1_700_000_000.0
-        while f.tell() < 10_000_000:
-            f.write(packet(t + n * 1e-5, tcp_syn(1024 + n % 60000), proto=6, src=0x0A000001 + n // 60000))
-            n += 1
-        f.write(sip_tail(t + n * 1e-5 + 1, 1000))
-    return p
+    return write_capture(tmp_path_factory.mktemp("cap") / "syns.pcap", lambda n, t: packet(
+        t, tcp_syn(1024 + n % 60000), proto=6, src=0x0A000001 + n // 60000))
 
 
 INVITE = (b"INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK-i%d\r\nFrom: <sip:a@x>;tag=f%d\r\n"
@@ -110,17 +106,9 @@ INVITE = (b"INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG
 
 @pytest.fixture(scope="module")
 def call_flood(tmp_path_factory):
-    # 10 MB of INVITEs that each open a call and never finish it (count="calls" keeps every Call-ID).
-    p = tmp_path_factory.mktemp("cap") / "calls.pcap"
-    with open(p, "wb") as f:
-        f.write(pcap_header())
-        n = 0
-        t = 1_700_000_000.0
-        while f.tell() < 10_000_000:
-            f.write(packet(t + n * 1e-4, udp(INVITE % (n, n, n)), proto=17))
-            n += 1
-        f.write(sip_tail(t + n * 1e-4 + 1, 1000))
-    return p
+    # INVITEs that each open a call and never finish it (count="calls" keeps every Call-ID).
+    return write_capture(tmp_path_factory.mktemp("cap") / "calls.pcap",
+                         lambda n, t: packet(t, udp(INVITE % (n, n, n)), proto=17), step=1e-4)
 
 
 def test_a_call_flood_stays_small(call_flood):
