@@ -29,31 +29,13 @@
 #include "logcodes/text_escape.hpp"
 #include "logcodes/time.hpp"
 
+#include "convert.hpp"
+
 namespace py = pybind11;
 using namespace logcodes;
+using namespace logcodes::bind;
 
 namespace {
-
-// Log text is bytes: it leaves as the core's escaped text (text_escape.hpp), always valid UTF-8.
-py::str text(std::string_view s) {
-    std::string scratch;
-    const std::string_view t = escaped_text(s, scratch);
-    PyObject* o = PyUnicode_DecodeUTF8(t.data(), static_cast<Py_ssize_t>(t.size()), "strict");
-    if (!o) throw py::error_already_set();
-    return py::reinterpret_steal<py::str>(o);
-}
-
-// Input paths arrive as os.fsencode() bytes and go back as os.fsdecode() would make them.
-py::str path_text(std::string_view s) {
-    PyObject* o = PyUnicode_DecodeFSDefaultAndSize(s.data(), static_cast<Py_ssize_t>(s.size()));
-    if (!o) throw py::error_already_set();
-    return py::reinterpret_steal<py::str>(o);
-}
-
-// User path rules compiled once, shared by every thread of a scan.
-struct PathRulesHandle {
-    std::shared_ptr<const PathTemplater> templater;
-};
 
 PathRulesHandle compile_path_rules(const std::vector<std::pair<std::string, std::string>>& rules) {
     std::vector<PathRule> list;
@@ -92,53 +74,16 @@ public:
     void close() { src_.reset(); }
 
 private:
+    // The exception logcodes.errors maps the core's error to (the one table of them).
     [[noreturn]] static void raise(const Error& err) {
-        const py::str msg = text(err.path + ": " + err.message);
-        switch (err.kind) {
-            case ErrorKind::truncated: PyErr_SetObject(PyExc_EOFError, msg.ptr()); break;
-            case ErrorKind::corrupt: PyErr_SetObject(PyExc_ValueError, msg.ptr()); break;
-            case ErrorKind::not_found: PyErr_SetObject(PyExc_FileNotFoundError, msg.ptr()); break;
-            case ErrorKind::is_directory: PyErr_SetObject(PyExc_IsADirectoryError, msg.ptr()); break;
-            case ErrorKind::permission: PyErr_SetObject(PyExc_PermissionError, msg.ptr()); break;
-            default: PyErr_SetObject(PyExc_OSError, msg.ptr()); break;
-        }
+        py::object exc = py::module_::import("logcodes.errors")
+                             .attr("from_core")(std::string(error_kind_name(err.kind)), path_text(err.path), err.offset,
+                                                text(err.message));
+        PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
         throw py::error_already_set();
     }
     std::unique_ptr<Source> src_;
 };
-
-// What a scan keeps besides counts: path rules and duration sketches.
-struct Extras {
-    py::object path_rules = py::none();
-    bool quantiles = false;
-    double accuracy = DDSketch::kDefaultAccuracy;
-    std::string top_dim;
-    std::size_t top_capacity = 0;
-};
-
-GroupSpec group_spec(const std::vector<std::string>& dims, std::int64_t time_bucket, const Extras& extras = {}) {
-    GroupSpec g;
-    g.time_bucket = time_bucket;
-    if (!extras.path_rules.is_none()) g.paths = extras.path_rules.cast<const PathRulesHandle&>().templater;
-    g.duration_quantiles = extras.quantiles;
-    g.quantile_accuracy = extras.accuracy;
-    if (extras.top_capacity > 0) {
-        if (!parse_dim(extras.top_dim, g.heavy_dim)) throw py::value_error("unknown dimension '" + extras.top_dim + "'");
-        g.heavy_capacity = extras.top_capacity;
-    }
-    for (const auto& name : dims) {
-        Dim d;
-        if (parse_dim(name, d)) {
-            g.dims.push_back(d);
-            continue;
-        }
-        const FieldId id = find_field(name);  // a format's named field
-        if (id == kNoField) throw py::value_error("unknown dimension '" + name + "'");
-        g.dims.push_back(Dim::field);
-        g.fields.push_back(id);
-    }
-    return g;
-}
 
 py::tuple key_tuple(std::span<const KeyValue> key) {
     py::tuple t(key.size());
@@ -226,55 +171,6 @@ DDSketch sketch_from_state(const py::tuple& t) {
     return s;
 }
 
-py::list samples_list(const std::vector<Sample>& samples) {
-    py::list out;
-    for (const auto& s : samples) out.append(py::make_tuple(s.file_index, s.line, s.offset, text(s.text), text(s.why)));
-    return out;
-}
-
-py::object error_tuple(const Error& e) {
-    if (!e) return py::none();
-    return py::make_tuple(std::string(error_kind_name(e.kind)), path_text(e.path), e.offset, text(e.message));
-}
-
-py::dict stats_dict(const ScanStats& s) {
-    py::dict d;
-    d["lines"] = s.lines;
-    d["blank"] = s.blank;
-    d["meta"] = s.meta;
-    d["records"] = s.records;
-    d["unparsed"] = s.unparsed;
-    d["filtered"] = s.filtered;
-    d["invalid"] = s.invalid;
-    d["unregistered"] = s.unregistered;
-    d["requests"] = s.requests;
-    d["retransmissions"] = s.retransmissions;
-    d["calls"] = s.calls;
-    d["call_responses"] = s.call_responses;
-    d["incomplete_calls"] = s.incomplete_calls;
-    d["inconsistent_calls"] = s.inconsistent_calls;
-    d["inconsistent_samples"] = samples_list(s.inconsistent_samples);
-    d["calls_without_invite"] = s.calls_without_invite;
-    d["registrations_without_request"] = s.registrations_without_request;
-    d["without_request_samples"] = samples_list(s.without_request_samples);
-    d["events"] = s.events;
-    d["explained"] = s.explained;
-    d["unexplained"] = s.unexplained;
-    d["joined_by_id"] = s.joined_by_id;
-    d["joined_by_path"] = s.joined_by_path;
-    d["joined_by_time"] = s.joined_by_time;
-    d["unexplained_samples"] = samples_list(s.unexplained_samples);
-    d["bytes"] = s.bytes;
-    d["unparsed_samples"] = samples_list(s.unparsed_samples);
-    d["invalid_samples"] = samples_list(s.invalid_samples);
-    return d;
-}
-
-// A format handed to Python: owned (compiled) or a built-in one (never freed).
-struct FormatHandle {
-    FormatPtr format;
-};
-
 FormatHandle builtin_handle(const Format* f) { return FormatHandle{FormatPtr(f, [](const Format*) {})}; }
 
 py::object detection_tuple(const Detection& d) {
@@ -311,14 +207,6 @@ py::object record_dict(const Record& r) {
     return std::move(d);
 }
 
-struct RulesHandle {
-    std::shared_ptr<const RuleSet> rules;
-};
-
-struct FilterHandle {
-    std::shared_ptr<const RecordFilter> filter;
-};
-
 FilterHandle compile_filter(std::int64_t since_ms, bool since_wall, std::int64_t until_ms, bool until_wall,
                             std::vector<std::pair<std::uint16_t, std::uint16_t>> codes,
                             std::vector<std::string> methods, std::vector<std::string> paths,
@@ -338,26 +226,13 @@ FilterHandle compile_filter(std::int64_t since_ms, bool since_wall, std::int64_t
     return FilterHandle{std::move(f)};
 }
 
-std::shared_ptr<const RecordFilter> filter_of(const py::object& filter) {
-    return filter.is_none() ? nullptr : filter.cast<const FilterHandle&>().filter;
-}
-
-py::list file_reports(const std::vector<FileReport>& files);
-
 // Records of some inputs as Arrow C streams: each stream() reads the inputs anew.
 class RecordsJob {
 public:
-    RecordsJob(std::vector<std::string> paths, const py::object& format, const std::vector<std::string>& columns,
-               std::size_t batch_size, std::size_t block_size, std::size_t max_record, std::size_t max_samples,
-               const std::string& count, const py::object& filter) {
-        options_.paths = std::move(paths);
-        if (py::isinstance<py::str>(format)) {
-            options_.format = format.cast<std::string>();
-            if (options_.format != "auto" && find_format(options_.format) == nullptr)
-                throw py::value_error("unknown format '" + options_.format + "'");
-        } else {
-            options_.custom_format = format.cast<const FormatHandle&>().format;
-        }
+    RecordsJob(const ScanOptions& options, const std::vector<std::string>& columns, std::size_t batch_size) {
+        if (options.count_level == CountLevel::calls)
+            throw py::value_error("count must be messages or transactions for records, not 'calls'");
+        options_.scan = options;
         for (const auto& name : columns) {
             Column c;
             if (!parse_column(name, c)) throw py::value_error("unknown column '" + name + "'");
@@ -366,12 +241,6 @@ public:
         if (options_.columns.empty()) options_.columns = all_columns();
         if (batch_size == 0) throw py::value_error("batch_size must be positive");
         options_.batch_size = batch_size;
-        options_.block_size = block_size;
-        options_.max_record = max_record;
-        options_.max_samples = max_samples;
-        if (!parse_count_level(count, options_.count_level) || options_.count_level == CountLevel::calls)
-            throw py::value_error("count must be messages or transactions, not '" + count + "'");
-        options_.filter = filter_of(filter);
     }
     std::vector<std::string> columns() const {
         std::vector<std::string> out;
@@ -409,8 +278,8 @@ public:
             }
         py::dict d;
         d["counts"] = counts_dict(last->counts());
-        d["stats"] = stats_dict(last->stats());
-        d["files"] = file_reports(last->files());
+        d["stats"] = py::cast(last->stats());
+        d["files"] = py::cast(last->files());
         d["done"] = last->done();
         d["error"] = error_tuple(last->error());
         return std::move(d);
@@ -425,48 +294,7 @@ private:
 // A scan running on C++ threads; Python polls it in short waits so Ctrl-C and progress keep working.
 class ScanJob {
 public:
-    ScanJob(std::vector<std::string> paths, const py::object& format, const std::vector<std::string>& dims,
-            std::int64_t time_bucket, unsigned threads, std::size_t block_size, std::size_t max_record,
-            std::uint64_t min_range, std::size_t max_samples, const std::string& count,
-            std::vector<std::string> errors, const py::object& rules, std::vector<std::string> explain,
-            std::int64_t window_ms, const py::object& byte_range, const Extras& extras, const py::object& filter,
-            std::vector<std::pair<std::string, std::string>> path_map, const std::vector<std::string>& event_dims,
-            std::size_t max_events) {
-        if (max_events == 0) throw py::value_error("max_events must be at least 1");
-        ScanOptions o;
-        o.path_map = std::move(path_map);
-        o.max_events = max_events;
-        o.filter = filter_of(filter);
-        if (!byte_range.is_none()) {
-            const auto r = byte_range.cast<std::pair<std::uint64_t, std::uint64_t>>();
-            o.has_byte_range = true;
-            o.range_begin = r.first;
-            o.range_end = r.second;
-        }
-        o.error_paths = std::move(errors);
-        if (!rules.is_none()) o.rules = rules.cast<const RulesHandle&>().rules;
-        o.explain = std::move(explain);
-        o.window_ms = window_ms;
-        if (!parse_count_level(count, o.count_level))
-            throw py::value_error("count must be messages, transactions or calls, not '" + count + "'");
-        o.paths = std::move(paths);
-        if (py::isinstance<py::str>(format)) {
-            o.format = format.cast<std::string>();
-        } else {
-            o.custom_format = format.cast<const FormatHandle&>().format;
-        }
-        o.group = group_spec(dims, time_bucket, extras);
-        Extras event_extras;
-        event_extras.path_rules = extras.path_rules;
-        o.event_group = group_spec(event_dims, time_bucket, event_extras);
-        o.threads = threads;
-        o.block_size = block_size;
-        o.max_record = max_record;
-        o.min_range = min_range;
-        o.max_samples = max_samples;
-        if (Error e = check_options(o)) throw py::value_error(std::string(text(e.message)));
-        scanner_ = std::make_unique<Scanner>(std::move(o));
-    }
+    explicit ScanJob(const ScanOptions& options) : scanner_(std::make_unique<Scanner>(options)) {}
     void start() { scanner_->start(); }
     bool wait(double seconds) {
         py::gil_scoped_release release;
@@ -488,8 +316,8 @@ public:
         d["sketches"] = sketches_list(r->counts);
         d["figures"] = figures_list(r->counts);
         d["heavy"] = heavy_tuple(r->counts);
-        d["stats"] = stats_dict(r->stats);
-        d["files"] = file_reports(r->files);
+        d["stats"] = py::cast(r->stats);
+        d["files"] = py::cast(r->files);
         py::list error_files;
         for (const auto& f : r->error_files) {
             py::dict fd;
@@ -507,7 +335,6 @@ public:
             for (const auto& [t, info] : r->events->unexplained())
                 templates.append(py::make_tuple(text(t), info.count, text(info.example), info.file, info.line));
             d["events_classified"] = r->events->classified();
-            d["events_dropped"] = r->events->dropped();
         }
         d["unexplained_templates"] = templates;
         // Events of error logs scanned as main inputs: their counts and the templates of the unnamed ones.
@@ -525,47 +352,10 @@ private:
     std::unique_ptr<Scanner> scanner_;
 };
 
-py::list file_reports(const std::vector<FileReport>& files) {
-    py::list out;
-    for (const auto& f : files) {
-        py::dict fd;
-        fd["path"] = path_text(f.path);
-        fd["format"] = f.format.empty() ? py::object(py::none()) : py::object(text(f.format));
-        fd["detection"] = text(f.detection);
-        fd["compression"] = std::string(compression_name(f.compression));
-        fd["size"] = f.size;
-        fd["lines"] = f.lines;
-        fd["records"] = f.records;
-        fd["packets"] = f.packets;
-        fd["skipped_packets"] = f.skipped_packets;
-        fd["evictions"] = f.evictions;
-        fd["error"] = error_tuple(f.error);
-        out.append(fd);
-    }
-    return out;
-}
-
 class Stream {
 public:
-    Stream(const py::object& format, const std::vector<std::string>& dims, std::int64_t time_bucket,
-           std::string label, std::size_t max_record, std::size_t max_samples, const std::string& count,
-           const Extras& extras, const py::object& filter) {
-        CountLevel level;
-        if (!parse_count_level(count, level))
-            throw py::value_error("count must be messages, transactions or calls, not '" + count + "'");
-        if (!py::isinstance<py::str>(format)) {
-            scanner_ = std::make_unique<StreamScanner>(format.cast<const FormatHandle&>().format,
-                                                       group_spec(dims, time_bucket, extras), std::move(label),
-                                                       max_record, max_samples, level);
-            scanner_->set_filter(filter_of(filter));
-            return;
-        }
-        const auto name = format.cast<std::string>();
-        if (name != "auto" && find_format(name) == nullptr) throw py::value_error("unknown format '" + name + "'");
-        scanner_ = std::make_unique<StreamScanner>(name, group_spec(dims, time_bucket, extras), std::move(label),
-                                                   max_record, max_samples, level);
-        scanner_->set_filter(filter_of(filter));
-    }
+    Stream(const ScanOptions& options, std::string label)
+        : scanner_(std::make_unique<StreamScanner>(options, std::move(label))) {}
     void feed(const py::buffer& data) {
         py::buffer_info info = data.request();  // acquired with the GIL held
         if (info.ndim > 1) throw py::value_error("feed() takes a flat bytes-like object");
@@ -611,7 +401,7 @@ private:
         d["sketches"] = sketches_list(counts);
         d["figures"] = figures_list(counts);
         d["heavy"] = heavy_tuple(counts);
-        d["stats"] = stats_dict(stats);
+        d["stats"] = py::cast(stats);
         const std::string format = scanner_->format_name();
         d["format"] = format.empty() ? py::object(py::none()) : py::object(text(format));
         d["detection"] = text(scanner_->detection());
@@ -772,18 +562,8 @@ PYBIND11_MODULE(_core, m) {
         return text(out);
     }, py::arg("path"));
 
-    py::class_<Extras>(m, "ScanExtras")
-        .def(py::init([](const py::object& path_rules, bool quantiles, double accuracy, const std::string& top_dim,
-                         std::size_t top_capacity) {
-            if (!path_rules.is_none()) (void)path_rules.cast<const PathRulesHandle&>();  // type check up front
-            if (!(accuracy > 0 && accuracy < 1)) throw py::value_error("quantile accuracy must be between 0 and 1");
-            Dim d;
-            if (top_capacity > 0 && (!parse_dim(top_dim, d) || d == Dim::field))
-                throw py::value_error("unknown dimension '" + top_dim + "'");
-            return Extras{path_rules, quantiles, accuracy, top_dim, top_capacity};
-        }), py::arg("path_rules") = py::none(), py::arg("quantiles") = false,
-             py::arg("accuracy") = DDSketch::kDefaultAccuracy, py::arg("top_dim") = "path",
-             py::arg("top_capacity") = 0);
+    bind_options(m);
+    bind_stats(m);
 
     py::class_<DDSketch>(m, "DDSketch")
         .def(py::init([](double accuracy, std::size_t max_buckets) {
@@ -810,20 +590,7 @@ PYBIND11_MODULE(_core, m) {
                         [](const py::tuple& t) { return sketch_from_state(t); }));
 
     py::class_<ScanJob>(m, "ScanJob")
-        .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::int64_t, unsigned,
-                      std::size_t, std::size_t, std::uint64_t, std::size_t, const std::string&,
-                      std::vector<std::string>, const py::object&, std::vector<std::string>, std::int64_t,
-                      const py::object&, const Extras&, const py::object&,
-                      std::vector<std::pair<std::string, std::string>>, const std::vector<std::string>&,
-                      std::size_t>(),
-             py::arg("paths"), py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("threads"),
-             py::arg("block_size"), py::arg("max_record"), py::arg("min_range"), py::arg("max_samples"),
-             py::arg("count") = "transactions", py::arg("errors") = std::vector<std::string>{},
-             py::arg("rules") = py::none(), py::arg("explain") = std::vector<std::string>{"5xx"},
-             py::arg("window_ms") = 2000, py::arg("byte_range") = py::none(), py::arg("extras") = Extras{},
-             py::arg("filter") = py::none(), py::arg("path_map") = std::vector<std::pair<std::string, std::string>>{},
-             py::arg("event_dims") = std::vector<std::string>{"level", "cause"},
-             py::arg("max_events") = EventStore::kDefaultMaxEvents)
+        .def(py::init<const ScanOptions&>(), py::arg("options"))
         .def("start", &ScanJob::start)
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)
@@ -842,21 +609,14 @@ PYBIND11_MODULE(_core, m) {
     }();
 
     py::class_<RecordsJob>(m, "RecordsJob")
-        .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::size_t,
-                      std::size_t, std::size_t, std::size_t, const std::string&, const py::object&>(),
-             py::arg("paths"), py::arg("format"), py::arg("columns"), py::arg("batch_size"), py::arg("block_size"),
-             py::arg("max_record"), py::arg("max_samples"), py::arg("count") = "transactions",
-             py::arg("filter") = py::none())
+        .def(py::init<const ScanOptions&, const std::vector<std::string>&, std::size_t>(), py::arg("options"),
+             py::arg("columns"), py::arg("batch_size"))
         .def_property_readonly("columns", &RecordsJob::columns)
         .def("stream", &RecordsJob::stream)
         .def("last", &RecordsJob::last);
 
     py::class_<Stream>(m, "Stream")
-        .def(py::init<const py::object&, const std::vector<std::string>&, std::int64_t, std::string, std::size_t,
-                      std::size_t, const std::string&, const Extras&, const py::object&>(),
-             py::arg("format"), py::arg("dims"), py::arg("time_bucket"), py::arg("label"), py::arg("max_record"),
-             py::arg("max_samples"), py::arg("count") = "transactions", py::arg("extras") = Extras{},
-             py::arg("filter") = py::none())
+        .def(py::init<const ScanOptions&, std::string>(), py::arg("options"), py::arg("label"))
         .def("feed", &Stream::feed, py::arg("data"))
         .def("finish", &Stream::finish)
         .def("result", &Stream::result)

@@ -146,7 +146,7 @@ void pipeline(benchmark::State& state, const std::string& layout, bool preset) {
     const auto format = format_for(layout, preset);
     const std::string_view bytes(in.bytes.data(), payload(in));
     for (auto _ : state) {
-        logcodes::StreamScanner s(format, logcodes::GroupSpec{{D::klass, D::code}, 3600});
+        logcodes::StreamScanner s(logcodes::options_for(format, logcodes::GroupSpec{{D::klass, D::code}, 3600}));
         for (std::size_t at = 0; at < bytes.size(); at += 1 << 20) s.feed(bytes.substr(at, 1 << 20));
         s.finish();
         benchmark::DoNotOptimize(s.counts().counted());

@@ -45,14 +45,16 @@ int main(int argc, char** argv) {
             return argv[++i];
         };
         if (a == "--format") {
-            o.format = value();
+            logcodes::Error err;
+            o.format = logcodes::FormatChoice::named(value(), err);
+            if (err) usage(err.message.c_str());
         } else if (a == "--nginx-format-file") {
             std::ifstream in(value(), std::ios::binary);
             std::ostringstream text;
             text << in.rdbuf();
             auto r = logcodes::compile_nginx(text.str());
             if (!r) usage(r.error.c_str());
-            o.custom_format = r.format;
+            o.format = logcodes::FormatChoice(r.format);
         } else if (a == "--by") {
             o.group.dims = parse_dims(value());
         } else if (a == "--bucket") {
@@ -71,7 +73,7 @@ int main(int argc, char** argv) {
     for (const auto& f : r.files)
         if (f.error) std::fprintf(stderr, "%s: %s\n", f.path.c_str(), f.error.message.c_str());
     std::printf("{\"records\": %llu, \"counted\": %llu, \"unparsed\": %llu, \"invalid\": %llu, \"groups\": %zu}\n",
-                static_cast<unsigned long long>(r.stats.records), static_cast<unsigned long long>(r.counts.counted()),
+                static_cast<unsigned long long>(r.stats.total), static_cast<unsigned long long>(r.counts.counted()),
                 static_cast<unsigned long long>(r.stats.unparsed), static_cast<unsigned long long>(r.stats.invalid),
                 r.counts.groups());
     return 0;

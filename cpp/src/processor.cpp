@@ -81,7 +81,7 @@ void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
 
 void RecordProcessor::unusual_line(const LineEvent& ev, std::uint64_t line_no) {
     if (ev.overlong) {
-        ++stats_.records;
+        ++stats_.total;
         ++stats_.unparsed;
         sample(stats_.unparsed_samples, line_no, ev.offset, ev.text, "line longer than the record limit");
         return;
@@ -104,7 +104,7 @@ void RecordProcessor::open_part(const LineEvent& ev, std::uint64_t line_no) {
 void RecordProcessor::end_of_record(ParseResult pr, const LineEvent& ev, std::uint64_t line_no) {
     if (pr == ParseResult::unparsed) {
         in_part_ = false;
-        ++stats_.records;
+        ++stats_.total;
         ++stats_.unparsed;
         if (stats_.unparsed_samples.size() < max_samples_)
             sample(stats_.unparsed_samples, line_no, ev.offset, ev.text,
@@ -148,7 +148,7 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
             calls_.add(record_, record_time_ms(record_.time_syntax, record_.time, record_.time2), file_index_);
         return;
     }
-    ++stats_.records;
+    ++stats_.total;
     const Classified c = classify(record_.protocol, record_.status);
     if (c.status == CodeStatus::invalid) {
         ++stats_.invalid;
@@ -215,7 +215,7 @@ void explain_pending(EventStore& events, std::vector<PendingError>& pending, Agg
                : why.kind == JoinKind::path     ? stats.joined_by_path
                                                 : stats.joined_by_time);
         } else {
-            ++stats.unexplained;
+            ++stats.unexplained_errors;
             if (stats.unexplained_samples.size() < max_samples) {
                 Sample s;
                 s.file_index = file_index;

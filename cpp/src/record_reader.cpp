@@ -28,7 +28,7 @@ std::vector<Column> or_all(std::vector<Column> c) { return c.empty() ? all_colum
 RecordBatchReader::RecordBatchReader(RecordsOptions options)
     : options_((options.columns = or_all(std::move(options.columns)), std::move(options))),
       builder_(options_.columns, options_.batch_size), sink_(std::make_unique<Sink>(*this)),
-      counts_(GroupSpec{{Dim::protocol, Dim::code}, 3600}), framer_(options_.block_size, options_.max_record) {}
+      counts_(GroupSpec{{Dim::protocol, Dim::code}, 3600}), framer_(options_.scan.block_size, options_.scan.max_record) {}
 
 RecordBatchReader::~RecordBatchReader() {
     for (ArrowArray& a : ready_)
@@ -36,10 +36,10 @@ RecordBatchReader::~RecordBatchReader() {
 }
 
 bool RecordBatchReader::open_next_input() {
-    while (next_input_ < options_.paths.size()) {
+    while (next_input_ < options_.scan.paths.size()) {
         const std::uint32_t index = static_cast<std::uint32_t>(next_input_++);
         FileReport report;
-        report.path = options_.paths[index];
+        report.path = options_.scan.paths[index];
         InputInfo info;
         Error err = probe_input(report.path, info);
         if (!err) source_ = open_input(info, err);
@@ -51,9 +51,7 @@ bool RecordBatchReader::open_next_input() {
             if (!error_) error_ = err;  // the other inputs are still read; the first failure is reported
             continue;
         }
-        const Format* format = options_.custom_format ? options_.custom_format.get()
-                               : options_.format == "auto" ? nullptr
-                                                           : find_format(options_.format);
+        const Format* format = options_.scan.format.get();
         framer_.reset(0);
         line_no_ = 0;
         input_stats_ = ScanStats{};
@@ -70,8 +68,8 @@ bool RecordBatchReader::open_next_input() {
         }
         files_.push_back(std::move(report));
         processor_ = std::make_unique<RecordProcessor>(format, counts_, input_stats_, index, files_.back().path,
-                                                       options_.max_samples, options_.count_level);
-        processor_->set_filter(options_.filter.get());
+                                                       options_.scan.max_samples, options_.scan.count_level);
+        processor_->set_filter(options_.scan.filter.get());
         processor_->set_record_sink(sink_.get());
         builder_.set_file(files_.back().path, format ? format->time_syntax() : TimeSyntax::none);
         input_stats_.bytes += head.size();
@@ -93,11 +91,11 @@ void RecordBatchReader::close_input() {
         if (!error_) error_ = report.error;
     }
     report.lines = input_stats_.lines;
-    report.records = input_stats_.records;
+    report.records = input_stats_.total;
     report.packets = source_->packets();
     report.skipped_packets = source_->skipped_packets();
     report.evictions = source_->evictions();
-    stats_.merge(input_stats_, options_.max_samples);
+    stats_.merge(input_stats_, options_.scan.max_samples);
     processor_.reset();
     source_.reset();
 }

@@ -43,29 +43,6 @@ struct Scanner::Worker {
     CallTable calls;
 };
 
-Error check_options(const ScanOptions& o) {
-    Error e;
-    e.kind = ErrorKind::bad_argument;
-    if (!o.custom_format && o.format != "auto" && find_format(o.format) == nullptr) {
-        e.message = "unknown format '" + o.format + "'; valid formats: auto";
-        for (auto n : format_names()) e.message += ", " + std::string(n);
-        return e;
-    }
-    if (o.block_size == 0 || o.block_size > (1u << 30)) {
-        e.message = "block_size must be between 1 byte and 1 GiB";
-        return e;
-    }
-    if (o.max_record == 0) {
-        e.message = "max_record must be positive";
-        return e;
-    }
-    if (o.group.time_bucket <= 0) {
-        e.message = "the time bucket must be at least one second";
-        return e;
-    }
-    return {};
-}
-
 Scanner::Scanner(ScanOptions options) : options_(std::move(options)), result_(std::make_unique<ScanResult>(options_.group, options_.event_group, options_.rules.get())) {
     if (options_.threads == 0) options_.threads = std::max(1u, std::thread::hardware_concurrency());
 }
@@ -106,9 +83,7 @@ ScanResult Scanner::run_blocking(ScanOptions options) {
 
 void Scanner::plan() {
     files_.resize(options_.paths.size());
-    const Format* given = options_.custom_format ? options_.custom_format.get()
-                          : options_.format == "auto" ? nullptr
-                                                      : find_format(options_.format);
+    const Format* given = options_.format.get();
     std::uint64_t total = 0;
     for (std::uint32_t i = 0; i < files_.size(); ++i) {
         FileState& f = files_[i];
@@ -130,7 +105,7 @@ void Scanner::plan() {
         const std::uint64_t range = std::max(min_range, per_thread);
         const bool pieceable = f.info.is_regular && f.info.compression == Compression::none && !f.info.capture;
         bool split = options_.threads > 1 && pieceable && f.info.size > 2 * range;
-        if (options_.has_byte_range && pieceable) split = true;  // a piece of the file, cut where the caller said
+        if (options_.byte_range && pieceable) split = true;  // a piece of the file, cut where the caller said
         if (split && !f.format_known) {
             // Every range needs the format before it starts: detect it from the file's head now.
             Detection d;
@@ -143,7 +118,7 @@ void Scanner::plan() {
         }
         // A format whose lines depend on earlier lines (W3C #Fields) is read in one piece.
         if (split && f.format && !f.format->splittable()) split = false;
-        if (options_.has_byte_range && !split && options_.range_begin > 0) {
+        if (options_.byte_range && !split && options_.byte_range->first > 0) {
             // Not cut into pieces (compressed, a capture, a stateful format): the piece at 0 reads it all.
             continue;
         }
@@ -157,8 +132,8 @@ void Scanner::plan() {
             tasks_.push_back(std::move(t));
             continue;
         }
-        const std::uint64_t first = options_.has_byte_range ? std::min(options_.range_begin, f.info.size) : 0;
-        const std::uint64_t last = options_.has_byte_range ? std::min(options_.range_end, f.info.size) : f.info.size;
+        const std::uint64_t first = options_.byte_range ? std::min(options_.byte_range->first, f.info.size) : 0;
+        const std::uint64_t last = options_.byte_range ? std::min(options_.byte_range->second, f.info.size) : f.info.size;
         for (std::uint64_t b = first; b < last || (b == first && first == 0 && last == 0); b += range) {
             Task t;
             t.file = i;
@@ -397,6 +372,7 @@ void Scanner::run() noexcept {
             r.counts.merge(w->counts);
             r.events_read.merge(w->events);
         }
+        if (r.events) r.stats.events_dropped = r.events->dropped();
         // Errors waiting for their error-log event claim it now, one at a time and in input order.
         if (r.events)
             for (Task& t : tasks_)
@@ -404,14 +380,14 @@ void Scanner::run() noexcept {
                                 options_.max_samples);
         // Line numbers: a range's lines follow the lines of the ranges before it in the same file.
         std::vector<std::uint64_t> lines_before(files_.size(), 0);
-        const bool lines_unknown = options_.has_byte_range && options_.range_begin > 0;
+        const bool lines_unknown = options_.byte_range && options_.byte_range->first > 0;
         for (Task& t : tasks_) {
             FileState& f = files_[t.file];
             for (auto* samples : {&t.stats.unparsed_samples, &t.stats.invalid_samples, &t.stats.unexplained_samples})
                 for (Sample& s : *samples) s.line = lines_unknown ? 0 : s.line + lines_before[t.file];
             lines_before[t.file] += t.stats.lines;
             f.report.lines += t.stats.lines;
-            f.report.records += t.stats.records + t.stats.events;
+            f.report.records += t.stats.total + t.stats.events;
             f.report.packets += t.packets;
             f.report.skipped_packets += t.skipped_packets;
             f.report.evictions += t.evictions;

@@ -542,4 +542,13 @@ std::string_view error_kind_name(ErrorKind k) noexcept {
     return "none";
 }
 
+bool parse_error_kind(std::string_view name, ErrorKind& out) noexcept {
+    for (int k = 0; k <= static_cast<int>(ErrorKind::cancelled); ++k)
+        if (error_kind_name(static_cast<ErrorKind>(k)) == name) {
+            out = static_cast<ErrorKind>(k);
+            return true;
+        }
+    return false;
+}
+
 }  // namespace logcodes

@@ -6,45 +6,29 @@
 namespace logcodes {
 
 namespace {
-void merge_samples(std::vector<Sample>& into, const std::vector<Sample>& from, std::size_t max) {
+void merge_samples(std::vector<Sample>& into, const std::vector<Sample>& from, std::size_t max,
+                   const std::vector<std::uint32_t>* file_map) {
+    const std::size_t first = into.size();
     into.insert(into.end(), from.begin(), from.end());
+    if (file_map)
+        for (std::size_t i = first; i < into.size(); ++i)
+            if (into[i].file_index < file_map->size()) into[i].file_index = (*file_map)[into[i].file_index];
+    // By offset before line: offsets are exact in every piece of a file, line numbers are 0 past its first
+    // piece. The text decides between samples with no place (calls: by Call-ID).
     std::sort(into.begin(), into.end(), [](const Sample& a, const Sample& b) {
-        // The text decides between samples with no line (calls: by Call-ID), whichever table held them first.
-        return std::tie(a.file_index, a.line, a.offset, a.text) < std::tie(b.file_index, b.line, b.offset, b.text);
+        return std::tie(a.file_index, a.offset, a.line, a.text) < std::tie(b.file_index, b.offset, b.line, b.text);
     });
     if (into.size() > max) into.resize(max);
 }
 }  // namespace
 
-void ScanStats::merge(const ScanStats& o, std::size_t max_samples) {
-    lines += o.lines;
-    blank += o.blank;
-    meta += o.meta;
-    records += o.records;
-    filtered += o.filtered;
-    unparsed += o.unparsed;
-    invalid += o.invalid;
-    unregistered += o.unregistered;
-    requests += o.requests;
-    retransmissions += o.retransmissions;
-    calls += o.calls;
-    call_responses += o.call_responses;
-    incomplete_calls += o.incomplete_calls;
-    inconsistent_calls += o.inconsistent_calls;
-    calls_without_invite += o.calls_without_invite;
-    registrations_without_request += o.registrations_without_request;
-    events += o.events;
-    explained += o.explained;
-    unexplained += o.unexplained;
-    joined_by_id += o.joined_by_id;
-    joined_by_path += o.joined_by_path;
-    joined_by_time += o.joined_by_time;
-    bytes += o.bytes;
-    merge_samples(unparsed_samples, o.unparsed_samples, max_samples);
-    merge_samples(invalid_samples, o.invalid_samples, max_samples);
-    merge_samples(inconsistent_samples, o.inconsistent_samples, max_samples);
-    merge_samples(unexplained_samples, o.unexplained_samples, max_samples);
-    merge_samples(without_request_samples, o.without_request_samples, max_samples);
+void ScanStats::merge(const ScanStats& o, std::size_t max_samples, const std::vector<std::uint32_t>* file_map) {
+#define LOGCODES_ADD_COUNTER(name, what) name += o.name;
+    LOGCODES_SCAN_COUNTERS(LOGCODES_ADD_COUNTER)
+#undef LOGCODES_ADD_COUNTER
+#define LOGCODES_MERGE_SAMPLES(name, what) merge_samples(name, o.name, max_samples, file_map);
+    LOGCODES_SCAN_SAMPLES(LOGCODES_MERGE_SAMPLES)
+#undef LOGCODES_MERGE_SAMPLES
 }
 
 }  // namespace logcodes

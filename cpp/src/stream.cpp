@@ -4,26 +4,14 @@
 
 namespace logcodes {
 
-StreamScanner::StreamScanner(const std::string& format, GroupSpec group, std::string label, std::size_t max_record,
-                             std::size_t max_samples, CountLevel level)
-    : label_(std::move(label)), counts_(std::move(group)), framer_(64 * 1024, max_record), max_samples_(max_samples),
-      level_(level) {
-    if (format != "auto") {
-        const Format* f = find_format(format);
-        if (!f) throw std::invalid_argument("unknown format '" + format + "'");
+StreamScanner::StreamScanner(const ScanOptions& options, std::string label)
+    : label_(std::move(label)), counts_(options.group), framer_(64 * 1024, options.max_record),
+      filter_(options.filter), max_samples_(options.max_samples), level_(options.count_level) {
+    if (!options.format.is_auto()) {
+        owned_format_ = options.format.shared();
         detection_ = "given";
-        use_format(f);
+        use_format(owned_format_.get());
     }
-}
-
-StreamScanner::StreamScanner(FormatPtr format, GroupSpec group, std::string label, std::size_t max_record,
-                             std::size_t max_samples, CountLevel level)
-    : label_(std::move(label)), counts_(std::move(group)), framer_(64 * 1024, max_record), max_samples_(max_samples),
-      level_(level) {
-    if (!format) throw std::invalid_argument("no format given");
-    owned_format_ = std::move(format);
-    detection_ = "given";
-    use_format(owned_format_.get());
 }
 
 void StreamScanner::use_format(const Format* f) {
@@ -32,11 +20,6 @@ void StreamScanner::use_format(const Format* f) {
     format_name_ = f ? std::string(f->name()) : std::string();
     processor_ = std::make_unique<RecordProcessor>(format_, counts_, stats_, 0, label_, max_samples_, level_);
     processor_->set_filter(filter_.get());
-}
-
-void StreamScanner::set_filter(std::shared_ptr<const RecordFilter> filter) {
-    filter_ = std::move(filter);
-    if (processor_) processor_->set_filter(filter_.get());
 }
 
 void StreamScanner::decide_format(bool at_end) {

@@ -48,7 +48,7 @@ def parse_by(by: ByArg, extra_fields: Iterable[str] = ()) -> Tuple[Tuple[str, ..
         if arg:
             if name != "time":
                 raise ValueError(f"only the time dimension takes an argument, not {item!r}")
-            bucket = parse_duration(arg, what="time bucket")
+            bucket = int(parse_duration(arg, what="time bucket", whole=True))
         if name in dims:
             raise ValueError(f"dimension {name!r} is given twice")
         dims.append(name)

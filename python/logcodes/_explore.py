@@ -127,7 +127,7 @@ def parse_freq(freq: Any, bucket: int) -> int:
     """``"5min"`` -> 300; it must be a whole number of the summary's time buckets."""
     from ._sizes import parse_duration
 
-    seconds = bucket if freq is None else parse_duration(freq, what="timeline frequency")
+    seconds = bucket if freq is None else int(parse_duration(freq, what="timeline frequency", whole=True))
     if seconds < bucket or seconds % bucket:
         raise ValueError(f"timeline frequency must be a multiple of the summary's time bucket ({bucket}s), "
                          f"not {seconds}s; scan with by='time:{freq},...' for a finer one")

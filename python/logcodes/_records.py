@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
-from . import _argcheck, _core
-from ._inputs import PathArg, core_paths, expand_paths
-from ._sizes import parse_size
-from .filters import CodesArg, NamesArg, TimeArg, scan_filter
-from .formats import FormatArg, resolve
-from .summary import FileInfo, InputProblem, Summary
+from . import _argcheck, _core, _options
+from ._inputs import PathArg
+from .filters import CodesArg, NamesArg, TimeArg
+from .formats import FormatArg
+from .summary import InputProblem, Summary
 
 __all__ = ["records", "Records", "COLUMNS"]
 
 COLUMNS = tuple(_core.COLUMNS)
 _DEFAULT_BATCH = 65536
-_DEFAULT_BLOCK = 1 << 20
-_DEFAULT_MAX_RECORD = 16 << 20
 
 
 def _pyarrow() -> Any:
@@ -131,27 +128,19 @@ class Records:
         last = self._job.last()
         if last is None or not last["done"]:
             return None
-        infos = [FileInfo(path=f["path"], format=f["format"], detection=f["detection"], compression=f["compression"],
-                          size=f["size"], lines=f["lines"], records=f["records"],
-                          error=None if f["error"] is None else f["error"][3], packets=f.get("packets", 0),
-                          skipped_packets=f.get("skipped_packets", 0), evictions=f.get("evictions", 0))
-                 for f in last["files"]]
-        problems = [InputProblem(f["error"][1] or f["path"], f["error"][0], f["error"][2], f["error"][3])
-                    for f in last["files"] if f["error"] is not None]
-        return Summary._from_core(last, ("code",), file_names=self._files, files=infos, problems=problems)
+        problems = [InputProblem(f.problem[1] or f.path, f.problem[0], f.problem[2], f.problem[3])
+                    for f in last["files"] if f.problem is not None]
+        return Summary._from_core(last, ("code",), file_names=self._files, problems=problems)
 
     def _raise_input_error(self) -> None:
         last = self._job.last()
         if last is None or last["error"] is None:
             return
-        from .api import _os_error, _problem_error
+        from .errors import from_core
 
-        kind, path, offset, message = last["error"]
-        oserr = _os_error(kind, path, message)
-        if oserr is not None:
-            raise oserr
-        err = _problem_error(InputProblem(path, kind, offset, message))
-        err.summary = self.summary
+        err = from_core(*last["error"])
+        if hasattr(err, "summary"):
+            err.summary = self.summary
         raise err
 
     def __repr__(self) -> str:
@@ -208,7 +197,6 @@ def records(
     >>> r.summary.total == r.summary.counted + r.summary.invalid + r.summary.unparsed
     True
     """
-    core_format = resolve(format)
     if columns is None:
         column_list: List[str] = []
     else:
@@ -224,12 +212,9 @@ def records(
             raise ValueError("columns: a column is named twice")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
-    if count not in ("messages", "transactions"):
-        raise ValueError(f"count must be 'messages' or 'transactions' for records, not {count!r}")
-    block = parse_size(block_size, what="block_size") if block_size is not None else _DEFAULT_BLOCK
-    record_cap = parse_size(max_record, what="max_record") if max_record is not None else _DEFAULT_MAX_RECORD
-    filters, compiled = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
-                                    path_patterns=path_patterns, count=count)
-    files = expand_paths(paths)
-    job = _core.RecordsJob(core_paths(files), core_format, column_list, batch_size, block, record_cap, 5, count, compiled)
+    prepared = _options.prepare("records", paths, format=format, where=where, since=since, until=until, codes=codes,
+                                methods=methods, hosts=hosts, path_patterns=path_patterns, count=count,
+                                block_size=block_size, max_record=max_record)
+    job = _core.RecordsJob(prepared.core, column_list, batch_size)
+    files, filters = list(prepared.files), dict(prepared.filters)
     return Records(job, files, filters, batch_size)

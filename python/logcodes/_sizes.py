@@ -13,7 +13,8 @@ _SIZE_UNITS = {
     "g": 1000**3, "gb": 1000**3, "gib": 1024**3,
 }
 _DURATION_UNITS = {
-    "s": 1, "sec": 1, "second": 1, "seconds": 1,
+    "ms": 0.001, "msec": 0.001, "millisecond": 0.001, "milliseconds": 0.001,
+    "": 1, "s": 1, "sec": 1, "second": 1, "seconds": 1,
     "m": 60, "min": 60, "minute": 60, "minutes": 60,
     "h": 3600, "hour": 3600, "hours": 3600,
     "d": 86400, "day": 86400, "days": 86400,
@@ -38,19 +39,34 @@ def parse_size(value: Union[int, str], *, what: str = "size") -> int:
     return n
 
 
-def parse_duration(value: Union[int, float, str, _dt.timedelta], *, what: str = "duration") -> int:
-    """``"1s"``, ``"15min"``, ``"1h"``, ``"1d"``, ``timedelta(minutes=5)``, ``300`` -> whole seconds."""
+def parse_duration(value: Union[int, float, str, _dt.timedelta], *, what: str = "duration", whole: bool = False,
+                   positive: bool = True) -> float:
+    """The one duration parser: ``"500ms"``, ``"2s"``, ``"15min"``, ``"1h"``, ``"1d"``, ``"h"`` (one hour),
+    ``"2.5"`` or ``2.5`` (seconds), or a ``timedelta`` -> seconds.
+
+    ``whole``: a whole number of seconds, at least 1 (time buckets), returned as an int. ``positive``:
+    more than 0 (else 0 is allowed). Every argument that takes a duration (``by="time:…"``, ``window=``,
+    ``interval=``, ``timeline(freq=)``) reads it here, so all accept the same units.
+
+    >>> parse_duration("500ms"), parse_duration("1min"), parse_duration("1h", whole=True)
+    (0.5, 60.0, 3600)
+    """
     if isinstance(value, _dt.timedelta):
         seconds = value.total_seconds()
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = float(value)
     elif isinstance(value, str):
-        m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)?\s*([a-zA-Z]+)\s*", value)
-        if not m or m.group(2).lower() not in _DURATION_UNITS:
-            raise ValueError(f"{what} {value!r} is not a duration such as '30s', '5min', '1h' or '1d'")
+        m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)?\s*([a-zA-Z]*)\s*", value)
+        if not m or (m.group(1) is None and not m.group(2)) or m.group(2).lower() not in _DURATION_UNITS:
+            raise ValueError(f"{what} {value!r} is not a duration such as '500ms', '30s', '5min', '1h' or '1d'")
         seconds = float(m.group(1) or 1) * _DURATION_UNITS[m.group(2).lower()]
     else:
-        raise TypeError(f"{what} must be a string like '1h', seconds, or a timedelta")
-    if seconds < 1 or seconds != int(seconds):
-        raise ValueError(f"{what} must be a whole number of seconds, at least 1 (got {value!r})")
-    return int(seconds)
+        raise TypeError(f"{what} must be a duration string like '30s', seconds, or a timedelta, "
+                        f"not {type(value).__name__}")
+    if whole:
+        if seconds < 1 or seconds != int(seconds):
+            raise ValueError(f"{what} must be a whole number of seconds, at least 1 (got {value!r})")
+        return int(seconds)
+    if seconds < 0 or (positive and seconds == 0) or seconds != seconds:
+        raise ValueError(f"{what} must be {'positive' if positive else 'zero or more'}, got {value!r}")
+    return seconds

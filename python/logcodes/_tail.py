@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, List, Optional, Tuple
 
 from . import _core
+from .errors import InputError
 from .stream import Stream
 from .summary import Summary
 
@@ -240,7 +241,10 @@ class Decoded:
 
     def _renamed(self, e: Exception) -> Exception:
         """The core's error, naming the path rather than the descriptor it was opened through."""
-        return type(e)(str(e).replace(self._name, self.path, 1))
+        message = str(e).replace(self._name, self.path, 1)
+        if isinstance(e, InputError):
+            return type(e)(message, path=self.path, offset=e.offset)
+        return type(e)(message)
 
     def read(self, size: int = READ_BLOCK) -> bytes:
         if self._plain is not None:

@@ -4,32 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import functools
 import os
 import warnings
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _argcheck, _core, _events, _protocols
-from ._dims import ByArg, parse_by
-from ._inputs import PathArg, core_paths, expand_paths
+from . import _core, _events, _options
+from ._dims import ByArg
+from ._inputs import PathArg, expand_paths
 from ._progress import Progress, ProgressArg
-from ._sizes import parse_size
-from .filters import CodesArg, NamesArg, TimeArg, scan_filter
-from .errors import CorruptInputError, InputError, MixedInputError, ReadError, TruncatedInputError
-from . import rules as _rules
-from .formats import FormatArg, resolve
-from .paths import PathRulesArg, compile_rules as _compile_path_rules
+from .filters import CodesArg, NamesArg, TimeArg
+from .errors import MixedInputError
+from .formats import FormatArg
+from .paths import PathRulesArg
 from .rules import RulesArg
-from .summary import FileInfo, InputProblem, Summary
+from .summary import InputProblem, Summary
 from ._safe_text import terminal
 
 __all__ = ["scan", "detect", "detect_format", "Detection"]
 
-_DEFAULT_BLOCK = 1 << 20
 _DEFAULT_MAX_RECORD = 16 << 20
 _POLL_SECONDS = 0.1   # how often a running scan checks for Ctrl-C and reports progress
-_ON_ERROR = ("raise", "warn", "ignore")
-_COUNT_LEVELS = ("messages", "transactions", "calls", "events")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,36 +76,6 @@ def detect_format(data: Union[bytes, str, "os.PathLike[str]"]) -> Tuple[Optional
     """
     d = detect(data)
     return d.format, d.explanation
-
-
-@functools.lru_cache(maxsize=1)
-def _builtin_rules() -> Any:
-    """The built-in rule pack, compiled once per process."""
-    return _rules.compile(None)
-
-
-def _threads(threads: Optional[int]) -> int:
-    if threads is None:
-        return os.cpu_count() or 1
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be a positive int or None (all cores), got {threads!r}")
-    return threads
-
-
-def _problem_error(problem: InputProblem) -> InputError:
-    cls = {"truncated": TruncatedInputError, "corrupt": CorruptInputError}.get(problem.kind, ReadError)
-    return cls(str(problem), path=problem.path, offset=problem.offset)
-
-
-def _os_error(kind: str, path: str, message: str) -> Optional[OSError]:
-    import errno
-
-    table = {"not_found": (FileNotFoundError, errno.ENOENT), "is_directory": (IsADirectoryError, errno.EISDIR),
-             "permission": (PermissionError, errno.EACCES)}
-    if kind not in table:
-        return None
-    cls, code = table[kind]
-    return cls(code, message, path)
 
 
 def scan(
@@ -239,47 +203,8 @@ def scan(
     >>> s.counts("code")[404]
     24
     """
-    core_format = resolve(format)
-    explicit_events = count == "events"
-    dims, bucket = parse_by(by if by is not None else
-                            (_events.DEFAULT_EVENT_DIMS if explicit_events else ("class", "code")))
-    ev_dims = _events.event_dims(dims, explicit=explicit_events)
-    if explicit_events:
-        dims = ev_dims
-    count = count or "transactions"
-    n_threads = _threads(threads)
-    block = parse_size(block_size, what="block_size") if block_size is not None else _DEFAULT_BLOCK
-    record_cap = parse_size(max_record, what="max_record") if max_record is not None else _DEFAULT_MAX_RECORD
-    if count not in _COUNT_LEVELS:
-        raise ValueError(f"count must be one of {', '.join(_COUNT_LEVELS)}, not {count!r}")
-    if on_error not in _ON_ERROR:
-        raise ValueError(f"on_error must be one of {', '.join(_ON_ERROR)}, not {on_error!r}")
-    files = expand_paths(paths)
-    error_files = expand_paths(errors, "errors") if errors is not None else []
-    explain_specs = _explain_specs(explain)
-    window_ms = int(parse_duration_ms(window))
-    # The rules name the causes of access-log errors (errors=) and of error-log events read as inputs.
-    compiled_rules = _rules.compile(rules) if (error_files or rules is not None) else _builtin_rules()
-    extras = scan_extras(path_rules, quantiles, accuracy, top)
-    _, compiled_filter = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
-                                     path_patterns=path_patterns, count=count)
-
-    if byte_range is not None:
-        if (isinstance(byte_range, (str, bytes)) or not isinstance(byte_range, Sequence) or len(byte_range) != 2
-                or not all(isinstance(x, int) and not isinstance(x, bool) for x in byte_range)):
-            raise TypeError(f"byte_range must be a (begin, end) pair of ints, not {byte_range!r}")
-        b, e = byte_range
-        if b < 0 or e < b:
-            raise ValueError(f"byte_range must be (begin, end) with 0 <= begin <= end, not {byte_range!r}")
-        byte_range = (b, e)
-    # Responses are grouped by dims (and always by their protocol, see _protocols), the events of error logs
-    # by ev_dims; which the inputs hold is known once each is detected (see _finish).
-    response_dims = ("class", "code") if explicit_events else dims
-    job = _core.ScanJob(core_paths(files), core_format, list(_protocols.core_dims(response_dims)), bucket, n_threads,
-                        block, record_cap, 0, 5, "transactions" if explicit_events else count,
-                        core_paths(error_files), compiled_rules, explain_specs, window_ms, byte_range, extras=extras,
-                        filter=compiled_filter, path_map=_path_map(path_map), event_dims=list(ev_dims),
-                        max_events=_max_events(max_events))
+    prepared = _options.prepare("scan", **_given(locals()))
+    job = _core.ScanJob(prepared.core)
     reporter = Progress(progress)
     job.start()
     try:
@@ -294,144 +219,47 @@ def scan(
         raise
     finally:
         reporter.close()
-    result = job.result()
-    return _finish(result, dims, bucket, files, on_error, count, quantiles=quantiles,
-                   events=(ev_dims, by is not None))
+    return _finish(job.result(), prepared)
 
 
-_QUANTITIES = ("duration",)
+def _given(arguments: Dict[str, Any]) -> Dict[str, Any]:
+    """scan()'s own arguments, as _options.prepare takes them (``paths`` first)."""
+    return {"paths": arguments.pop("paths"), **arguments}
 
 
-def scan_extras(path_rules: PathRulesArg, quantiles: Optional[str], accuracy: float,
-                top: Optional[Tuple[str, int]] = None) -> "_core.ScanExtras":
-    """Checks and compiles the path rules and sketch options shared by ``scan`` and ``Stream``."""
-    top_dim, top_size = "path", 0
-    if top is not None:
-        if isinstance(top, str) or not isinstance(top, (tuple, list)) or len(top) != 2:
-            raise ValueError(f"top must be a (dimension, size) pair such as ('path', 1000), not {top!r}")
-        top_dim, top_size = top[0], top[1]
-        if top_dim not in _core.DIMENSIONS:
-            raise ValueError(f"top: unknown dimension {top_dim!r}; valid dimensions: {', '.join(_core.DIMENSIONS)}")
-        if isinstance(top_size, bool) or not isinstance(top_size, int) or not 1 <= top_size <= 1_000_000:
-            raise ValueError(f"top: the size must be an int from 1 to 1000000, not {top_size!r}")
-    if quantiles is not None and quantiles not in _QUANTITIES:
-        raise ValueError(f"quantiles can be kept for {', '.join(_QUANTITIES)}, not {quantiles!r}")
-    if isinstance(accuracy, bool) or not isinstance(accuracy, (int, float)) or not 0 < accuracy < 1:
-        raise ValueError(f"accuracy must be a relative error between 0 and 1 (0.01 is 1 %), not {accuracy!r}")
-    return _core.ScanExtras(path_rules=_compile_path_rules(path_rules), quantiles=quantiles is not None,
-                            accuracy=float(accuracy), top_dim=top_dim, top_capacity=top_size)
-
-
-def _max_events(n: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"max_events must be a whole number of at least 1, not {n!r}")
-    return n
-
-
-def _path_map(path_map: Optional[Mapping[str, str]]) -> List[Tuple[str, str]]:
-    if path_map is None:
-        return []
-    if not isinstance(path_map, Mapping):
-        raise ValueError(f"path_map takes a dict of path prefixes such as {{'/shop': '/'}}, not {path_map!r}")
-    pairs = []
-    for k, v in path_map.items():
-        if not isinstance(k, str) or not isinstance(v, str) or not k.startswith("/") or not v.startswith("/"):
-            raise ValueError(f"path_map entries map a path prefix to a path prefix ('/shop': '/'), not {k!r}: {v!r}")
-        pairs.append((k, v))
-    return pairs
-
-
-def _explain_specs(explain: Union[str, int, Sequence[Union[str, int]]]) -> List[str]:
-    items = _argcheck.items(explain, "explain", "codes or classes such as '5xx' or 502, or a list of them")
-    specs = []
-    for item in items:
-        for part in str(item).split(","):
-            p = part.strip().lower()
-            if not p:
-                continue
-            ok = len(p) == 3 and p[0] in "123456" and (p[1:] == "xx" or p[1:].isdigit())
-            if not ok:
-                raise ValueError(f"explain takes codes or classes such as '5xx' or '502', not {part.strip()!r}")
-            specs.append(p)
-    if not specs:
-        raise ValueError("explain needs at least one code or class")
-    return specs
-
-
-def parse_duration_ms(value: Any) -> float:
-    import datetime as _dt
-
-    if isinstance(value, _dt.timedelta):
-        ms = value.total_seconds() * 1000
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        ms = float(value) * 1000
-    elif isinstance(value, str):
-        v = value.strip().lower()
-        try:
-            if v.endswith("ms"):
-                ms = float(v[:-2])
-            elif v.endswith("s"):
-                ms = float(v[:-1]) * 1000
-            elif v.endswith("min"):
-                ms = float(v[:-3]) * 60000
-            else:
-                ms = float(v) * 1000
-        except ValueError:
-            raise ValueError(f"window {value!r} is not a duration such as '2s' or '500ms'") from None
-    else:
-        raise TypeError("window must be a duration string, seconds or a timedelta")
-    if ms < 0:
-        raise ValueError("window must not be negative")
-    return ms
-
-
-def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: List[str], on_error: str,
-            count: str = "transactions", *, quantiles: Optional[str] = None,
-            events: Optional[Tuple[Tuple[str, ...], bool]] = None) -> Summary:
-    infos: List[FileInfo] = []
-    problems: List[InputProblem] = []
-    if result.get("events_dropped"):
-        warnings.warn(f"{result['events_dropped']:,} error-log events were not kept for the join: more than "
+def _finish(result: Dict[str, Any], prepared: "_options.Prepared") -> Summary:
+    """The Summary of a finished scan; input problems raised, warned about or kept as ``on_error`` says."""
+    stats = result["stats"]
+    if stats.events_dropped:
+        warnings.warn(f"{stats.events_dropped:,} error-log events were not kept for the join: more than "
                       "max_events (scan(max_events=...)); the errors they would explain stay unexplained",
                       RuntimeWarning, stacklevel=3)
-    for f in result["files"]:
-        err = f["error"]
-        infos.append(FileInfo(path=f["path"], format=f["format"], detection=f["detection"], compression=f["compression"],
-                              size=f["size"], lines=f["lines"], records=f["records"],
-                              error=None if err is None else err[3], packets=f.get("packets", 0),
-                              skipped_packets=f.get("skipped_packets", 0), evictions=f.get("evictions", 0)))
-        if f.get("evictions"):
-            warnings.warn(f"{f['path']}: {f['evictions']:,} IP fragment sets or TCP flows were dropped to keep the "
+    files = result["files"]
+    for f in files:
+        if f.evictions:
+            warnings.warn(f"{f.path}: {f.evictions:,} IP fragment sets or TCP flows were dropped to keep the "
                           "capture's reassembly tables bounded (fragments older than 30 s of capture time, more "
                           "than 4096 sets or 32 MiB, more than 65,536 flows); SIP in them may be counted as "
                           "unparsed", RuntimeWarning, stacklevel=3)
-        if err is not None:
-            kind, path, offset, message = err
-            oserr = _os_error(kind, path or f["path"], message)
-            if oserr is not None:
-                raise oserr  # the file vanished or changed between the check and the scan
-            problems.append(InputProblem(path or f["path"], kind, offset, message))
-    as_events = False
-    if events is not None:
-        ev_dims, explicit_by = events
-        try:
-            as_events = _events.check_inputs([(i.path, i.format) for i in infos], explicit_events=count == "events",
-                                             explicit_dims=dims if explicit_by else None)
-        except MixedInputError as e:
-            # What was read is kept: the responses, as a scan without the error logs would count them.
-            e.summary = Summary._from_core(result, dims, file_names=files, files=infos, problems=problems,
-                                           time_bucket=bucket if "time" in dims else None, count=count,
-                                           quantiles=quantiles)
-            raise
-        if as_events:
-            dims, count = ev_dims, "events"
-    summary = Summary._from_core(result, dims, file_names=files, files=infos, problems=problems,
-                                 time_bucket=bucket if "time" in dims else None, count=count,
-                                 quantiles=quantiles, events=as_events)
-    if problems and on_error != "ignore":
-        err = _problem_error(problems[0])
-        err.summary = summary
-        if on_error == "raise":
+    problems = InputProblem.of_files(files)
+    dims, count = prepared.dims, prepared.count
+    try:
+        as_events = _events.check_inputs([(f.path, f.format) for f in files], explicit_events=count == "events",
+                                         explicit_dims=dims if prepared.explicit_by else None)
+    except MixedInputError as e:
+        # What was read is kept: the responses, as a scan without the error logs would count them.
+        e.summary = Summary._from_core(result, dims, file_names=prepared.files, problems=problems,
+                                       time_bucket=prepared.time_bucket, count=count, quantiles=prepared.quantiles)
+        raise
+    if as_events:
+        dims, count = prepared.event_dims, "events"
+    summary = Summary._from_core(result, dims, file_names=prepared.files, problems=problems,
+                                 time_bucket=prepared.bucket if "time" in dims else None, count=count,
+                                 quantiles=prepared.quantiles, events=as_events)
+    if problems and prepared.on_error != "ignore":
+        err = problems[0].error()
+        err.summary = summary  # type: ignore[attr-defined]
+        if prepared.on_error == "raise":
             raise err
         for p in problems:
             warnings.warn(terminal(str(p)), RuntimeWarning, stacklevel=3)

@@ -15,18 +15,15 @@ per input file, Arrow-backed columns).
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import os
 import uuid
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from . import _core
-from ._dims import parse_by
+from . import _core, _options
 from ._inputs import PathArg, expand_paths
 from ._progress import Progress, ProgressArg
 from ._safe_text import terminal
 from ._sizes import parse_size
-from .api import _COUNT_LEVELS, _ON_ERROR, _explain_specs, _problem_error, _threads, parse_duration_ms
 from .api import scan as _local_scan
 from .formats import resolve
 from .summary import FileInfo, Summary
@@ -56,31 +53,13 @@ class _Partial:
     files: Dict[int, FileInfo]
 
 
-def _join_pieces(a: FileInfo, b: FileInfo) -> FileInfo:
-    # Pieces of one file: what was read adds up; format and detection are the same in every piece that
-    # detected (each detects from the file's head), so take the first that says.
-    named = a if (a.format is not None or a.detection) else b
-    return dataclasses.replace(
-        a,
-        format=named.format,
-        detection=named.detection,
-        size=max(a.size, b.size),
-        lines=a.lines + b.lines,
-        records=a.records + b.records,
-        error=a.error if a.error is not None else b.error,
-        packets=a.packets + b.packets,
-        skipped_packets=a.skipped_packets + b.skipped_packets,
-        evictions=a.evictions + b.evictions,
-    )
-
-
 def _merge_partials(*parts: _Partial) -> _Partial:
     summary = parts[0].summary
     files = dict(parts[0].files)
     for p in parts[1:]:
         summary = summary.merge(p.summary)
         for i, info in p.files.items():
-            files[i] = _join_pieces(files[i], info) if i in files else info
+            files[i] = files[i].joined(info) if i in files else info
     return _Partial(summary, files)
 
 
@@ -90,7 +69,7 @@ def _scan_task(task: Task, options: Dict[str, Any]) -> _Partial:
     if options.get("errors") is not None and not task.owns_error_logs:
         # Every task reads the error logs whole to explain its own records; their own figures (events
         # read, templates of unexplained events, the error files) are counted by one task only.
-        s.events = 0
+        s.stats = s.stats.replaced(events=0)
         s._templates = []
         s.error_files = []
     infos = s.files
@@ -145,31 +124,14 @@ def plan(paths: PathArg, *, blocksize: Union[int, str] = _DEFAULT_BLOCKSIZE, for
 
 
 def _check_options(options: Dict[str, Any]) -> None:
-    # Fail on the client, before any task runs, for what can be checked here.
-    known = set(inspect.signature(_local_scan).parameters) - {"paths"}
-    for name in options:
-        if name == "byte_range":
-            raise ValueError("logcodes.dask.scan chooses each task's byte_range itself (see blocksize)")
-        if name not in known:
-            raise TypeError(f"scan() got an unexpected keyword argument {name!r}")
-    parse_by(options.get("by", ("class", "code")))
-    count = options.get("count", "transactions")
-    if count == "calls":
+    # Fail on the client, before any task runs, for what can be checked here (the inputs are the workers').
+    if "byte_range" in options:
+        raise ValueError("logcodes.dask.scan chooses each task's byte_range itself (see blocksize)")
+    if options.get("count") == "calls":
         # A call's messages may lie in several files: the local scan joins them before counting.
         raise ValueError('count="calls" joins the messages of each call across all inputs, which pieces scanned '
                          'apart cannot do; use logcodes.scan, or count="transactions"/"messages"')
-    if count not in _COUNT_LEVELS:
-        raise ValueError(f"count must be one of {', '.join(_COUNT_LEVELS)}, not {count!r}")
-    on_error = options.get("on_error", "raise")
-    if on_error not in _ON_ERROR:
-        raise ValueError(f"on_error must be one of {', '.join(_ON_ERROR)}, not {on_error!r}")
-    for f in ("block_size", "max_record"):
-        if options.get(f) is not None:
-            parse_size(options[f], what=f)
-    if options.get("threads") is not None:
-        _threads(options["threads"])
-    _explain_specs(options.get("explain", "5xx"))
-    parse_duration_ms(options.get("window", "2s"))
+    _options.prepare("scan", **options)
 
 
 def _tree(leaves: Sequence[Any], merge: Callable[..., Any]) -> Any:
@@ -293,8 +255,8 @@ def scan(paths: PathArg, *, client: Any = None, blocksize: Union[int, str] = _DE
     if summary.problems and on_error != "ignore":
         import warnings
 
-        err = _problem_error(summary.problems[0])
-        err.summary = summary
+        err = summary.problems[0].error()
+        err.summary = summary  # type: ignore[attr-defined]
         if on_error == "raise":
             raise err
         for p in summary.problems:

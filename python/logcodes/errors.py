@@ -89,3 +89,32 @@ class MixedInputError(LogcodesError, ValueError):
     def __init__(self, message: str, *, summary: Optional["Summary"] = None):
         super().__init__(message)
         self.summary = summary
+
+
+# The one table from the core's error kinds to exceptions. The OS errors of a path (it vanished, is a
+# directory, cannot be opened) are the builtin ones, raised as they are; what happens part-way through an
+# input is an InputError that keeps the counts read.
+_OS_ERRORS = {"not_found": (FileNotFoundError, "ENOENT"), "is_directory": (IsADirectoryError, "EISDIR"),
+              "permission": (PermissionError, "EACCES")}
+_INPUT_ERRORS = {"truncated": TruncatedInputError, "corrupt": CorruptInputError}
+
+
+def from_core(kind: str, path: str, offset: int, message: str) -> Exception:
+    """The exception for a core error ``(kind, path, offset, message)`` (``FileReport.problem``).
+
+    >>> e = from_core("truncated", "a.gz", 10, "gzip stream ends early")
+    >>> type(e).__name__, str(e)
+    ('TruncatedInputError', 'a.gz: gzip stream ends early (at byte 10)')
+    """
+    import errno
+
+    if kind in _OS_ERRORS:
+        cls, code = _OS_ERRORS[kind]
+        return cls(getattr(errno, code), message, path)
+    error_cls = _INPUT_ERRORS.get(kind, ReadError)
+    return error_cls(f"{path}: {message} (at byte {offset})", path=path, offset=offset)
+
+
+def is_os_error(kind: str) -> bool:
+    """Whether a core error kind is about the path itself (raised at once) rather than its content."""
+    return kind in _OS_ERRORS

@@ -9,7 +9,6 @@ import fnmatch
 import glob
 import logging
 import os
-import re
 import select
 import sys
 import time
@@ -17,6 +16,7 @@ from typing import Deque, Dict, Iterable, List, Optional, Set, Tuple, Union
 
 from . import _checkpoint
 from ._dims import ByArg, parse_by
+from ._sizes import parse_duration
 from ._inputs import PathArg, _GLOB_CHARS, path_items
 from ._tail import (FINGERPRINT_BYTES, READ_BLOCK, Decoded, Identity, NotARegularFileError, TailedFile, digest,
                     find_rotated, is_compressed, open_regular, rotated_candidates)
@@ -38,29 +38,14 @@ SEEN_FILES = 256
 
 COMMITS = ("after", "before")
 
-_INTERVAL_UNITS = {"ms": 0.001, "s": 1.0, "sec": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
-
-
 def parse_interval(value: Union[str, int, float, _dt.timedelta]) -> float:
-    """``"10s"``, ``"0.2s"``, ``"500ms"``, ``"1min"``, ``2.5``, ``timedelta`` -> seconds (> 0).
+    """``"10s"``, ``"0.2s"``, ``"500ms"``, ``"1min"``, ``2.5``, ``timedelta`` -> seconds (> 0), read by the one
+    duration parser (:func:`logcodes._sizes.parse_duration`).
 
     >>> parse_interval("0.2s"), parse_interval("500ms"), parse_interval("1min")
     (0.2, 0.5, 60.0)
     """
-    if isinstance(value, _dt.timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
-    elif isinstance(value, str):
-        m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-z]*)\s*", value.lower())
-        if not m or m.group(2) not in _INTERVAL_UNITS and m.group(2) != "":
-            raise ValueError(f"interval {value!r} is not a duration such as '10s', '0.5s', '500ms' or '1min'")
-        seconds = float(m.group(1)) * _INTERVAL_UNITS.get(m.group(2), 1.0)
-    else:
-        raise TypeError(f"interval must be a string like '10s', seconds, or a timedelta, not {type(value).__name__}")
-    if not seconds > 0:
-        raise ValueError(f"interval must be positive, got {value!r}")
-    return seconds
+    return parse_duration(value, what="interval")
 
 
 class Follower:

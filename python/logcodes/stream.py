@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
-from . import _argcheck, _core, _protocols
-from ._sizes import parse_size
-from ._dims import ByArg, parse_by
-from .api import _DEFAULT_MAX_RECORD, scan_extras
-from .filters import CodesArg, NamesArg, TimeArg, scan_filter
+from . import _argcheck, _core, _options
+from ._dims import ByArg
+from .api import _DEFAULT_MAX_RECORD
+from .filters import CodesArg, NamesArg, TimeArg
 from .paths import PathRulesArg
-from .formats import FormatArg, resolve
+from .formats import FormatArg
 from .summary import FileInfo, Summary
 
 __all__ = ["Stream"]
@@ -42,20 +41,16 @@ class Stream:
                  codes: CodesArg = None, methods: NamesArg = None, hosts: NamesArg = None,
                  path_patterns: NamesArg = None, where: Optional[Mapping[str, Any]] = None) -> None:
         self.format_requested = format
-        core_format = resolve(format)
         _argcheck.text(label, "label")
-        _argcheck.choice(count, "count", ("messages", "transactions", "calls"))
-        record_cap = parse_size(max_record, what="max_record")
-        self.dims, self._bucket = parse_by(by)
+        prepared = _options.prepare("stream", format=format, by=by, max_record=max_record, count=count,
+                                    path_rules=path_rules, quantiles=quantiles, accuracy=accuracy, top=top,
+                                    since=since, until=until, codes=codes, methods=methods, hosts=hosts,
+                                    path_patterns=path_patterns, where=where)
+        self.dims, self._bucket = prepared.dims, prepared.bucket
         self.label = label
-        self.count = count
+        self.count = prepared.count
         self.quantiles = quantiles
-        # The scan-time filters of scan() (see logcodes.filters); left-out records: Summary.filtered.
-        _, compiled = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
-                                  path_patterns=path_patterns, count=count)
-        grouped = list(_protocols.core_dims(self.dims))   # the protocol of every group, always
-        self._core = _core.Stream(core_format, grouped, self._bucket, label, record_cap, 5, count,
-                                  extras=scan_extras(path_rules, quantiles, accuracy, top), filter=compiled)
+        self._core = _core.Stream(prepared.core, label)
         self._closed = False
         self._final: Optional[Summary] = None
 
@@ -114,8 +109,8 @@ class Stream:
         if r is None:
             r = self._core.result()
         st = r["stats"]
-        info = FileInfo(path=self.label, format=r["format"], detection=r["detection"], lines=st["lines"],
-                        records=st["records"])
+        info = FileInfo(path=self.label, format=r["format"], detection=r["detection"], lines=st.lines,
+                        records=st.total)
         return Summary._from_core(r, self.dims, file_names=[self.label], files=[info],
                                   time_bucket=self._bucket if "time" in self.dims else None, count=self.count,
                                   quantiles=self.quantiles)

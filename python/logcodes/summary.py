@@ -6,7 +6,7 @@ import dataclasses
 import datetime as _dt
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
-from . import _explore, _protocols, _show
+from . import _core, _explore, _protocols, _show
 from ._explore import Top
 
 __all__ = ["Summary", "Sample", "FileInfo", "InputProblem", "Top"]
@@ -26,21 +26,10 @@ class Sample(NamedTuple):
     why: str
 
 
-@dataclasses.dataclass(frozen=True)
-class FileInfo:
-    """One scanned input: the format used and why, and what was read."""
-
-    path: str
-    format: Optional[str]
-    detection: str
-    compression: str = "none"
-    size: int = 0
-    lines: int = 0
-    records: int = 0
-    error: Optional[str] = None
-    packets: int = 0            # captures: packets read
-    skipped_packets: int = 0    # captures: packets that carried no SIP
-    evictions: int = 0          # captures: IP fragment sets and TCP flows dropped to bound memory
+FileInfo = _core.FileReport
+"""One scanned input (the core's ``FileReport``): ``path``, ``format`` used and ``detection`` (why),
+``compression``, ``size``, ``lines``, ``records``, ``error`` (what stopped it part-way, else None), and for
+captures ``packets``, ``skipped_packets`` and ``evictions``. Built with keywords, read-only, picklable."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +43,28 @@ class InputProblem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message} (at byte {self.offset})"
+
+    def error(self) -> Exception:
+        """The exception this problem raises (``on_error="raise"``): from the one table in logcodes.errors."""
+        from .errors import from_core
+
+        return from_core(self.kind, self.path, self.offset, self.message)
+
+    @staticmethod
+    def of_files(files: Sequence[Any]) -> List["InputProblem"]:
+        """The problems of scanned inputs (``FileReport.problem``); an error about the path itself (it
+        vanished or changed between the check and the scan) is raised at once."""
+        from .errors import from_core, is_os_error
+
+        out = []
+        for f in files:
+            if f.problem is None:
+                continue
+            kind, path, offset, message = f.problem
+            if is_os_error(kind):
+                raise from_core(kind, path or f.path, offset, message)
+            out.append(InputProblem(path or f.path, kind, offset, message))
+        return out
 
 
 def _merge_templates(a: Sequence[Tuple[str, int, str, str, int]],
@@ -168,97 +179,48 @@ class Summary:
     True
     """
 
-    # Defaults for summaries pickled before these were kept.
-    call_responses = 0
     _protocol: Optional[str] = None
+    COUNTERS: Tuple[str, ...] = tuple(_core.ScanStats.COUNTERS)
+    SAMPLES: Tuple[str, ...] = tuple(_core.ScanStats.SAMPLES)
 
     def __init__(
         self,
         dims: Sequence[str],
         counts: Dict[Tuple[Any, ...], int],
         *,
-        lines: int = 0,
-        blank: int = 0,
-        meta: int = 0,
-        total: int = 0,
-        unparsed: int = 0,
-        invalid: int = 0,
-        filtered: int = 0,
-        unregistered: int = 0,
-        bytes: int = 0,
-        unparsed_samples: Sequence[Sample] = (),
-        invalid_samples: Sequence[Sample] = (),
+        stats: Optional[Any] = None,
+        file_names: Sequence[str] = (),
         files: Sequence[FileInfo] = (),
         problems: Sequence[InputProblem] = (),
         time_bucket: Optional[int] = None,
         count: str = "transactions",
-        requests: int = 0,
-        retransmissions: int = 0,
-        calls: int = 0,
-        call_responses: int = 0,
-        incomplete_calls: int = 0,
-        inconsistent_calls: int = 0,
-        inconsistent_samples: Sequence[Sample] = (),
-        calls_without_invite: int = 0,
-        registrations_without_request: int = 0,
-        without_request_samples: Sequence[Sample] = (),
         figures: Optional[Mapping[Tuple[Any, ...], Mapping[str, int]]] = None,
-        events: int = 0,
-        explained: int = 0,
-        unexplained: int = 0,
-        unexplained_samples: Sequence[Sample] = (),
-        joins: Optional[Mapping[str, int]] = None,
-        events_dropped: int = 0,
         templates: Sequence[Tuple[str, int, str, str, int]] = (),
         error_files: Sequence[Dict[str, Any]] = (),
         sketches: Optional[Mapping[Tuple[Any, ...], Any]] = None,
         quantiles: Optional[str] = None,
         heavy: Optional[Top] = None,
         protocol: Optional[str] = None,
+        **counters: int,
     ) -> None:
+        """``stats`` is the scan's :class:`ScanStats` (``logcodes._core.ScanStats``; its sample file indexes
+        index ``file_names``); without it, counters may be given by name (``total=10, unparsed=1``)."""
         self.dims: Tuple[str, ...] = tuple(dims)
         # Keys in a stable order (sorted), whatever order threads and hash maps produced them in.
         self._counts: Dict[Tuple[Any, ...], int] = dict(
             sorted(counts.items(), key=lambda kv: tuple(_sort_key(v) for v in kv[0])))
-        self.lines = lines
-        self.blank = blank
-        self.meta = meta
-        self.total = total
-        self.unparsed = unparsed
-        self.invalid = invalid
-        self.filtered = filtered                    # valid records left out by scan-time filters (since=, codes= ...)
-        self.unregistered = unregistered
-        self.bytes = bytes
-        self.unparsed_samples: List[Sample] = list(unparsed_samples)
-        self.invalid_samples: List[Sample] = list(invalid_samples)
+        if stats is None:
+            stats = _core.ScanStats(**counters)
+        elif counters:
+            raise TypeError(f"Summary() takes stats or counters by name, not both ({', '.join(counters)})")
+        self.stats = stats                          # every counter and sample of what was read, as the core keeps them
+        self._file_names: List[str] = list(file_names)   # what the samples' file indexes name
         self.files: List[FileInfo] = list(files)
         self.problems: List[InputProblem] = list(problems)
         self.time_bucket = time_bucket
-        self.count = count                          # messages | transactions | calls
-        self.requests = requests                    # SIP requests read
-        self.retransmissions = retransmissions      # responses folded into their transaction
-        self.calls = calls                          # calls counted (count="calls")
-        self.call_responses = call_responses        # SIP responses read into those calls (count="calls")
-        self.incomplete_calls = incomplete_calls    # calls with no final response
-        # calls whose final code and Q.850 cause disagree (RFC 3398), e.g. 486 with cause 16
-        self.inconsistent_calls = inconsistent_calls
-        self.inconsistent_samples: List[Sample] = list(inconsistent_samples)   # text: the Call-ID
-        # Call-IDs with INVITE responses or BYEs but no INVITE read (not counted as calls), REGISTER answers
-        # without their REGISTER; samples: text is the Call-ID, why says what was read instead
-        self.calls_without_invite = calls_without_invite
-        self.registrations_without_request = registrations_without_request
-        self.without_request_samples: List[Sample] = list(without_request_samples)
+        self.count = count                          # messages | transactions | calls | events
         # count="calls": per group, the sums kpis() divides (calls by outcome, delays in ms and their counts)
         self._figures: Dict[Tuple[Any, ...], Dict[str, int]] = {k: dict(v) for k, v in (figures or {}).items()}
-        self.events = events                        # error-log events read (scan(errors=...))
-        self.explained = explained                  # access-log errors an error-log event explained
-        self.unexplained_count = unexplained        # ... and those none did (samples below)
-        self.unexplained_samples: List[Sample] = list(unexplained_samples)
-        # How the access-log errors to explain were joined with error-log events: by "request_id", "path",
-        # "time" (the closest unused event naming no request), or "none"; they add up to explained + unexplained.
-        self.joins: Dict[str, int] = {"request_id": 0, "path": 0, "time": 0, "none": unexplained}
-        self.joins.update(joins or {})
-        self.events_dropped = events_dropped          # error-log events beyond scan(max_events=): not kept
         self._templates: List[Tuple[str, int, str, str, int]] = list(templates)
         self.error_files: List[Dict[str, Any]] = list(error_files)
         self.quantiles_of = quantiles               # "duration" when scanned with quantiles="duration"
@@ -266,6 +228,43 @@ class Summary:
         self._heavy = heavy                         # scan(top=(dim, n)): a heavy-hitter sketch's answer
         # The protocol of every count when "protocol" is not a dimension (None: not known, or no counts).
         self._protocol: Optional[str] = None if "protocol" in self.dims else protocol
+        self._events = count == "events"
+
+    # -- what was read: the core's counters ------------------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        # Each counter of ScanStats (lines, unparsed, retransmissions ...) reads as summary.<name>, its
+        # samples as lists of Sample; only called for names that are not attributes of the Summary.
+        stats = self.__dict__.get("stats")
+        if stats is not None:
+            if name in Summary.COUNTERS:
+                return getattr(stats, name)
+            if name in Summary.SAMPLES:
+                return self._samples(getattr(stats, name))
+        raise AttributeError(f"'Summary' object has no attribute {name!r}")
+
+    def _samples(self, raw: Iterable[Tuple[int, int, int, str, str]]) -> List[Sample]:
+        names = self._file_names
+        return [Sample(names[f] if f < len(names) else "?", line, off, text, why) for f, line, off, text, why in raw]
+
+    @property
+    def total(self) -> int:
+        """Every record read (with ``count="events"``: every event); see the class documentation."""
+        return self.stats.total + (self.stats.events if self._events else 0)
+
+    @property
+    def unexplained_count(self) -> int:
+        """The access-log errors to explain that no error-log event explained (``stats.unexplained_errors``;
+        :meth:`unexplained` lists the error-log events no rule names)."""
+        return self.stats.unexplained_errors
+
+    @property
+    def joins(self) -> Dict[str, int]:
+        """How the access-log errors to explain were joined with error-log events: by ``request_id``, ``path``,
+        ``time`` (the closest unused event naming no request), or ``none``; they add up to explained +
+        unexplained."""
+        st = self.stats
+        return {"request_id": st.joined_by_id, "path": st.joined_by_path, "time": st.joined_by_time,
+                "none": st.unexplained_errors}
 
     # -- building ------------------------------------------------------------------------------------
     @classmethod
@@ -275,17 +274,16 @@ class Summary:
         dims: Sequence[str],
         *,
         file_names: Sequence[str],
-        files: Sequence[FileInfo] = (),
         problems: Sequence[InputProblem] = (),
         time_bucket: Optional[int] = None,
         count: str = "transactions",
         quantiles: Optional[str] = None,
         events: bool = False,
+        files: Optional[Sequence[FileInfo]] = None,
     ) -> "Summary":
         """From a core result grouped by ``_protocols.core_dims(dims)``; with ``events``, the events of its
         error logs."""
         names = list(file_names) + [f["path"] for f in result.get("error_files", ())]
-        file_names = names
         # Error-log events carry no protocol: they are grouped by their own dims only.
         grouped = tuple(dims) if events else _protocols.core_dims(dims)
         time_positions = [i for i, d in enumerate(grouped) if d == "time"]
@@ -312,54 +310,21 @@ class Summary:
             dims, counts, sketches, protocol = _protocols.settle(dims, counts, sketches)
             if "protocol" not in dims:  # one protocol: its column was dropped from the groups, so from these too
                 figures = {k[1:]: v for k, v in figures.items()}
-        st = result["stats"]
         heavy = None
         if result.get("heavy") is not None and not events:
             heavy_dim, items, error, seen, size = result["heavy"]
             heavy = Top(heavy_dim, tuple(((_time_key(v) if heavy_dim == "time" else v), n) for v, n in items),
                         exact=error == 0, error=error, total=seen, size=size)
-
-        def samples(raw: Iterable[Tuple[int, int, int, str, str]]) -> List[Sample]:
-            return [Sample(file_names[f] if f < len(file_names) else "?", line, off, text, why)
-                    for f, line, off, text, why in raw]
-
         out = cls(
             dims,
             {},
-            lines=st["lines"],
-            blank=st["blank"],
-            meta=st.get("meta", 0),
-            # Events are the records of error logs: each is counted (or filtered), lines outside any are unparsed.
-            total=st["records"] + (st["events"] if events else 0),
-            unparsed=st["unparsed"],
-            invalid=st["invalid"],
-            filtered=st.get("filtered", 0),
-            unregistered=st["unregistered"],
-            bytes=st["bytes"],
-            unparsed_samples=samples(st["unparsed_samples"]),
-            invalid_samples=samples(st["invalid_samples"]),
-            files=files,
+            stats=result["stats"],
+            file_names=names,
+            files=result["files"] if files is None else files,
             problems=problems,
             time_bucket=time_bucket,
             count=count,
-            requests=st.get("requests", 0),
-            retransmissions=st.get("retransmissions", 0),
-            calls=st.get("calls", 0),
-            call_responses=st.get("call_responses", 0),
-            incomplete_calls=st.get("incomplete_calls", 0),
-            inconsistent_calls=st.get("inconsistent_calls", 0),
-            inconsistent_samples=samples(st.get("inconsistent_samples", ())),
-            calls_without_invite=st.get("calls_without_invite", 0),
-            registrations_without_request=st.get("registrations_without_request", 0),
-            without_request_samples=samples(st.get("without_request_samples", ())),
             figures=figures,
-            events=st.get("events", 0),
-            explained=st.get("explained", 0),
-            unexplained=st.get("unexplained", 0),
-            unexplained_samples=samples(st.get("unexplained_samples", ())),
-            joins={"request_id": st.get("joined_by_id", 0), "path": st.get("joined_by_path", 0),
-                   "time": st.get("joined_by_time", 0), "none": st.get("unexplained", 0)},
-            events_dropped=result.get("events_dropped", 0),
             templates=[(t, n, ex, names[f] if f < len(names) else "?", line)
                        for t, n, ex, f, line in result.get("event_templates" if events else "unexplained_templates", ())],
             error_files=result.get("error_files", ()),
@@ -509,37 +474,14 @@ class Summary:
             "groups": [[plain(v) for v in row[:-1]] + [row[-1]] for row in self.rows(lang=lang)],
             "protocols": list(self.protocols),
             "lang": lang,
+            "count": self.count,
             "total": self.total,
             "counted": self.counted,
-            "invalid": self.invalid,
-            "unparsed": self.unparsed,
-            "filtered": self.filtered,
-            "unregistered": self.unregistered,
-            "count": self.count,
-            "requests": self.requests,
-            "retransmissions": self.retransmissions,
-            "calls": self.calls,
-            "call_responses": self.call_responses,
-            "incomplete_calls": self.incomplete_calls,
-            "inconsistent_calls": self.inconsistent_calls,
-            "inconsistent_samples": [s._asdict() for s in self.inconsistent_samples],
-            "calls_without_invite": self.calls_without_invite,
-            "registrations_without_request": self.registrations_without_request,
-            "without_request_samples": [s._asdict() for s in self.without_request_samples],
-            "events": self.events,
-            "explained": self.explained,
-            "unexplained": self.unexplained_count,
-            "joins": dict(self.joins),
-            "events_dropped": self.events_dropped,
-            "unexplained_samples": [s._asdict() for s in self.unexplained_samples],
+            **{name: getattr(self.stats, name) for name in Summary.COUNTERS if name != "total"},
+            **{name: [s._asdict() for s in getattr(self, name)] for name in Summary.SAMPLES},
+            "joins": self.joins,
             "unexplained_templates": self.unexplained(None),
-            "blank": self.blank,
-            "meta": self.meta,
-            "lines": self.lines,
-            "bytes": self.bytes,
-            "unparsed_samples": [s._asdict() for s in self.unparsed_samples],
-            "invalid_samples": [s._asdict() for s in self.invalid_samples],
-            "files": [dataclasses.asdict(f) for f in self.files],
+            "files": [f.as_dict() for f in self.files],
             "problems": [dataclasses.asdict(p) for p in self.problems],
             **self._extras_dict(plain),
         }
@@ -816,46 +758,27 @@ class Summary:
         counts = dict(mine)
         for k, n in theirs.items():
             counts[k] = counts.get(k, 0) + n
-        # By offset, which is exact in every piece of a file (line numbers are 0 past a file's first piece).
-        first = lambda xs: sorted(xs, key=lambda s: (s.file, s.offset, s.line))[:_MAX_SAMPLES]  # noqa: E731
+        # The other's samples name files by index: map its names into this summary's list (pieces of one
+        # file share one entry, so samples stay in file order, then offset order).
+        names = list(self._file_names)
+        file_map = []
+        for name in other._file_names:
+            if name not in names:
+                names.append(name)
+            file_map.append(names.index(name))
         return Summary(
             dims,
             counts,
+            stats=self.stats.merged(other.stats, file_map=file_map, max_samples=_MAX_SAMPLES),
+            file_names=names,
             protocol=protocol,
-            lines=self.lines + other.lines,
-            blank=self.blank + other.blank,
-            meta=self.meta + other.meta,
-            total=self.total + other.total,
-            unparsed=self.unparsed + other.unparsed,
-            invalid=self.invalid + other.invalid,
-            filtered=self.filtered + other.filtered,
-            unregistered=self.unregistered + other.unregistered,
-            bytes=self.bytes + other.bytes,
-            unparsed_samples=first(self.unparsed_samples + other.unparsed_samples),
-            invalid_samples=first(self.invalid_samples + other.invalid_samples),
             files=self.files + other.files,
             problems=self.problems + other.problems,
             time_bucket=self.time_bucket,
             count=self.count,
-            requests=self.requests + other.requests,
-            retransmissions=self.retransmissions + other.retransmissions,
-            calls=self.calls + other.calls,
-            call_responses=self.call_responses + other.call_responses,
-            incomplete_calls=self.incomplete_calls + other.incomplete_calls,
-            inconsistent_calls=self.inconsistent_calls + other.inconsistent_calls,
-            inconsistent_samples=first(self.inconsistent_samples + other.inconsistent_samples),
-            calls_without_invite=self.calls_without_invite + other.calls_without_invite,
-            registrations_without_request=self.registrations_without_request + other.registrations_without_request,
-            without_request_samples=first(self.without_request_samples + other.without_request_samples),
             figures=_merge_figures(*(s._figures if s.dims == dims else
                                      _protocols.lift(s.dims, s._figures, s._protocol, dims.index("protocol"))
                                      for s in (self, other))),
-            events=self.events + other.events,
-            explained=self.explained + other.explained,
-            unexplained=self.unexplained_count + other.unexplained_count,
-            unexplained_samples=first(self.unexplained_samples + other.unexplained_samples),
-            joins={k: self.joins.get(k, 0) + other.joins.get(k, 0) for k in self.joins.keys() | other.joins.keys()},
-            events_dropped=self.events_dropped + other.events_dropped,
             templates=_merge_templates(self._templates, other._templates),
             error_files=self.error_files + other.error_files,
             sketches=_merge_sketches(my_sketches, their_sketches),

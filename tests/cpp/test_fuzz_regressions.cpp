@@ -18,7 +18,7 @@ namespace logcodes {
 namespace {
 
 ScanStats scan_stream(const std::string& format, const std::string& text) {
-    StreamScanner s(format, GroupSpec{{Dim::code}});
+    StreamScanner s(options_for(format, GroupSpec{{Dim::code}}));
     s.feed(text);
     s.finish();
     return s.stats();
@@ -43,7 +43,7 @@ TEST(FuzzRegressions, W3cUserAgentTokensWithAQuotedOne) {
                                      "200 more tokens \"quoted\"\n"
                                      "200 plain agent in tokens\n");
     EXPECT_EQ(st.meta, 1u);
-    EXPECT_EQ(st.records, 3u);
+    EXPECT_EQ(st.total, 3u);
     EXPECT_EQ(st.unparsed, 2u);  // cannot be split unambiguously: counted, with a sample, never misread
     EXPECT_EQ(st.unparsed_samples.size(), 2u);
 }
@@ -59,7 +59,7 @@ TEST(FuzzRegressions, EpochTimeTooLongForInt64) {
 // as in cut dumps) was handed out pointing at the parser's storage, which the next message then overwrote:
 // the first message was counted with the second one's code (and read freed memory).
 TEST(FuzzRegressions, SipMessageEndedByTheNextStartLine) {
-    StreamScanner s("sip_trace", GroupSpec{{Dim::code}}, "<t>", 16u << 20, kDefaultMaxSamples, CountLevel::messages);
+    StreamScanner s(options_for("sip_trace", GroupSpec{{Dim::code}}, CountLevel::messages), "<t>");
     s.feed("SIP/2.0 486 Busy Here\r\nCall-ID: a\r\nCSeq: 1 INVITE\r\n"
            "SIP/2.0 200 OK\r\nCall-ID: bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\r\nCSeq: 2 INVITE\r\n\r\n");
     s.finish();

@@ -106,7 +106,7 @@ TEST(RecordBatches, SchemaTypes) {
 TEST(RecordBatches, ValuesNullsAndBadBytes) {
     TempLog log;
     RecordsOptions o;
-    o.paths = {log.path};
+    o.scan.paths = {log.path};
     RecordBatchReader reader(o);
     ArrowArray batch;
     ASSERT_TRUE(reader.next(&batch));
@@ -140,7 +140,7 @@ TEST(RecordBatches, ValuesNullsAndBadBytes) {
     EXPECT_FALSE(reader.next(&batch));
     EXPECT_EQ(reader.stats().unparsed, 1u);
     EXPECT_EQ(reader.stats().invalid, 1u);
-    EXPECT_EQ(reader.stats().records, 5u);
+    EXPECT_EQ(reader.stats().total, 5u);
 }
 
 TEST(RecordBatches, BatchSizesGiveTheSameRows) {
@@ -148,7 +148,7 @@ TEST(RecordBatches, BatchSizesGiveTheSameRows) {
     std::vector<std::string> expected;
     for (std::size_t size : {1, 2, 65536}) {
         RecordsOptions o;
-        o.paths = {log.path, log.path};
+        o.scan.paths = {log.path, log.path};
         o.batch_size = size;
         o.columns = {Column::code, Column::path};
         ArrowArrayStream s;
@@ -167,12 +167,12 @@ TEST(RecordBatches, BatchSizesGiveTheSameRows) {
 TEST(RecordBatches, FilterLeavesRowsOutAndCountsThem) {
     TempLog log;
     RecordsOptions o;
-    o.paths = {log.path};
+    o.scan.paths = {log.path};
     o.columns = {Column::code, Column::path};
     FilterSpec spec;
     spec.codes = {{500, 599}};
     Error err;
-    o.filter = RecordFilter::compile(spec, err);
+    o.scan.filter = RecordFilter::compile(spec, err);
     auto reader = std::make_shared<RecordBatchReader>(o);
     ArrowArrayStream s;
     export_record_stream(reader, &s);
@@ -185,7 +185,7 @@ TEST(RecordBatches, FilterLeavesRowsOutAndCountsThem) {
 TEST(RecordBatches, MissingInputIsReportedAfterTheOthers) {
     TempLog log;
     RecordsOptions o;
-    o.paths = {"/nonexistent/logcodes.log", log.path};
+    o.scan.paths = {"/nonexistent/logcodes.log", log.path};
     o.columns = {Column::code, Column::path};
     ArrowArrayStream s;
     export_record_stream(std::make_shared<RecordBatchReader>(o), &s);
@@ -201,7 +201,7 @@ TEST(RecordBatches, MissingInputIsReportedAfterTheOthers) {
 TEST(RecordBatches, UnconsumedBatchesAreFreed) {
     TempLog log;
     RecordsOptions o;
-    o.paths = {log.path};
+    o.scan.paths = {log.path};
     o.batch_size = 1;
     RecordBatchReader reader(o);
     ArrowArray batch;

@@ -132,15 +132,16 @@ TEST(RecordFilter, GlobTranslation) {
 }
 
 TEST(RecordFilter, StreamCountsFilteredRecords) {
-    logcodes::StreamScanner st("combined", logcodes::GroupSpec{{logcodes::Dim::code}, 3600});
     FilterSpec spec;
     spec.methods = {"POST"};
     Error err;
-    st.set_filter(RecordFilter::compile(spec, err));
+    auto options = logcodes::options_for("combined", logcodes::GroupSpec{{logcodes::Dim::code}, 3600});
+    options.filter = RecordFilter::compile(spec, err);
+    logcodes::StreamScanner st(options);
     st.feed("1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 1 \"-\" \"ua\"\n"
             "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"POST / HTTP/1.0\" 500 1 \"-\" \"ua\"\n");
     st.finish();
-    EXPECT_EQ(st.stats().records, 2u);
+    EXPECT_EQ(st.stats().total, 2u);
     EXPECT_EQ(st.stats().filtered, 1u);
     EXPECT_EQ(st.counts().counted(), 1u);
 }

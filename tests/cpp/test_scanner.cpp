@@ -36,6 +36,7 @@ using logcodes::ScanResult;
 using logcodes::Scanner;
 using logcodes::ScanStats;
 using logcodes::StreamScanner;
+using logcodes::options_for;
 
 namespace fs = std::filesystem;
 
@@ -141,26 +142,26 @@ Expected expect(const Input& in, std::size_t upto, std::uint32_t file_index = 0,
         switch (l.kind) {
             case Kind::blank: ++e.stats.blank; break;
             case Kind::garbage:
-                ++e.stats.records;
+                ++e.stats.total;
                 ++e.stats.unparsed;
                 s.why = "not a combined line";
                 e.stats.unparsed_samples.push_back(s);
                 break;
             case Kind::overlong:
-                ++e.stats.records;
+                ++e.stats.total;
                 ++e.stats.unparsed;
                 s.why = "line longer than the record limit";
                 if (!with_overlong_text) s.text.clear();
                 e.stats.unparsed_samples.push_back(s);
                 break;
             case Kind::invalid:
-                ++e.stats.records;
+                ++e.stats.total;
                 ++e.stats.invalid;
                 s.why = "status \"" + l.status + "\" is not a http status code";
                 e.stats.invalid_samples.push_back(s);
                 break;
             case Kind::code: {
-                ++e.stats.records;
+                ++e.stats.total;
                 const auto c = logcodes::classify(Protocol::http, l.status);
                 EXPECT_NE(c.status, CodeStatus::invalid) << l.status;
                 if (c.status == CodeStatus::unregistered) ++e.stats.unregistered;
@@ -200,7 +201,7 @@ void expect_stats_eq(const ScanStats& got, const ScanStats& want, bool compare_b
     EXPECT_EQ(got.lines, want.lines);
     EXPECT_EQ(got.blank, want.blank);
     EXPECT_EQ(got.meta, want.meta);
-    EXPECT_EQ(got.records, want.records);
+    EXPECT_EQ(got.total, want.total);
     EXPECT_EQ(got.unparsed, want.unparsed);
     EXPECT_EQ(got.invalid, want.invalid);
     EXPECT_EQ(got.unregistered, want.unregistered);
@@ -264,9 +265,8 @@ protected:
 
 ScanOptions options(std::vector<std::string> paths, unsigned threads, std::size_t block, std::uint64_t min_range,
                     std::string format = "combined") {
-    ScanOptions o;
+    ScanOptions o = logcodes::options_for(format, GroupSpec{{Dim::klass, Dim::code}, 3600});
     o.paths = std::move(paths);
-    o.format = std::move(format);
     o.threads = threads;
     o.block_size = block;
     o.min_range = min_range;
@@ -295,7 +295,7 @@ TEST_F(ScannerTest, SameResultForEveryThreadCountBlockSizeAndRange) {
                     ScanResult r = Scanner::run_blocking(options({path}, threads, block, min_range, format));
                     EXPECT_FALSE(r.cancelled);
                     EXPECT_EQ(rows_of(r.counts), want.rows);
-                    EXPECT_EQ(r.counts.counted(), want.stats.records - want.stats.unparsed - want.stats.invalid);
+                    EXPECT_EQ(r.counts.counted(), want.stats.total - want.stats.unparsed - want.stats.invalid);
                     expect_stats_eq(r.stats, want.stats);
                     EXPECT_EQ(r.stats.bytes, bytes.size());
                     ASSERT_EQ(r.files.size(), 1u);
@@ -311,7 +311,7 @@ TEST_F(ScannerTest, SameResultForEveryThreadCountBlockSizeAndRange) {
                     EXPECT_EQ(f.compression, Compression::none);
                     EXPECT_EQ(f.size, bytes.size());
                     EXPECT_EQ(f.lines, want.stats.lines);
-                    EXPECT_EQ(f.records, want.stats.records);
+                    EXPECT_EQ(f.records, want.stats.total);
                 }
             }
         }
@@ -510,9 +510,9 @@ TEST_F(ScannerTest, StartWaitTakeResult) {
 TEST(CheckOptions, RejectsBadArguments) {
     ScanOptions o;
     EXPECT_FALSE(logcodes::check_options(o));
-    o.format = "no_such_format";
-    EXPECT_EQ(logcodes::check_options(o).kind, ErrorKind::bad_argument);
-    o.format = "combined";
+    logcodes::Error unknown;
+    (void)logcodes::FormatChoice::named("no_such_format", unknown);
+    EXPECT_EQ(unknown.kind, ErrorKind::bad_argument);
     o.block_size = 0;
     EXPECT_EQ(logcodes::check_options(o).kind, ErrorKind::bad_argument);
     o.block_size = 4096;
@@ -550,7 +550,7 @@ TEST_F(ScannerTest, StreamScannerEqualsFileScan) {
             for (std::size_t max_piece : {std::size_t{1}, std::size_t{13}, std::size_t{5000}, std::size_t{200000}}) {
                 if (max_piece == 1 && seed > 1) continue;
                 SCOPED_TRACE(format + " seed " + std::to_string(seed) + " pieces up to " + std::to_string(max_piece));
-                StreamScanner s(format, GroupSpec{{Dim::klass, Dim::code}, 3600});
+                StreamScanner s(options_for(format, GroupSpec{{Dim::klass, Dim::code}, 3600}));
                 feed_randomly(s, bytes, seed, max_piece);
                 EXPECT_EQ(s.format_name(), "combined");
                 EXPECT_EQ(rows_of(s.counts()), rows_of(file.counts));
@@ -570,7 +570,7 @@ TEST_F(ScannerTest, StreamScannerAllSamplesLineNumbers) {
     const Input in = generate(2500, 53);
     const std::string bytes = in.bytes();
     const Expected want = expect(in, in.lines.size());
-    StreamScanner s("auto", GroupSpec{{Dim::klass, Dim::code}, 3600}, "<stream>", 16u << 20, 1000000);
+    StreamScanner s(options_for("auto", GroupSpec{{Dim::klass, Dim::code}, 3600}, logcodes::CountLevel::transactions, 16u << 20, 1000000));
     feed_randomly(s, bytes, 9, 777);
     EXPECT_EQ(rows_of(s.counts()), want.rows);
     expect_stats_eq(s.stats(), want.stats);
@@ -582,7 +582,7 @@ TEST(StreamScanner, ShortInputDetectedAtFinish) {
     const std::string bytes =
         "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"\n"
         "1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 404 1 \"-\" \"-\"";
-    StreamScanner s("auto", GroupSpec{{Dim::klass, Dim::code}, 3600});
+    StreamScanner s(options_for("auto", GroupSpec{{Dim::klass, Dim::code}, 3600}));
     s.feed(bytes);
     EXPECT_EQ(s.stats().lines, 0u);  // held back until the format is known
     s.finish();
@@ -592,7 +592,7 @@ TEST(StreamScanner, ShortInputDetectedAtFinish) {
 }
 
 TEST(StreamScanner, UnknownFormatThrows) {
-    EXPECT_THROW(StreamScanner("no_such_format", GroupSpec{{Dim::klass, Dim::code}, 3600}), std::invalid_argument);
+    EXPECT_THROW(options_for("no_such_format", GroupSpec{{Dim::klass, Dim::code}, 3600}), std::invalid_argument);
 }
 
 // One SIP call: INVITE, 100, 180 sent twice (a retransmission), 486, and a response whose status is no SIP code.
@@ -613,24 +613,24 @@ TEST(StreamScanner, SipRecordsAddUpAtEveryCountLevel) {
     using logcodes::CountLevel;
     const std::string bytes = sip_call_trace();
     for (CountLevel level : {CountLevel::messages, CountLevel::transactions, CountLevel::calls}) {
-        StreamScanner s("sip_trace", GroupSpec{{Dim::code}, 3600}, "<sip>", 16u << 20, 5, level);
+        StreamScanner s(options_for("sip_trace", GroupSpec{{Dim::code}, 3600}, level, 16u << 20, 5), "<sip>");
         s.feed(bytes);
         s.finish();
         const ScanStats& st = s.stats();
         const std::uint64_t counted = s.counts().counted();
         SCOPED_TRACE(static_cast<int>(level));
-        EXPECT_EQ(st.records, 5u);
+        EXPECT_EQ(st.total, 5u);
         EXPECT_EQ(st.invalid, 1u);
         EXPECT_EQ(st.requests, 1u);
         if (level == CountLevel::calls) {
             EXPECT_EQ(st.calls, 1u);
             EXPECT_EQ(counted, st.calls);
             EXPECT_EQ(st.call_responses, 4u);
-            EXPECT_EQ(st.records, st.call_responses + st.filtered + st.invalid + st.unparsed);
+            EXPECT_EQ(st.total, st.call_responses + st.filtered + st.invalid + st.unparsed);
         } else {
             EXPECT_EQ(st.call_responses, 0u);
             EXPECT_EQ(st.retransmissions, level == CountLevel::transactions ? 1u : 0u);
-            EXPECT_EQ(st.records, counted + st.retransmissions + st.filtered + st.invalid + st.unparsed);
+            EXPECT_EQ(st.total, counted + st.retransmissions + st.filtered + st.invalid + st.unparsed);
         }
     }
 }

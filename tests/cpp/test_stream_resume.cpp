@@ -19,6 +19,7 @@ using logcodes::GroupSpec;
 using logcodes::KeyValue;
 using logcodes::ScanStats;
 using logcodes::StreamScanner;
+using logcodes::options_for;
 
 using Counts = std::map<std::int64_t, std::uint64_t>;   // code -> count
 
@@ -32,7 +33,7 @@ struct Totals {
     Counts counts;
     std::uint64_t records = 0, events = 0, unparsed = 0, invalid = 0;
     void add_stats(const ScanStats& s) {
-        records += s.records;
+        records += s.total;
         events += s.events;
         unparsed += s.unparsed;
         invalid += s.invalid;
@@ -44,7 +45,7 @@ struct Totals {
 };
 
 Totals scan_whole(const std::string& format, const std::string& bytes) {
-    StreamScanner s(format, by_code());
+    StreamScanner s(options_for(format, by_code()));
     s.feed(bytes);
     s.finish();
     Totals t;
@@ -60,7 +61,7 @@ Totals scan_with_restarts(const std::string& format, const std::string& bytes, u
     Totals t;
     std::size_t resume = 0;
     while (true) {
-        StreamScanner s(format, by_code());
+        StreamScanner s(options_for(format, by_code()));
         std::size_t pos = resume;
         const std::size_t stop = std::min(bytes.size(), pos + 1 + rng() % (bytes.size() / 3 + 1));
         while (pos < stop) {
@@ -89,7 +90,7 @@ Totals scan_with_restarts(const std::string& format, const std::string& bytes, u
         t.add_stats(stats);
         resume = resume + committed;
         if (committed == 0 && pos == bytes.size()) {  // nothing complete at all: only finish() can end it
-            StreamScanner last(format, by_code());
+            StreamScanner last(options_for(format, by_code()));
             last.feed(std::string_view(bytes).substr(resume));
             last.finish();
             add(t.counts, last.counts());
@@ -159,35 +160,35 @@ TEST(StreamResume, SipMessagesCountedOnceAcrossRestarts) { expect_exactly_once("
 TEST(StreamResume, StackTracesCountedOnceAcrossRestarts) { expect_exactly_once("error_log", java_errors()); }
 
 TEST(StreamResume, CommittedStopsBeforeAnOpenRecord) {
-    StreamScanner s("sip_trace", by_code());
+    StreamScanner s(options_for("sip_trace", by_code()));
     const std::string first = "SIP/2.0 200 OK\nCall-ID: a\nCSeq: 1 INVITE\nContent-Length: 0\n\n";
     s.feed(first);
     EXPECT_EQ(s.committed(), first.size());
     s.feed("SIP/2.0 486 Busy Here\nCall-ID: b\n");
     EXPECT_EQ(s.committed(), first.size());   // the second message is still being read
     auto [counts, stats] = s.take();
-    EXPECT_EQ(stats.records, 1u);
+    EXPECT_EQ(stats.total, 1u);
     s.feed("CSeq: 1 INVITE\nContent-Length: 0\n\n");
     auto [later, later_stats] = s.take();
-    EXPECT_EQ(later_stats.records, 1u);
+    EXPECT_EQ(later_stats.total, 1u);
     Counts c;
     add(c, later);
     EXPECT_EQ(c, (Counts{{486, 1}}));
 }
 
 TEST(StreamResume, CommittedStopsBeforeAnUnterminatedLine) {
-    StreamScanner s("common", by_code());
+    StreamScanner s(options_for("common", by_code()));
     const std::string line = "::1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 5\n";
     s.feed(line + "::1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 4");
     EXPECT_EQ(s.committed(), line.size());
     s.take();
     auto [counts, stats] = s.take();   // a second take in a row has nothing
-    EXPECT_EQ(stats.records, 0u);
+    EXPECT_EQ(stats.total, 0u);
     EXPECT_EQ(counts.counted(), 0u);
 }
 
 TEST(StreamResume, NothingCommittedWhileDetecting) {
-    StreamScanner s("auto", by_code());
+    StreamScanner s(options_for("auto", by_code()));
     s.feed("::1 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.0\" 200 5\n");
     EXPECT_EQ(s.committed(), 0u);   // held back until the format is known
 }

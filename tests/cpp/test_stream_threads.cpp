@@ -20,7 +20,7 @@ std::uint64_t total(const Aggregator& a) {
 }
 
 TEST(StreamThreads, FeedersAndATakerCountEveryLineOnce) {
-    StreamScanner s("common", GroupSpec{{Dim::code}});
+    StreamScanner s(options_for("common", GroupSpec{{Dim::code}}));
     constexpr int kFeeders = 4, kLinesEach = 2000;
     std::atomic<int> running{kFeeders};
     std::atomic<std::uint64_t> taken{0};

@@ -41,11 +41,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int i = 0; i < 32 && fdp.ConsumeBool(); ++i) cuts.push_back(fdp.ConsumeIntegralInRange<std::size_t>(0, 300));
     const std::string bytes = fdp.ConsumeRemainingBytesAsString();
 
-    StreamScanner whole(format, group(), "<fuzz>", max_record, kDefaultMaxSamples, level);
+    StreamScanner whole(options_for(format, group(), level, max_record), "<fuzz>");
     whole.feed(bytes);
     whole.finish();
 
-    StreamScanner pieces(format, group(), "<fuzz>", max_record, kDefaultMaxSamples, level);
+    StreamScanner pieces(options_for(format, group(), level, max_record), "<fuzz>");
     std::string_view rest(bytes);
     for (std::size_t i = 0; !rest.empty(); ++i) {
         const std::size_t n = i < cuts.size() ? std::min(cuts[i], rest.size()) : rest.size();

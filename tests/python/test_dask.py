@@ -190,7 +190,7 @@ def test_a_scanned_summary_pickles_whole(inputs):
     t = pickle.loads(pickle.dumps(s))
     assert t == s
     assert t.files == s.files and t.unparsed_samples == s.unparsed_samples and t.invalid_samples == s.invalid_samples
-    assert [dataclasses.asdict(f) for f in t.files] == [dataclasses.asdict(f) for f in s.files]
+    assert [f.as_dict() for f in t.files] == [f.as_dict() for f in s.files]
     assert t.to_dict() == s.to_dict()
 
 

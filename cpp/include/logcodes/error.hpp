@@ -21,6 +21,7 @@ enum class ErrorKind : std::uint8_t {
 };
 
 std::string_view error_kind_name(ErrorKind k) noexcept;
+bool parse_error_kind(std::string_view name, ErrorKind& out) noexcept;
 
 struct Error {
     ErrorKind kind = ErrorKind::none;

@@ -112,7 +112,7 @@ private:
         if (known == 0) known = static_cast<std::uint8_t>(1 + static_cast<int>(classify(Protocol::http, record_.status).status));
         const auto status = static_cast<CodeStatus>(known - 1);
         if (status == CodeStatus::invalid) return false;  // the general path keeps a sample of it
-        ++stats_.records;
+        ++stats_.total;
         if (status == CodeStatus::unregistered) ++stats_.unregistered;
         agg_.add_code(Protocol::http, code);
         return true;

@@ -21,16 +21,11 @@
 namespace logcodes {
 
 struct RecordsOptions {
-    std::vector<std::string> paths;          // files; "-" is standard input
-    std::string format = "auto";             // a built-in format name, or "auto" (detected per input)
-    FormatPtr custom_format;                 // when set: this format, not `format`
+    // The inputs and how they are read, as for a scan (its grouping, threads, byte range, error logs and
+    // rules are not used: records come in input order from one thread).
+    ScanOptions scan;
     std::vector<Column> columns;             // empty: all
     std::size_t batch_size = 65536;          // rows per batch
-    std::size_t block_size = 1 << 20;        // bytes per read()
-    std::size_t max_record = 16u << 20;      // longer lines are counted as unparsed and skipped
-    std::size_t max_samples = kDefaultMaxSamples;
-    CountLevel count_level = CountLevel::transactions;  // SIP: which responses are records (as in a scan)
-    std::shared_ptr<const RecordFilter> filter;          // null: every counted record
 };
 
 class RecordBatchReader {

@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "logcodes/aggregator.hpp"
+#include "logcodes/file_report.hpp"
+#include "logcodes/scan_options.hpp"
 #include "logcodes/calls.hpp"
 #include "logcodes/correlate.hpp"
 #include "logcodes/event_counts.hpp"
@@ -30,53 +32,6 @@
 #include "logcodes/stats.hpp"
 
 namespace logcodes {
-
-struct ScanOptions {
-    std::vector<std::string> paths;        // files; "-" is standard input
-    std::string format = "auto";           // a built-in format name, or "auto" (detected per input)
-    FormatPtr custom_format;               // when set: this format (e.g. compiled from nginx log_format), not `format`
-    GroupSpec group{{Dim::klass, Dim::code}, 3600};
-    // How the events of error logs given as main inputs are grouped (see event_counts.hpp); their causes
-    // come from `rules`.
-    GroupSpec event_group{{Dim::level, Dim::cause}, 3600};
-    unsigned threads = 0;                  // 0: all hardware threads
-    std::size_t block_size = 1 << 20;      // bytes per read()
-    std::size_t max_record = 16u << 20;    // longer lines are counted as unparsed and skipped
-    std::uint64_t min_range = 0;           // smallest byte range a file is split into (0: 4 blocks)
-    std::size_t max_samples = kDefaultMaxSamples;
-    CountLevel count_level = CountLevel::transactions;  // SIP: messages, transactions or calls
-    // Error logs to explain access-log errors with (see correlate.hpp).
-    std::vector<std::string> error_paths;
-    std::shared_ptr<const RuleSet> rules;
-    std::vector<std::string> explain{"5xx"};            // codes to explain: "5xx", "502" ...
-    std::int64_t window_ms = 2000;
-    // Access-log path prefixes as the error logs' server names them ({"/shop", "/"}), see PathMap.
-    std::vector<std::pair<std::string, std::string>> path_map;
-    std::size_t max_events = EventStore::kDefaultMaxEvents;  // error-log events kept for the join
-    // Only the lines that start in [begin, end) of each (uncompressed, splittable) input: one piece of a
-    // file cut by a distributed scan (Dask). Sample line numbers are then unknown (0); byte offsets stay.
-    bool has_byte_range = false;
-    // Only records this filter keeps are counted (the others: ScanStats::filtered); null: all.
-    std::shared_ptr<const RecordFilter> filter;
-    std::uint64_t range_begin = 0, range_end = UINT64_MAX;
-};
-
-// Checks names and sizes; the paths themselves are checked when scanning.
-Error check_options(const ScanOptions& options);
-
-struct FileReport {
-    std::string path;
-    std::string format;          // the format used ("" when none could be detected)
-    std::string detection;       // why: the detection's explanation, or "given"
-    Compression compression = Compression::none;
-    std::uint64_t size = 0;      // bytes on disk (0 for pipes)
-    std::uint64_t lines = 0;
-    std::uint64_t records = 0;
-    std::uint64_t packets = 0;          // captures: packets read
-    std::uint64_t skipped_packets = 0;  // captures: packets without SIP in them
-    std::uint64_t evictions = 0;        // captures: fragment sets and TCP flows dropped by the table bounds
-    Error error;                 // first error met in this input; its counts before the error are kept
-};
 
 struct ScanResult {
     explicit ScanResult(const GroupSpec& spec, const GroupSpec& event_spec = GroupSpec{},

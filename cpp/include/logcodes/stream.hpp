@@ -15,6 +15,7 @@
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
 #include "logcodes/processor.hpp"
+#include "logcodes/scan_options.hpp"
 #include "logcodes/stats.hpp"
 
 namespace logcodes {
@@ -32,17 +33,10 @@ inline constexpr std::int64_t kCallTimeoutMs = 4 * 3600'000;
 // counts() and stats() hand out references: only for a single owner that is not feeding meanwhile.
 class StreamScanner {
 public:
-    // `format` is a built-in name or "auto" (detected from the first bytes, exactly as a file scan does).
-    StreamScanner(const std::string& format, GroupSpec group, std::string label = "<stream>",
-                  std::size_t max_record = 16u << 20, std::size_t max_samples = kDefaultMaxSamples,
-                  CountLevel level = CountLevel::transactions);
-    // A given format object (e.g. compiled from a server's format string).
-    StreamScanner(FormatPtr format, GroupSpec group, std::string label = "<stream>",
-                  std::size_t max_record = 16u << 20, std::size_t max_samples = kDefaultMaxSamples,
-                  CountLevel level = CountLevel::transactions);
-
-    // Only records `filter` keeps are counted (the others: stats().filtered); call before the first feed.
-    void set_filter(std::shared_ptr<const RecordFilter> filter);
+    // Reads with options.format (auto: detected from the first bytes, exactly as a file scan does), groups
+    // by options.group and counts at options.count_level; options.filter leaves records out (they are
+    // counted in stats().filtered). Paths, threads, byte ranges and error logs are a file scan's: unused.
+    explicit StreamScanner(const ScanOptions& options, std::string label = "<stream>");
 
     void feed(std::string_view bytes);
     // Ends the input: an unterminated last line is counted. Further feeds start a new line.
