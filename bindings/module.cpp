@@ -520,16 +520,18 @@ PYBIND11_MODULE(_core, m) {
         return builtin_handle(f);
     });
     m.def("compile_format", [](const std::string& kind, const std::string& source, const std::string& name) {
-        CompileResult r;
-        if (kind == "nginx") r = compile_nginx(source, name.empty() ? "nginx" : name);
-        else if (kind == "apache") r = compile_apache(source, name.empty() ? "apache" : name);
-        else if (kind == "tomcat") r = compile_tomcat(source, name.empty() ? "tomcat" : name);
-        else if (kind == "envoy") r = compile_envoy(source, name.empty() ? "envoy" : name);
-        else throw py::value_error("unknown format kind '" + kind + "'");
+        const FormatCompiler* compiler = find_format_compiler(kind);
+        if (!compiler) throw py::value_error("unknown format kind '" + kind + "'");
+        CompileResult r = compiler->compile(source, name.empty() ? kind : name);
         return py::make_tuple(r.format ? py::object(py::cast(FormatHandle{r.format})) : py::object(py::none()),
                               text(r.error), r.position, text(r.token));
     });
 
+    m.attr("FORMAT_COMPILERS") = [] {  // (kind, what its text is)
+        py::list out;
+        for (const auto& c : format_compilers()) out.append(py::make_tuple(std::string(c.kind), std::string(c.what)));
+        return out;
+    }();
     m.def("compile_json", [](const std::vector<std::pair<std::string, std::vector<std::string>>>& fields,
                              const std::string& name) {
         CompileResult r = compile_json(fields, name.empty() ? "json_map" : name);

@@ -12,6 +12,8 @@ Scan HTTP access logs (and, as formats land, SIP traces) and count response code
 
 from __future__ import annotations
 
+from importlib import metadata as _metadata
+
 from . import causes, codes, filters, formats, rules, samples
 from ._dims import DIMENSIONS
 from .api import Detection, detect, detect_format, scan
@@ -23,7 +25,7 @@ from .stream import Stream
 from .summary import FileInfo, InputProblem, Sample, Summary
 from ._safe_text import raw_bytes
 
-__version__ = "0.1.0"
+__version__ = _metadata.version("logcodes")  # written once, in pyproject.toml
 
 __all__ = [
     "scan",

@@ -7,6 +7,8 @@ from typing_extensions import Buffer
 DETECT_BYTES: int
 DIMENSIONS: List[str]
 EVENT_FORMATS: List[str]
+# (kind, what its text is)
+FORMAT_COMPILERS: List[Tuple[str, str]]
 
 # (protocol, code, reason, source "iana"|"defacto", origin, note)
 def registry_entries() -> List[Tuple[str, int, str, str, str, str]]: ...

@@ -100,10 +100,8 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
                             "default: class,code (error logs: level,cause)")
     s.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
     own = s.add_mutually_exclusive_group()
-    own.add_argument("--nginx-format", metavar="TEXT", help="your nginx log_format, as in nginx.conf")
-    own.add_argument("--apache-format", metavar="TEXT", help="your Apache LogFormat string, as in httpd.conf")
-    own.add_argument("--tomcat-format", metavar="TEXT", help="your Tomcat AccessLogValve pattern")
-    own.add_argument("--envoy-format", metavar="TEXT", help="your Envoy access-log format string")
+    for kind, what in formats.COMPILERS:
+        own.add_argument(f"--{kind}-format", metavar="TEXT", help=what)
     s.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
     s.add_argument("--count", default=None, choices=["messages", "transactions", "calls", "events"],
                    help="SIP: count every response, each transaction once (default), or each call; events: "
@@ -173,10 +171,10 @@ def _print_summary(summary: Summary, args: argparse.Namespace) -> None:
 
 
 def _format(args: argparse.Namespace) -> "formats.FormatArg":
-    for kind in ("nginx", "apache", "tomcat", "envoy"):
+    for kind, _ in formats.COMPILERS:
         text = getattr(args, f"{kind}_format", None)
         if text is not None:
-            return getattr(formats, kind)(text)
+            return formats.compile(kind, text)
     return str(args.format)
 
 

@@ -20,7 +20,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from . import _core
 from .errors import FormatError
 
-__all__ = ["Format", "nginx", "apache", "tomcat", "envoy", "json", "get", "available", "detectable", "fields"]
+__all__ = ["Format", "nginx", "apache", "tomcat", "envoy", "json", "compile", "COMPILERS", "get", "available",
+           "detectable", "fields"]
 
 
 class Format:
@@ -83,6 +84,20 @@ def _compile_again(kind: str, source: str, name: str) -> "Format":
 
 def _json_again(items: List[Tuple[str, List[str]]], name: str) -> "Format":
     return json(dict(items), name=name)
+
+
+# (kind, what its text is) of the server format strings the core compiles: nginx, apache, tomcat, envoy.
+COMPILERS: Tuple[Tuple[str, str], ...] = tuple(_core.FORMAT_COMPILERS)
+
+
+def compile(kind: str, text: str, *, name: Optional[str] = None) -> Format:
+    """A format from a server's format string of one of the :data:`COMPILERS` kinds (``"nginx"``,
+    ``"apache"``, ``"tomcat"``, ``"envoy"``); the same as calling :func:`nginx` etc.
+
+    >>> compile("nginx", '$remote_addr [$time_local] "$request" $status').fields[:2]
+    ('remote_addr', 'time_local')
+    """
+    return _compile(kind, text, name)
 
 
 def _compile(kind: str, text: str, name: Optional[str]) -> Format:

@@ -29,6 +29,16 @@ CompileResult compile_tomcat(std::string_view text, std::string name = "tomcat")
 // Envoy access-log format string (%START_TIME%, %RESPONSE_CODE%, %REQ(:PATH)% ...).
 CompileResult compile_envoy(std::string_view text, std::string name = "envoy");
 
+// The server format strings above by kind ("nginx", "apache", "tomcat", "envoy"): the one list the
+// bindings, the Python formats module and the command line's --KIND-format flags are made from.
+struct FormatCompiler {
+    std::string_view kind;
+    std::string_view what;     // what the text is, for people ("your nginx log_format, as in nginx.conf")
+    CompileResult (*compile)(std::string_view text, std::string name);
+};
+const std::vector<FormatCompiler>& format_compilers();
+const FormatCompiler* find_format_compiler(std::string_view kind) noexcept;
+
 // JSON lines: a map from dimension/role names ("status", "method", "path", "target", "host", "time",
 // "duration", "upstream_status", "client", "bytes", "user_agent", "request", any other name = a named
 // field) to JSON paths with '.' between keys ("http.response.status_code"); several paths may be given
