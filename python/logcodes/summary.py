@@ -165,6 +165,9 @@ class Summary:
       are refused) — ``total == call_responses + (counted - calls) + invalid + unparsed``, where
       ``counted - calls`` are the HTTP records of a mixed scan (0 for SIP alone).
 
+    Every counter and sample of what was read is kept as the core keeps it, in ``summary.stats`` (a
+    ``ScanStats``: ``stats.counters()`` lists them), and each reads as an attribute too (``summary.unparsed``,
+    ``summary.retransmissions``, ``summary.unparsed_samples`` as :class:`Sample` tuples naming their file).
     ``filtered`` holds records left out by scan-time filters (``since=``, ``codes=``, ``paths=`` ...).
     Codes are named by their own protocol's registry; a summary whose counts span HTTP and SIP has
     ``protocol`` among its ``dims`` (first, when ``by=`` did not name it) so the two never add up.
