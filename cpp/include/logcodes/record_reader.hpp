@@ -31,6 +31,7 @@ struct RecordsOptions {
     std::size_t max_samples = kDefaultMaxSamples;
     CountLevel count_level = CountLevel::transactions;  // SIP: which responses are records (as in a scan)
     std::shared_ptr<const RecordFilter> filter;          // null: every counted record
+    std::shared_ptr<const PathTemplater> path_rules;     // the path column's user rules; null: built-in only
 };
 
 class RecordBatchReader {
@@ -49,7 +50,8 @@ public:
     // Totals so far (complete once next() returned false) and one report per input opened.
     const ScanStats& stats() const noexcept { return stats_; }
     const std::vector<FileReport>& files() const noexcept { return files_; }
-    // The rows so far, counted by code (what a scan by code would give).
+    // The rows so far, counted by code (what a scan by code would give). Its GroupSpec carries the path
+    // rules, which the processor derives values with.
     const Aggregator& counts() const noexcept { return counts_; }
 
 private:
