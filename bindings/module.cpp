@@ -349,7 +349,7 @@ class RecordsJob {
 public:
     RecordsJob(std::vector<std::string> paths, const py::object& format, const std::vector<std::string>& columns,
                std::size_t batch_size, std::size_t block_size, std::size_t max_record, std::size_t max_samples,
-               const std::string& count, const py::object& filter) {
+               const std::string& count, const py::object& filter, const py::object& path_rules) {
         options_.paths = std::move(paths);
         if (py::isinstance<py::str>(format)) {
             options_.format = format.cast<std::string>();
@@ -372,6 +372,7 @@ public:
         if (!parse_count_level(count, options_.count_level) || options_.count_level == CountLevel::calls)
             throw py::value_error("count must be messages or transactions, not '" + count + "'");
         options_.filter = filter_of(filter);
+        if (!path_rules.is_none()) options_.path_rules = path_rules.cast<const PathRulesHandle&>().templater;
     }
     std::vector<std::string> columns() const {
         std::vector<std::string> out;
@@ -843,10 +844,10 @@ PYBIND11_MODULE(_core, m) {
 
     py::class_<RecordsJob>(m, "RecordsJob")
         .def(py::init<std::vector<std::string>, const py::object&, const std::vector<std::string>&, std::size_t,
-                      std::size_t, std::size_t, std::size_t, const std::string&, const py::object&>(),
+                      std::size_t, std::size_t, std::size_t, const std::string&, const py::object&, const py::object&>(),
              py::arg("paths"), py::arg("format"), py::arg("columns"), py::arg("batch_size"), py::arg("block_size"),
              py::arg("max_record"), py::arg("max_samples"), py::arg("count") = "transactions",
-             py::arg("filter") = py::none())
+             py::arg("filter") = py::none(), py::arg("path_rules") = py::none())
         .def_property_readonly("columns", &RecordsJob::columns)
         .def("stream", &RecordsJob::stream)
         .def("last", &RecordsJob::last);

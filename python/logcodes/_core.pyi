@@ -118,6 +118,7 @@ class RecordsJob:
         max_samples: int,
         count: str = ...,
         filter: Optional[Filter] = ...,
+        path_rules: Optional[PathRules] = ...,
     ) -> None: ...
     @property
     def columns(self) -> List[str]: ...

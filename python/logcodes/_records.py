@@ -14,6 +14,7 @@ from ._inputs import PathArg, core_paths, expand_paths
 from ._sizes import parse_size
 from .filters import CodesArg, NamesArg, TimeArg, scan_filter
 from .formats import FormatArg, resolve
+from .paths import PathRulesArg, compile_rules
 from .summary import FileInfo, InputProblem, Summary
 
 __all__ = ["records", "Records", "COLUMNS"]
@@ -174,6 +175,7 @@ def records(
     hosts: NamesArg = None,
     path_patterns: NamesArg = None,
     count: str = "transactions",
+    path_rules: PathRulesArg = None,
     block_size: Union[int, str, None] = None,
     max_record: Union[int, str, None] = None,
 ) -> Records:
@@ -182,8 +184,10 @@ def records(
     Args:
         paths: a file, a glob, ``"-"`` for standard input, or a list of them (gzip and zstd too).
         format: as for :func:`logcodes.scan`: ``"auto"`` (per input), a built-in name or a compiled format.
-        columns: some of ``time, protocol, code, class, reason, method, host, path, query, bytes, duration,
-            upstream_code, cause, file, line`` (default: all). Values a format does not log are null.
+        columns: some of ``time, protocol, code, class, reason, method, host, path, path_raw, query, bytes,
+            duration, upstream_code, cause, file, line`` (default: all). Values a format does not log are null.
+            Each column means what the :func:`logcodes.scan` dimension of the same name means: ``path`` is
+            templated (``/users/{id}``), ``path_raw`` the path as written.
         where: a dict of the filter keywords below (``{"codes": "5xx", "since": "-1h"}``), for filters
             built elsewhere; a keyword given both ways is an error.
         batch_size: rows per batch (default 65536): memory is bounded by it, not by the input.
@@ -192,11 +196,14 @@ def records(
         path_patterns: the ``paths=`` filter of :func:`logcodes.scan` (globs or ``re:`` regexes matched
             against each record's path); named so here because ``paths`` names the inputs.
         count: for SIP: ``"transactions"`` (default: a retransmitted response is one row) or ``"messages"``.
+        path_rules: ``[(regex, placeholder), ...]`` applied to the ``path`` column before the built-in
+            templates, as for :func:`logcodes.scan` (a bad pattern raises ``ValueError`` naming the rule).
         block_size, max_record: as for :func:`logcodes.scan`.
 
     Rows come in input order, then line order. Types: ``time`` timestamp[ms, UTC] (the log's zone
     applied; a time written without a zone is taken as UTC), ``code`` / ``upstream_code`` int16,
-    ``bytes`` / ``line`` int64, ``duration`` float64 seconds, ``host`` / ``path`` / ``query`` strings,
+    ``bytes`` / ``line`` int64, ``duration`` float64 seconds, ``host`` / ``path`` / ``path_raw`` /
+    ``query`` strings,
     and ``protocol, class, reason, method, cause, file`` dictionary-encoded strings (pandas:
     Categorical). Unparsed lines and invalid statuses are not rows: ``summary`` counts them, with
     samples.
@@ -230,6 +237,8 @@ def records(
     record_cap = parse_size(max_record, what="max_record") if max_record is not None else _DEFAULT_MAX_RECORD
     filters, compiled = scan_filter(where, since=since, until=until, codes=codes, methods=methods, hosts=hosts,
                                     path_patterns=path_patterns, count=count)
+    rules = compile_rules(path_rules)
     files = expand_paths(paths)
-    job = _core.RecordsJob(core_paths(files), core_format, column_list, batch_size, block, record_cap, 5, count, compiled)
+    job = _core.RecordsJob(core_paths(files), core_format, column_list, batch_size, block, record_cap, 5, count, compiled,
+                           path_rules=rules)
     return Records(job, files, filters, batch_size)
