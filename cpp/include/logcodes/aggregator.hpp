@@ -59,8 +59,8 @@ class Aggregator {
 public:
     explicit Aggregator(GroupSpec spec);
 
-    // Counts a record in the group of its values (read from `d`, with `d`'s path rules: the ones of
-    // spec().paths when `d` comes from a DeriveContext made with them).
+    // Counts a record in the group of its derived values. `d`'s context should hold spec().paths (as the
+    // processor's does): the path dimension is what `d` templates.
     void add(Derived& d);
     // add() of a record read alone; `time_syntax` is used when the record does not say how its time is written.
     void add(const Record& r, const Classified& c, std::string_view file, TimeSyntax time_syntax = TimeSyntax::none);
