@@ -2,11 +2,12 @@
 
 #include <array>
 #include <cctype>
+#include <span>
 
-#include "logcodes/aggregator.hpp"
 #include "logcodes/fields.hpp"
-#include "logcodes/formats/sip.hpp"
 #include "logcodes/q850.hpp"
+#include "logcodes/sip_reason.hpp"
+#include "logcodes/upstream.hpp"
 
 namespace logcodes {
 

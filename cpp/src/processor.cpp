@@ -1,8 +1,8 @@
 #include "logcodes/processor.hpp"
 
 #include "logcodes/causes.hpp"
-#include "logcodes/formats/sip.hpp"
 #include "logcodes/q850.hpp"
+#include "logcodes/sip_reason.hpp"
 #include "logcodes/time.hpp"
 
 #include <algorithm>
@@ -22,8 +22,9 @@ bool is_blank(std::string_view s) noexcept {
 RecordProcessor::RecordProcessor(const Format* format, Aggregator& agg, ScanStats& stats, std::uint32_t file_index,
                                  std::string_view file_label, std::size_t max_samples, CountLevel level)
     : format_(format), parser_(format ? format->make_parser() : nullptr), agg_(agg), stats_(stats),
-      file_index_(file_index), file_(file_label), max_samples_(max_samples), level_(level) {
+      file_index_(file_index), file_(file_label), max_samples_(max_samples), level_(level), derive_(agg.spec().paths) {
     if (format_) format_time_ = format_->time_syntax();
+    derive_.set_input(file_, format_time_);
     decide_record_needs();
 }
 
@@ -185,8 +186,9 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
             return;
         }
     }
-    if (record_sink_) record_sink_->on_record(record_, c, line_no);
-    agg_.add(record_, c, file_, format_time_);
+    Derived d(record_, c, derive_);
+    if (record_sink_) record_sink_->on_record(d, line_no);
+    agg_.add(d);
 }
 
 void explain_pending(EventStore& events, std::vector<PendingError>& pending, Aggregator& agg, ScanStats& stats,

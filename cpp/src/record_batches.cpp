@@ -5,10 +5,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "logcodes/aggregator.hpp"
-#include "logcodes/causes.hpp"
 #include "logcodes/text_escape.hpp"
-#include "logcodes/time.hpp"
 
 namespace logcodes {
 
@@ -19,7 +16,7 @@ namespace {
 enum class Kind : std::uint8_t { text, category, int16, int64, float64, timestamp_ms };
 
 constexpr std::string_view kColumnNames[kColumnCount] = {
-    "time", "protocol", "code", "class", "reason", "method", "host", "path", "query", "bytes", "duration",
+    "time", "protocol", "code", "class", "reason", "method", "host", "path", "path_raw", "query", "bytes", "duration",
     "upstream_code", "cause", "file", "line"};
 
 Kind kind_of(Column c) noexcept {
@@ -327,11 +324,6 @@ RecordBatchBuilder::~RecordBatchBuilder() {
     for (ColumnData* d : data_) delete d;
 }
 
-void RecordBatchBuilder::set_file(std::string_view label, TimeSyntax time_syntax) {
-    file_.assign(label);
-    time_syntax_ = time_syntax;
-}
-
 bool RecordBatchBuilder::full() const noexcept {
     if (rows_ >= batch_size_) return true;
     for (const ColumnData* d : data_)
@@ -339,29 +331,24 @@ bool RecordBatchBuilder::full() const noexcept {
     return false;
 }
 
-void RecordBatchBuilder::append(const Record& r, const Classified& c, std::uint64_t line_no) {
+void RecordBatchBuilder::append(Derived& v, std::uint64_t line_no) {
+    const Record& r = v.record();
     for (std::size_t i = 0; i < columns_.size(); ++i) {
         ColumnData& d = *data_[i];
         switch (columns_[i]) {
             case Column::time: {
-                const TimeSyntax ts = r.time_syntax != TimeSyntax::none ? r.time_syntax : time_syntax_;
-                const std::int64_t ms = r.time.empty() ? kNoTime : record_time_ms(ts, r.time, r.time2);
+                const std::int64_t ms = v.time_ms();
                 d.int64(ms, ms != kNoTime);
                 break;
             }
-            case Column::protocol: d.category(protocol_name(r.protocol)); break;
-            case Column::code: d.int16(c.code, true); break;
-            case Column::klass: {
-                const char cls[3] = {static_cast<char>('0' + c.code / 100), 'x', 'x'};
-                d.category(std::string_view(cls, 3));
-                break;
-            }
-            case Column::reason:
-                d.category(!r.reason.empty() ? r.reason : c.entry ? c.entry->reason : std::string_view{});
-                break;
-            case Column::method: d.category(r.method); break;
-            case Column::host: d.text(r.host); break;
-            case Column::path: d.text(r.path()); break;
+            case Column::protocol: d.category(protocol_name(v.protocol())); break;
+            case Column::code: d.int16(v.code(), true); break;
+            case Column::klass: d.category(v.class_name()); break;
+            case Column::reason: d.category(v.reason()); break;
+            case Column::method: d.category(v.method()); break;
+            case Column::host: d.text(v.host()); break;
+            case Column::path: d.text(v.path()); break;
+            case Column::path_raw: d.text(v.path_raw()); break;
             case Column::query: {
                 const auto q = r.target.find('?');
                 d.text(q == std::string_view::npos ? std::string_view{} : r.target.substr(q + 1),
@@ -384,12 +371,12 @@ void RecordBatchBuilder::append(const Record& r, const Classified& c, std::uint6
                 break;
             }
             case Column::upstream_code: {
-                const std::uint16_t up = r.upstream_status.empty() ? 0 : final_upstream_code(r.upstream_status);
+                const std::uint16_t up = v.upstream_code();
                 d.int16(up, up != 0);
                 break;
             }
-            case Column::cause: d.category(record_cause(r, c.code, cause_buf_).slug); break;
-            case Column::file: d.category(file_); break;
+            case Column::cause: d.category(v.cause().slug); break;
+            case Column::file: d.category(v.file()); break;
             case Column::line: d.int64(static_cast<std::int64_t>(line_no), line_no != 0); break;
         }
     }

@@ -8,8 +8,8 @@ namespace logcodes {
 class RecordBatchReader::Sink : public RecordSink {
 public:
     explicit Sink(RecordBatchReader& reader) : r_(reader) {}
-    void on_record(const Record& rec, const Classified& c, std::uint64_t line_no) override {
-        r_.builder_.append(rec, c, line_no);
+    void on_record(Derived& d, std::uint64_t line_no) override {
+        r_.builder_.append(d, line_no);
         if (r_.builder_.full()) {
             ArrowArray batch;
             r_.builder_.finish(&batch);
@@ -23,12 +23,21 @@ private:
 
 namespace {
 std::vector<Column> or_all(std::vector<Column> c) { return c.empty() ? all_columns() : c; }
+
+// Rows counted by code; with the path rules the rows' derived values use.
+GroupSpec by_code(std::shared_ptr<const PathTemplater> path_rules) {
+    GroupSpec g;
+    g.dims = {Dim::protocol, Dim::code};
+    g.paths = std::move(path_rules);
+    return g;
+}
 }  // namespace
 
 RecordBatchReader::RecordBatchReader(RecordsOptions options)
     : options_((options.columns = or_all(std::move(options.columns)), std::move(options))),
       builder_(options_.columns, options_.batch_size), sink_(std::make_unique<Sink>(*this)),
-      counts_(GroupSpec{{Dim::protocol, Dim::code}, 3600}), framer_(options_.scan.block_size, options_.scan.max_record) {}
+      counts_(by_code(options_.scan.group.paths)),
+      framer_(options_.scan.block_size, options_.scan.max_record) {}
 
 RecordBatchReader::~RecordBatchReader() {
     for (ArrowArray& a : ready_)
@@ -71,7 +80,6 @@ bool RecordBatchReader::open_next_input() {
                                                        options_.scan.max_samples, options_.scan.count_level);
         processor_->set_filter(options_.scan.filter.get());
         processor_->set_record_sink(sink_.get());
-        builder_.set_file(files_.back().path, format ? format->time_syntax() : TimeSyntax::none);
         input_stats_.bytes += head.size();
         if (!head.empty())
             framer_.feed(head, [this](const LineEvent& ev) {

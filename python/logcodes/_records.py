@@ -13,6 +13,7 @@ from . import _argcheck, _core, _options
 from ._inputs import PathArg
 from .filters import CodesArg, NamesArg, TimeArg
 from .formats import FormatArg
+from .paths import PathRulesArg
 from .summary import InputProblem, Summary
 
 __all__ = ["records", "Records", "COLUMNS"]
@@ -163,6 +164,7 @@ def records(
     hosts: NamesArg = None,
     path_patterns: NamesArg = None,
     count: str = "transactions",
+    path_rules: PathRulesArg = None,
     block_size: Union[int, str, None] = None,
     max_record: Union[int, str, None] = None,
 ) -> Records:
@@ -171,8 +173,10 @@ def records(
     Args:
         paths: a file, a glob, ``"-"`` for standard input, or a list of them (gzip and zstd too).
         format: as for :func:`logcodes.scan`: ``"auto"`` (per input), a built-in name or a compiled format.
-        columns: some of ``time, protocol, code, class, reason, method, host, path, query, bytes, duration,
-            upstream_code, cause, file, line`` (default: all). Values a format does not log are null.
+        columns: some of ``time, protocol, code, class, reason, method, host, path, path_raw, query, bytes,
+            duration, upstream_code, cause, file, line`` (default: all). Values a format does not log are null.
+            Each column means what the :func:`logcodes.scan` dimension of the same name means: ``path`` is
+            templated (``/users/{id}``), ``path_raw`` the path as written.
         where: a dict of the filter keywords below (``{"codes": "5xx", "since": "-1h"}``), for filters
             built elsewhere; a keyword given both ways is an error.
         batch_size: rows per batch (default 65536): memory is bounded by it, not by the input.
@@ -181,11 +185,14 @@ def records(
         path_patterns: the ``paths=`` filter of :func:`logcodes.scan` (globs or ``re:`` regexes matched
             against each record's path); named so here because ``paths`` names the inputs.
         count: for SIP: ``"transactions"`` (default: a retransmitted response is one row) or ``"messages"``.
+        path_rules: ``[(regex, placeholder), ...]`` applied to the ``path`` column before the built-in
+            templates, as for :func:`logcodes.scan` (a bad pattern raises ``ValueError`` naming the rule).
         block_size, max_record: as for :func:`logcodes.scan`.
 
     Rows come in input order, then line order. Types: ``time`` timestamp[ms, UTC] (the log's zone
     applied; a time written without a zone is taken as UTC), ``code`` / ``upstream_code`` int16,
-    ``bytes`` / ``line`` int64, ``duration`` float64 seconds, ``host`` / ``path`` / ``query`` strings,
+    ``bytes`` / ``line`` int64, ``duration`` float64 seconds, ``host`` / ``path`` / ``path_raw`` /
+    ``query`` strings,
     and ``protocol, class, reason, method, cause, file`` dictionary-encoded strings (pandas:
     Categorical). Unparsed lines and invalid statuses are not rows: ``summary`` counts them, with
     samples.
@@ -214,7 +221,7 @@ def records(
         raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
     prepared = _options.prepare("records", paths, format=format, where=where, since=since, until=until, codes=codes,
                                 methods=methods, hosts=hosts, path_patterns=path_patterns, count=count,
-                                block_size=block_size, max_record=max_record)
+                                block_size=block_size, max_record=max_record, path_rules=path_rules)
     job = _core.RecordsJob(prepared.core, column_list, batch_size)
     files, filters = list(prepared.files), dict(prepared.filters)
     return Records(job, files, filters, batch_size)

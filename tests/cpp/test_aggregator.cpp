@@ -225,17 +225,6 @@ TEST(Aggregator, UpstreamCodeDim) {
     EXPECT_EQ(groups_of(a), (std::vector<Group>{{{N(502), N(kNoTime)}, 1}, {{N(502), N(200)}, 1}}));
 }
 
-TEST(FinalUpstreamCode, Lists) {
-    using logcodes::final_upstream_code;
-    EXPECT_EQ(final_upstream_code("502"), 502);
-    EXPECT_EQ(final_upstream_code("502, 504, 200"), 200);
-    EXPECT_EQ(final_upstream_code("504 : 200"), 200);
-    EXPECT_EQ(final_upstream_code("-"), 0);
-    EXPECT_EQ(final_upstream_code(""), 0);
-    EXPECT_EQ(final_upstream_code("5020"), 0);
-    EXPECT_EQ(final_upstream_code("abc"), 0);
-}
-
 TEST(DimNames, RoundTrip) {
     for (int i = 0; i < logcodes::kDimCount; ++i) {
         const auto d = static_cast<Dim>(i);

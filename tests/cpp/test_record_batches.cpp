@@ -89,7 +89,7 @@ TEST(RecordBatches, SchemaTypes) {
     for (std::int64_t i = 0; i < s.n_children; ++i)
         got.push_back(std::string(s.children[i]->name) + ":" + s.children[i]->format);
     EXPECT_EQ(got, (std::vector<std::string>{"time:tsm:UTC", "protocol:i", "code:s", "class:i", "reason:i", "method:i",
-                                             "host:u", "path:u", "query:u", "bytes:l", "duration:g",
+                                             "host:u", "path:u", "path_raw:u", "query:u", "bytes:l", "duration:g",
                                              "upstream_code:s", "cause:i", "file:i", "line:l"}));
     // Low-cardinality text is dictionary-encoded: int32 indices into utf8 values.
     ASSERT_NE(s.children[1]->dictionary, nullptr);
@@ -122,17 +122,19 @@ TEST(RecordBatches, ValuesNullsAndBadBytes) {
     EXPECT_EQ(value_at(*batch.children[4], 2), "Not Found");
     EXPECT_EQ(value_at(*batch.children[5], 1), "POST");
     EXPECT_EQ(text_at(*batch.children[7], 0), "/a");
-    EXPECT_EQ(text_at(*batch.children[8], 0), "x=1");
-    EXPECT_FALSE(valid_at(*batch.children[8], 1));  // no query
+    EXPECT_EQ(text_at(*batch.children[8], 0), "/a");
+    EXPECT_EQ(text_at(*batch.children[9], 0), "x=1");
+    EXPECT_FALSE(valid_at(*batch.children[9], 1));  // no query
     EXPECT_EQ(text_at(*batch.children[7], 2), "/\\xff");
-    const ArrowArray& bytes = *batch.children[9];
+    EXPECT_EQ(text_at(*batch.children[8], 2), "/\\xff");
+    const ArrowArray& bytes = *batch.children[10];
     EXPECT_EQ(static_cast<const std::int64_t*>(bytes.buffers[1])[0], 2326);
     EXPECT_FALSE(valid_at(bytes, 1));  // "-"
     EXPECT_EQ(bytes.null_count, 1);
     EXPECT_EQ(batch.children[6]->null_count, 3);  // combined logs no host
-    EXPECT_EQ(value_at(*batch.children[12], 1), "unknown");  // every error gets a cause
-    EXPECT_FALSE(valid_at(*batch.children[12], 0));
-    const auto* lines = static_cast<const std::int64_t*>(batch.children[14]->buffers[1]);
+    EXPECT_EQ(value_at(*batch.children[13], 1), "unknown");  // every error gets a cause
+    EXPECT_FALSE(valid_at(*batch.children[13], 0));
+    const auto* lines = static_cast<const std::int64_t*>(batch.children[15]->buffers[1]);
     EXPECT_EQ(lines[0], 1);
     EXPECT_EQ(lines[1], 3);
     EXPECT_EQ(lines[2], 5);

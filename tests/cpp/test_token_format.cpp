@@ -4,10 +4,10 @@
 #include <deque>
 #include <string>
 
-#include "logcodes/aggregator.hpp"
 #include "logcodes/formats/compilers.hpp"
 #include "logcodes/formats/token_format.hpp"
 #include "logcodes/time.hpp"
+#include "logcodes/upstream.hpp"
 
 namespace logcodes {
 namespace {

@@ -3,6 +3,7 @@
 #include "fuzz_support.hpp"
 
 #include "logcodes/formats/sip.hpp"
+#include "logcodes/sip_reason.hpp"
 
 using namespace logcodes;
 

@@ -104,7 +104,7 @@ def test_distinct_bytes_stay_distinct_groups(tmp_path):
     counts = logcodes.scan(path, by="path_raw").counts("path_raw")
     assert len(counts) == 2
     assert {logcodes.raw_bytes(k): n for k, n in counts.items()} == {raw: 1, literal: 2}
-    column = pa.table(logcodes.records(path, columns=["path"])).column("path").to_pylist()
+    column = pa.table(logcodes.records(path, columns=["path_raw"])).column("path_raw").to_pylist()
     assert [logcodes.raw_bytes(v) for v in column] == [raw, literal, literal]
 
 
@@ -290,6 +290,7 @@ BAD_ARGUMENTS = [
     (logcodes.Stream, {"by": None}, TypeError, "by"), (logcodes.Stream, {"codes": 2.5}, TypeError, "codes"),
     (_records, {"columns": 3}, TypeError, "columns"), (_records, {"columns": [1]}, TypeError, "columns"),
     (_records, {"batch_size": "x"}, ValueError, "batch_size"), (_records, {"methods": 1}, TypeError, "methods"),
+    (_records, {"path_rules": 3}, TypeError, "path_rules"), (_records, {"path_rules": ["x"]}, ValueError, "path_rules"),
     (_follow, {"checkpoint": 3}, TypeError, "checkpoint"), (_follow, {"max_record": []}, TypeError, "max_record"),
     (_follow, {"count": None}, TypeError, "count"), (_follow, {"by": 2}, TypeError, "by"),
     (logcodes.detect, {"data": 3}, TypeError, "paths"),

@@ -15,6 +15,7 @@
 
 #include "logcodes/call_metrics.hpp"
 #include "logcodes/classifier.hpp"
+#include "logcodes/derived.hpp"
 #include "logcodes/fields.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/heavy_hitters.hpp"
@@ -34,9 +35,6 @@ enum class Dim : std::uint8_t {
 inline constexpr int kDimCount = 19;  // standard dimensions (Dim::field excluded)
 std::string_view dim_name(Dim d) noexcept;
 bool parse_dim(std::string_view name, Dim& out) noexcept;
-
-// The last status code in an upstream status list ("502, 504, 200" -> 200; "504 : 200" -> 200), 0 if none.
-std::uint16_t final_upstream_code(std::string_view list) noexcept;
 
 struct GroupSpec {
     std::vector<Dim> dims;
@@ -61,7 +59,10 @@ class Aggregator {
 public:
     explicit Aggregator(GroupSpec spec);
 
-    // `time_syntax` is used when the record does not say how its time is written.
+    // Counts a record in the group of its derived values. `d`'s context should hold spec().paths (as the
+    // processor's does): the path dimension is what `d` templates.
+    void add(Derived& d);
+    // add() of a record read alone; `time_syntax` is used when the record does not say how its time is written.
     void add(const Record& r, const Classified& c, std::string_view file, TimeSyntax time_syntax = TimeSyntax::none);
     // Adds a finished call's or registration's figures to the group `r` falls in (count level "calls");
     // the call itself is counted with add(), a registration is not a counted record.
@@ -97,9 +98,8 @@ public:
     std::uint64_t counted() const;
 
 private:
-    void append_key(const Record& r, const Classified& c, std::string_view file, TimeSyntax ts, std::string& key) const;
-    void append_dim(Dim d, FieldId field, const Record& r, const Classified& c, std::string_view file, TimeSyntax ts,
-                    std::string& key) const;
+    void append_key(Derived& v, std::string& key) const;
+    void append_dim(Dim d, FieldId field, Derived& v, std::string& key) const;
     static KeyValue decode_dim(Dim d, std::string_view key, std::size_t& pos);
     void append_code_key(Protocol p, std::uint16_t code, std::string_view reason, std::string& key) const;
     void decode(std::string_view key, std::vector<KeyValue>& out) const;
@@ -119,8 +119,7 @@ private:
     HeavyHitters heavy_;
     std::string key_;                         // reused key buffer: no allocation for known groups
     std::string heavy_key_;
-    mutable std::string cause_;               // reused buffer for built cause slugs
-    mutable std::string path_, path_scratch_; // reused buffers for templated paths
+    DeriveContext own_;                       // for records added alone (with spec_.paths)
 };
 
 template <class F>

@@ -21,12 +21,13 @@
 
 namespace logcodes {
 
-// Receives every record a processor counts (classified, filtered, about to be aggregated): the Arrow
-// batch builder is one. The record's views are valid during the call only.
+// Receives every record a processor counts (classified, filtered, about to be aggregated), with its
+// derived values, which the aggregator then reads too: the Arrow batch builder is one. The record's views
+// are valid during the call only.
 class RecordSink {
 public:
     virtual ~RecordSink() = default;
-    virtual void on_record(const Record& r, const Classified& c, std::uint64_t line_no) = 0;
+    virtual void on_record(Derived& d, std::uint64_t line_no) = 0;
 };
 
 // An access-log error waiting for the error-log event that explains it: events are claimed once every
@@ -43,7 +44,8 @@ struct PendingError {
 class RecordProcessor {
 public:
     // `format` may be nullptr (detection found nothing): every record then counts as unparsed.
-    // One processor reads one contiguous piece of input: its parser keeps state between lines.
+    // One processor reads one contiguous piece of input: its parser keeps state between lines. Derived
+    // values (derived.hpp) are computed with the aggregator's path rules (GroupSpec::paths).
     RecordProcessor(const Format* format, Aggregator& agg, ScanStats& stats, std::uint32_t file_index,
                     std::string_view file_label, std::size_t max_samples = kDefaultMaxSamples,
                     CountLevel level = CountLevel::transactions);
@@ -137,6 +139,7 @@ private:
     std::size_t max_samples_;
     CountLevel level_;
     Record record_;
+    DeriveContext derive_;  // the derived values of record_, for the sink and the aggregator
     TransactionFilter transactions_;
     CallTable calls_;
     EventStore* sink_ = nullptr;

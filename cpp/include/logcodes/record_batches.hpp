@@ -1,10 +1,12 @@
 // Records as columns: appends the chosen columns of each counted record and hands them out as Arrow
 // record batches (a struct array per the Arrow C data interface) that own their memory.
 //
+// The values are the record's derived values (derived.hpp), which the aggregator groups by: a column and the
+// dimension of the same name mean the same thing (`path` templated, `path_raw` as written ...).
 // Types: time timestamp[ms, UTC] (the log's zone applied; a time written without a zone is taken as
-// UTC), code and upstream_code int16, bytes and line int64, duration float64 seconds, host/path/query
-// utf8, and the low-cardinality text columns (protocol, class, reason, method, cause, file)
-// dictionary-encoded: int32 indices into a utf8 dictionary of each batch.
+// UTC), code and upstream_code int16, bytes and line int64, duration float64 seconds,
+// host/path/path_raw/query utf8, and the low-cardinality text columns (protocol, class, reason, method,
+// cause, file) dictionary-encoded: int32 indices into a utf8 dictionary of each batch.
 // Missing values are nulls. Text that is not valid UTF-8 keeps its bad bytes visible as "\xNN".
 #pragma once
 
@@ -14,15 +16,15 @@
 #include <vector>
 
 #include "logcodes/arrow_abi.hpp"
-#include "logcodes/classifier.hpp"
-#include "logcodes/record.hpp"
+#include "logcodes/derived.hpp"
 
 namespace logcodes {
 
 enum class Column : std::uint8_t {
-    time, protocol, code, klass, reason, method, host, path, query, bytes, duration, upstream_code, cause, file, line
+    time, protocol, code, klass, reason, method, host, path, path_raw, query, bytes, duration, upstream_code, cause,
+    file, line
 };
-inline constexpr int kColumnCount = 15;
+inline constexpr int kColumnCount = 16;
 std::string_view column_name(Column c) noexcept;
 bool parse_column(std::string_view name, Column& out) noexcept;
 std::vector<Column> all_columns();
@@ -38,9 +40,8 @@ public:
     RecordBatchBuilder(const RecordBatchBuilder&) = delete;
     RecordBatchBuilder& operator=(const RecordBatchBuilder&) = delete;
 
-    // The input the next records come from: its label (the file column) and how its format writes times.
-    void set_file(std::string_view label, TimeSyntax time_syntax);
-    void append(const Record& r, const Classified& c, std::uint64_t line_no);
+    // Appends a row of the record `d` derives values for; `line_no` is its line number in its input.
+    void append(Derived& d, std::uint64_t line_no);
     std::size_t rows() const noexcept { return rows_; }
     bool full() const noexcept;
     const std::vector<Column>& columns() const noexcept { return columns_; }
@@ -56,9 +57,6 @@ private:
     std::size_t batch_size_;
     std::vector<ColumnData*> data_;   // owned; handed to the exported arrays by finish()
     std::size_t rows_ = 0;
-    std::string file_;
-    TimeSyntax time_syntax_ = TimeSyntax::none;
-    std::string cause_buf_;
 };
 
 }  // namespace logcodes

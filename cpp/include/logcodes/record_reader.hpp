@@ -44,7 +44,8 @@ public:
     // Totals so far (complete once next() returned false) and one report per input opened.
     const ScanStats& stats() const noexcept { return stats_; }
     const std::vector<FileReport>& files() const noexcept { return files_; }
-    // The rows so far, counted by code (what a scan by code would give).
+    // The rows so far, counted by code (what a scan by code would give). Its GroupSpec carries the path
+    // rules, which the processor derives values with.
     const Aggregator& counts() const noexcept { return counts_; }
 
 private:

@@ -18,7 +18,4 @@ namespace logcodes {
 
 std::span<const BuiltinFormat> sip_formats();
 
-// "Q.850;cause=17;text=\"USER_BUSY\"" (first Reason header of a protocol) -> cause value, 0 when absent.
-int reason_cause(std::string_view reason_header, std::string_view protocol) noexcept;
-
 }  // namespace logcodes
