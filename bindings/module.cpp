@@ -15,6 +15,7 @@
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/compilers.hpp"
 #include "logcodes/formats/detect_sample.hpp"
+#include "logcodes/formats/envelope.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/arrow_export.hpp"
 #include "logcodes/q850.hpp"
@@ -531,6 +532,7 @@ py::list file_reports(const std::vector<FileReport>& files) {
         py::dict fd;
         fd["path"] = path_text(f.path);
         fd["format"] = f.format.empty() ? py::object(py::none()) : py::object(text(f.format));
+        fd["wrapper"] = f.wrapper.empty() ? py::object(py::none()) : py::object(text(f.wrapper));
         fd["detection"] = text(f.detection);
         fd["compression"] = std::string(compression_name(f.compression));
         fd["size"] = f.size;
@@ -614,6 +616,8 @@ private:
         d["stats"] = stats_dict(stats);
         const std::string format = scanner_->format_name();
         d["format"] = format.empty() ? py::object(py::none()) : py::object(text(format));
+        const std::string wrapper = scanner_->wrapper_name();
+        d["wrapper"] = wrapper.empty() ? py::object(py::none()) : py::object(text(wrapper));
         d["detection"] = text(scanner_->detection());
         return d;
     }
@@ -729,6 +733,16 @@ PYBIND11_MODULE(_core, m) {
         if (!f) throw py::value_error("unknown format '" + name + "'");
         return builtin_handle(f);
     });
+    m.def("envelopes", [] {
+        py::list out;
+        for (const Envelope* e : envelopes()) out.append(py::make_tuple(std::string(e->name()), std::string(e->description())));
+        return out;
+    });
+    m.def("wrap_format", [](const std::string& envelope, const FormatHandle& inner) {
+        const Envelope* e = find_envelope(envelope);
+        if (!e) throw py::value_error("unknown wrapper '" + envelope + "'");
+        return FormatHandle{wrap_format(*e, inner.format)};
+    }, py::arg("envelope"), py::arg("inner"));
     m.def("compile_format", [](const std::string& kind, const std::string& source, const std::string& name) {
         CompileResult r;
         if (kind == "nginx") r = compile_nginx(source, name.empty() ? "nginx" : name);

@@ -134,7 +134,8 @@ class Records:
         infos = [FileInfo(path=f["path"], format=f["format"], detection=f["detection"], compression=f["compression"],
                           size=f["size"], lines=f["lines"], records=f["records"],
                           error=None if f["error"] is None else f["error"][3], packets=f.get("packets", 0),
-                          skipped_packets=f.get("skipped_packets", 0), evictions=f.get("evictions", 0))
+                          skipped_packets=f.get("skipped_packets", 0), evictions=f.get("evictions", 0),
+                          wrapper=f.get("wrapper"))
                  for f in last["files"]]
         problems = [InputProblem(f["error"][1] or f["path"], f["error"][0], f["error"][2], f["error"][3])
                     for f in last["files"] if f["error"] is not None]

@@ -399,7 +399,8 @@ def _finish(result: Dict[str, Any], dims: Tuple[str, ...], bucket: int, files: L
         infos.append(FileInfo(path=f["path"], format=f["format"], detection=f["detection"], compression=f["compression"],
                               size=f["size"], lines=f["lines"], records=f["records"],
                               error=None if err is None else err[3], packets=f.get("packets", 0),
-                              skipped_packets=f.get("skipped_packets", 0), evictions=f.get("evictions", 0)))
+                              skipped_packets=f.get("skipped_packets", 0), evictions=f.get("evictions", 0),
+                              wrapper=f.get("wrapper")))
         if f.get("evictions"):
             warnings.warn(f"{f['path']}: {f['evictions']:,} IP fragment sets or TCP flows were dropped to keep the "
                           "capture's reassembly tables bounded (fragments older than 30 s of capture time, more "

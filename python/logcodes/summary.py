@@ -41,6 +41,7 @@ class FileInfo:
     packets: int = 0            # captures: packets read
     skipped_packets: int = 0    # captures: packets that carried no SIP
     evictions: int = 0          # captures: IP fragment sets and TCP flows dropped to bound memory
+    wrapper: Optional[str] = None  # the envelope the lines came in: "syslog", "cri", "docker", "journald", "json"
 
 
 @dataclasses.dataclass(frozen=True)

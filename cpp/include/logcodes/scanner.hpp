@@ -66,7 +66,8 @@ Error check_options(const ScanOptions& options);
 
 struct FileReport {
     std::string path;
-    std::string format;          // the format used ("" when none could be detected)
+    std::string format;          // the format of the lines ("" when none could be detected)
+    std::string wrapper;         // the envelope around them ("syslog", "cri" ...; "" when none)
     std::string detection;       // why: the detection's explanation, or "given"
     Compression compression = Compression::none;
     std::uint64_t size = 0;      // bytes on disk (0 for pipes)
