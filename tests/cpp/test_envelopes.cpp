@@ -57,6 +57,11 @@ TEST(Syslog, NoHostnameAndTraditionalFileFormat) {
     ASSERT_TRUE(nohost.ok);
     EXPECT_EQ(nohost.scratch, kCombined);
     EXPECT_TRUE(nohost.p.host.empty());
+    // nginx's first lines, sent before it knows its hostname: "%V %V %V: " with an empty one.
+    const Peel empty = peel("syslog", "<189>Dec  6 04:06:40  nginxerr: 2026/12/06 04:06:40 [notice] 1#1: start");
+    ASSERT_TRUE(empty.ok);
+    EXPECT_EQ(empty.p.app, "nginxerr");
+    EXPECT_EQ(empty.scratch, "2026/12/06 04:06:40 [notice] 1#1: start");
     const Peel file = peel("syslog", "Dec  5 10:00:01 web1 nginx[812]: " + kCombined);  // rsyslog, no PRI
     ASSERT_TRUE(file.ok);
     EXPECT_EQ(file.scratch, kCombined);
@@ -87,8 +92,11 @@ TEST(Syslog, OctetCounting) {
     const Peel r = peel("syslog", std::to_string(msg.size()) + " " + msg);
     ASSERT_TRUE(r.ok);
     EXPECT_EQ(r.scratch, kCombined);
-    // A count that does not cover the line exactly is not one framed message.
+    // rsyslog's omfwd counts the LF that ends the message (its templates end in "\n").
+    EXPECT_TRUE(peel("syslog", std::to_string(msg.size() + 1) + " " + msg).ok);
+    // A count that does not cover the line is not one framed message.
     EXPECT_FALSE(peel("syslog", std::to_string(msg.size() + 5) + " " + msg).ok);
+    EXPECT_FALSE(peel("syslog", std::to_string(msg.size() - 1) + " " + msg).ok);
 }
 
 TEST(Syslog, NotSyslog) {

@@ -215,8 +215,10 @@ Detection detect_bare(std::string_view head_in, bool at_end) {
 }  // namespace
 
 // The envelope first (syslog, CRI, Docker, journald, a shipper's JSON), then the format of the lines it
-// carries; a wrapped reading is taken only when it explains more sample lines than the bare one (HAProxy
-// and Kamailio acc formats read their own syslog prefix, and keep doing so).
+// carries; the wrapped reading is taken unless the bare one explains more sample lines. A tie in syslog
+// envelopes goes to the bare reading: the formats that read a syslog prefix themselves (HAProxy, Kamailio acc)
+// give the program's other syslog lines their own meaning. No format reads the other envelopes itself: a tie
+// there is a bare format finding its fields by chance (acc's "ACC: " anywhere in a CRI line).
 Detection detect_in_sample(std::string_view head, bool at_end) {
     Detection bare = detect_bare(head, at_end);
     std::string peeled;
@@ -234,7 +236,10 @@ Detection detect_in_sample(std::string_view head, bool at_end) {
     // header read as the fields of another format) loses to an exact reading of the carried lines.
     if (bare.format && !bare.ranking.empty()) {
         const std::size_t bare_strict = bare.ranking.front().strict, inner_strict = inner.ranking.front().strict;
-        if (bare_strict > inner_strict || (bare_strict == inner_strict && bare.matched >= inner.matched)) return bare;
+        const bool syslog = envelope->name() == "syslog";
+        if (bare_strict > inner_strict ||
+            (bare_strict == inner_strict && (bare.matched > inner.matched || (syslog && bare.matched == inner.matched))))
+            return bare;
     }
     Detection d = std::move(inner);
     d.explanation = std::string(d.format->name()) + in + ": " + d.explanation;

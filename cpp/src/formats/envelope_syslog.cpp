@@ -90,7 +90,9 @@ public:
             while (p < line.size() && p < 9 && digit(line[p])) n = n * 10 + static_cast<std::size_t>(line[p++] - '0');
             if (p < line.size() && line[p] == ' ' && p + 1 < line.size() && line[p + 1] == '<') {
                 ++p;
-                if (n != line.size() - p) return false;  // a frame cut or run together: not one message per line
+                // The count covers the message, and the LF (or CRLF) ending it when the sender counted it.
+                const std::size_t rest = line.size() - p;
+                if (n < rest || n > rest + 2) return false;  // a frame cut or run together: not one message per line
             } else {
                 p = 0;  // a time such as "2026-..." starts with digits too
             }
@@ -118,7 +120,9 @@ public:
             out.time = t;
             out.time_kind = EnvelopeTime::iso8601;
         }
-        // HOSTNAME (left out by nginx's nohostname: the first token is then the TAG) and TAG.
+        // HOSTNAME (left out by nginx's nohostname: the first token is then the TAG; empty in the lines nginx
+        // logs while it starts, before it knows its hostname: "TIME  TAG:") and TAG.
+        while (pos < line.size() && line[pos] == ' ') ++pos;
         std::size_t after = pos;
         std::string_view first = token(line, after);
         if (tag(first)) {
@@ -127,6 +131,7 @@ public:
             if (first.empty()) return false;
             out.host = first;
             std::size_t after_tag = after;
+            while (after_tag < line.size() && line[after_tag] == ' ') ++after_tag;  // rsyslog: "HOST  TAG:" then
             const std::string_view second = token(line, after_tag);
             if (tag(second)) {
                 out.app = tag_name(second);
@@ -173,6 +178,8 @@ private:
         }
         std::string_view msg = line.substr(pos);
         if (msg.starts_with("\xEF\xBB\xBF")) msg.remove_prefix(3);  // RFC 5424 §6.4: MSG-UTF8 starts with a BOM
+        // rsyslog turning an RFC 3164 message into RFC 5424 keeps the space after its "TAG:" in MSG.
+        if (msg.starts_with(' ')) msg.remove_prefix(1);
         out.line = msg;
         return true;
     }
