@@ -218,7 +218,6 @@ public:
     bool peel(std::string_view line, Peeled& out, std::string& scratch) const override {
         if (line.empty() || (line.front() != '{' && line.front() != ' ')) return false;
         while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-        out = Peeled{};
         std::string_view message, log, time;
         bool have_time = false, cursor = false;
         const bool ok = for_each_member(line, [&](std::string_view key, std::string_view value) {

@@ -11,6 +11,7 @@
 //
 // Without a PRI the header must end in a TAG ("name:"), so a log whose lines merely start with a time
 // and a word is not taken for syslog.
+#include <cstdint>
 #include <cstring>
 
 #include "envelope_impl.hpp"
@@ -30,20 +31,32 @@ std::string_view token(std::string_view s, std::size_t& pos) noexcept {
     return t;
 }
 
+// A month's number from its three letters ("Jan" 1 ... "Dec" 12), 0 when they are none.
+inline int month_of(const char* m) noexcept {
+    const char a = m[0], b = m[1], c = m[2];
+    switch (a) {
+        case 'J': return b == 'a' && c == 'n' ? 1 : b == 'u' ? (c == 'n' ? 6 : c == 'l' ? 7 : 0) : 0;
+        case 'F': return b == 'e' && c == 'b' ? 2 : 0;
+        case 'M': return b == 'a' ? (c == 'r' ? 3 : c == 'y' ? 5 : 0) : 0;
+        case 'A': return b == 'p' && c == 'r' ? 4 : b == 'u' && c == 'g' ? 8 : 0;
+        case 'S': return b == 'e' && c == 'p' ? 9 : 0;
+        case 'O': return b == 'c' && c == 't' ? 10 : 0;
+        case 'N': return b == 'o' && c == 'v' ? 11 : 0;
+        case 'D': return b == 'e' && c == 'c' ? 12 : 0;
+        default: return 0;
+    }
+}
+
 // "Mmm dd hh:mm:ss" (RFC 3164 §4.1.2); days written "d", " d" or "dd". Returns its length or 0.
 std::size_t bsd_time(std::string_view s) noexcept {
-    static constexpr const char* kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    if (s.size() < 14 || s[3] != ' ') return 0;
-    bool month = false;
-    for (int m = 0; m < 12 && !month; ++m) month = std::memcmp(s.data(), kMonths + 3 * m, 3) == 0;
-    if (!month) return 0;
+    if (s.size() < 14 || s[3] != ' ' || month_of(s.data()) == 0) return 0;
     std::size_t p = 4;
     if (s[p] == ' ') ++p;  // " 5"
     if (!digit(s[p])) return 0;
     ++p;
     if (p < s.size() && digit(s[p])) ++p;
     if (p + 9 > s.size() || s[p] != ' ') return 0;
-    const std::string_view t = s.substr(p + 1, 8);
+    const char* t = s.data() + p + 1;
     if (!digit(t[0]) || !digit(t[1]) || t[2] != ':' || !digit(t[3]) || !digit(t[4]) || t[5] != ':' || !digit(t[6]) ||
         !digit(t[7]))
         return 0;
@@ -56,19 +69,119 @@ bool rfc3339(std::string_view t) noexcept {
            t[13] == ':' && t[16] == ':';
 }
 
-// A TAG: a short token ending in ':' ("nginx:", "nginx[123]:", "/usr/sbin/kamailio[7]:").
-bool tag(std::string_view t) noexcept {
-    if (t.size() < 2 || t.size() > 64 || t.back() != ':') return false;
-    for (char c : t.substr(0, t.size() - 1))
-        if (c == '"' || c == '\t') return false;
-    return true;
+// The first ' ' in [p, e), or e; reads 8 bytes at a time (lines are followed by kLinePadding readable bytes).
+inline const char* find_space(const char* p, const char* e) noexcept {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    for (; p < e; p += 8) {
+        std::uint64_t v;
+        std::memcpy(&v, p, 8);
+        const std::uint64_t x = v ^ (kOnes * ' ');
+        const std::uint64_t hit = (x - kOnes) & ~x & kHigh;
+        if (hit) {
+            p += __builtin_ctzll(hit) / 8;
+            return p < e ? p : e;
+        }
+    }
+    return e;
 }
 
-// The program of a TAG: "nginx[123]:" -> "nginx".
-std::string_view tag_name(std::string_view t) noexcept {
-    t.remove_suffix(1);
-    const std::size_t bracket = t.find('[');
-    return bracket == std::string_view::npos ? t : t.substr(0, bracket);
+// The header word at `pos`, up to a space; `pos` moves past it and one space. True when it is a TAG, a short
+// word ending in ':' ("nginx:", "nginx[123]:", "/usr/sbin/kamailio[7]:"): `program` is then what comes before
+// '[' and ':'. Otherwise the word is `text`. Views are built straight into their destination.
+inline bool word(std::string_view s, std::size_t& pos, std::string_view& text, std::string_view& program) noexcept {
+    const char* const b = s.data() + pos;
+    const char* const e = s.data() + s.size();
+    const char* const p = find_space(b, e);
+    const auto n = static_cast<std::size_t>(p - b);
+    pos = static_cast<std::size_t>(p - s.data()) + (p < e ? 1 : 0);
+    if (n >= 2 && n <= 64 && p[-1] == ':' && *b != '"') {
+        const void* bracket = std::memchr(b, '[', n);
+        program = std::string_view(b, static_cast<std::size_t>((bracket ? static_cast<const char*>(bracket) : p - 1) - b));
+        return true;
+    }
+    text = std::string_view(b, n);
+    return false;
+}
+
+// Eight ASCII digits (simdjson's is_made_of_eight_digits_fast).
+inline bool eight_digits(std::uint64_t v) noexcept {
+    return ((v & 0xF0F0F0F0F0F0F0F0ull) | (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4)) ==
+           0x3333333333333333ull;
+}
+
+// The common line, read with few instructions: "[<PRI>]Mmm dd hh:mm:ss HOST TAG: MSG" with one space between
+// the fields (nginx on the wire, rsyslog's traditional file format). False: leave the line to the general
+// reading, which accepts everything this does and more (no hostname, extra spaces, other times, RFC 5424).
+// `memo` (the parser's scratch) keeps the last line's "HOST TAG: " after two bytes of their lengths: a file
+// of one program on one host repeats them, and a line that does is read with one comparison.
+bool fast_3164(std::string_view line, Peeled& out, std::string& memo) noexcept {
+    const char* const s = line.data();
+    const char* const e = s + line.size();
+    if (line.size() < 24) return false;
+    const char* t = s;
+    if (*s == '<') {
+        // 1 to 3 digits, at most 191 (RFC 3164 §4.1.1: facility * 8 + severity).
+        const std::size_t close = s[2] == '>' ? 2 : s[3] == '>' ? 3 : s[4] == '>' ? 4 : 0;
+        if (close == 0) return false;
+        for (std::size_t i = 1; i < close; ++i)
+            if (!digit(s[i])) return false;
+        if (close == 4 && (s[1] > '1' || (s[1] == '1' && (s[2] > '9' || (s[2] == '9' && s[3] > '1'))))) return false;
+        t = s + close + 1;
+    }
+    if (e - t < 20 || month_of(t) == 0 || t[3] != ' ' || t[6] != ' ' || t[15] != ' ' ||
+        !(t[4] == ' ' || digit(t[4])) || !digit(t[5]))
+        return false;
+    std::uint64_t clock;
+    std::memcpy(&clock, t + 7, 8);  // "hh:mm:ss": the colons must be there, and digits elsewhere
+    constexpr std::uint64_t kColons = 0x0000FF0000FF0000ull;
+    if ((clock & kColons) != (0x3A3A3A3A3A3A3A3Aull & kColons) ||
+        !eight_digits((clock & ~kColons) | (0x3030303030303030ull & kColons)))
+        return false;
+    const char* const host = t + 16;
+    out.time = std::string_view(t, 15);
+    out.time_kind = EnvelopeTime::bsd;
+    if (const std::size_t words = memo.size(); words > 2 && static_cast<std::size_t>(e - host) >= words - 2 &&
+                                               std::memcmp(host, memo.data() + 2, words - 2) == 0) {
+        const auto host_len = static_cast<unsigned char>(memo[0]), app_len = static_cast<unsigned char>(memo[1]);
+        out.host = std::string_view(host, host_len);
+        out.app = std::string_view(host + host_len + 1, app_len);
+        out.line = std::string_view(host + words - 2, static_cast<std::size_t>(e - host) - (words - 2));
+        return true;
+    }
+    const char* const host_end = find_space(host, e);
+    if (host_end == e || host_end == host || host_end[-1] == ':') return false;
+    const char* const tag = host_end + 1;
+    const char* const tag_end = find_space(tag, e);
+    const auto n = static_cast<std::size_t>(tag_end - tag);
+    if (tag_end == e || n < 2 || n > 64 || tag_end[-1] != ':' || *tag == '"') return false;
+    // The program: up to '[' ("nginx[12]:"), found in the tag's first eight bytes at once.
+    const char* name_end = tag_end - 1;
+    std::uint64_t head;
+    std::memcpy(&head, tag, 8);
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    const std::uint64_t x = head ^ (kOnes * '[');
+    if (const std::uint64_t hit = (x - kOnes) & ~x & kHigh; hit) {
+        const char* b = tag + __builtin_ctzll(hit) / 8;
+        if (b < name_end) name_end = b;
+    } else if (n > 9) {
+        for (const char* q = tag + 8; q < name_end; ++q)
+            if (*q == '[') {
+                name_end = q;
+                break;
+            }
+    }
+    out.host = std::string_view(host, static_cast<std::size_t>(host_end - host));
+    out.app = std::string_view(tag, static_cast<std::size_t>(name_end - tag));
+    out.line = std::string_view(tag_end + 1, static_cast<std::size_t>(e - tag_end - 1));
+    if (out.host.size() < 256) {
+        try {
+            memo.assign(1, static_cast<char>(out.host.size())).push_back(static_cast<char>(out.app.size()));
+            memo.append(host, static_cast<std::size_t>(tag_end + 1 - host));
+        } catch (...) {
+            memo.clear();
+        }
+    }
+    return true;
 }
 
 std::string_view nil(std::string_view t) noexcept { return t == "-" ? std::string_view{} : t; }
@@ -81,8 +194,13 @@ public:
                "RFC 3339 file format, with or without <PRI>, RFC 6587 octet counting";
     }
 
-    bool peel(std::string_view line, Peeled& out, std::string&) const override {
+    bool peel(std::string_view line, Peeled& out, std::string& scratch) const override {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        return fast_3164(line, out, scratch) || general(line, out);
+    }
+
+private:
+    [[gnu::noinline]] static bool general(std::string_view line, Peeled& out) {
         std::size_t p = 0;
         if (!line.empty() && digit(line[0])) {
             // RFC 6587 octet counting: the count is the rest of the frame.
@@ -105,12 +223,11 @@ public:
             p = q + 1;
             pri = true;
         }
-        out = Peeled{};
-        const std::string_view rest = line.substr(p);
+        const std::string_view rest(line.data() + p, line.size() - p);
         if (pri && rest.size() > 2 && rest[0] == '1' && rest[1] == ' ') return rfc5424(line, p + 2, out);
         std::size_t pos = p;
         if (const std::size_t n = bsd_time(rest); n > 0) {
-            out.time = rest.substr(0, n);
+            out.time = std::string_view(rest.data(), n);
             out.time_kind = EnvelopeTime::bsd;
             pos = p + n;
             if (pos < line.size() && line[pos] == ' ') ++pos;
@@ -124,27 +241,18 @@ public:
         // logs while it starts, before it knows its hostname: "TIME  TAG:") and TAG.
         while (pos < line.size() && line[pos] == ' ') ++pos;
         std::size_t after = pos;
-        std::string_view first = token(line, after);
-        if (tag(first)) {
-            out.app = tag_name(first);
-        } else {
-            if (first.empty()) return false;
-            out.host = first;
+        if (!word(line, after, out.host, out.app)) {
+            if (out.host.empty()) return false;
             std::size_t after_tag = after;
             while (after_tag < line.size() && line[after_tag] == ' ') ++after_tag;  // rsyslog: "HOST  TAG:" then
-            const std::string_view second = token(line, after_tag);
-            if (tag(second)) {
-                out.app = tag_name(second);
-                after = after_tag;
-            } else if (!pri) {
-                return false;  // no PRI and no TAG: not enough to call it syslog
-            }
+            std::string_view not_tag;
+            if (word(line, after_tag, not_tag, out.app)) after = after_tag;
+            else if (!pri) return false;  // no PRI and no TAG: not enough to call it syslog
         }
-        out.line = line.substr(after);
+        out.line = std::string_view(line.data() + after, line.size() - after);
         return true;
     }
 
-private:
     static bool rfc5424(std::string_view line, std::size_t pos, Peeled& out) {
         const std::string_view time = token(line, pos);
         if (time != "-" && !rfc3339(time)) return false;

@@ -6,8 +6,8 @@
 // line and hands the carried line to any format, so envelopes are a layer, never formats of their own:
 // "syslog+combined", "cri+sip_trace", "docker+nginx_error" ...
 //
-// Envelopes are stateless and shared by all threads; `scratch` is the calling parser's buffer for text the
-// envelope had to unescape (JSON strings).
+// Envelopes are stateless and shared by all threads; `scratch` is the calling parser's own buffer: the text
+// the envelope had to unescape (JSON strings), or what it remembers of the last line (syslog's header words).
 #pragma once
 
 #include <cstdint>
@@ -45,7 +45,8 @@ public:
     virtual ~Envelope() = default;
     virtual std::string_view name() const noexcept = 0;
     virtual std::string_view description() const noexcept = 0;
-    // Peels `line` (no '\n'; a trailing '\r' is tolerated). False: `line` is not in this envelope.
+    // Peels `line` (no '\n'; a trailing '\r' is tolerated) into `out`, which the caller gives fresh (zeroed)
+    // and reads only on success. False: `line` is not in this envelope.
     virtual bool peel(std::string_view line, Peeled& out, std::string& scratch) const = 0;
     // True when one carried line may be cut over several envelope lines (Peeled::partial).
     virtual bool joins() const noexcept { return false; }
