@@ -34,6 +34,7 @@ ERROR_LOGS = {
     DATA / "lab_tomcat" / "catalina.out": "tomcat_juli",
     DATA / "lab_nginx_proxy" / "error.log": "nginx_error",
     DATA / "lab_syslog" / "error.log": "nginx_error",
+    DATA / "lab_journald" / "error.log": "nginx_error",
     DATA / "lab_apache_proxy" / "error_log": "apache_error",
     LAB / "catalina.out": "catalina_out",
     LAB / "localhost_simple.log": "tomcat_simple",
@@ -135,7 +136,8 @@ def _access_logs() -> List[pathlib.Path]:
     if CORPUS.exists():
         found += [p for p in CORPUS.rglob("*") if p.is_file() and p.suffix in (".log", ".txt", ".pcap", ".pcapng")]
     # Error logs inside an envelope: detected as "syslog+nginx_error" (test_wrappers.py).
-    error_logs = {p.resolve() for p in _all_error_logs()} | {(DATA / "lab_syslog" / "error_rfc3339.log").resolve()}
+    error_logs = {p.resolve() for p in _all_error_logs()} | {(DATA / "lab_syslog" / "error_rfc3339.log").resolve(),
+                                                            (DATA / "lab_journald" / "error_journal.json").resolve()}
     return sorted(p for p in found if p.resolve() not in error_logs)
 
 

@@ -343,3 +343,27 @@ def test_rsyslog_lab_error_lines_count_as_nginx_own_error_log(data):
     assert only_in_file <= 2
     assert wrapped.unparsed == 0
     assert wrapped.counted + only_in_file == bare.counted
+
+
+# --- real producers: nginx -> systemd-journald -> journalctl -o json (tests/lab/journald/run.sh) ----------
+
+def test_journald_lab_counts_as_nginx_own_file(data):
+    lab = data / "lab_journald"
+    bare = logcodes.scan(str(lab / "access_combined.log"))
+    wrapped = logcodes.scan(str(lab / "access_journal.json"))
+    assert (wrapped.files[0].format, wrapped.files[0].wrapper) == ("combined", "journald"), wrapped.files[0].detection
+    _same(bare, wrapped)
+    assert wrapped.unparsed == 0
+    assert {app for _, app in logcodes.scan(str(lab / "access_journal.json"), by="host,app").counts()} == {"nginx"}
+
+
+def test_journald_lab_error_lines(data):
+    lab = data / "lab_journald"
+    bare = logcodes.scan(str(lab / "error.log"))
+    wrapped = logcodes.scan(str(lab / "error_journal.json"))
+    assert (wrapped.files[0].format, wrapped.files[0].wrapper) == ("nginx_error", "journald")
+    sent = {json.loads(ln)["MESSAGE"] for ln in (lab / "error_journal.json").read_text().splitlines()}
+    only_in_file = sum(1 for ln in (lab / "error.log").read_text().splitlines() if ln not in sent)
+    assert only_in_file <= 2  # a worker's last line can leave after the socket closed
+    assert wrapped.unparsed == 0
+    assert wrapped.counted + only_in_file == bare.counted
