@@ -367,3 +367,24 @@ def test_journald_lab_error_lines(data):
     assert only_in_file <= 2  # a worker's last line can leave after the socket closed
     assert wrapped.unparsed == 0
     assert wrapped.counted + only_in_file == bare.counted
+
+
+def test_headline_detect_and_dimensions_name_the_envelope(tmp_path, data):
+    lab = data / "lab_syslog"
+    s = logcodes.scan(str(lab / "access_rfc3339.log"))
+    assert "1 input (combined in syslog)" in s.headline()
+    d = logcodes.detect(str(lab / "access_rfc3339.log"))
+    assert d.format == "syslog+combined"
+    assert all(name.startswith("syslog+") for name, _, _ in d.runners_up)
+    assert "stream" in logcodes.formats.fields() and "app" in logcodes.formats.fields()
+
+
+def test_envelope_fields_are_known_before_any_envelope_is_met(data):
+    # A fresh process: "app" and "stream" are valid dimensions before a scan has detected an envelope.
+    import subprocess
+    import sys
+    code = ("import logcodes, sys; s = logcodes.scan(sys.argv[1], by='app,code'); "
+            "assert {k[0] for k in s.counts()} == {'nginx'}, s.counts()")
+    r = subprocess.run([sys.executable, "-c", code, str(data / "lab_syslog" / "access_wire.log")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr

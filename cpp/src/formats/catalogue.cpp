@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "logcodes/classifier.hpp"
+#include "logcodes/fields.hpp"
 #include "logcodes/formats/access_log.hpp"
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/format.hpp"
@@ -62,6 +63,10 @@ bool blank(std::string_view line) noexcept {
 }
 
 std::vector<BuiltinFormat> build_all() {
+    // The fields every envelope adds (formats/envelope.hpp): known before any wrapped format is made, so
+    // by="stream" / by="app" are accepted before a scan has detected an envelope.
+    intern_field("stream");
+    intern_field("app");
     std::vector<BuiltinFormat> all;
     for (auto family : {access_log_formats(), token_formats(), sip_formats(), json_formats(), w3c_formats(),
                         proxy_formats(), error_log_formats()}) all.insert(all.end(), family.begin(), family.end());
@@ -244,6 +249,7 @@ Detection detect_in_sample(std::string_view head, bool at_end) {
     Detection d = std::move(inner);
     d.explanation = std::string(d.format->name()) + in + ": " + d.explanation;
     d.format = wrapped_format(*envelope, *d.format);
+    for (Candidate& c : d.ranking) c.format = wrapped_format(*envelope, *c.format);  // runners-up in the envelope too
     d.sample_lines = bare.sample_lines;
     return d;
 }
