@@ -44,6 +44,7 @@ import gen_logs  # noqa: E402
 import gen_variants  # noqa: E402
 import peers as peer_tools  # noqa: E402
 import report_extras  # noqa: E402
+import wrapped_logs  # noqa: E402
 
 SCAN_ONCE = HERE / "_scan_once.py"
 BUILD_DIR = HERE.parent / "build" / "bench"  # the C floors, compiled by the harness
@@ -54,6 +55,8 @@ NGINX_LAYOUTS = ("nginx_custom", "nginx_json")
 NGINX_SIZES = "64MiB,256MiB"
 # The same records again as an IIS-style W3C extended log (#Fields directives; gen_logs.py --layout w3c).
 W3C_SIZES = "256MiB"
+# The combined records inside syslog and CRI envelopes (wrapped_logs.py), against the bare file in the same run.
+WRAPPED_SIZES = "64MiB"
 # The SIP trace from gen_variants.py.
 VARIANT_SIZES = "256MiB"
 QUICK_VARIANT_SIZES = "64MiB"
@@ -620,6 +623,8 @@ def main(argv=None) -> int:
                     help=f"sizes for the nginx_custom / nginx_json layouts (default {NGINX_SIZES}; '' skips them)")
     ap.add_argument("--w3c-sizes", default=W3C_SIZES,
                     help=f"sizes for the w3c layout (default {W3C_SIZES}; '' skips it)")
+    ap.add_argument("--wrapped-sizes", default=WRAPPED_SIZES,
+                    help=f"sizes for the syslog- and CRI-wrapped combined logs (default {WRAPPED_SIZES}; '' skips them)")
     ap.add_argument("--variant-sizes", default=VARIANT_SIZES,
                     help=f"sizes for the sip_trace layout (default {VARIANT_SIZES}; '' skips it)")
     ap.add_argument("--quick", action="store_true", help=f"only {QUICK_SIZES} for every layout")
@@ -647,6 +652,7 @@ def main(argv=None) -> int:
     nginx_sizes = sizes_of(QUICK_SIZES if args.quick else args.nginx_sizes)
     w3c_sizes = sizes_of(QUICK_SIZES if args.quick else args.w3c_sizes)
     variant_sizes = sizes_of(QUICK_VARIANT_SIZES if args.quick else args.variant_sizes)
+    wrapped_sizes = sizes_of(QUICK_SIZES if args.quick else args.wrapped_sizes)
     threads = [int(t) for t in args.threads.split(",") if t.strip()]
     info = machine_info()
     info["command"] = " ".join(["python benchmarks/run.py"] + (argv if argv is not None else sys.argv[1:]))
@@ -751,6 +757,27 @@ def main(argv=None) -> int:
                                   "logcodes", layout="w3c"))
         cases.append(Case("wc -l", f"{label}.log", path, None, ["wc", "-l", str(path)], "wc", layout="w3c"))
         run_cases(f"{label} w3c", cases, truth, [path], args.repeat, time_exe, rows, notes, label)
+
+    for size in wrapped_sizes:
+        # The bare file and its wrapped copies, round-robin in one run: the ratio compares like with like.
+        label = gen_logs.size_label(size)
+        path, truth = ensure_data(args.data_dir, size, args.seed, [])
+        wrapped = {w: wrapped_logs.ensure(path, w) for w in wrapped_logs.WRAPPERS}
+        cases = []
+        if not args.peers_only:
+            cases.append(Case("logcodes combined", f"{label}.log", path, 1, scan_cmd(path, 1, "--format", "auto"),
+                              "logcodes", layout="wrapped"))
+            for w, wpath in wrapped.items():
+                cases.append(Case(f"logcodes {w}+combined", f"{label}.{w}.log", wpath, 1,
+                                  scan_cmd(wpath, 1, "--format", "auto"), "logcodes", layout="wrapped"))
+        run_cases(f"{label} wrapped", cases, truth, [path, *wrapped.values()], args.repeat, time_exe, rows, notes,
+                  label)
+        for r in rows:  # MB/s of a wrapped copy: its own bytes (the records and their truth are the bare file's)
+            w = next((w for w in wrapped if r["layout"] == "wrapped" and r["tool"] == f"logcodes {w}+combined"
+                      and r["size"] == label), None)
+            if w and r.get("seconds"):
+                r["bytes"] = wrapped[w].stat().st_size
+                r["mb_s"] = r["bytes"] / 1e6 / r["seconds"]
 
     for size in variant_sizes:
         label = gen_logs.size_label(size)

@@ -15,6 +15,7 @@
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/compilers.hpp"
 #include "logcodes/formats/detect_sample.hpp"
+#include "logcodes/formats/envelope.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/arrow_export.hpp"
 #include "logcodes/q850.hpp"
@@ -404,6 +405,8 @@ private:
         d["stats"] = py::cast(stats);
         const std::string format = scanner_->format_name();
         d["format"] = format.empty() ? py::object(py::none()) : py::object(text(format));
+        const std::string wrapper = scanner_->wrapper_name();
+        d["wrapper"] = wrapper.empty() ? py::object(py::none()) : py::object(text(wrapper));
         d["detection"] = text(scanner_->detection());
         return d;
     }
@@ -479,7 +482,9 @@ PYBIND11_MODULE(_core, m) {
     m.def("cause_label", [](const std::string& slug) { return label_of(slug); });
     m.def("known_fields", [] {
         (void)all_builtin_formats();  // the built-in formats register their fields when first built
-        return known_fields();
+        py::list out;  // names of user formats' fields are the user's bytes: escaped like any log text
+        for (const auto& name : known_fields()) out.append(text(name));
+        return out;
     });
     m.attr("DETECT_BYTES") = kDetectReadBytes;  // the most detection reads of an input
     m.attr("EVENT_FORMATS") = [] {  // the error-log kinds: their records are events, not responses
@@ -498,7 +503,11 @@ PYBIND11_MODULE(_core, m) {
         .def_property_readonly("name", [](const FormatHandle& h) { return text(h.format->name()); })
         .def_property_readonly("description", [](const FormatHandle& h) { return text(h.format->description()); })
         .def_property_readonly("splittable", [](const FormatHandle& h) { return h.format->splittable(); })
-        .def("field_names", [](const FormatHandle& h) { return h.format->field_names(); })
+        .def("field_names", [](const FormatHandle& h) {
+            py::list out;
+            for (const auto& name : h.format->field_names()) out.append(text(name));
+            return out;
+        })
         .def("parse_lines", [](const FormatHandle& h, const std::vector<std::string>& lines) {
             // Reads lines in order with one parser (state carries over, as in a scan).
             auto parser = h.format->make_parser();
@@ -519,6 +528,16 @@ PYBIND11_MODULE(_core, m) {
         if (!f) throw py::value_error("unknown format '" + name + "'");
         return builtin_handle(f);
     });
+    m.def("envelopes", [] {
+        py::list out;
+        for (const Envelope* e : envelopes()) out.append(py::make_tuple(std::string(e->name()), std::string(e->description())));
+        return out;
+    });
+    m.def("wrap_format", [](const std::string& envelope, const FormatHandle& inner) {
+        const Envelope* e = find_envelope(envelope);
+        if (!e) throw py::value_error("unknown wrapper '" + envelope + "'");
+        return FormatHandle{wrap_format(*e, inner.format)};
+    }, py::arg("envelope"), py::arg("inner"));
     m.def("compile_format", [](const std::string& kind, const std::string& source, const std::string& name) {
         const FormatCompiler* compiler = find_format_compiler(kind);
         if (!compiler) throw py::value_error("unknown format kind '" + kind + "'");

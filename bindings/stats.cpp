@@ -132,6 +132,7 @@ FileReport report_from(const py::dict& kw) {
         const auto name = key.cast<std::string>();
         if (name == "path") f.path = fs_bytes(value);
         else if (name == "format") f.format = value.is_none() ? std::string() : value.cast<std::string>();
+        else if (name == "wrapper") f.wrapper = value.is_none() ? std::string() : value.cast<std::string>();
         else if (name == "detection") f.detection = value.cast<std::string>();
         else if (name == "compression") {
             const auto c = value.cast<std::string>();
@@ -153,6 +154,7 @@ py::dict report_dict(const FileReport& f) {
     py::dict d;
     d["path"] = path_text(f.path);
     d["format"] = f.format.empty() ? py::object(py::none()) : py::object(text(f.format));
+    d["wrapper"] = f.wrapper.empty() ? py::object(py::none()) : py::object(text(f.wrapper));
     d["detection"] = text(f.detection);
     d["compression"] = std::string(compression_name(f.compression));
     d["size"] = f.size;
@@ -166,9 +168,9 @@ py::dict report_dict(const FileReport& f) {
 }
 
 bool same_report(const FileReport& a, const FileReport& b) {
-    return std::tie(a.path, a.format, a.detection, a.compression, a.size, a.lines, a.records, a.packets,
+    return std::tie(a.path, a.format, a.wrapper, a.detection, a.compression, a.size, a.lines, a.records, a.packets,
                     a.skipped_packets, a.evictions, a.error.kind, a.error.path, a.error.offset, a.error.message) ==
-           std::tie(b.path, b.format, b.detection, b.compression, b.size, b.lines, b.records, b.packets,
+           std::tie(b.path, b.format, b.wrapper, b.detection, b.compression, b.size, b.lines, b.records, b.packets,
                     b.skipped_packets, b.evictions, b.error.kind, b.error.path, b.error.offset, b.error.message);
 }
 
@@ -240,7 +242,10 @@ void bind_stats(py::module_& m) {
         .def_property_readonly("path", [](const FileReport& f) { return path_text(f.path); })
         .def_property_readonly("format", [](const FileReport& f) {
             return f.format.empty() ? py::object(py::none()) : py::object(text(f.format));
-        }, "the format used (None when none could be detected)")
+        }, "the format of the lines (None when none could be detected)")
+        .def_property_readonly("wrapper", [](const FileReport& f) {
+            return f.wrapper.empty() ? py::object(py::none()) : py::object(text(f.wrapper));
+        }, "the envelope the lines came in: 'syslog', 'cri', 'docker', 'journald', 'json' (None: none)")
         .def_property_readonly("detection", [](const FileReport& f) { return text(f.detection); },
                                "why: the detection's explanation, or 'given'")
         .def_property_readonly("compression", [](const FileReport& f) { return std::string(compression_name(f.compression)); })
@@ -283,6 +288,7 @@ void bind_stats(py::module_& m) {
                 d["path"] = py::bytes(f.path);
                 d["format"] = f.format.empty() ? py::object(py::none()) : py::object(py::bytes(f.format));
                 d["detection"] = py::bytes(f.detection);
+                d["wrapper"] = f.wrapper.empty() ? py::object(py::none()) : py::object(py::bytes(f.wrapper));
                 d["error"] = f.error ? py::object(py::make_tuple(std::string(error_kind_name(f.error.kind)),
                                                                  py::bytes(f.error.path), f.error.offset,
                                                                  py::bytes(f.error.message)))

@@ -7,6 +7,7 @@ namespace logcodes {
 void FileReport::add_piece(const FileReport& o) {
     if (format.empty() && detection.empty()) {
         format = o.format;
+        wrapper = o.wrapper;
         detection = o.detection;
     }
     size = std::max(size, o.size);

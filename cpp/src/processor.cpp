@@ -71,6 +71,7 @@ void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
     }
     if (pr == ParseResult::meta) {
         ++stats_.meta;
+        if (in_part_ && !parser_->in_record()) [[unlikely]] in_part_ = false;  // parts that made no record
         return;
     }
     if (pr == ParseResult::record && !in_part_) {  // a one-line record: most lines of most logs
@@ -125,7 +126,14 @@ void RecordProcessor::end_of_record(ParseResult pr, const LineEvent& ev, std::ui
 void RecordProcessor::finish() {
     if (!parser_) return;
     record_.clear();
-    if (parser_->flush(record_)) handle_record(part_line_, part_offset_, part_text_);
+    if (parser_->flush(record_)) {
+        handle_record(part_line_, part_offset_, part_text_);
+    } else if (parser_->cut_at_end()) {
+        ++stats_.total;
+        ++stats_.unparsed;
+        sample(stats_.unparsed_samples, part_line_, part_offset_, part_text_,
+               "a line cut into parts whose last part never came");
+    }
     in_part_ = false;
 }
 

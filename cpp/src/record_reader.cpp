@@ -1,6 +1,7 @@
 #include "logcodes/record_reader.hpp"
 
 #include "logcodes/formats/detect_sample.hpp"
+#include "logcodes/formats/envelope.hpp"
 
 namespace logcodes {
 
@@ -66,13 +67,15 @@ bool RecordBatchReader::open_next_input() {
         input_stats_ = ScanStats{};
         std::string head;
         if (format) {
-            report.format = format->name();
+            report.format = format_label(format);
+            report.wrapper = wrapper_label(format);
             report.detection = "given";
         } else {
             // Detect from the input's own first bytes, then hand those bytes on like any others.
             Detection d = detect_from(*source_, head);
             format = d.format;
-            report.format = format ? std::string(format->name()) : std::string();
+            report.format = format_label(format);
+            report.wrapper = wrapper_label(format);
             report.detection = d.explanation;
         }
         files_.push_back(std::move(report));

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <new>
 
+#include <unistd.h>
+
 #include "logcodes/formats/detect_sample.hpp"
+#include "logcodes/formats/envelope.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
 #include "logcodes/processor.hpp"
@@ -96,7 +99,8 @@ void Scanner::plan() {
         if (given) {
             f.format = given;
             f.format_known = true;
-            f.report.format = given->name();
+            f.report.format = format_label(given);
+            f.report.wrapper = wrapper_label(given);
             f.report.detection = "given";
         }
 
@@ -113,7 +117,8 @@ void Scanner::plan() {
             if (f.report.error) continue;
             f.format = d.format;
             f.format_known = true;
-            f.report.format = d.format ? std::string(d.format->name()) : std::string();
+            f.report.format = format_label(d.format);
+            f.report.wrapper = wrapper_label(d.format);
             f.report.detection = d.explanation;
         }
         // A format whose lines depend on earlier lines (W3C #Fields) is read in one piece.
@@ -159,6 +164,40 @@ void Scanner::report_shrink(const FileState& f, Task& t, std::uint64_t end_read)
     t.error.message = "the file shrank during the scan: it ends at byte " + std::to_string(end_read) + " but had " +
                       std::to_string(f.info.size) + " bytes when the scan began";
 }
+
+namespace {
+
+// The bytes of an open file from just after the last '\n' before `end` up to `end` (at most `max` of them):
+// the head of the line that a range starting at end + 1 skips as the previous range's.
+std::string line_head_before(const OpenFile& file, std::uint64_t end, std::size_t max) {
+    std::string head;
+    char buf[4096];
+    std::uint64_t pos = end;
+    while (pos > 0 && head.size() < max) {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buf, pos));
+        const ssize_t got = ::pread(file.fd(), buf, n, static_cast<off_t>(pos - n));
+        if (got != static_cast<ssize_t>(n)) break;
+        pos -= n;
+        const std::string_view chunk(buf, n);
+        const std::size_t nl = chunk.rfind('\n');
+        if (nl != std::string_view::npos) {
+            head.insert(0, chunk.substr(nl + 1));
+            break;
+        }
+        head.insert(0, chunk);
+    }
+    return head;
+}
+
+// Whether the envelope line `line` is cut and goes on in the next line (CRI "P", Docker without '\n').
+bool cut_line(const Envelope& envelope, std::string_view line) {
+    std::string padded(line), scratch;
+    padded.append(kLinePadding, '\0');
+    Peeled p;
+    return envelope.peel(std::string_view(padded.data(), line.size()), p, scratch) && p.partial;
+}
+
+}  // namespace
 
 void Scanner::run_task(Worker& w, Task& t) {
     FileState& f = files_[t.file];
@@ -216,13 +255,29 @@ void Scanner::run_task(Worker& w, Task& t) {
     bool skip_first = stream_start > 0 || (!t.whole && t.begin > 0);
     std::uint64_t first_offset = skip_first ? UINT64_MAX : 0;
     std::uint64_t stop_offset = UINT64_MAX;
+    // An envelope that cuts long lines into parts (CRI, Docker): the range that holds a line's first part
+    // reads on past its end to the last part, and the next range skips those parts.
+    const Envelope* joining = envelope_of(format);
+    if (joining && !joining->joins()) joining = nullptr;
+    std::string before;  // the head of the line before this range's first line
+    if (joining && skip_first) before = line_head_before(f.ranges_file, stream_start, options_.max_record);
+    bool continued = false;  // the line before is cut: this one is a part of it
     auto on_line = [&](const LineEvent& ev) {
         if (skip_first) {  // the tail of a line that started in the previous range
             skip_first = false;
+            if (joining) continued = cut_line(*joining, before + std::string(ev.text));
+            return true;
+        }
+        if (continued) [[unlikely]] {
+            Peeled p;
+            std::string scratch, padded(ev.text);
+            padded.append(kLinePadding, '\0');
+            // A line that is no envelope at all leaves the cut line open, as the reader of the parts sees it.
+            if (joining->peel(std::string_view(padded.data(), ev.text.size()), p, scratch)) continued = p.partial;
             return true;
         }
         if (first_offset == UINT64_MAX) first_offset = ev.offset;
-        if (ev.offset >= t.end) {
+        if (ev.offset >= t.end && !(joining && proc.in_record())) {
             stop_offset = ev.offset;
             return false;
         }
@@ -392,7 +447,8 @@ void Scanner::run() noexcept {
             f.report.skipped_packets += t.skipped_packets;
             f.report.evictions += t.evictions;
             if (t.detection_done) {
-                f.report.format = t.detected ? std::string(t.detected->name()) : std::string();
+                f.report.format = format_label(t.detected);
+                f.report.wrapper = wrapper_label(t.detected);
                 f.report.detection = t.detection;
             }
             if (t.error && !f.report.error) f.report.error = t.error;

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "logcodes/formats/envelope.hpp"
+
 namespace logcodes {
 
 StreamScanner::StreamScanner(const ScanOptions& options, std::string label)
@@ -17,7 +19,8 @@ StreamScanner::StreamScanner(const ScanOptions& options, std::string label)
 void StreamScanner::use_format(const Format* f) {
     format_ = f;
     format_known_ = true;
-    format_name_ = f ? std::string(f->name()) : std::string();
+    format_name_ = format_label(f);
+    wrapper_name_ = wrapper_label(f);
     processor_ = std::make_unique<RecordProcessor>(format_, counts_, stats_, 0, label_, max_samples_, level_);
     processor_->set_filter(filter_.get());
 }
@@ -80,6 +83,11 @@ std::pair<Aggregator, ScanStats> StreamScanner::snapshot() const {
 std::string StreamScanner::format_name() const {
     std::lock_guard lock(mu_);
     return format_name_;
+}
+
+std::string StreamScanner::wrapper_name() const {
+    std::lock_guard lock(mu_);
+    return wrapper_name_;
 }
 
 std::string StreamScanner::detection() const {

@@ -47,7 +47,8 @@ def accounting(s: "Summary") -> List[Tuple[str, int]]:
 def headline(s: "Summary") -> str:
     """What was read and where each record went; the figures after the dash add up to ``s.total``."""
     files = len(s.files)
-    formats = sorted({f.format for f in s.files if f.format})
+    # A format read inside an envelope shows as "combined in syslog".
+    formats = sorted({f.format + (f" in {f.wrapper}" if getattr(f, "wrapper", None) else "") for f in s.files if f.format})
     what = f"{files} input{'s' if files != 1 else ''}" + (f" ({', '.join(formats)})" if formats else "")
     line = f"{what}: {s.total:,} records — " + ", ".join(f"{n:,} {label}" for label, n in accounting(s))
     if _has_sip(s):

@@ -21,7 +21,7 @@ from . import _core
 from .errors import FormatError
 
 __all__ = ["Format", "nginx", "apache", "tomcat", "envoy", "json", "compile", "COMPILERS", "get", "available",
-           "detectable", "fields"]
+           "detectable", "fields", "wrappers", "wrap"]
 
 
 class Format:
@@ -30,6 +30,7 @@ class Format:
     def __init__(self, core: Any, *, kind: str, source: Optional[str] = None) -> None:
         self._core = core
         self._json_fields: List[Tuple[str, List[str]]] = []
+        self._wrapped: Optional[Tuple[str, "Format"]] = None  # (wrapper, inner) of a format made by wrap()
         self.kind = kind
         self.source = source
 
@@ -71,6 +72,8 @@ class Format:
 
     def __reduce__(self) -> Any:
         # Pickled by its source, so formats travel to worker processes (Dask) and back.
+        if self._wrapped is not None:
+            return (wrap, self._wrapped)
         if self.kind == "builtin":
             return (get, (self.name,))
         if self.kind == "json":
@@ -168,11 +171,49 @@ def json(fields: Mapping[str, Union[str, Sequence[str]]], *, name: Optional[str]
 
 
 def get(name: str) -> Format:
-    """A built-in format by name (see :func:`available`)."""
+    """A built-in format by name (see :func:`available`), or ``"WRAPPER+NAME"`` (see :func:`wrap`)."""
+    if "+" in name:
+        wrapper, _, inner = name.partition("+")
+        return wrap(wrapper, inner)
     try:
         return Format(_core.builtin_format(name), kind="builtin")
     except ValueError:
         raise FormatError(f"unknown format {name!r}; valid formats: auto, {', '.join(available())}") from None
+
+
+def wrappers() -> Dict[str, str]:
+    """The envelopes a log line may come in, and what they are (docs/wrappers.md).
+
+    ``format="auto"`` finds them itself; ``format="syslog+combined"`` or :func:`wrap` names one.
+
+    >>> sorted(wrappers())
+    ['cri', 'docker', 'journald', 'json', 'syslog']
+    """
+    return {name: description for name, description in _core.envelopes()}
+
+
+def wrap(wrapper: str, format: Union[str, Format]) -> Format:
+    """``format`` read inside the envelope ``wrapper`` (a name of :func:`wrappers`).
+
+    Each line is peeled first; the envelope's host, time (when the line has none), stream and program
+    (the ``stream`` and ``app`` fields) are kept. ``wrap("syslog", "combined")`` is the format named
+    ``"syslog+combined"``; compiled formats wrap the same way:
+
+    >>> f = wrap("syslog", nginx('$remote_addr [$time_local] "$request" $status'))
+    >>> r = f.parse('<190>Dec  5 10:00:01 web1 nginx: 10.0.0.1 [05/Dec/2026:10:00:01 +0000] "GET / HTTP/1.1" 404')
+    >>> r["status"], r["host"]
+    ('404', 'web1')
+    """
+    if not isinstance(wrapper, str):
+        raise TypeError(f"wrapper must be a name, not {type(wrapper).__name__}")
+    if wrapper not in wrappers():
+        raise FormatError(f"unknown wrapper {wrapper!r}; valid wrappers: {', '.join(wrappers())}")
+    inner = format if isinstance(format, Format) else get(format)
+    if not isinstance(inner, Format):
+        raise TypeError(f"format must be a name or a logcodes.formats.Format, not {type(format).__name__}")
+    fmt = Format(_core.wrap_format(wrapper, inner._core), kind=inner.kind, source=inner.source)
+    fmt._wrapped = (wrapper, inner)
+    return fmt
 
 
 def available() -> Dict[str, str]:
@@ -203,6 +244,12 @@ def resolve(format: FormatArg) -> Union[str, Any]:
         return format._core
     if not isinstance(format, str):
         raise TypeError(f"format must be a name or a logcodes.formats.Format, not {type(format).__name__}")
+    if "+" in format:  # "syslog+combined": a built-in format inside an envelope
+        wrapper, _, inner = format.partition("+")
+        if wrapper not in wrappers():
+            raise FormatError(f"unknown wrapper {wrapper!r} in {format!r}; valid wrappers: {', '.join(wrappers())}")
+        resolve(inner)
+        return format
     if format != "auto" and format not in available():
         raise FormatError(f"unknown format {format!r}; valid formats: auto, {', '.join(available())}")
     return format

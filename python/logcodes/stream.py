@@ -110,7 +110,7 @@ class Stream:
             r = self._core.result()
         st = r["stats"]
         info = FileInfo(path=self.label, format=r["format"], detection=r["detection"], lines=st.lines,
-                        records=st.total)
+                        records=st.total, wrapper=r.get("wrapper"))
         return Summary._from_core(r, self.dims, file_names=[self.label], files=[info],
                                   time_bucket=self._bucket if "time" in self.dims else None, count=self.count,
                                   quantiles=self.quantiles)

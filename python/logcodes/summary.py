@@ -27,7 +27,8 @@ class Sample(NamedTuple):
 
 
 FileInfo = _core.FileReport
-"""One scanned input (the core's ``FileReport``): ``path``, ``format`` used and ``detection`` (why),
+"""One scanned input (the core's ``FileReport``): ``path``, ``format`` of its lines, the ``wrapper`` they came in
+(``"syslog"``, ``"cri"`` ...; None: bare lines) and ``detection`` (why),
 ``compression``, ``size``, ``lines``, ``records``, ``error`` (what stopped it part-way, else None), and for
 captures ``packets``, ``skipped_packets`` and ``evictions``. Built with keywords, read-only, picklable."""
 

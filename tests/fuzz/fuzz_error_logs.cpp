@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string bytes = fdp.ConsumeRemainingBytesAsString();
 
     const fuzz::ScanOutcome out = fuzz::scan_bytes(format, bytes, block, 1 << 16);
-    FUZZ_CHECK(out.stats.records == out.stats.unparsed);  // an error log has events, never responses
+    FUZZ_CHECK(out.stats.total == out.stats.unparsed);  // an error log has events, never responses
 
     // The same events through a store that joins them with an access-log error.
     static const std::unique_ptr<RuleSet> rules = [] {

@@ -15,7 +15,7 @@ void check_same(const StreamScanner& a, const StreamScanner& b) {
     const ScanStats& x = a.stats();
     const ScanStats& y = b.stats();
     FUZZ_CHECK(a.format_name() == b.format_name());
-    FUZZ_CHECK(x.lines == y.lines && x.blank == y.blank && x.meta == y.meta && x.records == y.records &&
+    FUZZ_CHECK(x.lines == y.lines && x.blank == y.blank && x.meta == y.meta && x.total == y.total &&
                x.unparsed == y.unparsed && x.invalid == y.invalid && x.requests == y.requests &&
                x.retransmissions == y.retransmissions && x.events == y.events && x.calls == y.calls &&
                x.call_responses == y.call_responses &&
@@ -58,7 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::check_stats(s, whole.counts(), level);
     FUZZ_CHECK(s.bytes == bytes.size());
     // Every line is blank, meta, a record, an event, a request, or a part of a multi-line record.
-    FUZZ_CHECK(s.blank + s.meta + s.records <= s.lines + 1);
+    FUZZ_CHECK(s.blank + s.meta + s.total <= s.lines + 1);
     check_same(whole, pieces);
     return 0;
 }

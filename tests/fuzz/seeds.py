@@ -133,6 +133,13 @@ def main(out: Path) -> None:
         for d in logs[name]:
             for level in range(3):
                 add("fuzz_sip", Seed().front(d).back(i + 2 * level).data())
+    # Envelopes (fuzz_envelopes: the envelope's index in envelopes() order docker, journald, json, cri, syslog,
+    # then the carried format's name) around the labs' real syslog and journald output.
+    for envelope, name, log in [(4, "combined", "lab_syslog/access_wire.log"), (4, "combined", "lab_syslog/access_rfc5424.log"),
+                                (4, "combined", "lab_syslog/access_octet_counted.log"),
+                                (4, "nginx_error", "lab_syslog/error_rfc3339.log"),
+                                (1, "combined", "lab_journald/access_journal.json")]:
+        add("fuzz_envelopes", Seed().string(name.encode()).front(read(log) or b"").back(envelope, 0).data())
     for which, fmt, log in FORMAT_STRINGS:
         add("fuzz_format_compilers", Seed().string(fmt.encode()).front(read(log) or b"").back(which).data())
 

@@ -33,6 +33,8 @@ ERROR_LOGS = {
     # Debian's tomcat10 writes only JULI lines to catalina.out when nothing prints to stdout: its layout is JULI's.
     DATA / "lab_tomcat" / "catalina.out": "tomcat_juli",
     DATA / "lab_nginx_proxy" / "error.log": "nginx_error",
+    DATA / "lab_syslog" / "error.log": "nginx_error",
+    DATA / "lab_journald" / "error.log": "nginx_error",
     DATA / "lab_apache_proxy" / "error_log": "apache_error",
     LAB / "catalina.out": "catalina_out",
     LAB / "localhost_simple.log": "tomcat_simple",
@@ -133,7 +135,9 @@ def _access_logs() -> List[pathlib.Path]:
     found += [pathlib.Path(logcodes.samples.path(n)) for n in ("apache_combined", "shop_nginx", "nginx_lab")]
     if CORPUS.exists():
         found += [p for p in CORPUS.rglob("*") if p.is_file() and p.suffix in (".log", ".txt", ".pcap", ".pcapng")]
-    error_logs = {p.resolve() for p in _all_error_logs()}
+    # Error logs inside an envelope: detected as "syslog+nginx_error" (test_wrappers.py).
+    error_logs = {p.resolve() for p in _all_error_logs()} | {(DATA / "lab_syslog" / "error_rfc3339.log").resolve(),
+                                                            (DATA / "lab_journald" / "error_journal.json").resolve()}
     return sorted(p for p in found if p.resolve() not in error_logs)
 
 

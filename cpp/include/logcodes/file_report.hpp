@@ -11,7 +11,8 @@ namespace logcodes {
 
 struct FileReport {
     std::string path;
-    std::string format;          // the format used ("" when none could be detected)
+    std::string format;          // the format of the lines ("" when none could be detected)
+    std::string wrapper;         // the envelope around them ("syslog", "cri" ...; "" when none)
     std::string detection;       // why: the detection's explanation, or "given"
     Compression compression = Compression::none;
     std::uint64_t size = 0;      // bytes on disk (0 for pipes)

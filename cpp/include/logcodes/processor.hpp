@@ -68,6 +68,8 @@ public:
         if (in_part_ && parser_ && parser_->in_record()) return part_offset_;
         return std::nullopt;
     }
+    // True while the parser reads a record that goes on in the next lines (a SIP message, a cut line).
+    bool in_record() const noexcept { return parser_ && parser_->in_record(); }
     // Calls seen (count level "calls"): counted once every piece of the input is read, see count_calls().
     const CallTable& calls() const noexcept { return calls_; }
     // The calls that have ended, moved out of the table (a stream counted window by window).

@@ -57,6 +57,8 @@ public:
     const Aggregator& counts() const noexcept { return counts_; }
     const ScanStats& stats() const noexcept { return stats_; }
     std::string format_name() const;
+    // The envelope around the lines ("syslog" ...; "" when none or not known yet).
+    std::string wrapper_name() const;
     std::string detection() const;
     const std::string& label() const noexcept { return label_; }
 
@@ -77,6 +79,7 @@ private:
     std::string head_;            // bytes held back until the format is known
     DetectSample sample_;         // ... and the lines detection looks at, as a file scan would
     std::string format_name_;
+    std::string wrapper_name_;
     std::string detection_;
     std::uint64_t line_no_ = 0;
     std::uint64_t fed_ = 0;       // bytes handed to the framer (held-back detection bytes excluded)

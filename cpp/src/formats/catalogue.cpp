@@ -5,9 +5,11 @@
 #include <vector>
 
 #include "logcodes/classifier.hpp"
+#include "logcodes/fields.hpp"
 #include "logcodes/formats/access_log.hpp"
 #include "logcodes/formats/builtin.hpp"
 #include "logcodes/formats/format.hpp"
+#include "logcodes/formats/envelope.hpp"
 #include "logcodes/formats/error_logs.hpp"
 #include "logcodes/formats/json.hpp"
 #include "logcodes/formats/proxies.hpp"
@@ -61,6 +63,10 @@ bool blank(std::string_view line) noexcept {
 }
 
 std::vector<BuiltinFormat> build_all() {
+    // The fields every envelope adds (formats/envelope.hpp): known before any wrapped format is made, so
+    // by="stream" / by="app" are accepted before a scan has detected an envelope.
+    intern_field("stream");
+    intern_field("app");
     std::vector<BuiltinFormat> all;
     for (auto family : {access_log_formats(), token_formats(), sip_formats(), json_formats(), w3c_formats(),
                         proxy_formats(), error_log_formats()}) all.insert(all.end(), family.begin(), family.end());
@@ -105,7 +111,17 @@ std::span<const BuiltinFormat> all_builtin_formats() {
 const Format* find_format(std::string_view name) noexcept {
     for (const auto& b : all_builtin_formats())
         if (b.name == name) return b.format;
-    return nullptr;
+    // "syslog+combined": a built-in format inside an envelope.
+    const std::size_t plus = name.find('+');
+    if (plus == std::string_view::npos) return nullptr;
+    const Envelope* envelope = find_envelope(name.substr(0, plus));
+    const Format* inner = envelope ? find_format(name.substr(plus + 1)) : nullptr;
+    if (!inner) return nullptr;
+    try {
+        return wrapped_format(*envelope, *inner);
+    } catch (...) {
+        return nullptr;
+    }
 }
 
 std::vector<std::string_view> format_names() {
@@ -114,7 +130,9 @@ std::vector<std::string_view> format_names() {
     return names;
 }
 
-Detection detect_in_sample(std::string_view head_in, bool at_end) {
+namespace {
+
+Detection detect_bare(std::string_view head_in, bool at_end) {
     // Parsers may read kLinePadding bytes past a line: sample from a padded copy.
     std::string padded(head_in);
     padded.append(kLinePadding, '\0');
@@ -196,6 +214,43 @@ Detection detect_in_sample(std::string_view head_in, bool at_end) {
         d.explanation = std::string(best.format->name()) + ": " + std::to_string(d.matched) + of +
                         " parse, with extra or missing fields";
     }
+    return d;
+}
+
+}  // namespace
+
+// The envelope first (syslog, CRI, Docker, journald, a shipper's JSON), then the format of the lines it
+// carries; the wrapped reading is taken unless the bare one explains more sample lines. A tie in syslog
+// envelopes goes to the bare reading: the formats that read a syslog prefix themselves (HAProxy, Kamailio acc)
+// give the program's other syslog lines their own meaning. No format reads the other envelopes itself: a tie
+// there is a bare format finding its fields by chance (acc's "ACC: " anywhere in a CRI line).
+Detection detect_in_sample(std::string_view head, bool at_end) {
+    Detection bare = detect_bare(head, at_end);
+    std::string peeled;
+    std::size_t lines = 0, carried = 0;
+    const Envelope* envelope = detect_envelope(head, at_end, peeled, lines, carried);
+    if (!envelope) return bare;
+    Detection inner = detect_bare(peeled, true);
+    const std::string in = " in " + std::string(envelope->name()) + " envelopes (" + std::to_string(carried) + " of " +
+                           std::to_string(lines) + " sample lines)";
+    if (!inner.format) {
+        if (!bare.format) bare.explanation = "lines" + in + ", but of the lines they carry: " + inner.explanation;
+        return bare;
+    }
+    // Lines matched exactly weigh first: a bare format that only parses the lines loosely (the syslog
+    // header read as the fields of another format) loses to an exact reading of the carried lines.
+    if (bare.format && !bare.ranking.empty()) {
+        const std::size_t bare_strict = bare.ranking.front().strict, inner_strict = inner.ranking.front().strict;
+        const bool syslog = envelope->name() == "syslog";
+        if (bare_strict > inner_strict ||
+            (bare_strict == inner_strict && (bare.matched > inner.matched || (syslog && bare.matched == inner.matched))))
+            return bare;
+    }
+    Detection d = std::move(inner);
+    d.explanation = std::string(d.format->name()) + in + ": " + d.explanation;
+    d.format = wrapped_format(*envelope, *d.format);
+    for (Candidate& c : d.ranking) c.format = wrapped_format(*envelope, *c.format);  // runners-up in the envelope too
+    d.sample_lines = bare.sample_lines;
     return d;
 }
 

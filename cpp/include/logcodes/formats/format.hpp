@@ -37,6 +37,9 @@ public:
     virtual bool flush(Record& /*out*/) { return false; }
     // True while a multi-line record is being read: its lines are neither records nor meta on their own.
     virtual bool in_record() const noexcept { return false; }
+    // After a flush() that handed over nothing: true when a record was being read that could not be made
+    // whole (a cut line whose end never came); the reader counts it as unparsed rather than drop it.
+    virtual bool cut_at_end() const noexcept { return false; }
 
     // Lines taken by take_parts(): their bytes (ending right after a '\n') and how many.
     struct Taken {
@@ -95,7 +98,8 @@ public:
 
 using FormatPtr = std::shared_ptr<const Format>;
 
-// A built-in format by name (or alias), nullptr when unknown.
+// A built-in format by name (or alias), nullptr when unknown. "ENVELOPE+NAME" ("syslog+combined") is the
+// built-in format NAME read inside that envelope (formats/envelope.hpp).
 const Format* find_format(std::string_view name) noexcept;
 // Names of the built-in formats and aliases, in detection preference order (most specific first).
 std::vector<std::string_view> format_names();
