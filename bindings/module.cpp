@@ -16,6 +16,7 @@
 #include "logcodes/formats/compilers.hpp"
 #include "logcodes/formats/detect_sample.hpp"
 #include "logcodes/formats/format.hpp"
+#include "logcodes/groups_arrow.hpp"
 #include "logcodes/arrow_export.hpp"
 #include "logcodes/q850.hpp"
 #include "logcodes/record_filter.hpp"
@@ -100,30 +101,34 @@ py::tuple key_tuple(std::span<const KeyValue> key) {
     return t;
 }
 
-// {(key...): count} in the Summary's order; the sorting and escaping were done by the core.
-py::dict groups_dict(const SortedGroups& g) {
-    py::dict out;
-    for (std::size_t i = 0; i < g.size(); ++i) {
-        py::tuple key(g.width);
-        for (std::size_t j = 0; j < g.width; ++j) {
-            const SortedGroups::Cell& c = g.cells[i * g.width + j];
-            if (c.kind == SortedGroups::Kind::number) {
-                key[j] = py::int_(c.number);
-            } else if (c.kind == SortedGroups::Kind::text) {
-                const std::string_view t = g.text(c);
-                PyObject* o = PyUnicode_DecodeUTF8(t.data(), static_cast<Py_ssize_t>(t.size()), "strict");
-                if (!o) throw py::error_already_set();
-                key[j] = py::reinterpret_steal<py::str>(o);
-            } else {
-                key[j] = py::none();
-            }
+// The groups as Arrow columns: a (schema, array) pair of PyCapsules of the Arrow PyCapsule interface, which
+// pyarrow.record_batch() takes through __arrow_c_array__ without a Python object per group.
+py::tuple groups_capsules(const SortedGroups& g, const GroupSpec& spec) {
+    auto* schema = new ArrowSchema{};
+    auto* array = new ArrowArray{};
+    export_groups(g, dim_names(spec), schema, array);
+    py::capsule schema_capsule(schema, "arrow_schema", [](PyObject* cap) {
+        auto* s = static_cast<ArrowSchema*>(PyCapsule_GetPointer(cap, "arrow_schema"));
+        if (!s) {
+            PyErr_Clear();
+            return;
         }
-        out[std::move(key)] = py::int_(g.counts[i]);
-    }
-    return out;
+        if (s->release) s->release(s);
+        delete s;
+    });
+    py::capsule array_capsule(array, "arrow_array", [](PyObject* cap) {
+        auto* a = static_cast<ArrowArray*>(PyCapsule_GetPointer(cap, "arrow_array"));
+        if (!a) {
+            PyErr_Clear();
+            return;
+        }
+        if (a->release) a->release(a);
+        delete a;
+    });
+    return py::make_tuple(schema_capsule, array_capsule);
 }
 
-py::dict counts_dict(const Aggregator& a) { return groups_dict(sorted_groups(a)); }
+py::tuple groups_of(const Aggregator& a) { return groups_capsules(sorted_groups(a), a.spec()); }
 // (key, {figure name: value}) per group with call figures (count level "calls").
 py::list figures_list(const Aggregator& a) {
     py::list out;
@@ -277,7 +282,7 @@ public:
                 break;
             }
         py::dict d;
-        d["counts"] = counts_dict(last->counts());
+        d["groups"] = groups_of(last->counts());
         d["stats"] = py::cast(last->stats());
         d["files"] = py::cast(last->files());
         d["done"] = last->done();
@@ -311,7 +316,7 @@ public:
             groups = sorted_groups(r->counts);
         }
         py::dict d;
-        d["counts"] = groups_dict(groups);
+        d["groups"] = groups_capsules(groups, r->counts.spec());
         groups = SortedGroups{};
         d["sketches"] = sketches_list(r->counts);
         d["figures"] = figures_list(r->counts);
@@ -338,7 +343,7 @@ public:
         }
         d["unexplained_templates"] = templates;
         // Events of error logs scanned as main inputs: their counts and the templates of the unnamed ones.
-        d["event_counts"] = counts_dict(r->events_read.counts());
+        d["event_groups"] = groups_of(r->events_read.counts());
         py::list unnamed;
         for (const auto& [t, info] : r->events_read.unnamed())
             unnamed.append(py::make_tuple(text(t), info.count, text(info.example), info.file, info.line));
@@ -397,7 +402,7 @@ private:
 
     py::dict as_dict(const SortedGroups& groups, const Aggregator& counts, const ScanStats& stats) const {
         py::dict d;
-        d["counts"] = groups_dict(groups);
+        d["groups"] = groups_capsules(groups, counts.spec());
         d["sketches"] = sketches_list(counts);
         d["figures"] = figures_list(counts);
         d["heavy"] = heavy_tuple(counts);
