@@ -128,7 +128,39 @@ py::tuple groups_capsules(const SortedGroups& g, const GroupSpec& spec) {
     return py::make_tuple(schema_capsule, array_capsule);
 }
 
-py::tuple groups_of(const Aggregator& a) { return groups_capsules(sorted_groups(a), a.spec()); }
+// {(key...): count} in the Summary's order; the sorting and escaping were done by the core.
+py::dict groups_dict(const SortedGroups& g) {
+    py::dict out;
+    for (std::size_t i = 0; i < g.size(); ++i) {
+        py::tuple key(g.width);
+        for (std::size_t j = 0; j < g.width; ++j) {
+            const SortedGroups::Cell& c = g.cells[i * g.width + j];
+            if (c.kind == SortedGroups::Kind::number) {
+                key[j] = py::int_(c.number);
+            } else if (c.kind == SortedGroups::Kind::text) {
+                const std::string_view t = g.text(c);
+                PyObject* o = PyUnicode_DecodeUTF8(t.data(), static_cast<Py_ssize_t>(t.size()), "strict");
+                if (!o) throw py::error_already_set();
+                key[j] = py::reinterpret_steal<py::str>(o);
+            } else {
+                key[j] = py::none();
+            }
+        }
+        out[std::move(key)] = py::int_(g.counts[i]);
+    }
+    return out;
+}
+
+// Groups as Python takes them: a dict while there are at most `dict_groups` (no pyarrow import for a small
+// summary), else Arrow columns (no Python object per group: see python/logcodes/_columns.py).
+py::object groups_out(const SortedGroups& g, const GroupSpec& spec, std::size_t dict_groups) {
+    if (g.size() <= dict_groups) return groups_dict(g);
+    return groups_capsules(g, spec);
+}
+
+py::object groups_of(const Aggregator& a, std::size_t dict_groups) {
+    return groups_out(sorted_groups(a), a.spec(), dict_groups);
+}
 // (key, {figure name: value}) per group with call figures (count level "calls").
 py::list figures_list(const Aggregator& a) {
     py::list out;
@@ -273,7 +305,7 @@ public:
     }
     // What the most recent stream that was read to its end saw (else the most recent one): stats, files,
     // counts by code, whether it reached the end, and the first input error.
-    py::object last() const {
+    py::object last(std::size_t dict_groups) const {
         if (recent_.empty()) return py::none();
         std::shared_ptr<RecordBatchReader> last = recent_.back();
         for (auto it = recent_.rbegin(); it != recent_.rend(); ++it)
@@ -282,7 +314,7 @@ public:
                 break;
             }
         py::dict d;
-        d["groups"] = groups_of(last->counts());
+        d["groups"] = groups_of(last->counts(), dict_groups);
         d["stats"] = py::cast(last->stats());
         d["files"] = py::cast(last->files());
         d["done"] = last->done();
@@ -307,7 +339,7 @@ public:
     }
     void cancel() { scanner_->cancel(); }
     py::tuple progress() const { return py::make_tuple(scanner_->bytes_done(), scanner_->bytes_total()); }
-    py::dict result() {
+    py::dict result(std::size_t dict_groups) {
         std::unique_ptr<ScanResult> r;
         SortedGroups groups;
         {
@@ -316,7 +348,7 @@ public:
             groups = sorted_groups(r->counts);
         }
         py::dict d;
-        d["groups"] = groups_capsules(groups, r->counts.spec());
+        d["groups"] = groups_out(groups, r->counts.spec(), dict_groups);
         groups = SortedGroups{};
         d["sketches"] = sketches_list(r->counts);
         d["figures"] = figures_list(r->counts);
@@ -343,7 +375,7 @@ public:
         }
         d["unexplained_templates"] = templates;
         // Events of error logs scanned as main inputs: their counts and the templates of the unnamed ones.
-        d["event_groups"] = groups_of(r->events_read.counts());
+        d["event_groups"] = groups_of(r->events_read.counts(), dict_groups);
         py::list unnamed;
         for (const auto& [t, info] : r->events_read.unnamed())
             unnamed.append(py::make_tuple(text(t), info.count, text(info.example), info.file, info.line));
@@ -374,11 +406,11 @@ public:
         py::gil_scoped_release release;
         scanner_->finish();
     }
-    py::dict result() const {
-        return converted([this] { return scanner_->snapshot(); });
+    py::dict result(std::size_t dict_groups) const {
+        return converted([this] { return scanner_->snapshot(); }, dict_groups);
     }
-    py::dict take() {
-        return converted([this] { return scanner_->take(); });
+    py::dict take(std::size_t dict_groups) {
+        return converted([this] { return scanner_->take(); }, dict_groups);
     }
     std::uint64_t committed() const {
         py::gil_scoped_release release;
@@ -389,7 +421,7 @@ private:
     // Takes counts and stats from the stream (waiting for its lock) and sorts the groups without the GIL,
     // then converts them with it.
     template <typename Get>
-    py::dict converted(Get&& get) const {
+    py::dict converted(Get&& get, std::size_t dict_groups) const {
         std::optional<std::pair<Aggregator, ScanStats>> got;
         SortedGroups groups;
         {
@@ -397,12 +429,13 @@ private:
             got.emplace(get());
             groups = sorted_groups(got->first);
         }
-        return as_dict(groups, got->first, got->second);
+        return as_dict(groups, got->first, got->second, dict_groups);
     }
 
-    py::dict as_dict(const SortedGroups& groups, const Aggregator& counts, const ScanStats& stats) const {
+    py::dict as_dict(const SortedGroups& groups, const Aggregator& counts, const ScanStats& stats,
+                     std::size_t dict_groups) const {
         py::dict d;
-        d["groups"] = groups_capsules(groups, counts.spec());
+        d["groups"] = groups_out(groups, counts.spec(), dict_groups);
         d["sketches"] = sketches_list(counts);
         d["figures"] = figures_list(counts);
         d["heavy"] = heavy_tuple(counts);
@@ -602,7 +635,7 @@ PYBIND11_MODULE(_core, m) {
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)
         .def("progress", &ScanJob::progress)
-        .def("result", &ScanJob::result);
+        .def("result", &ScanJob::result, py::arg("dict_groups"));
 
     py::class_<FilterHandle>(m, "Filter");
     m.def("compile_filter", &compile_filter, py::arg("since_ms"), py::arg("since_wall"), py::arg("until_ms"),
@@ -620,14 +653,14 @@ PYBIND11_MODULE(_core, m) {
              py::arg("columns"), py::arg("batch_size"))
         .def_property_readonly("columns", &RecordsJob::columns)
         .def("stream", &RecordsJob::stream)
-        .def("last", &RecordsJob::last);
+        .def("last", &RecordsJob::last, py::arg("dict_groups"));
 
     py::class_<Stream>(m, "Stream")
         .def(py::init<const ScanOptions&, std::string>(), py::arg("options"), py::arg("label"))
         .def("feed", &Stream::feed, py::arg("data"))
         .def("finish", &Stream::finish)
-        .def("result", &Stream::result)
-        .def("take", &Stream::take)
+        .def("result", &Stream::result, py::arg("dict_groups"))
+        .def("take", &Stream::take, py::arg("dict_groups"))
         .def("committed", &Stream::committed);
 
     py::class_<DecodedInput>(m, "DecodedInput")

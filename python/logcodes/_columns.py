@@ -11,6 +11,9 @@ import datetime as _dt
 from typing import Any, Dict, Iterable, Optional, Sequence, Set, Tuple
 
 _UTC = _dt.timezone.utc
+# Up to this many groups a scan hands them over as a dict (no pyarrow import for a small summary); beyond,
+# as Arrow columns. Results are the same either way (tests run both).
+DICT_GROUPS = 20_000
 
 
 class _Capsules:
@@ -24,7 +27,7 @@ class _Capsules:
 
 
 def _pyarrow() -> Any:
-    import pyarrow
+    import pyarrow  # type: ignore[import-untyped,unused-ignore]
 
     return pyarrow
 
@@ -48,13 +51,13 @@ def settle(dims: Sequence[str], groups: Any) -> Tuple[Tuple[str, ...], Any, Opti
 
 
 def distinct(groups: Any, column: str) -> Set[Any]:
-    import pyarrow.compute as pc
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
     return set(pc.unique(groups.column(column)).to_pylist())
 
 
 def total(groups: Any) -> int:
-    import pyarrow.compute as pc
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
     n = pc.sum(groups.column("count")).as_py()
     return int(n or 0)
@@ -81,7 +84,7 @@ def to_pandas(groups: Any, dims: Sequence[str], protocol: Optional[str], ordered
               lang: Optional[str]) -> Any:
     """The DataFrame ``Summary.to_pandas()`` gives, from the columns: rows in ``Summary.rows()`` order, each
     code followed by its reason phrase in its own protocol's registry."""
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     from . import _languages, codes
 
@@ -90,6 +93,9 @@ def to_pandas(groups: Any, dims: Sequence[str], protocol: Optional[str], ordered
     for d in dims:
         if d == "time":
             df[d] = pd.to_datetime(df[d], unit="s", utc=True)
+        elif groups.column(d).null_count == groups.num_rows:
+            # No value at all (a host in a log without hosts): None objects, as a DataFrame of rows has them.
+            df[d] = pd.Series([None] * len(df), index=df.index, dtype=object)
     # The groups come in key order; a stable sort keeps it among equals, as rows() does.
     if not set(dims) <= ordered:
         if "code" in dims:

@@ -303,8 +303,13 @@ class Summary:
         # Error-log events carry no protocol: they are grouped by their own dims only.
         grouped = tuple(dims) if events else _protocols.core_dims(dims)
         time_positions = [i for i, d in enumerate(grouped) if d == "time"]
-        # The groups as Arrow columns, in the order the Summary keeps them (the core sorts them without the GIL).
-        table = _columns.table(result["event_groups" if events else "groups"])
+        # The groups in the order the Summary keeps them (the core sorts them without the GIL): a dict while
+        # they are few, else Arrow columns (see _columns).
+        raw = result["event_groups" if events else "groups"]
+        table, counts = (None, raw) if isinstance(raw, dict) else (_columns.table(raw), None)
+        if counts is not None and time_positions:
+            counts = {tuple(_time_key(v) if i in time_positions else v for i, v in enumerate(key)): n
+                      for key, n in counts.items()}
         sketches: Dict[Tuple[Any, ...], Any] = {}
         for key, sketch in () if events else result.get("sketches", ()):
             if time_positions:
@@ -320,9 +325,13 @@ class Summary:
             figures[key] = _add_figures(figures.get(key, {}), values)
         protocol = None
         if not events:
-            dims, table, protocol = _columns.settle(dims, table)
+            if table is not None:
+                dims, table, protocol = _columns.settle(dims, table)
+                if "protocol" not in dims:
+                    sketches = {k[1:]: v for k, v in sketches.items()}
+            else:
+                dims, counts, sketches, protocol = _protocols.settle(dims, counts or {}, sketches)
             if "protocol" not in dims:  # one protocol: its column was dropped from the groups, so from these too
-                sketches = {k[1:]: v for k, v in sketches.items()}
                 figures = {k[1:]: v for k, v in figures.items()}
         heavy = None
         if result.get("heavy") is not None and not events:
@@ -347,8 +356,10 @@ class Summary:
             heavy=heavy,
             protocol=protocol,
         )
-        out._table = table  # the core sends the groups in this order (sorted without the GIL): no second sort
-        out._counts_dict = None
+        if table is not None:
+            out._table, out._counts_dict = table, None
+        else:
+            out._counts = counts or {}  # already in the Summary's order: no second sort
         return out
 
     def _replace(self, counts: Dict[Tuple[Any, ...], int], sketches: Dict[Tuple[Any, ...], Any],
