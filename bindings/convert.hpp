@@ -7,7 +7,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "logcodes/aggregator.hpp"
 #include "logcodes/error.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/path_template.hpp"
@@ -58,6 +60,9 @@ struct FilterHandle {
 struct PathRulesHandle {
     std::shared_ptr<const PathTemplater> templater;
 };
+
+// The names of a grouping's dimensions (a format's named field by its name).
+std::vector<std::string> dim_names(const GroupSpec& g);
 
 void bind_options(py::module_& m);   // options.cpp: GroupSpec, ScanOptions
 void bind_stats(py::module_& m);     // stats.cpp: ScanStats, FileReport

@@ -17,6 +17,7 @@
 #include "logcodes/formats/detect_sample.hpp"
 #include "logcodes/formats/envelope.hpp"
 #include "logcodes/formats/format.hpp"
+#include "logcodes/groups_arrow.hpp"
 #include "logcodes/arrow_export.hpp"
 #include "logcodes/q850.hpp"
 #include "logcodes/record_filter.hpp"
@@ -101,6 +102,33 @@ py::tuple key_tuple(std::span<const KeyValue> key) {
     return t;
 }
 
+// The groups as Arrow columns: a (schema, array) pair of PyCapsules of the Arrow PyCapsule interface, which
+// pyarrow.record_batch() takes through __arrow_c_array__ without a Python object per group.
+py::tuple groups_capsules(const SortedGroups& g, const GroupSpec& spec) {
+    auto* schema = new ArrowSchema{};
+    auto* array = new ArrowArray{};
+    export_groups(g, dim_names(spec), schema, array);
+    py::capsule schema_capsule(schema, "arrow_schema", [](PyObject* cap) {
+        auto* s = static_cast<ArrowSchema*>(PyCapsule_GetPointer(cap, "arrow_schema"));
+        if (!s) {
+            PyErr_Clear();
+            return;
+        }
+        if (s->release) s->release(s);
+        delete s;
+    });
+    py::capsule array_capsule(array, "arrow_array", [](PyObject* cap) {
+        auto* a = static_cast<ArrowArray*>(PyCapsule_GetPointer(cap, "arrow_array"));
+        if (!a) {
+            PyErr_Clear();
+            return;
+        }
+        if (a->release) a->release(a);
+        delete a;
+    });
+    return py::make_tuple(schema_capsule, array_capsule);
+}
+
 // {(key...): count} in the Summary's order; the sorting and escaping were done by the core.
 py::dict groups_dict(const SortedGroups& g) {
     py::dict out;
@@ -124,7 +152,16 @@ py::dict groups_dict(const SortedGroups& g) {
     return out;
 }
 
-py::dict counts_dict(const Aggregator& a) { return groups_dict(sorted_groups(a)); }
+// Groups as Python takes them: a dict while there are at most `dict_groups` (no pyarrow import for a small
+// summary), else Arrow columns (no Python object per group: see python/logcodes/_columns.py).
+py::object groups_out(const SortedGroups& g, const GroupSpec& spec, std::size_t dict_groups) {
+    if (g.size() <= dict_groups) return groups_dict(g);
+    return groups_capsules(g, spec);
+}
+
+py::object groups_of(const Aggregator& a, std::size_t dict_groups) {
+    return groups_out(sorted_groups(a), a.spec(), dict_groups);
+}
 // (key, {figure name: value}) per group with call figures (count level "calls").
 py::list figures_list(const Aggregator& a) {
     py::list out;
@@ -269,7 +306,7 @@ public:
     }
     // What the most recent stream that was read to its end saw (else the most recent one): stats, files,
     // counts by code, whether it reached the end, and the first input error.
-    py::object last() const {
+    py::object last(std::size_t dict_groups) const {
         if (recent_.empty()) return py::none();
         std::shared_ptr<RecordBatchReader> last = recent_.back();
         for (auto it = recent_.rbegin(); it != recent_.rend(); ++it)
@@ -278,7 +315,7 @@ public:
                 break;
             }
         py::dict d;
-        d["counts"] = counts_dict(last->counts());
+        d["groups"] = groups_of(last->counts(), dict_groups);
         d["stats"] = py::cast(last->stats());
         d["files"] = py::cast(last->files());
         d["done"] = last->done();
@@ -303,7 +340,7 @@ public:
     }
     void cancel() { scanner_->cancel(); }
     py::tuple progress() const { return py::make_tuple(scanner_->bytes_done(), scanner_->bytes_total()); }
-    py::dict result() {
+    py::dict result(std::size_t dict_groups) {
         std::unique_ptr<ScanResult> r;
         SortedGroups groups;
         {
@@ -312,7 +349,7 @@ public:
             groups = sorted_groups(r->counts);
         }
         py::dict d;
-        d["counts"] = groups_dict(groups);
+        d["groups"] = groups_out(groups, r->counts.spec(), dict_groups);
         groups = SortedGroups{};
         d["sketches"] = sketches_list(r->counts);
         d["figures"] = figures_list(r->counts);
@@ -339,7 +376,7 @@ public:
         }
         d["unexplained_templates"] = templates;
         // Events of error logs scanned as main inputs: their counts and the templates of the unnamed ones.
-        d["event_counts"] = counts_dict(r->events_read.counts());
+        d["event_groups"] = groups_of(r->events_read.counts(), dict_groups);
         py::list unnamed;
         for (const auto& [t, info] : r->events_read.unnamed())
             unnamed.append(py::make_tuple(text(t), info.count, text(info.example), info.file, info.line));
@@ -370,11 +407,11 @@ public:
         py::gil_scoped_release release;
         scanner_->finish();
     }
-    py::dict result() const {
-        return converted([this] { return scanner_->snapshot(); });
+    py::dict result(std::size_t dict_groups) const {
+        return converted([this] { return scanner_->snapshot(); }, dict_groups);
     }
-    py::dict take() {
-        return converted([this] { return scanner_->take(); });
+    py::dict take(std::size_t dict_groups) {
+        return converted([this] { return scanner_->take(); }, dict_groups);
     }
     std::uint64_t committed() const {
         py::gil_scoped_release release;
@@ -385,7 +422,7 @@ private:
     // Takes counts and stats from the stream (waiting for its lock) and sorts the groups without the GIL,
     // then converts them with it.
     template <typename Get>
-    py::dict converted(Get&& get) const {
+    py::dict converted(Get&& get, std::size_t dict_groups) const {
         std::optional<std::pair<Aggregator, ScanStats>> got;
         SortedGroups groups;
         {
@@ -393,12 +430,13 @@ private:
             got.emplace(get());
             groups = sorted_groups(got->first);
         }
-        return as_dict(groups, got->first, got->second);
+        return as_dict(groups, got->first, got->second, dict_groups);
     }
 
-    py::dict as_dict(const SortedGroups& groups, const Aggregator& counts, const ScanStats& stats) const {
+    py::dict as_dict(const SortedGroups& groups, const Aggregator& counts, const ScanStats& stats,
+                     std::size_t dict_groups) const {
         py::dict d;
-        d["counts"] = groups_dict(groups);
+        d["groups"] = groups_out(groups, counts.spec(), dict_groups);
         d["sketches"] = sketches_list(counts);
         d["figures"] = figures_list(counts);
         d["heavy"] = heavy_tuple(counts);
@@ -616,7 +654,7 @@ PYBIND11_MODULE(_core, m) {
         .def("wait", &ScanJob::wait, py::arg("seconds"))
         .def("cancel", &ScanJob::cancel)
         .def("progress", &ScanJob::progress)
-        .def("result", &ScanJob::result);
+        .def("result", &ScanJob::result, py::arg("dict_groups"));
 
     py::class_<FilterHandle>(m, "Filter");
     m.def("compile_filter", &compile_filter, py::arg("since_ms"), py::arg("since_wall"), py::arg("until_ms"),
@@ -634,14 +672,14 @@ PYBIND11_MODULE(_core, m) {
              py::arg("columns"), py::arg("batch_size"))
         .def_property_readonly("columns", &RecordsJob::columns)
         .def("stream", &RecordsJob::stream)
-        .def("last", &RecordsJob::last);
+        .def("last", &RecordsJob::last, py::arg("dict_groups"));
 
     py::class_<Stream>(m, "Stream")
         .def(py::init<const ScanOptions&, std::string>(), py::arg("options"), py::arg("label"))
         .def("feed", &Stream::feed, py::arg("data"))
         .def("finish", &Stream::finish)
-        .def("result", &Stream::result)
-        .def("take", &Stream::take)
+        .def("result", &Stream::result, py::arg("dict_groups"))
+        .def("take", &Stream::take, py::arg("dict_groups"))
         .def("committed", &Stream::committed);
 
     py::class_<DecodedInput>(m, "DecodedInput")

@@ -47,12 +47,16 @@ GroupSpec make_group(const std::vector<std::string>& dims, std::int64_t time_buc
     return g;
 }
 
+}  // namespace
+
 std::vector<std::string> dim_names(const GroupSpec& g) {
     std::vector<std::string> out;
     std::size_t field = 0;
     for (Dim d : g.dims) out.push_back(d == Dim::field ? field_name(g.fields[field++]) : std::string(dim_name(d)));
     return out;
 }
+
+namespace {
 
 // Python values of the plain option types (text escaped as everywhere else).
 template <typename T>

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
-from . import _argcheck, _core, _options
+from . import _argcheck, _columns, _core, _options
 from ._inputs import PathArg
 from .filters import CodesArg, NamesArg, TimeArg
 from .formats import FormatArg
@@ -126,7 +126,7 @@ class Records:
     def summary(self) -> Optional[Summary]:
         """What the last complete read saw, by code: ``total``, ``counted`` (= rows), ``filtered``,
         ``invalid``, ``unparsed`` with samples, and ``files``. None before a read has finished."""
-        last = self._job.last()
+        last = self._job.last(_columns.DICT_GROUPS)
         if last is None or not last["done"]:
             return None
         problems = [InputProblem(f.problem[1] or f.path, f.problem[0], f.problem[2], f.problem[3])
@@ -134,7 +134,7 @@ class Records:
         return Summary._from_core(last, ("code",), file_names=self._files, problems=problems)
 
     def _raise_input_error(self) -> None:
-        last = self._job.last()
+        last = self._job.last(_columns.DICT_GROUPS)
         if last is None or last["error"] is None:
             return
         from .errors import from_core

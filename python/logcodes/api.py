@@ -8,7 +8,7 @@ import os
 import warnings
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _core, _events, _options
+from . import _columns, _core, _events, _options
 from ._dims import ByArg
 from ._inputs import PathArg, expand_paths
 from ._progress import Progress, ProgressArg
@@ -219,7 +219,7 @@ def scan(
         raise
     finally:
         reporter.close()
-    return _finish(job.result(), prepared)
+    return _finish(job.result(_columns.DICT_GROUPS), prepared)
 
 
 def _given(arguments: Dict[str, Any]) -> Dict[str, Any]:

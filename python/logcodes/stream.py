@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
-from . import _argcheck, _core, _options
+from . import _argcheck, _columns, _core, _options
 from ._dims import ByArg
 from .api import _DEFAULT_MAX_RECORD
 from .filters import CodesArg, NamesArg, TimeArg
@@ -86,7 +86,7 @@ class Stream:
         """
         if self._closed:
             raise ValueError("take() on a closed Stream")
-        return self._summary(self._core.take())
+        return self._summary(self._core.take(_columns.DICT_GROUPS))
 
     @property
     def committed(self) -> int:
@@ -107,7 +107,7 @@ class Stream:
 
     def _summary(self, r: Optional[Dict[str, Any]] = None) -> Summary:
         if r is None:
-            r = self._core.result()
+            r = self._core.result(_columns.DICT_GROUPS)
         st = r["stats"]
         info = FileInfo(path=self.label, format=r["format"], detection=r["detection"], lines=st.lines,
                         records=st.total, wrapper=r.get("wrapper"))
