@@ -142,6 +142,10 @@ def ensure_data(data_dir: Path, size: int, seed: int, exts: list[str], layout: s
                 truth = t
         except (OSError, ValueError):
             pass
+    if truth is not None and truth.get("truth_version", 1) < gen_logs.TRUTH_VERSION:
+        # The same bytes with an older truth: count the truth again, leave the log (and its copies) alone.
+        print(f"counting the truth of {path.name} again ...", file=sys.stderr)
+        truth = gen_logs.generate(str(path), size, seed, layout=layout, write=False)
     if truth is None:
         print(f"generating {path.name} ...", file=sys.stderr)
         truth = gen_logs.generate(str(path), size, seed, layout=layout)
