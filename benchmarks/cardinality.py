@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -124,6 +125,7 @@ def child(mode: str, path: str, threads: int) -> dict:
     import logcodes
     import polars as pl
     import pyarrow  # noqa: F401  (records() and to_pandas() need it; imported before the clock)
+    ru0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     if mode == "logcodes":
         df = logcodes.scan(path, by=("path_raw", "code"), format="combined", threads=threads, progress=False).to_pandas()
@@ -134,9 +136,11 @@ def child(mode: str, path: str, threads: int) -> dict:
         df = pl.from_arrow(table).group_by("path", "code").len()
         elapsed = time.perf_counter() - t0
         frame = df.rename({"len": "count"})
+    ru1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
     rss = peak_rss_kb()
     codes = {str(c): int(n) for c, n in frame.group_by("code").agg(pl.col("count").sum()).sort("code").iter_rows()}
-    return {"elapsed": elapsed, "peak_rss_kb": rss, "groups": frame.height, "records": int(frame["count"].sum()),
+    return {"elapsed": elapsed, "cpu": cpu, "peak_rss_kb": rss, "groups": frame.height, "records": int(frame["count"].sum()),
             "codes": codes, "digest": digest(pl, frame)}
 
 
@@ -178,7 +182,7 @@ def run_once(python: str, mode: str, path: Path, threads: int, max_rss_mb: int, 
     except (ValueError, IndexError):
         rec.update(status="ERROR", problem=f"exit {p.returncode}: {err.strip()[-400:]}")
         return rec
-    rec.update(seconds=res["elapsed"], rss_kb=res["peak_rss_kb"], result=res)
+    rec.update(seconds=res["elapsed"], cpu=res["cpu"], rss_kb=res["peak_rss_kb"], result=res)
     return rec
 
 
@@ -228,6 +232,7 @@ def measure(python: str, data_dir: Path, groups: int, threads: int, repeat: int,
         if done and status == "ok":
             med = statistics.median(t["seconds"] for t in done)
             row.update(seconds=med, mb_s=truth["bytes"] / 1e6 / med, lines_s=truth["lines"] / med,
+                       cpu_s=statistics.median(t["cpu"] for t in done),
                        rss_mb=max(t["rss_kb"] for t in done) * 1024 / 1e6)
         rows.append(row)
     return rows

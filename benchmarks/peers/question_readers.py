@@ -16,12 +16,14 @@ from __future__ import annotations
 # A byte no text log holds, so a CSV reader hands over whole lines as one column.
 LINE_SEP = "\x01"
 # The quoted request (a backslash escapes the next byte) and the status right after it.
-REQUEST_STATUS_RE = r'^[^"]*"((?:[^"\\]|\\.)*)" ([1-5][0-9][0-9])(?: |$)'
+REQUEST_STATUS_RE = r'^[^"]*"(?P<req>(?:[^"\\]|\\.)*)" (?P<code>[1-5][0-9][0-9])(?: |$)'
 # The bracketed time and the status after the request.
-TIME_STATUS_RE = r'^[^\[]*\[([^\]]+)\] "(?:[^"\\]|\\.)*" ([1-5][0-9][0-9])(?: |$)'
+TIME_STATUS_RE = r'^[^\[]*\[(?P<ts>[^\]]+)\] "(?:[^"\\]|\\.)*" (?P<code>[1-5][0-9][0-9])(?: |$)'
 STATUS_RE = r'^[^"]*"(?:[^"\\]|\\.)*" ([1-5][0-9][0-9])(?: |$)'
-# The path of a request line: method, space, [scheme://authority], path up to '?', [query], [" HTTP/x"].
-PATH_RE = r"^[A-Za-z][A-Za-z_-]{0,31} (?:[A-Za-z][A-Za-z0-9+.-]{0,6}://[^/]*)?([^?]*?)(?:\?.*?)?(?: HTTP/[^ ]*)?$"
+# The path of a request line, in two steps (faster than one regex with lazy parts): drop a trailing
+# " HTTP/x", then method, space, [scheme://authority] and the path up to '?'.
+PROTOCOL_RE = r" HTTP/[^ ]*$"
+PATH_RE = r"^[A-Za-z][A-Za-z_-]{0,31} (?:[A-Za-z][A-Za-z0-9+.-]{0,6}://[^/]*)?([^?]*)"
 CLF_TIME = "%d/%b/%Y:%H:%M:%S %z"
 
 # logcodes.paths, segment by segment (see questions.py for the rules in words).
@@ -90,14 +92,13 @@ def setup_polars(threads: int):
         if question == "class,code":
             q = lines.select(code=line.str.extract(STATUS_RE, 1)).drop_nulls().group_by("code").len()
         elif question == "time:1h,class":
-            q = (lines.select(ts=line.str.extract(TIME_STATUS_RE, 1), code=line.str.extract(TIME_STATUS_RE, 2))
-                 .drop_nulls("code")
+            q = (lines.select(f=line.str.extract_groups(TIME_STATUS_RE)).unnest("f").drop_nulls("code")
                  .group_by(time=pl.col("ts").str.to_datetime(CLF_TIME).dt.truncate("1h"),
                            **{"class": pl.col("code").str.slice(0, 1) + "xx"}).len())
         else:
-            q = _pl_by_path(pl, lines.select(req=line.str.extract(REQUEST_STATUS_RE, 1),
-                                             code=line.str.extract(REQUEST_STATUS_RE, 2))
-                            .drop_nulls("code").select("code", path=pl.col("req").str.extract(PATH_RE, 1)), question)
+            path = pl.col("req").str.replace(PROTOCOL_RE, "").str.extract(PATH_RE, 1)
+            q = _pl_by_path(pl, lines.select(f=line.str.extract_groups(REQUEST_STATUS_RE)).unnest("f")
+                            .drop_nulls("code").select("code", path=path), question)
         return q.collect()
     return ask
 
@@ -167,10 +168,11 @@ def setup_duckdb(threads: int):
                    "WHERE f.code <> '' GROUP BY ALL")
             args["re"] = TIME_STATUS_RE
         else:
-            inner = (f"SELECT f.code AS code, nullif(regexp_extract(f.req, $path_re, 1), '') AS path "
+            inner = (f"SELECT f.code AS code, nullif(regexp_extract(regexp_replace(f.req, $proto_re, ''), $path_re, 1), '') "
+                     "AS path "
                      f"FROM (SELECT regexp_extract(line, $re, ['req', 'code']) AS f FROM {lines}) WHERE f.code <> ''")
             sql = _duck_by_path(inner, question)
-            args.update(re=REQUEST_STATUS_RE, path_re=PATH_RE)
+            args.update(re=REQUEST_STATUS_RE, path_re=PATH_RE, proto_re=PROTOCOL_RE)
         return con.execute(sql, args).fetchall()
     return ask
 
@@ -222,10 +224,11 @@ def setup_pandas(threads: int):
             return lines.str.extract(STATUS_RE, expand=False).value_counts()
         if question == "time:1h,class":
             f = lines.str.extract(TIME_STATUS_RE).dropna()
-            hour = pd.to_datetime(f[0], format=CLF_TIME, utc=True).dt.floor("h")
-            return f.groupby([hour, f[1].str[0] + "xx"]).size()
+            hour = pd.to_datetime(f["ts"], format=CLF_TIME, utc=True).dt.floor("h")
+            return f.groupby([hour, f["code"].str[0] + "xx"]).size()
         f = lines.str.extract(REQUEST_STATUS_RE).dropna()
-        f = pd.DataFrame({"code": f[1], "path": f[0].str.extract(PATH_RE, expand=False)})
+        f = pd.DataFrame({"code": f["code"],
+                          "path": f["req"].str.replace(PROTOCOL_RE, "", regex=True).str.extract(PATH_RE, expand=False)})
         counts = f.groupby(["code", "path"], dropna=False).size()
         if question == "code,path":
             counts = counts.reset_index(name="n")
