@@ -256,8 +256,8 @@ def plot(rows: list[dict], out: Path) -> str | None:
         return "matplotlib not installed: no plot"
     bars = {}
     for r in rows:
-        if r["layout"] != "combined" or not r.get("mb_s") or r["status"] == "ERROR":
-            continue
+        if r["layout"] != "combined" or not r.get("mb_s") or r["status"] == "ERROR" or r.get("question"):
+            continue  # the questions have their own table
         key = (r["tool"] + (f" {r['threads']}t" if r["threads"] else "") + ("" if r["input"].endswith(".log")
                else " ." + r["input"].rsplit(".", 1)[1]))
         if "by " in r["tool"] and "+" in r["tool"]:

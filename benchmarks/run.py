@@ -557,7 +557,10 @@ def write_reports(out_dir: Path, info: dict, args, rows: list[dict], table: list
     if notes:
         md += ["## Problems", ""] + [f"- {n}" for n in notes] + [""]
     md += ["## Reproduce", "", "```",
-           "make bench              # combined 64MiB, 256MiB and 1GiB with all peers, nginx layouts 64MiB and 256MiB",
+           "make bench              # combined 64MiB, 256MiB and 1GiB with all peers, nginx layouts 64MiB and 256MiB,",
+           "                        # the questions on 1GiB, the cardinality case with 1M and 10M groups",
+           "python benchmarks/run.py --question-sizes 1GiB,4GiB   # the questions on 4 GiB as well",
+           "python benchmarks/run.py --question-sizes '' --cardinality ''   # without the questions and the cardinality case",
            "python benchmarks/run.py --sizes 64MiB,1GiB,4GiB   # with the 4 GiB size",
            "python benchmarks/run.py --quick   # 64MiB only", "```", ""]
     (out_dir / "RESULTS.md").write_text("\n".join(md))
