@@ -91,7 +91,9 @@ def ensure_log(data_dir: Path, groups: int) -> tuple[Path, dict]:
     if path.exists() and truth_path.exists():
         try:
             t = json.loads(truth_path.read_text())
-            if t.get("version") == VERSION and t.get("groups") == groups and path.stat().st_size == t.get("bytes"):
+            # The digest is made of polars row hashes, which a new polars may compute differently.
+            if (t.get("version") == VERSION and t.get("groups") == groups and t.get("polars") == pl.__version__
+                    and path.stat().st_size == t.get("bytes")):
                 return path, t
         except (OSError, ValueError):
             pass
@@ -110,7 +112,8 @@ def ensure_log(data_dir: Path, groups: int) -> tuple[Path, dict]:
             total = (total + int(h, 16)) % (1 << 64)
     os.replace(f"{path}.tmp", path)
     truth = {"version": VERSION, "groups": groups, "lines": groups, "bytes": path.stat().st_size,
-             "codes": {str(c): n for c, n in sorted(codes.items())}, "digest": f"{total:016x}"}
+             "codes": {str(c): n for c, n in sorted(codes.items())}, "digest": f"{total:016x}",
+             "polars": pl.__version__}
     truth_path.write_text(json.dumps(truth, indent=1) + "\n")
     print(f"{path.name}: {groups} lines, {truth['bytes']} bytes in {time.perf_counter() - started:.1f}s",
           file=sys.stderr)
