@@ -29,6 +29,9 @@ import time
 import numpy as np
 
 GEN_VERSION = 1  # bump when the output for a given seed changes (invalidates cached data)
+# Bump when the truth gains or changes a figure: a cached log keeps its bytes, its truth is recounted
+# (generate(..., write=False)) without writing the log again.
+TRUTH_VERSION = 2  # 2: code_path_raw (combined) and hour_class
 BATCH = 1 << 17  # lines per batch; fixed so output depends only on seed (and size as a cut-off)
 
 FIRST_CLEAN_LINES = 1000  # the head stays well formed so format sniffing sees a clean sample
@@ -434,11 +437,13 @@ class Clock:
         self.t = float(t0)
         self.stamp = stamp
         self.cache: dict[int, bytes] = {}
+        self.seconds = np.zeros(0, dtype=np.int64)  # the last batch's UTC seconds, for the truth
 
     def stamps(self, u_gap: np.ndarray, zone: np.ndarray) -> np.ndarray:
         t = self.t + np.cumsum(-np.log1p(-u_gap) * MEAN_GAP_S)
         self.t = float(t[-1])
-        keys = np.floor(t).astype(np.int64) * len(ZONES) + zone
+        self.seconds = np.floor(t).astype(np.int64)
+        keys = self.seconds * len(ZONES) + zone
         uniq, inv = np.unique(keys, return_inverse=True)
         if len(self.cache) > 200_000:
             self.cache.clear()
@@ -713,8 +718,12 @@ class _Ix:
     __slots__ = ("hi", "ri", "ci", "si", "fi", "ai", "ii", "ts", "v", "tv")
 
 
-def generate(path: str, size: int, seed: int, *, layout: str = "combined", compress=(), quiet: bool = False) -> dict:
-    """Writes `path` (at most `size` bytes, whole lines) and its truth file; returns the truth."""
+def generate(path: str, size: int, seed: int, *, layout: str = "combined", compress=(), quiet: bool = False,
+             write: bool = True) -> dict:
+    """Writes `path` (at most `size` bytes, whole lines) and its truth file; returns the truth.
+
+    write=False counts the truth of an existing `path` without writing it again (it must have the size this
+    generates); the log's bytes and mtime stay as they are, so its compressed copies stay valid."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r} (one of {', '.join(LAYOUTS)})")
     started = time.perf_counter()
@@ -733,8 +742,14 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
     bad_codes = np.zeros(len(pools.codes), dtype=np.int64)
     bad_other = 0
     not_json_lines: list[int] = []
+    # Records by (code, request) - the path as written follows from the request (combined only) - and by
+    # (UTC hour, class): the answers to `questions.py`.
+    n_req = len(pools.texts["requests"])
+    code_req = np.zeros(len(pools.codes) * n_req, dtype=np.int64)
+    code_class = (pools.codes // 100).astype(np.int64)
+    hour_class: dict[int, int] = {}
     written = lines = invalid = unparsed = blank = directive_lines = 0
-    tmp = path + ".tmp"
+    tmp = path + ".tmp" if write else os.devnull
     with open(tmp, "wb", buffering=0) as f:
         batch_no = 0
         while written < size:
@@ -788,7 +803,13 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
             f.write(b"".join(out.tolist()))
 
             kk = kind[:keep]
-            codes += np.bincount(ix.ci[:keep][kk == 0], minlength=len(codes))
+            ok = kk == 0
+            codes += np.bincount(ix.ci[:keep][ok], minlength=len(codes))
+            code_req += np.bincount(ix.ci[:keep][ok] * n_req + ix.ri[:keep][ok], minlength=len(code_req))
+            hk, hn = np.unique((clock.seconds[:keep][ok] // 3600) * 10 + code_class[ix.ci[:keep][ok]],
+                               return_counts=True)
+            for k, c in zip(hk.tolist(), hn.tolist()):
+                hour_class[k] = hour_class.get(k, 0) + c
             inv_tokens += np.bincount(ix.ii[:keep][kk == 1], minlength=len(inv_tokens))
             if layout == "nginx_json":
                 bad = lay.req_bad[ix.ri[:keep]]
@@ -806,10 +827,12 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
             batch_no += 1
             if keep < n:
                 break
-    actual = os.path.getsize(tmp)
+    actual = os.path.getsize(tmp if write else path)
     if actual != written:
-        raise RuntimeError(f"size bookkeeping is off: wrote {actual}, counted {written}")
-    os.replace(tmp, path)
+        raise RuntimeError(f"size bookkeeping is off: wrote {actual}, counted {written}" if write else
+                           f"{path} has {actual} bytes, this generator writes {written}: generate it again")
+    if write:
+        os.replace(tmp, path)
     gen_s = time.perf_counter() - started
 
     tokens: dict[str, int] = {}
@@ -831,7 +854,17 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
         "invalid_tokens": dict(sorted(tokens.items())),
         "size_requested": size,
         "generator_version": GEN_VERSION,
+        "truth_version": TRUTH_VERSION,
+        # [hour "YYYY-MM-DDTHH:00:00Z" (UTC), class, records], records with a status code only.
+        "hour_class": [[time.strftime("%Y-%m-%dT%H:00:00Z", time.gmtime(k // 10 * 3600)), f"{k % 10}xx", n]
+                       for k, n in sorted(hour_class.items())],
     }
+    if layout == "combined":
+        # [code, path as written (None: no request line), records]; the path comes from the written request.
+        from questions import request_path  # beside this file
+        paths = [request_path(q) for q in pools.texts["requests"]]
+        truth["code_path_raw"] = [[int(pools.codes[i // n_req]), paths[i % n_req], int(n)]
+                                  for i, n in enumerate(code_req.tolist()) if n]
     if layout in LOG_FORMATS:
         truth["log_format"] = LOG_FORMATS[layout]
     if directive_lines:
@@ -850,7 +883,7 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
         f.write("\n")
     os.replace(path + ".truth.json.tmp", path + ".truth.json")
     if not quiet:
-        print(f"{path}: {lines} lines, {written} bytes in {gen_s:.1f}s "
+        print(f"{path}: {'' if write else 'truth of '}{lines} lines, {written} bytes in {gen_s:.1f}s "
               f"({written / 1e6 / gen_s:.0f} MB/s)", file=sys.stderr)
     if compress:
         compress_copies(path, compress, quiet=quiet)

@@ -12,6 +12,12 @@ copies, warm the page cache, then time `--repeat` runs of each case, round-robin
     peers (peers/): read()+memchr and a scalar C status loop (floor/, compiled here), cat, ripgrep on every
     size; GoAccess, pandas, polars, DuckDB and CPython re on the smallest size (--slow-repeat runs)
 
+The questions (questions.py; --question-sizes, default 1GiB): by code and path (templated and as written), by
+UTC hour and class, and by code, answered by logcodes (1 and 2 threads) and by polars, DuckDB, pandas and
+logcodes.records() into polars / DuckDB, every group checked against the truth. The cardinality case
+(cardinality.py; --cardinality, default 1M,10M groups): scan(by=path_raw,code) + to_pandas() against
+records() + polars group_by.
+
 Then the same records rendered by gen_logs.py as nginx_custom and nginx_json (--nginx-sizes): logcodes with
 formats.nginx(<the log_format>) (threads 1 and 2 / 1), the nginx_json preset when logcodes has it, and wc -l;
 as an IIS-style W3C log (--w3c-sizes); and a SIP trace from gen_variants.py (--variant-sizes).
@@ -40,9 +46,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import cardinality  # noqa: E402
 import gen_logs  # noqa: E402
 import gen_variants  # noqa: E402
 import peers as peer_tools  # noqa: E402
+import questions  # noqa: E402
 import report_extras  # noqa: E402
 import wrapped_logs  # noqa: E402
 
@@ -60,6 +68,10 @@ WRAPPED_SIZES = "64MiB"
 # The SIP trace from gen_variants.py.
 VARIANT_SIZES = "256MiB"
 QUICK_VARIANT_SIZES = "64MiB"
+# The questions (questions.py) and the cardinality case (cardinality.py, in distinct paths = groups).
+QUESTION_SIZES = "1GiB"
+CARDINALITY = "1M,10M"
+QUICK_CARDINALITY = "100k"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -145,6 +157,10 @@ def ensure_data(data_dir: Path, size: int, seed: int, exts: list[str], layout: s
                 truth = t
         except (OSError, ValueError):
             pass
+    if truth is not None and truth.get("truth_version", 1) < gen_logs.TRUTH_VERSION:
+        # The same bytes with an older truth: count the truth again, leave the log (and its copies) alone.
+        print(f"counting the truth of {path.name} again ...", file=sys.stderr)
+        truth = gen_logs.generate(str(path), size, seed, layout=layout, write=False)
     if truth is None:
         print(f"generating {path.name} ...", file=sys.stderr)
         truth = gen_logs.generate(str(path), size, seed, layout=layout)
@@ -204,10 +220,12 @@ def warm(paths: list[Path]) -> None:
 # Cases and checks.
 
 class Case:
-    def __init__(self, tool, input_label, path, threads, cmd, kind, capture=True, layout="combined", peer=None):
+    def __init__(self, tool, input_label, path, threads, cmd, kind, capture=True, layout="combined", peer=None,
+                 question=None):
         self.tool, self.input, self.path, self.threads = tool, input_label, path, threads
         self.cmd, self.kind, self.capture, self.layout = cmd, kind, capture, layout
         self.peer = peer  # kind "peer": a peers.Peer, whose commands() replace cmd
+        self.question = question  # a question of questions.py whose groups are checked, or None
         self.rss_kb: int | None = None  # floors: from one untimed GNU time run
         self.trials: list[dict] = []
         self.problems: list[str] = []
@@ -218,8 +236,9 @@ class Case:
         return f"{self.tool}{t} {self.input}"
 
 
-def check_scan(res: dict, truth: dict) -> list[str]:
-    """Differences between one logcodes run and the truth (empty when it matches)."""
+def check_scan(res: dict, truth: dict, question: str | None = None) -> list[str]:
+    """Differences between one logcodes run and the truth (empty when it matches): totals, every code (when
+    the run grouped by code) and, for a question, every group."""
     diffs = []
     if res.get("total") != truth["records"]:
         diffs.append(f"total {res.get('total')} != {truth['records']}")
@@ -234,6 +253,10 @@ def check_scan(res: dict, truth: dict) -> list[str]:
     elif unp + inv != truth["unparsed"] + truth["invalid"] or not truth["unparsed"] <= unp <= truth["unparsed"] + slack:
         diffs.append(f"invalid+unparsed {inv}+{unp} != {truth['invalid']}+{truth['unparsed']} "
                      f"(up to {slack} 000/009 lines may count as either)")
+    if question:
+        diffs += questions.diff(questions.groups_from_rows(res.get("groups", [])), questions.truth_groups(truth, question))
+        if "codes" not in res:
+            return diffs
     got, want = res.get("codes", {}), truth["codes"]
     missing = 0
     for code in sorted(set(got) | set(want), key=lambda c: int(c)):
@@ -279,7 +302,8 @@ def run_peer_trial(case: Case, truth: dict) -> dict:
         rec["rss_kb"] = counts.peak_rss_kb
     rec["result"] = {k: v for k, v in (("lines", counts.lines), ("other", counts.other),
                                         ("codes", {str(c): n for c, n in sorted((counts.codes or {}).items())}),
-                                        ("classes", counts.classes)) if v}
+                                        ("classes", counts.classes),
+                                        ("groups", len(counts.groups) if counts.groups is not None else None)) if v}
     status, diffs = peer_tools.verdict(counts, truth, peer.checks)
     rec["status"] = status
     if diffs:
@@ -305,8 +329,10 @@ def run_trial(case: Case, truth: dict) -> dict:
         rec["seconds"] = res["elapsed"]  # the scan itself, without interpreter start-up
         rec["version"] = res.get("version", "")
         rec["rss_kb"] = res.get("peak_rss_kb")
-        rec["result"] = {k: res[k] for k in ("total", "unparsed", "invalid", "codes")}
-        diffs = check_scan(res, truth)
+        rec["result"] = {k: res[k] for k in ("total", "unparsed", "invalid", "codes") if k in res}
+        if "groups" in res:
+            rec["result"]["groups"] = len(res["groups"])
+        diffs = check_scan(res, truth, case.question)
         rec["status"] = "WRONG" if diffs else "ok"
         if diffs:
             case.problems.append("; ".join(diffs))
@@ -330,7 +356,9 @@ def summarize(case: Case, truth: dict) -> dict:
     statuses = {t["status"] for t in case.trials}
     status = next((s for s in ("ERROR", "WRONG", "ok") if s in statuses), "n/a")
     row = {"layout": case.layout, "tool": case.tool, "input": case.input, "threads": case.threads,
-           "runs": len(done), "status": status, "checks": case.peer.checks if case.peer else case.kind,
+           "question": case.question,
+           "runs": len(done), "status": status,
+           "checks": case.question or (case.peer.checks if case.peer else case.kind),
            "peer": case.peer is not None, "bytes": truth["bytes"], "lines": truth["lines"],
            "problems": sorted(set(case.problems)), "trials": case.trials}
     if done:
@@ -361,6 +389,8 @@ def add_ratios(rows: list[dict]) -> None:
                 and r["status"] == "ok" and r.get("mb_s")}
         largest = max(base, key=gen_logs.parse_size) if base else None
         for r in rows:
+            if r["layout"] == "cardinality":  # other files, other work: the cardinality table compares them
+                continue
             ref = r["size"] if r["size"] in base else largest
             if ref and r.get("mb_s") and shows_speed(r):
                 r[key], r[key + "_base"] = r["mb_s"] / base[ref], f"combined {ref} {threads}t"
@@ -369,7 +399,7 @@ def add_ratios(rows: list[dict]) -> None:
 def shows_speed(r: dict) -> bool:
     """A logcodes row that miscounts has no speed worth quoting (it stays in results.json); a peer that
     miscounts keeps its speed, next to its WRONG verdict, since that is what users of the peer get."""
-    if r["status"] == "ERROR":
+    if r["status"] in ("ERROR", "LIMIT"):
         return False
     return r["status"] != "WRONG" or r.get("peer", False)
 
@@ -380,10 +410,13 @@ def fmt_ratio(r: dict, key: str, threads: int) -> str:
     return f"{r[key]:.2f}x" + ("" if r[key + "_base"] == f"combined {r['size']} {threads}t" else "*")
 
 
-CHECKED = {"codes": "codes", "classes": "classes", "lines": "lines only", "wc": "lines only"}
+CHECKED = {"codes": "codes", "classes": "classes", "lines": "lines only", "wc": "lines only",
+           "groups": "every group"} | {q: "every group" for q in questions.QUESTIONS}
 
 
 def fmt_check(r: dict) -> str:
+    if r["status"] == "LIMIT":
+        return "**over limit**"
     status = r["status"] if r["status"] in ("ok", "n/a") else f"**{r['status']}**"
     what = CHECKED.get(r.get("checks", ""))
     return f"{status} ({what})" if what and r["status"] in ("ok", "WRONG") else status
@@ -399,7 +432,7 @@ def fmt_rows(rows: list[dict]) -> list[list[str]]:
             f"{r['mb_s']:,.0f}" if has and r["mb_s"] else "-",
             f"{r['lines_s'] / 1e6:,.2f}M" if has and r["lines_s"] else "-",
             f"{r['cpu_s']:.2f}" if has else "-",
-            f"{r['rss_mb']:.0f}" if has and r.get("rss_mb") is not None else "n/a",
+            f"{r['rss_mb']:.0f}" if (has or r["status"] == "LIMIT") and r.get("rss_mb") is not None else "n/a",
             fmt_ratio(r, "ratio", 1), fmt_ratio(r, "ratio2", 2), fmt_check(r),
         ])
     return out
@@ -466,6 +499,21 @@ TABLE_NOTES = (
     "records as an IIS-style W3C extended log (gen_logs.py --layout w3c).")
 
 
+QUESTION_NOTES = (
+    "Questions (benchmarks/questions.py): `class,code` by status code, `code,path` by code and templated path "
+    "(logcodes's `path`: `/users/{id}` ...), `code,path_raw` by code and the path as written, `time:1h,class` by UTC "
+    "hour and class. logcodes answers with `scan(by=...)` (only the scan timed); polars, DuckDB and pandas read "
+    "whole lines and take the request, status and time with one regex (benchmarks/peers/question_readers.py), "
+    "the path as the request target before `?`; their templated paths apply logcodes's documented rules to the "
+    "distinct raw paths after grouping, then group again. `logcodes records() + polars / DuckDB`: the records' "
+    "columns into the dataframe tool, then its group-by (records() itself runs on one thread). pandas runs once.")
+CARDINALITY_NOTES = (
+    "benchmarks/cardinality.py: one request per distinct path, so groups = lines. Timed from the call to a "
+    "DataFrame in hand: `scan(by=(\"path_raw\", \"code\"))` + `to_pandas()`, against `records(columns=[\"path\", "
+    "\"code\"])` + polars `group_by`. Both answers are checked against the generator (groups, records, every code, "
+    "a digest of the rows). A child past the memory or time limit is stopped: the row shows how far it got.")
+
+
 def write_reports(out_dir: Path, info: dict, args, rows: list[dict], table: list[list[str]], notes: list[str]):
     md = [
         "# logcodes benchmark results",
@@ -492,6 +540,10 @@ def write_reports(out_dir: Path, info: dict, args, rows: list[dict], table: list
         "file). A peer that miscounts keeps its measured speed here, marked.",
         "",
         *report_extras.bounds_section(rows, HERE / "callgrind_baseline.json"),
+        *(["## The questions", "", *report_extras.question_table(rows), QUESTION_NOTES, ""]
+          if any(r.get("question") for r in rows) else []),
+        *(["## Cardinality", "", *report_extras.cardinality_table(rows), CARDINALITY_NOTES, ""]
+          if any(r["layout"] == "cardinality" for r in rows) else []),
         "## Scaling (logcodes, combined, plain file)",
         "",
         *report_extras.scaling_table(rows),
@@ -508,7 +560,10 @@ def write_reports(out_dir: Path, info: dict, args, rows: list[dict], table: list
     if notes:
         md += ["## Problems", ""] + [f"- {n}" for n in notes] + [""]
     md += ["## Reproduce", "", "```",
-           "make bench              # combined 64MiB, 256MiB and 1GiB with all peers, nginx layouts 64MiB and 256MiB",
+           "make bench              # combined 64MiB, 256MiB and 1GiB with all peers, nginx layouts 64MiB and 256MiB,",
+           "                        # the questions on 1GiB, the cardinality case with 1M and 10M groups",
+           "python benchmarks/run.py --question-sizes 1GiB,4GiB   # the questions on 4 GiB as well",
+           "python benchmarks/run.py --question-sizes '' --cardinality ''   # without the questions and the cardinality case",
            "python benchmarks/run.py --sizes 64MiB,1GiB,4GiB   # with the 4 GiB size",
            "python benchmarks/run.py --quick   # 64MiB only", "```", ""]
     (out_dir / "RESULTS.md").write_text("\n".join(md))
@@ -603,6 +658,62 @@ def select_peers(spec: str, python: str, notes: list[str]) -> list:
     return chosen
 
 
+# --questions takes these short names (the questions themselves hold commas).
+QUESTION_NAMES = {"code": "class,code", "path": "code,path", "path_raw": "code,path_raw", "time": "time:1h,class"}
+
+
+def select_questions(spec: str) -> list[str]:
+    names = [w.strip() for w in spec.split(",") if w.strip()]
+    if names in ([], ["all"]):
+        return list(questions.QUESTIONS)
+    if names == ["none"]:
+        return []
+    unknown = [n for n in names if n not in QUESTION_NAMES]
+    if unknown:
+        raise SystemExit(f"error: --questions: unknown {', '.join(unknown)} (use all, none or {', '.join(QUESTION_NAMES)})")
+    return [QUESTION_NAMES[n] for n in names]
+
+
+def select_question_peers(spec: str, python: str, question: str, notes: list[str]) -> list:
+    """The dataframe tools asked for (a part of their name: polars, duckdb, pandas, records) that can run here."""
+    if spec.strip().lower() == "none":
+        return []
+    wanted = [w.strip().lower() for w in spec.split(",") if w.strip() and w.strip().lower() != "all"]
+    chosen = []
+    for p in peer_tools.question_peers(python, question):
+        if wanted and not any(w in p.name.lower() for w in wanted):
+            continue
+        why = p.missing()
+        if why:
+            note = f"peer `{p.tool}` left out of the questions: {why}"
+            if note not in notes:
+                notes.append(note)
+            continue
+        chosen.append(p)
+    return chosen
+
+
+def question_cases(args, size: int, threads: list[int], scan_cmd, notes: list[str]) -> tuple[Path, dict, list]:
+    """(file, truth, [(cases, runs), ...]) for the questions on the combined file of `size`: logcodes --repeat
+    times, the dataframe tools --slow-repeat times (at most --repeat), pandas once."""
+    path, truth = ensure_data(args.data_dir, size, args.seed, [])
+    fmt = truth["format"] if args.format == "truth" else args.format
+    name = f"{gen_logs.size_label(size)}.log"
+    cases, peers, once = [], [], []
+    for q in select_questions(args.questions):
+        if not args.peers_only:
+            for t in threads:
+                cases.append(Case(f"logcodes by {q}", name, path, t,
+                                  scan_cmd(path, t, "--format", fmt, "--by", questions.SCAN_BY[q], "--groups"),
+                                  "logcodes", question=q))
+        for p in select_question_peers(args.question_peers, args.python, q, notes):
+            for t in p.threads:
+                if t in threads:
+                    (once if p.max_repeat == 1 else peers).append(
+                        Case(p.label(), name, path, t, None, "peer", peer=p, question=q))
+    return path, truth, [(cases, args.repeat), (peers, min(args.slow_repeat, args.repeat)), (once, 1)]
+
+
 def peer_cases(peer_list: list, input_label: str, path: Path, threads: list[int]) -> list[Case]:
     cases = []
     for p in peer_list:
@@ -627,7 +738,23 @@ def main(argv=None) -> int:
                     help=f"sizes for the syslog- and CRI-wrapped combined logs (default {WRAPPED_SIZES}; '' skips them)")
     ap.add_argument("--variant-sizes", default=VARIANT_SIZES,
                     help=f"sizes for the sip_trace layout (default {VARIANT_SIZES}; '' skips it)")
-    ap.add_argument("--quick", action="store_true", help=f"only {QUICK_SIZES} for every layout")
+    ap.add_argument("--question-sizes", default=QUESTION_SIZES,
+                    help=f"combined sizes on which logcodes and the dataframe tools answer the questions of "
+                         f"questions.py (default {QUESTION_SIZES}; '' skips them)")
+    ap.add_argument("--questions", default="all",
+                    help=f"which questions: all, none, or some of {', '.join(QUESTION_NAMES)} "
+                         "(class,code / code,path / code,path_raw / time:1h,class)")
+    ap.add_argument("--question-peers", default="all",
+                    help="tools answering the questions: all, none, or parts of names: polars, duckdb, pandas, records")
+    ap.add_argument("--cardinality", default=CARDINALITY,
+                    help=f"the cardinality case: distinct paths (= groups) per log, e.g. 1M,10M (default {CARDINALITY}; "
+                         f"--quick {QUICK_CARDINALITY}; '' skips it)")
+    ap.add_argument("--cardinality-max-rss-mb", type=int, default=4000,
+                    help="a cardinality child resident past this is stopped and shown over the limit (default 4000)")
+    ap.add_argument("--cardinality-timeout", type=float, default=60.0,
+                    help="a cardinality child running longer is stopped and shown over the limit (default 60 s)")
+    ap.add_argument("--quick", action="store_true",
+                    help=f"only {QUICK_SIZES} for every layout and the questions, {QUICK_CARDINALITY} groups")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs per case; the median is reported")
     ap.add_argument("--threads", default="1,2", help="logcodes thread counts on the plain combined / nginx_custom file")
     ap.add_argument("--seed", type=int, default=1)
@@ -641,7 +768,7 @@ def main(argv=None) -> int:
                          "(a case-insensitive part of the tool name)")
     ap.add_argument("--slow-repeat", type=int, default=3,
                     help="timed runs of the slow peers (pandas, polars, DuckDB, re: smallest combined size only; "
-                         "GoAccess runs once)")
+                         "GoAccess runs once) and of the dataframe tools answering the questions (pandas once)")
     ap.add_argument("--data-dir", type=Path, default=HERE / "data")
     ap.add_argument("--out-dir", type=Path, default=HERE, help="where RESULTS.md and results.json go")
     args = ap.parse_args(argv)
@@ -653,6 +780,10 @@ def main(argv=None) -> int:
     w3c_sizes = sizes_of(QUICK_SIZES if args.quick else args.w3c_sizes)
     variant_sizes = sizes_of(QUICK_VARIANT_SIZES if args.quick else args.variant_sizes)
     wrapped_sizes = sizes_of(QUICK_SIZES if args.quick else args.wrapped_sizes)
+    question_sizes = sizes_of(QUICK_SIZES if args.quick else args.question_sizes)
+    select_questions(args.questions)  # an unknown name stops the run before anything is timed
+    groups = [cardinality.parse_count(g) for g in (QUICK_CARDINALITY if args.quick else args.cardinality).split(",")
+              if g.strip()]
     threads = [int(t) for t in args.threads.split(",") if t.strip()]
     info = machine_info()
     info["command"] = " ".join(["python benchmarks/run.py"] + (argv if argv is not None else sys.argv[1:]))
@@ -698,10 +829,6 @@ def main(argv=None) -> int:
                 for t in sorted({1, *threads}):
                     cases.append(Case(BASE_TOOL, name(e), files[e], t, scan_cmd(files[e], t, "--format", fmt), "logcodes"))
             if size == max(sizes):
-                # Grouping by a second, high-cardinality dimension or a time bucket costs more than class+code.
-                for by in ("code,path", "time:1h,class"):
-                    cases.append(Case(f"logcodes by {by}", name(""), path, 1,
-                                      scan_cmd(path, 1, "--format", fmt, "--by", by), "logcodes"))
                 # Causes from the error log: the join should cost little next to the scan itself.
                 errors = ensure_error_log(path)
                 for t in threads:
@@ -729,6 +856,26 @@ def main(argv=None) -> int:
                 if slow:
                     run_cases(f"{label} peers", peer_cases(slow, name(""), path, threads), truth, [path],
                               1 if once else min(args.slow_repeat, args.repeat), time_exe, rows, notes, label)
+
+    for size in question_sizes:
+        label = gen_logs.size_label(size)
+        path, truth, groups_of_cases = question_cases(args, size, threads, scan_cmd, notes)
+        for group, n in groups_of_cases:
+            if group:
+                run_cases(f"{label} questions", group, truth, [path], n, time_exe, rows, notes, label)
+
+    if groups and args.peers_only:
+        notes.append("--peers-only: no cardinality rows (both ways run logcodes)")
+    elif groups and subprocess.run([args.python, "-c", "import polars, pyarrow"], capture_output=True).returncode:
+        notes.append("polars or pyarrow not installed: no cardinality rows (benchmarks/requirements.txt)")
+    elif groups:
+        for g in groups:
+            for row in cardinality.measure(args.python, args.data_dir, g, max(threads), min(args.repeat, 3),
+                                           args.cardinality_max_rss_mb, args.cardinality_timeout,
+                                           log=lambda m: print(m, file=sys.stderr)):
+                rows.append(row)
+                notes.extend(f"{'over the limit' if row['status'] == 'LIMIT' else row['status']}: cardinality "
+                             f"{row['tool']} {row['size']} groups: {p}" for p in row["problems"])
 
     for size in nginx_sizes:
         label = gen_logs.size_label(size)

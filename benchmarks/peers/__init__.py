@@ -7,6 +7,8 @@ against the generator's truth:
     floors      cat, read()+memchr newline count, ripgrep line count: count lines at most (checked on lines)
     extractors  a scalar C status loop, ripgrep per class, GoAccess, pandas, polars, DuckDB, CPython re:
                 per-code (or per-class) counts, checked exactly
+    questions   polars, DuckDB, pandas and logcodes.records() into polars / DuckDB answering the questions of
+                questions.py (by code and path, by hour and class ...): every group checked exactly
 
 A peer that miscounts is reported WRONG with the difference; it is neither dropped nor helped.
 """
@@ -31,6 +33,7 @@ class Counts:
     other: int | None = None                 # non-blank lines the peer found no status code in
     elapsed: float | None = None             # the peer's own timing of its work (Python peers), seconds
     peak_rss_kb: int | None = None           # the peer's own VmHWM (Python peers)
+    groups: dict | None = None               # {key tuple: n}: the answer to a question (questions.py)
     notes: list[str] = field(default_factory=list)
 
 
@@ -46,7 +49,14 @@ def _diff(got: dict, want: dict, what: str, limit: int = 8) -> list[str]:
 
 def verdict(counts: Counts, truth: dict, checks: str) -> tuple[str, list[str]]:
     """("ok" | "WRONG" | "n/a", differences) for what this peer claims to count (`checks`):
-    "codes" (every code exact), "classes" (every class exact), "lines" (line count) or "none"."""
+    "codes" (every code exact), "classes" (every class exact), "lines" (line count), a question of
+    questions.py (every group exact) or "none"."""
+    import questions  # benchmarks/, on the path of whoever loads the peers
+    if checks in questions.QUESTIONS:
+        if counts.groups is None:
+            return "WRONG", ["no groups"]
+        diffs = questions.diff(counts.groups, questions.truth_groups(truth, checks))
+        return ("WRONG" if diffs else "ok"), diffs
     want_codes = {int(k): v for k, v in truth["codes"].items()}
     not_codes = truth["records"] - sum(want_codes.values())  # invalid status + not a log line
     if checks == "codes":
@@ -113,3 +123,9 @@ def all_peers(python: str) -> list[Peer]:
     """Every peer, fast ones first; `python` is the interpreter that runs the Python peers."""
     from . import native, python_peers
     return native.peers() + python_peers.peers(python)
+
+
+def question_peers(python: str, question: str) -> list[Peer]:
+    """The dataframe tools answering one question of questions.py."""
+    from . import python_peers
+    return python_peers.question_peers(python, question)
