@@ -422,6 +422,9 @@ class Summary:
                     f"scan with by=(..., {d!r}) to count by it"
                 )
             positions.append(self.dims.index(d))
+        if self._counts_dict is None and tuple(dims) != self.dims and len(set(dims)) == len(dims):
+            # Fewer dimensions than the groups have: added up on the columns, one object per value asked for.
+            return _columns.counts(self._table, dims)
         out: Dict[Any, int] = {}
         single = len(positions) == 1
         for key, n in self._counts.items():

@@ -62,7 +62,11 @@ def test_every_output_is_the_same(monkeypatch, case):
     assert b._counts_dict is None
     pd.testing.assert_frame_equal(b.to_pandas(), a.to_pandas())
     pd.testing.assert_frame_equal(b.to_pandas(reason=False, lang="zh"), a.to_pandas(reason=False, lang="zh"))
-    assert b._counts_dict is None
+    for d in a.dims:
+        assert list(b.counts(d).items()) == list(a.counts(d).items())   # the same values, in the same order
+    if len(a.dims) > 1:
+        assert list(b.counts(*a.dims[::-1]).items()) == list(a.counts(*a.dims[::-1]).items())
+        assert b._counts_dict is None   # added up on the columns (all dims at once reads the dict)
     # Everything else reads the dict made from the columns.
     assert b.counts() == a.counts() and list(b.counts()) == list(a.counts())
     for d in a.dims:
