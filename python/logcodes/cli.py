@@ -216,7 +216,12 @@ def _report(args: argparse.Namespace) -> int:
         print(terminal(f"logcodes: error: {e} (the report shows what was read before it)"), file=sys.stderr)
         summary, status = e.summary, 1
     title = args.title or f"logcodes report: {', '.join(args.files[:3])}{' …' if len(args.files) > 3 else ''}"
-    path = report.write(summary, args.output, title=title, lang=args.lang)
+    try:
+        path = report.write(summary, args.output, title=title, lang=args.lang)
+    except ImportError as e:  # the timeline panel is drawn from a pandas DataFrame (Summary.timeline)
+        print(f"logcodes: error: the report needs {e.name or 'pandas'}: pip install 'logcodes[pandas]'",
+              file=sys.stderr)
+        return 2
     print(terminal(f"wrote {path}: {summary.total:,} records, {summary.counted:,} counted"), file=sys.stderr)
     return status or _empty_status(summary, args)
 
