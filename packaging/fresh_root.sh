@@ -19,22 +19,19 @@ python=python3
 mirror="$($python "$here/host_config.py" debian-mirror)"
 cert="$($python "$here/host_config.py" pip-cert)"
 work="$(mktemp -d "${TMPDIR:-/var/tmp}/logcodes-fresh.XXXXXX")"
-mounted=()
-cleanup() {
-  for m in "${mounted[@]}"; do umount -l "$m" 2>/dev/null || true; done
-  rm -rf --one-file-system "$work"
-}
-trap cleanup EXIT
+trap 'rm -rf --one-file-system "$work"' EXIT
 
-for suite in "${suites[@]}"; do
-  root="$work/$suite"
-  start=$SECONDS
+# One release: its root, the wheel of its CPython, the checks. Run in a subshell that unmounts what it mounted.
+check_suite() {
+  local suite="$1" start=$SECONDS
+  root="$work/$1"   # not local: the EXIT trap runs after the function has returned
+  trap 'umount -l "$root/dev" "$root/proc" 2>/dev/null || true' EXIT
   echo "== $suite: debootstrap --variant=minbase (python3 python3-venv) from the machine's Debian mirror"
-  if ! debootstrap --variant=minbase --include=python3,python3-venv "$suite" "$root" "$mirror" >"$work/$suite.log" 2>&1; then
-    tail -20 "$work/$suite.log"; echo "FAIL debootstrap $suite"; exit 1
+  if ! debootstrap --variant=minbase --include=python3,python3-venv "$suite" "$root" "$mirror" >"$work/$suite.debootstrap.log" 2>&1; then
+    tail -20 "$work/$suite.debootstrap.log"; echo "FAIL debootstrap $suite"; return 1
   fi
-  mount -t proc proc "$root/proc" && mounted+=("$root/proc")
-  mount --bind /dev "$root/dev" && mounted+=("$root/dev")
+  mount -t proc proc "$root/proc"
+  mount --bind /dev "$root/dev"
   cp -L /etc/resolv.conf "$root/etc/resolv.conf"
   # pip inside the root uses this machine's index settings and CA bundle, nothing of its local files.
   if [ -n "$cert" ]; then
@@ -43,11 +40,12 @@ for suite in "${suites[@]}"; do
   else
     $python "$here/host_config.py" pip-conf >"$root/etc/pip.conf"
   fi
+  local tag wheels wheel version
   tag="$(chroot "$root" python3 -c 'import sys; print("cp%d%d" % sys.version_info[:2])')"
   shopt -s nullglob
   wheels=("$dist"/logcodes-*-"$tag"-"$tag"-manylinux*.whl)
   shopt -u nullglob
-  [ ${#wheels[@]} = 1 ] || { echo "FAIL $suite has $tag: want one manylinux wheel for it in $dist, found ${#wheels[@]}"; exit 1; }
+  [ ${#wheels[@]} = 1 ] || { echo "FAIL $suite has $tag: want one manylinux wheel for it in $dist, found ${#wheels[@]}"; return 1; }
   wheel="${wheels[0]}"
   version="$(basename "$wheel" | cut -d- -f2)"
   mkdir -p "$root/wheels" && cp "$wheel" "$root/wheels/" && cp "$here/fresh_check.py" "$root/fresh_check.py"
@@ -58,8 +56,19 @@ for suite in "${suites[@]}"; do
       python3 -m venv /opt/venv
       /opt/venv/bin/pip install -q '/wheels/$(basename "$wheel")[pandas]' pyarrow
       cd / && /opt/venv/bin/python /fresh_check.py $version"
-  for m in "$root/dev" "$root/proc"; do umount -l "$m"; done
-  mounted=()
-  rm -rf --one-file-system "$root"
   echo "== $suite: passed in $((SECONDS - start)) s"
+}
+
+# The releases side by side (the time goes to downloads and unpacking), each reported whole when done.
+pids=()
+for suite in "${suites[@]}"; do
+  ( check_suite "$suite" ) >"$work/$suite.out" 2>&1 &
+  pids+=($!)
 done
+status=0
+for i in "${!suites[@]}"; do
+  wait "${pids[$i]}" || status=1
+  cat "$work/${suites[$i]}.out"
+done
+[ $status = 0 ] && echo "fresh roots passed: ${suites[*]}" || echo "FAIL fresh roots: see above"
+exit $status
