@@ -38,7 +38,7 @@ PIP_SAN :=
 PY_SAN_ENV :=
 endif
 
-.PHONY: demo test deps test-deps bench-deps fuzz-deps venv install cpp-test tsan-test py-test fuzz bench microbench callgrind clean
+.PHONY: wheel fresh-root demo test deps test-deps bench-deps fuzz-deps venv install cpp-test tsan-test py-test fuzz bench microbench callgrind clean
 
 demo: install
 	$(VENV)/bin/logcodes demo
@@ -122,5 +122,17 @@ microbench: bench-deps
 callgrind: bench-deps
 	$(PY) benchmarks/callgrind.py
 
+# `make wheel`: one self-contained manylinux wheel per CPython in WHEEL_PYTHONS, in dist/ (docs/packaging.md).
+WHEEL_PYTHONS ?= 3.11 3.13
+wheel: deps venv
+	$(PIP) install -q -r packaging/requirements.txt
+	packaging/build_wheels.sh $(abspath $(PY)) dist $(WHEEL_PYTHONS)
+
+# `make fresh-root`: the wheels in dist/ installed and used in minimal Debian roots with no build packages.
+FRESH_SUITES ?= bookworm trixie
+fresh-root:
+	$(call apt_install,debootstrap)
+	packaging/fresh_root.sh dist $(FRESH_SUITES)
+
 clean:
-	rm -rf build $(VENV)
+	rm -rf build dist $(VENV)

@@ -11,57 +11,49 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from . import codes, samples
 from . import formats
+from ._cli_help import DESCRIPTION, EXAMPLES, by_help
+from ._cli_run import EXIT_EMPTY, closed_output_status, join_negative_times, nothing_recognised
 from .api import detect, scan
 from .errors import InputError, LogcodesError
 from .summary import Summary
 from ._safe_text import csv_cell, json_dumps, terminal
 
-_EPILOG = """examples:
-  logcodes summarize access.log
-  logcodes summarize 'logs/*.gz' --by time:1h,class --csv
-  logcodes report access.log --errors error.log -o report.html
-  tail -n 100000 access.log | logcodes summarize - --format combined
-  logcodes demo
-"""
-
-
-_WATCH_EPILOG = """examples:
-  logcodes watch /var/log/nginx/access.log --jsonl --checkpoint /var/lib/logcodes/nginx.json
-  logcodes watch '/var/log/*/access.log' --prometheus 127.0.0.1:9464 --interval 15s
-  tail -F access.log | logcodes watch - --jsonl --format combined
-
-SIGTERM or SIGINT ends the current window, reports it, saves the checkpoint and exits 0.
-"""
+def _sub(sub: Any, name: str, help: str, **kw: Any) -> argparse.ArgumentParser:
+    """A subcommand whose help ends with its own examples."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help[:1].upper() + help[1:] + ".",
+                                                     epilog=EXAMPLES[name],
+                                                     formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
+    return parser
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="logcodes", description="Count response codes in HTTP logs.",
-                                epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from . import __version__
+
+    p = argparse.ArgumentParser(prog="logcodes", description=DESCRIPTION, epilog=EXAMPLES["logcodes"],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"logcodes {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("summarize", help="count codes in log files", epilog=_EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    s.add_argument("files", nargs="+", metavar="FILE", help="log files, globs, or - for standard input")
+    s = _sub(sub, "summarize", "count codes in HTTP logs, SIP logs and captures, and error logs")
+    s.add_argument("files", nargs="+", metavar="FILE", help="log files, captures, globs, or - for standard input")
     _scan_options(s)
 
-    r = sub.add_parser("report", help="write one self-contained HTML report (charts inline, no network)",
-                       epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    r.add_argument("files", nargs="+", metavar="FILE", help="log files, globs, or - for standard input")
+    r = _sub(sub, "report", "write one self-contained HTML report (charts inline, no network)")
+    r.add_argument("files", nargs="+", metavar="FILE", help="log files, captures, globs, or - for standard input")
     r.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the report")
     r.add_argument("--title", default=None, help="the report's title (default: the first input's name)")
     _scan_options(r, by=False)
 
-    d = sub.add_parser("demo", help="summarize the bundled real sample logs, and explain the errors of one")
+    d = _sub(sub, "demo", "summarize the bundled real samples (HTTP and a SIP capture), and explain their errors")
     _scan_options(d)
 
-    f = sub.add_parser("formats", help="list the built-in formats")
+    f = _sub(sub, "formats", "list the built-in formats")
     f.add_argument("--json", action="store_true")
 
-    det = sub.add_parser("detect", help="show which format each file is detected as, and why")
+    det = _sub(sub, "detect", "show which format each file is detected as, and why")
     det.add_argument("files", nargs="+", metavar="FILE")
 
-    w = sub.add_parser("watch", help="follow live logs: one report per time window (JSON lines, Prometheus)",
-                       epilog=_WATCH_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    w = _sub(sub, "watch", "follow live logs: one report per time window (JSON lines, Prometheus)")
     w.add_argument("files", nargs="+", metavar="PATH", help="log files or globs (re-read every window), or -")
     w.add_argument("--interval", default="10s", help="window length (default 10s; e.g. 0.5s, 1min)")
     w.add_argument("--jsonl", action="store_true", help="print one JSON object per window")
@@ -79,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--once", action="store_true",
                    help="report one window of what is there now, save the checkpoint and exit")
 
-    c = sub.add_parser("codes", help="list the code registry")
+    c = _sub(sub, "codes", "list the code registry (HTTP and SIP), or say what one code means")
     c.add_argument("protocol", nargs="?", choices=codes.PROTOCOLS)
     c.add_argument("code", nargs="?", type=int, help="one code: say what it means")
     c.add_argument("--json", action="store_true")
@@ -94,10 +86,7 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
 
 def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     if by:
-        s.add_argument("--by", default=None,
-                       help="dimensions, comma-separated (protocol,class,code,reason,method,host,path,path_raw,"
-                            "file,time[:1h],level,cause; SIP calls: outcome,attempts,auth_rounds,hangup); "
-                            "default: class,code (error logs: level,cause)")
+        s.add_argument("--by", default=None, help=by_help())
     s.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
     own = s.add_mutually_exclusive_group()
     for kind, what in formats.COMPILERS:
@@ -114,6 +103,8 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     s.add_argument("--path-rule", nargs=2, action="append", metavar=("REGEX", "PLACEHOLDER"), dest="path_rules",
                    help="template paths matching REGEX as PLACEHOLDER, before the built-in rules (repeatable)")
     _lang_option(s)
+    s.add_argument("--allow-empty", action="store_true",
+                   help=f"exit 0 when nothing at all was recognised (default: exit {EXIT_EMPTY} with the reason)")
     if not by:
         return
     flt = s.add_argument_group("filters (records left out are counted as filtered)")
@@ -198,7 +189,16 @@ def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
         print(terminal(f"logcodes: error: {e}"), file=sys.stderr)
         return 1
     _print_summary(summary, args)
-    return 0
+    return _empty_status(summary, args)
+
+
+def _empty_status(summary: Summary, args: argparse.Namespace) -> int:
+    """EXIT_EMPTY with a one-line reason when nothing at all was recognised (unless --allow-empty), else 0."""
+    reason = nothing_recognised(summary, format=str(args.format))
+    if reason is None or args.allow_empty:
+        return 0
+    print(terminal(f"logcodes: {reason}"), file=sys.stderr)
+    return EXIT_EMPTY
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -216,9 +216,14 @@ def _report(args: argparse.Namespace) -> int:
         print(terminal(f"logcodes: error: {e} (the report shows what was read before it)"), file=sys.stderr)
         summary, status = e.summary, 1
     title = args.title or f"logcodes report: {', '.join(args.files[:3])}{' …' if len(args.files) > 3 else ''}"
-    path = report.write(summary, args.output, title=title, lang=args.lang)
+    try:
+        path = report.write(summary, args.output, title=title, lang=args.lang)
+    except ImportError as e:  # the timeline panel is drawn from a pandas DataFrame (Summary.timeline)
+        print(f"logcodes: error: the report needs {e.name or 'pandas'}: pip install 'logcodes[pandas]'",
+              file=sys.stderr)
+        return 2
     print(terminal(f"wrote {path}: {summary.total:,} records, {summary.counted:,} counted"), file=sys.stderr)
-    return status
+    return status or _empty_status(summary, args)
 
 
 def _codes(args: argparse.Namespace) -> int:
@@ -246,8 +251,18 @@ def _codes(args: argparse.Namespace) -> int:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    """Run one command; its exit status (see ``logcodes --help``). A closed output ends it quietly."""
+    try:
+        status = _main(argv)
+        sys.stdout.flush()  # a pipe closed after the last write shows here, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        return closed_output_status()
+
+
+def _main(argv: Optional[List[str]]) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_negative_times(sys.argv[1:] if argv is None else argv))
     try:
         if args.command == "summarize":
             return _summarize(args.files, args)
@@ -301,6 +316,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             return _codes(args)
         parser.print_help()
         return 2
+    except BrokenPipeError:
+        raise
     except (LogcodesError, ValueError, OSError) as e:
         print(terminal(f"logcodes: error: {e}"), file=sys.stderr)
         return 2
