@@ -102,31 +102,28 @@ py::tuple key_tuple(std::span<const KeyValue> key) {
     return t;
 }
 
-// The groups as Arrow columns: a (schema, array) pair of PyCapsules of the Arrow PyCapsule interface, which
-// pyarrow.record_batch() takes through __arrow_c_array__ without a Python object per group.
+// A PyCapsule named `name` (the Arrow PyCapsule interface's) owning an Arrow C struct: released with the
+// capsule unless a consumer moved it out (its release is then null).
+template <typename T>
+py::capsule arrow_capsule(T* p, const char* name) {
+    return py::capsule(p, name, [](PyObject* cap) {
+        auto* q = static_cast<T*>(PyCapsule_GetPointer(cap, PyCapsule_GetName(cap)));
+        if (!q) {
+            PyErr_Clear();
+            return;
+        }
+        if (q->release) q->release(q);
+        delete q;
+    });
+}
+
+// The groups as Arrow columns: a (schema, array) pair of PyCapsules, which pyarrow.record_batch() takes
+// through __arrow_c_array__ without a Python object per group.
 py::tuple groups_capsules(const SortedGroups& g, const GroupSpec& spec) {
     auto* schema = new ArrowSchema{};
     auto* array = new ArrowArray{};
     export_groups(g, dim_names(spec), schema, array);
-    py::capsule schema_capsule(schema, "arrow_schema", [](PyObject* cap) {
-        auto* s = static_cast<ArrowSchema*>(PyCapsule_GetPointer(cap, "arrow_schema"));
-        if (!s) {
-            PyErr_Clear();
-            return;
-        }
-        if (s->release) s->release(s);
-        delete s;
-    });
-    py::capsule array_capsule(array, "arrow_array", [](PyObject* cap) {
-        auto* a = static_cast<ArrowArray*>(PyCapsule_GetPointer(cap, "arrow_array"));
-        if (!a) {
-            PyErr_Clear();
-            return;
-        }
-        if (a->release) a->release(a);
-        delete a;
-    });
-    return py::make_tuple(schema_capsule, array_capsule);
+    return py::make_tuple(arrow_capsule(schema, "arrow_schema"), arrow_capsule(array, "arrow_array"));
 }
 
 // {(key...): count} in the Summary's order; the sorting and escaping were done by the core.
@@ -294,15 +291,7 @@ public:
         if (recent_.size() > kRecent) recent_.erase(recent_.begin());
         auto* s = new ArrowArrayStream;
         export_record_stream(std::move(reader), s);
-        return py::capsule(s, "arrow_array_stream", [](PyObject* cap) {
-            auto* st = static_cast<ArrowArrayStream*>(PyCapsule_GetPointer(cap, "arrow_array_stream"));
-            if (!st) {
-                PyErr_Clear();
-                return;
-            }
-            if (st->release) st->release(st);  // not consumed (or moved out: then release is null)
-            delete st;
-        });
+        return arrow_capsule(s, "arrow_array_stream");
     }
     // What the most recent stream that was read to its end saw (else the most recent one): stats, files,
     // counts by code, whether it reached the end, and the first input error.

@@ -98,6 +98,20 @@ void structured_option(py::class_<ScanOptions>& cls, Setters& setters, const cha
     setters[name] = set;
 }
 
+// An option holding something compiled, which Python sees through a handle (RulesHandle, FilterHandle).
+template <typename Handle, typename T>
+void handle_option(py::class_<ScanOptions>& cls, Setters& setters, const char* name,
+                   std::shared_ptr<const T> ScanOptions::*field, std::shared_ptr<const T> Handle::*member,
+                   const char* doc) {
+    structured_option(
+        cls, setters, name,
+        [field](const ScanOptions& o) { return o.*field ? py::cast(Handle{o.*field}) : py::object(py::none()); },
+        [field, member](ScanOptions& o, py::handle v) {
+            o.*field = v.is_none() ? nullptr : v.cast<const Handle&>().*member;
+        },
+        doc);
+}
+
 FormatChoice format_choice(py::handle v) {
     if (py::isinstance<py::str>(v)) {
         Error err;
@@ -136,20 +150,10 @@ Setters& option_setters(py::class_<ScanOptions>& cls) {
                 throw py::value_error("count must be messages, transactions or calls, not '" + name + "'");
         },
         "what one SIP count is: 'messages', 'transactions' or 'calls'");
-    structured_option(
-        cls, setters, "rules",
-        [](const ScanOptions& o) { return o.rules ? py::cast(RulesHandle{o.rules}) : py::object(py::none()); },
-        [](ScanOptions& o, py::handle v) {
-            o.rules = v.is_none() ? nullptr : v.cast<const RulesHandle&>().rules;
-        },
-        "compiled cause rules (None: no causes named)");
-    structured_option(
-        cls, setters, "filter",
-        [](const ScanOptions& o) { return o.filter ? py::cast(FilterHandle{o.filter}) : py::object(py::none()); },
-        [](ScanOptions& o, py::handle v) {
-            o.filter = v.is_none() ? nullptr : v.cast<const FilterHandle&>().filter;
-        },
-        "a compiled record filter (None: every record)");
+    handle_option(cls, setters, "rules", &ScanOptions::rules, &RulesHandle::rules,
+                  "compiled cause rules (None: no causes named)");
+    handle_option(cls, setters, "filter", &ScanOptions::filter, &FilterHandle::filter,
+                  "a compiled record filter (None: every record)");
     return setters;
 }
 

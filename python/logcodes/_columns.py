@@ -8,7 +8,7 @@ Summary lists them. Reading them as a DataFrame or adding them up needs no Pytho
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Dict, Iterable, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 _UTC = _dt.timezone.utc
 # Up to this many groups a scan hands them over as a dict (no pyarrow import for a small summary); beyond,
@@ -67,33 +67,30 @@ def _time(value: Optional[int]) -> Optional[_dt.datetime]:
     return None if value is None else _dt.datetime.fromtimestamp(value, tz=_UTC)
 
 
-def to_dict(groups: Any, dims: Sequence[str]) -> Dict[Tuple[Any, ...], int]:
-    """{key tuple: count}, in the groups' order; times as aware datetimes (UTC)."""
-    columns = []
+def _values(columns: Any, dims: Sequence[str]) -> List[Iterable[Any]]:
+    """Each dimension's values as Python objects (times as aware datetimes, UTC)."""
+    out: List[Iterable[Any]] = []
     for d in dims:
-        values: Iterable[Any] = groups.column(d).to_pylist()
-        if d == "time":
-            values = [_time(v) for v in values]
-        columns.append(values)
+        values: Iterable[Any] = columns.column(d).to_pylist()
+        out.append([_time(v) for v in values] if d == "time" else values)
+    return out
+
+
+def to_dict(groups: Any, dims: Sequence[str]) -> Dict[Tuple[Any, ...], int]:
+    """{key tuple: count}, in the groups' order."""
     counts = groups.column("count").to_pylist()
+    columns = _values(groups, dims)
     keys = zip(*columns) if columns else (() for _ in counts)
     return dict(zip(keys, counts))
 
 
 def counts(groups: Any, dims: Sequence[str]) -> Dict[Any, int]:
     """Counts by some dimensions, as ``Summary.counts(*dims)`` gives them: keys in the order their first
-    group comes (a single-threaded group_by keeps it), times as aware datetimes."""
+    group comes (a single-threaded group_by keeps it)."""
     added = groups.group_by(list(dims), use_threads=False).aggregate([("count", "sum")])
-    columns = []
-    for d in dims:
-        values: Iterable[Any] = added.column(d).to_pylist()
-        if d == "time":
-            values = [_time(v) for v in values]
-        columns.append(values)
+    columns = _values(added, dims)
     sums = added.column("count_sum").to_pylist()
-    if len(dims) == 1:
-        return dict(zip(columns[0], sums))
-    return dict(zip(zip(*columns), sums))
+    return dict(zip(columns[0] if len(dims) == 1 else zip(*columns), sums))
 
 
 def to_pandas(groups: Any, dims: Sequence[str], protocol: Optional[str], ordered: Set[str], *, reason: bool,

@@ -56,12 +56,6 @@ const std::array<BuiltinFormat, 9> kAccessLog = {{
     {"nginx_combined", &kCombined, 0, false},
 }};
 
-bool blank(std::string_view line) noexcept {
-    for (char c : line)
-        if (c != ' ' && c != '\t' && c != '\r') return false;
-    return true;
-}
-
 std::vector<BuiltinFormat> build_all() {
     // The fields every envelope adds (formats/envelope.hpp): known before any wrapped format is made, so
     // by="stream" / by="app" are accepted before a scan has detected an envelope.
@@ -101,6 +95,26 @@ std::string weak_evidence(const std::vector<Candidate>& ranking, std::size_t sam
 
 }  // namespace
 
+bool blank_line(std::string_view line) noexcept {
+    for (char c : line)
+        if (c != ' ' && c != '\t' && c != '\r') return false;
+    return true;
+}
+
+std::vector<std::string_view> detect_lines(std::string_view text, bool at_end, std::size_t& non_blank) {
+    std::vector<std::string_view> lines;
+    non_blank = 0;
+    while (non_blank < kDetectLines && !text.empty()) {
+        const std::size_t nl = text.find('\n');
+        if (nl == std::string_view::npos && !at_end) break;
+        const std::string_view line = text.substr(0, nl == std::string_view::npos ? text.size() : nl);
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        lines.push_back(line);
+        non_blank += !blank_line(line);
+    }
+    return lines;
+}
+
 std::span<const BuiltinFormat> access_log_formats() { return kAccessLog; }
 
 std::span<const BuiltinFormat> all_builtin_formats() {
@@ -138,17 +152,8 @@ Detection detect_bare(std::string_view head_in, bool at_end) {
     padded.append(kLinePadding, '\0');
     std::string_view head(padded.data(), head_in.size());
 
-    // Blank lines stay in the sample (they end SIP headers) but do not count towards its size.
-    std::vector<std::string_view> sample;
     std::size_t non_blank = 0;
-    while (non_blank < kDetectLines && !head.empty()) {
-        const std::size_t nl = head.find('\n');
-        if (nl == std::string_view::npos && !at_end) break;
-        const std::string_view line = head.substr(0, nl == std::string_view::npos ? head.size() : nl);
-        head.remove_prefix(nl == std::string_view::npos ? head.size() : nl + 1);
-        sample.push_back(line);
-        non_blank += !blank(line);
-    }
+    const std::vector<std::string_view> sample = detect_lines(head, at_end, non_blank);
     Detection d;
     d.sample_lines = non_blank;
     if (non_blank == 0) {
@@ -161,7 +166,7 @@ Detection detect_bare(std::string_view head_in, bool at_end) {
         Candidate c{b.format, 0, 0};
         auto parser = b.format->make_parser();
         for (auto line : sample) {
-            const bool is_blank = blank(line);
+            const bool is_blank = blank_line(line);
             if (is_blank && !parser->in_record()) continue;
             r.clear();
             const ParseResult pr = parser->parse(line, r);

@@ -11,12 +11,6 @@ namespace {
 
 constexpr std::size_t kReadPiece = 64 * 1024;
 
-bool blank_line(std::string_view line) noexcept {
-    for (char c : line)
-        if (c != ' ' && c != '\t' && c != '\r') return false;
-    return true;
-}
-
 // A NUL, or control bytes (other than tab and CR) in more than 1/16 of the line: not text.
 bool binary_line(std::string_view line) noexcept {
     std::size_t control = 0;

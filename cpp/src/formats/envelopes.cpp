@@ -7,16 +7,6 @@
 
 namespace logcodes {
 
-namespace {
-
-bool blank(std::string_view line) noexcept {
-    for (char c : line)
-        if (c != ' ' && c != '\t' && c != '\r') return false;
-    return true;
-}
-
-}  // namespace
-
 std::span<const Envelope* const> envelopes() {
     // Docker before the shippers' "json" (a json-file line also has a "log" string), CRI and syslog last.
     static const std::array<const Envelope*, 5> all = {&docker_envelope(), &journald_envelope(), &shipper_envelope(),
@@ -33,16 +23,8 @@ const Envelope* find_envelope(std::string_view name) noexcept {
 const Envelope* detect_envelope(std::string_view sample, bool at_end, std::string& peeled, std::size_t& lines,
                                 std::size_t& carried) {
     // The same lines detect_in_sample() looks at: complete ones (or the last when at_end), kDetectLines of them.
-    std::vector<std::string_view> sample_lines;
     std::size_t non_blank = 0;
-    while (non_blank < kDetectLines && !sample.empty()) {
-        const std::size_t nl = sample.find('\n');
-        if (nl == std::string_view::npos && !at_end) break;
-        const std::string_view line = sample.substr(0, nl == std::string_view::npos ? sample.size() : nl);
-        sample.remove_prefix(nl == std::string_view::npos ? sample.size() : nl + 1);
-        sample_lines.push_back(line);
-        non_blank += !blank(line);
-    }
+    const std::vector<std::string_view> sample_lines = detect_lines(sample, at_end, non_blank);
     lines = non_blank;
     carried = 0;
     if (non_blank == 0) return nullptr;
@@ -52,7 +34,7 @@ const Envelope* detect_envelope(std::string_view sample, bool at_end, std::strin
         join.clear();
         std::size_t ok = 0, complete = 0;
         for (std::string_view line : sample_lines) {
-            if (blank(line)) continue;
+            if (blank_line(line)) continue;
             // Envelopes, like formats, may rely on readable bytes past the line.
             padded.assign(line);
             padded.append(kLinePadding, '\0');

@@ -18,12 +18,6 @@ namespace {
 // The longest carried line a join builds; the rest of a longer one is left out (the record is kept).
 constexpr std::size_t kMaxJoin = 16u << 20;
 
-bool blank(std::string_view line) noexcept {
-    for (char c : line)
-        if (c != ' ' && c != '\t' && c != '\r') return false;
-    return true;
-}
-
 // `buf` holds the carried line: give it the readable bytes parsers may read past a line.
 std::string_view padded(std::string& buf) {
     const std::size_t n = buf.size();
@@ -107,7 +101,7 @@ public:
         if (joins_ && (p.partial || joining_)) [[unlikely]] {
             if (!join(p)) return ParseResult::part;
         }
-        if (blank(p.line) && !inner_->in_record()) return ParseResult::meta;  // a blank line inside an envelope
+        if (blank_line(p.line) && !inner_->in_record()) return ParseResult::meta;  // a blank line inside an envelope
         const ParseResult r = inner_->parse(p.line, out);
         if (r == ParseResult::record) fill(p, out);
         return r;
@@ -124,7 +118,7 @@ public:
             p.host = join_host_;
             p.stream = join_stream_;
             p.app = join_app_;
-            if (!blank(p.line) && inner_->parse(p.line, out) == ParseResult::record) {
+            if (!blank_line(p.line) && inner_->parse(p.line, out) == ParseResult::record) {
                 fill(p, out);
                 return true;
             }

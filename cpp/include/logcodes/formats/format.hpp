@@ -125,6 +125,11 @@ inline constexpr std::size_t kDetectBytes = 64 * 1024;
 inline constexpr std::size_t kDetectLines = 64;
 // Lines that cannot be used (overlong, binary) are skipped (formats/detect_sample.hpp).
 Detection detect_format(std::string_view head, bool at_end);
+// Nothing but spaces, tabs and a CR: not a record, and not counted in a sample's size.
+bool blank_line(std::string_view line) noexcept;
+// The lines of `text` detection looks at: complete ones (an unterminated last one too when `at_end`) until
+// kDetectLines non-blank ones; blank ones stay in (they end SIP headers). `non_blank` is how many were not.
+std::vector<std::string_view> detect_lines(std::string_view text, bool at_end, std::size_t& non_blank);
 // The ranking itself, on lines already sampled.
 Detection detect_in_sample(std::string_view sample, bool at_end);
 
