@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <new>
 
+#include "logcodes/error_log_pieces.hpp"
 #include "logcodes/formats/detect_sample.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
@@ -233,7 +234,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     }
 
     RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
-    if (result_->events) proc.set_explainer(&options_.explain, &t.pending);
+    if (error_logs_) proc.set_explainer(&options_.explain, &t.pending);
     proc.set_filter(options_.filter.get());
     proc.set_event_counter(&w.events);
     std::uint64_t line_no = 0;
@@ -312,6 +313,10 @@ void Scanner::run_task(Worker& w, Task& t) {
 }
 
 void Scanner::work(Worker& w) {
+    // The error logs first: the access logs' errors wait for their events until every piece is read.
+    if (error_logs_)
+        while (!cancel_.load(std::memory_order_relaxed) && error_logs_->read_next(w.framer, cancel_)) {
+        }
     for (;;) {
         if (cancel_.load(std::memory_order_relaxed)) return;
         const std::size_t i = next_task_.fetch_add(1, std::memory_order_relaxed);
@@ -326,64 +331,12 @@ void Scanner::work(Worker& w) {
     }
 }
 
-// Error logs are read first, whole and in order (their events span lines), into one indexed store.
-void Scanner::read_error_logs() {
-    auto store = std::make_shared<EventStore>(options_.rules.get(), options_.window_ms, PathMap(options_.path_map),
-                                              options_.explain);
-    store->set_max_events(options_.max_events);
-    const Format* format = find_format("error_log");
-    LineFramer framer(options_.block_size, options_.max_record);
-    for (std::uint32_t i = 0; i < options_.error_paths.size(); ++i) {
-        FileReport report;
-        report.path = options_.error_paths[i];
-        report.format = "error_log";
-        report.detection = "given";
-        InputInfo info;
-        report.error = probe_input(report.path, info);
-        std::unique_ptr<Source> src;
-        if (!report.error) src = open_input(info, report.error);
-        if (src) {
-            report.compression = info.compression;
-            report.size = info.size;
-            ScanStats stats;
-            Aggregator unused(GroupSpec{});
-            // File indexes of error logs follow the access logs' (samples name them).
-            const auto index = static_cast<std::uint32_t>(options_.paths.size() + i);
-            RecordProcessor proc(format, unused, stats, index, report.path, options_.max_samples);
-            proc.set_events(store.get());
-            std::uint64_t line_no = 0;
-            framer.reset(0);
-            auto on_line = [&](const LineEvent& ev) {
-                proc.on_line(ev, ++line_no);
-                return true;
-            };
-            for (;;) {
-                if (cancel_.load(std::memory_order_relaxed)) break;
-                auto area = framer.writable();
-                const std::size_t n = src->read(area.data(), area.size());
-                if (n == 0) {
-                    if (!src->error()) framer.finish(on_line);
-                    break;
-                }
-                framer.commit(n, on_line);
-            }
-            proc.finish();
-            if (src->error()) report.error = src->error();
-            report.lines = stats.lines;
-            report.records = stats.events;
-            result_->stats.events += stats.events;
-        }
-        result_->error_files.push_back(std::move(report));
-    }
-    store->finish();
-    result_->events = std::move(store);
-}
-
 void Scanner::run() noexcept {
     try {
-        if (!options_.error_paths.empty()) read_error_logs();
+        if (!options_.error_paths.empty()) error_logs_ = std::make_unique<ErrorLogPieces>(options_);
         plan();
-        const std::size_t n_workers = std::max<std::size_t>(1, std::min<std::size_t>(options_.threads, tasks_.size()));
+        const std::size_t n_tasks = tasks_.size() + (error_logs_ ? error_logs_->pieces() : 0);
+        const std::size_t n_workers = std::max<std::size_t>(1, std::min<std::size_t>(options_.threads, n_tasks));
         spare_threads_.store(static_cast<int>(options_.threads - n_workers));
         std::vector<std::unique_ptr<Worker>> workers;
         for (std::size_t i = 0; i < n_workers; ++i) workers.push_back(std::make_unique<Worker>(options_));
@@ -397,6 +350,7 @@ void Scanner::run() noexcept {
             r.counts.merge(w->counts);
             r.events_read.merge(w->events);
         }
+        if (error_logs_) r.events = error_logs_->finish(r.error_files, r.stats);
         // Errors waiting for their error-log event claim it now, one at a time and in input order.
         if (r.events)
             for (Task& t : tasks_)

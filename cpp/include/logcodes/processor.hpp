@@ -74,7 +74,7 @@ public:
     }
     // Error-log events go to `sink`; access-log errors selected by `explain` ("5xx", "502") wait in
     // `pending` to be joined with error-log events (explain_pending), the others are counted at once.
-    void set_events(EventStore* sink) noexcept {
+    void set_events(EventSink* sink) noexcept {
         sink_ = sink;
         decide_record_needs();
     }
@@ -139,7 +139,7 @@ private:
     Record record_;
     TransactionFilter transactions_;
     CallTable calls_;
-    EventStore* sink_ = nullptr;
+    EventSink* sink_ = nullptr;
     EventCounter* event_counter_ = nullptr;
     const std::vector<std::string>* explain_ = nullptr;
     std::vector<PendingError>* pending_ = nullptr;

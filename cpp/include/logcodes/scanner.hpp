@@ -31,6 +31,8 @@
 
 namespace logcodes {
 
+class ErrorLogPieces;
+
 struct ScanOptions {
     std::vector<std::string> paths;        // files; "-" is standard input
     std::string format = "auto";           // a built-in format name, or "auto" (detected per input)
@@ -119,7 +121,6 @@ private:
     struct FileState;
     struct Worker;
     void run() noexcept;
-    void read_error_logs();
     void plan();
     void work(Worker& w);
     void run_task(Worker& w, Task& t);
@@ -129,6 +130,7 @@ private:
     std::unique_ptr<ScanResult> result_;
     std::vector<FileState> files_;
     std::vector<Task> tasks_;
+    std::unique_ptr<ErrorLogPieces> error_logs_;   // scan(errors=...): read by the workers before the tasks
     std::atomic<std::size_t> next_task_{0};
     std::atomic<bool> cancel_{false};
     std::atomic<int> spare_threads_{0};   // threads no task needs: each lets one decoded input read ahead

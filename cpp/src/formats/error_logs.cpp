@@ -360,6 +360,14 @@ const BuiltinFormat kErrorLogs[] = {
 
 std::span<const BuiltinFormat> error_log_formats() { return kErrorLogs; }
 
+bool error_log_event_start(std::string_view line) {
+    // As ErrorLogParser::parse() reads it: a header of any family starts an event and resets what the
+    // event before it had open (a traceback, a two-line SimpleFormatter header).
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    Header h;
+    return header(line, h);
+}
+
 bool error_log_kinds_related(const Format& a, const Format& b) noexcept {
     const auto* x = dynamic_cast<const ErrorLogFormat*>(&a);
     const auto* y = dynamic_cast<const ErrorLogFormat*>(&b);
