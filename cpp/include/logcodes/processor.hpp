@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -81,11 +82,7 @@ public:
     // Error logs read as the main input: their events are counted into `counter` (without one, events
     // only add to stats.events).
     void set_event_counter(EventCounter* counter) noexcept { event_counter_ = counter; }
-    void set_explainer(const std::vector<std::string>* explain, std::vector<PendingError>* pending) noexcept {
-        explain_ = explain;
-        pending_ = pending;
-        decide_record_needs();
-    }
+    void set_explainer(const std::vector<std::string>* explain, std::vector<PendingError>* pending) noexcept;
 
     // Only records `filter` keeps are counted and sunk; the others add to stats.filtered.
     void set_filter(const RecordFilter* filter) noexcept {
@@ -121,6 +118,8 @@ private:
     [[gnu::noinline]] void open_part(const LineEvent& ev, std::uint64_t line_no);
     [[gnu::noinline]] void end_of_record(ParseResult pr, const LineEvent& ev, std::uint64_t line_no);
     void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text);
+    // Fills method and target of a record read without splitting its request, from its `line`.
+    [[gnu::noinline]] void split_request_late(std::string_view line);
     void sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset, std::string_view text,
                 std::string why);
 
@@ -141,8 +140,9 @@ private:
     CallTable calls_;
     EventSink* sink_ = nullptr;
     EventCounter* event_counter_ = nullptr;
-    const std::vector<std::string>* explain_ = nullptr;
     std::vector<PendingError>* pending_ = nullptr;
+    std::bitset<1000> explained_codes_;   // the codes whose records wait in pending_
+    std::unique_ptr<Record> late_;        // where split_request_late() reads a line again
     const RecordFilter* filter_ = nullptr;
     RecordSink* record_sink_ = nullptr;
     FieldId request_id_field_ = intern_field("request_id");
