@@ -74,7 +74,7 @@ void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
         return;
     }
     if (pr == ParseResult::record && !in_part_) {  // a one-line record: most lines of most logs
-        if (!(short_http_path_ && count_http_code())) handle_record(line_no, ev.offset, ev.text);
+        if (!(short_http_path_ && count_http_code())) handle_record(line_no, ev.offset, ev.text, true);
         return;
     }
     end_of_record(pr, ev, line_no);
@@ -129,7 +129,8 @@ void RecordProcessor::finish() {
     in_part_ = false;
 }
 
-void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text) {
+void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text,
+                                    bool one_line) {
     if (record_.kind == RecordKind::event) {
         ++stats_.events;
         if (sink_) {
@@ -178,7 +179,8 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
     if (c.status == CodeStatus::unregistered) ++stats_.unregistered;
     if (pending_ && c.code < explained_codes_.size() && explained_codes_[c.code]) {
         if (record_.request_id.empty()) record_.request_id = record_.extra(request_id_field_);
-        if (!record_.split_requests && record_.method.empty() && record_.target.empty()) split_request_late(text);
+        if (one_line && !record_.split_requests && record_.method.empty() && record_.target.empty())
+            split_request_late(text);
         pending_->push_back(PendingError{OwnedRecord(record_), c, line_no, offset,
                                          std::string(text.substr(0, kSampleTextBytes)), format_time_});
         return;
@@ -199,13 +201,16 @@ void RecordProcessor::set_explainer(const std::vector<std::string>* explain, std
 
 void RecordProcessor::split_request_late(std::string_view line) {
     // Records are read without splitting their request when nothing reads it; an error waiting for its event
-    // needs its path. Only a stateless format can read its line again (a multi-line record's text is a cut
-    // sample, and such formats fill the request anyway).
-    if (!format_) return;
-    if (!late_) late_ = std::make_unique<Record>();
+    // needs its path. A line whose meaning does not depend on the lines before it (a splittable format) is
+    // read again, by a parser of its own: the record's views may point into the first parser's buffers.
+    if (!format_ || !format_->splittable()) return;
+    if (!late_parser_) {
+        late_parser_ = format_->make_parser();
+        late_ = std::make_unique<Record>();
+    }
     late_->clear();
     late_->split_requests = true;
-    if (format_->parse(line, *late_)) {
+    if (late_parser_->parse(line, *late_) == ParseResult::record) {
         record_.method = late_->method;
         record_.target = late_->target;
     }

@@ -117,8 +117,9 @@ private:
     [[gnu::noinline]] void unusual_line(const LineEvent& ev, std::uint64_t line_no);
     [[gnu::noinline]] void open_part(const LineEvent& ev, std::uint64_t line_no);
     [[gnu::noinline]] void end_of_record(ParseResult pr, const LineEvent& ev, std::uint64_t line_no);
-    void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text);
-    // Fills method and target of a record read without splitting its request, from its `line`.
+    // `one_line`: the record is `text`, a whole line.
+    void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text, bool one_line = false);
+    // Fills method and target of a one-line record read without splitting its request, from its `line`.
     [[gnu::noinline]] void split_request_late(std::string_view line);
     void sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset, std::string_view text,
                 std::string why);
@@ -142,7 +143,8 @@ private:
     EventCounter* event_counter_ = nullptr;
     std::vector<PendingError>* pending_ = nullptr;
     std::bitset<1000> explained_codes_;   // the codes whose records wait in pending_
-    std::unique_ptr<Record> late_;        // where split_request_late() reads a line again
+    std::unique_ptr<Parser> late_parser_;  // split_request_late() reads a line again with it, into late_
+    std::unique_ptr<Record> late_;
     const RecordFilter* filter_ = nullptr;
     RecordSink* record_sink_ = nullptr;
     FieldId request_id_field_ = intern_field("request_id");
