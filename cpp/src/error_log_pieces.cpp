@@ -64,6 +64,10 @@ ErrorLogPieces::ErrorLogPieces(const ScanOptions& o) : options_(o) {
             p.end = b + range >= f.info.size ? UINT64_MAX : b + range;  // the last one reads to the real end
         }
     }
+    if (pieces_.empty()) {  // nothing to read (every error log missing): no event explains anything
+        store_->finish();
+        ready_.store(store_.get(), std::memory_order_release);
+    }
 }
 
 ErrorLogPieces::~ErrorLogPieces() = default;
@@ -151,13 +155,18 @@ void ErrorLogPieces::add_ready(std::size_t done) {
         events_ += p.stats.events;
         if (p.error && !f.report.error) f.report.error = p.error;
     }
+    if (added_ == pieces_.size() && !ready()) {
+        store_->finish();
+        ready_.store(store_.get(), std::memory_order_release);
+    }
 }
 
 std::shared_ptr<EventStore> ErrorLogPieces::finish(std::vector<FileReport>& reports, ScanStats& stats) {
     std::lock_guard lock(mu_);
     for (File& f : files_) reports.push_back(std::move(f.report));
     stats.events += events_;
-    store_->finish();
+    if (!ready()) store_->finish();  // cancelled before every piece was read
+    ready_.store(nullptr, std::memory_order_relaxed);
     return std::move(store_);
 }
 

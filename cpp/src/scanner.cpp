@@ -328,6 +328,34 @@ void Scanner::work(Worker& w) {
             tasks_[i].error.path = files_[tasks_[i].file].report.path;
             tasks_[i].error.message = "out of memory";
         }
+        if (error_logs_) claim_finished(i);
+    }
+}
+
+// Errors waiting for their error-log event claim it one task at a time, in task order (input order), so
+// the answers do not depend on threads; while other tasks still run when the error logs are all read.
+void Scanner::claim_finished(std::size_t i) {
+    finished_[i].store(true, std::memory_order_release);
+    for (;;) {
+        EventStore* store = error_logs_->ready();
+        if (!store) return;
+        std::unique_lock lock(claims_mu_, std::try_to_lock);
+        if (!lock) return;  // another thread claims; it looks for finished tasks before it stops
+        claim_in_order(*store);
+        lock.unlock();
+        // A task that finished after the claimer looked and before it let go would wait for the end: look again.
+        const std::size_t next = claimed_.load(std::memory_order_relaxed);
+        if (next >= tasks_.size() || !finished_[next].load(std::memory_order_acquire)) return;
+    }
+}
+
+void Scanner::claim_in_order(EventStore& store) {
+    for (std::size_t k = claimed_.load(std::memory_order_relaxed);
+         k < tasks_.size() && finished_[k].load(std::memory_order_acquire); k = claimed_.load(std::memory_order_relaxed)) {
+        Task& t = tasks_[k];
+        explain_pending(store, t.pending, result_->counts, t.stats, t.file, files_[t.file].report.path,
+                        options_.max_samples);
+        claimed_.store(k + 1, std::memory_order_relaxed);
     }
 }
 
@@ -335,6 +363,7 @@ void Scanner::run() noexcept {
     try {
         if (!options_.error_paths.empty()) error_logs_ = std::make_unique<ErrorLogPieces>(options_);
         plan();
+        finished_ = std::make_unique<std::atomic<bool>[]>(tasks_.size());
         const std::size_t n_tasks = tasks_.size() + (error_logs_ ? error_logs_->pieces() : 0);
         const std::size_t n_workers = std::max<std::size_t>(1, std::min<std::size_t>(options_.threads, n_tasks));
         spare_threads_.store(static_cast<int>(options_.threads - n_workers));
@@ -350,12 +379,12 @@ void Scanner::run() noexcept {
             r.counts.merge(w->counts);
             r.events_read.merge(w->events);
         }
-        if (error_logs_) r.events = error_logs_->finish(r.error_files, r.stats);
-        // Errors waiting for their error-log event claim it now, one at a time and in input order.
-        if (r.events)
-            for (Task& t : tasks_)
-                explain_pending(*r.events, t.pending, r.counts, t.stats, t.file, files_[t.file].report.path,
-                                options_.max_samples);
+        if (error_logs_) {
+            // The errors of the tasks not claimed yet (all of them when the error logs were read last) claim now.
+            r.events = error_logs_->finish(r.error_files, r.stats);
+            for (std::size_t i = 0; i < tasks_.size(); ++i) finished_[i].store(true, std::memory_order_relaxed);
+            claim_in_order(*r.events);
+        }
         // Line numbers: a range's lines follow the lines of the ranges before it in the same file.
         std::vector<std::uint64_t> lines_before(files_.size(), 0);
         const bool lines_unknown = options_.has_byte_range && options_.range_begin > 0;

@@ -39,7 +39,10 @@ public:
     // `cancel` is set.
     bool read_next(LineFramer& framer, const std::atomic<bool>& cancel);
 
-    // Once every piece is read: the store, finished (indexed for claims), and one report per error log.
+    // The store, once every piece is in it and it is finished (indexed for claims); nullptr before.
+    EventStore* ready() const noexcept { return ready_.load(std::memory_order_acquire); }
+
+    // After the scan's threads are done: the store, finished, and one report per error log.
     std::shared_ptr<EventStore> finish(std::vector<FileReport>& reports, ScanStats& stats);
 
 private:
@@ -57,6 +60,7 @@ private:
     std::mutex mu_;              // guards what follows: the store and the reports while pieces are added
     std::size_t added_ = 0;      // pieces handed to the store, in order
     std::uint64_t events_ = 0;   // events read, for ScanStats::events
+    std::atomic<EventStore*> ready_{nullptr};
 };
 
 }  // namespace logcodes
