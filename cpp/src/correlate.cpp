@@ -69,8 +69,8 @@ EventReader::EventReader(const RuleSet* rules, const std::vector<std::string>& e
         }
 }
 
-bool EventReader::read(const Record& e, std::uint32_t file, std::uint64_t line, EventCandidate& out,
-                       std::map<std::string, Template>& templates, std::uint64_t& classified) const {
+bool EventReader::read(Record& e, std::uint32_t file, std::uint64_t line, EventCandidate& out,
+                       std::map<std::string, Template>& templates, std::uint64_t& classified, Parser* names) const {
     const std::string_view text = e.event_text;
     const int rule = rules_ ? rules_->match(text) : -1;
     if (rule >= 0) {
@@ -89,6 +89,7 @@ bool EventReader::read(const Record& e, std::uint32_t file, std::uint64_t line, 
             tp.line = line;
         }
     }
+    if (names) names->name_event(e);  // only now: most events of a busy log are not kept
     StoredEvent& s = out.event;
     s.wall = s.utc = INT64_MIN;
     if (e.time_syntax == TimeSyntax::iso8601) {
@@ -134,17 +135,17 @@ std::string EventReader::detail_of(const Record& e, int rule, std::string_view t
     return detail;
 }
 
-void EventPiece::add(const Record& e, std::uint32_t file, std::uint64_t line) {
+void EventPiece::add(Record& e, std::uint32_t file, std::uint64_t line, Parser* names) {
     EventCandidate c;
-    if (reader_->read(e, file, line, c, templates_, classified_)) candidates_.push_back(std::move(c));
+    if (reader_->read(e, file, line, c, templates_, classified_, names)) candidates_.push_back(std::move(c));
 }
 
 EventStore::EventStore(const RuleSet* rules, std::int64_t window_ms, PathMap paths,
                        const std::vector<std::string>& explain)
     : reader_(rules, explain), rules_(rules), window_ms_(window_ms), paths_(std::move(paths)) {}
 
-void EventStore::add(const Record& e, std::uint32_t file, std::uint64_t line) {
-    if (reader_.read(e, file, line, next_, templates_, classified_)) admit(std::move(next_));
+void EventStore::add(Record& e, std::uint32_t file, std::uint64_t line, Parser* names) {
+    if (reader_.read(e, file, line, next_, templates_, classified_, names)) admit(std::move(next_));
 }
 
 void EventStore::add(EventPiece&& piece, std::uint64_t lines_before) {

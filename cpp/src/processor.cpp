@@ -134,7 +134,7 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
     if (record_.kind == RecordKind::event) {
         ++stats_.events;
         if (sink_) {
-            sink_->add(record_, file_index_, line_no);
+            sink_->add(record_, file_index_, line_no, parser_.get());
         } else if (event_counter_) {
             if (filter_ && !filter_->keep(record_, Classified{}, TimeSyntax::iso8601)) {
                 ++stats_.filtered;

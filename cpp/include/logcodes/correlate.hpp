@@ -30,6 +30,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "logcodes/formats/format.hpp"
 #include "logcodes/record.hpp"
 #include "logcodes/request_path.hpp"
 #include "logcodes/rules.hpp"
@@ -84,9 +85,10 @@ public:
 
     // True when `e` may explain a request (error level or worse, or named by a rule that explains a code
     // asked about): `out` gets it. A kept event no rule names adds to `templates`; every event a rule names
-    // adds to `classified`.
-    bool read(const Record& e, std::uint32_t file, std::uint64_t line, EventCandidate& out,
-              std::map<std::string, Template>& templates, std::uint64_t& classified) const;
+    // adds to `classified`. `names`: the parser that returned `e` with its text, level and time only, asked
+    // to name the events kept (Parser::name_event); nullptr when `e` is complete.
+    bool read(Record& e, std::uint32_t file, std::uint64_t line, EventCandidate& out,
+              std::map<std::string, Template>& templates, std::uint64_t& classified, Parser* names) const;
     const RuleSet* rules() const noexcept { return rules_; }
 
 private:
@@ -99,7 +101,8 @@ private:
 class EventSink {
 public:
     virtual ~EventSink() = default;
-    virtual void add(const Record& event, std::uint32_t file, std::uint64_t line) = 0;
+    // `names`: see EventReader::read().
+    virtual void add(Record& event, std::uint32_t file, std::uint64_t line, Parser* names) = 0;
 };
 
 // The events of one piece of an error log (a run of whole events, read on one thread), in input order,
@@ -108,7 +111,7 @@ public:
 class EventPiece final : public EventSink {
 public:
     explicit EventPiece(const EventReader& reader) : reader_(&reader) {}
-    void add(const Record& event, std::uint32_t file, std::uint64_t line) override;
+    void add(Record& event, std::uint32_t file, std::uint64_t line, Parser* names) override;
 
 private:
     friend class EventStore;
@@ -134,7 +137,8 @@ public:
     explicit EventStore(const RuleSet* rules, std::int64_t window_ms = 2000, PathMap paths = {},
                         const std::vector<std::string>& explain = {});
 
-    void add(const Record& event, std::uint32_t file, std::uint64_t line) override;
+    void add(Record& event, std::uint32_t file, std::uint64_t line, Parser* names) override;
+    void add(Record& event, std::uint32_t file, std::uint64_t line) { add(event, file, line, nullptr); }
     // The next piece of the error logs, in input order: its line numbers follow `lines_before` earlier lines
     // of the same file.
     void add(EventPiece&& piece, std::uint64_t lines_before);

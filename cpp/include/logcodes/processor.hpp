@@ -77,6 +77,8 @@ public:
     // `pending` to be joined with error-log events (explain_pending), the others are counted at once.
     void set_events(EventSink* sink) noexcept {
         sink_ = sink;
+        // The sink names the events it keeps (Parser::name_event): most are dropped unread.
+        if (parser_) parser_->name_events_on_demand(sink != nullptr);
         decide_record_needs();
     }
     // Error logs read as the main input: their events are counted into `counter` (without one, events

@@ -142,6 +142,10 @@ public:
         return true;
     }
     bool in_record() const noexcept override { return cur_.open; }
+    void name_events_on_demand(bool on) noexcept override { on_demand_ = on; }
+    void name_event(Record& out) override {
+        if (on_demand_ && out.kind == RecordKind::event && out.event_text.data() == done_.text.data()) name(out);
+    }
 
 private:
     // A new event ends the open one: hand that one over (from the other buffer) and start this one.
@@ -175,6 +179,12 @@ private:
             out.time = e.time;
             out.time_syntax = TimeSyntax::iso8601;
         }
+        if (!on_demand_) name(out);
+    }
+
+    // What the event just handed over names: request, client, writer, host, upstream, page, context, detail.
+    void name(Record& out) {
+        Event& e = done_;
         const std::string_view text = e.text;
         const std::string_view first = text.substr(0, text.find('\n'));
         const std::string_view message = first.substr(std::min(e.message_at, first.size()));
@@ -287,6 +297,7 @@ private:
     }
 
     std::uint16_t families_;  // the layouts whose headers start events
+    bool on_demand_ = false;  // emit() leaves the names to name_event()
     Event cur_, done_;
     FieldId context_field_ = intern_field("context_path");
     FieldId conn_field_ = intern_field("conn");   // nginx worker + connection, Apache process + thread
