@@ -136,8 +136,7 @@ std::string EventReader::detail_of(const Record& e, int rule, std::string_view t
 }
 
 void EventPiece::add(Record& e, std::uint32_t file, std::uint64_t line, Parser* names) {
-    EventCandidate c;
-    if (reader_->read(e, file, line, c, templates_, classified_, names)) candidates_.push_back(std::move(c));
+    if (reader_->read(e, file, line, next_, templates_, classified_, names)) candidates_.push_back(std::move(next_));
 }
 
 EventStore::EventStore(const RuleSet* rules, std::int64_t window_ms, PathMap paths,

@@ -116,6 +116,7 @@ public:
 private:
     friend class EventStore;
     const EventReader* reader_;
+    EventCandidate next_;   // filled by the reader, moved into candidates_ when kept
     std::vector<EventCandidate> candidates_;
     std::map<std::string, Template> templates_;
     std::uint64_t classified_ = 0;

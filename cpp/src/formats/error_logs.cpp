@@ -101,7 +101,10 @@ public:
 
     ParseResult parse(std::string_view line, Record& out) override {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        Header h;
+        Header& h = header_;  // a member: its time text keeps its buffer from line to line
+        h.family = Family::none;
+        h.level = {};
+        h.message = 0;
         if (header(line, h)) {
             // Another layout's header is not this kind's: not part of the open event either.
             if (!(families_ & bit(h.family))) return ParseResult::unparsed;
@@ -298,6 +301,7 @@ private:
 
     std::uint16_t families_;  // the layouts whose headers start events
     bool on_demand_ = false;  // emit() leaves the names to name_event()
+    Header header_;
     Event cur_, done_;
     FieldId context_field_ = intern_field("context_path");
     FieldId conn_field_ = intern_field("conn");   // nginx worker + connection, Apache process + thread
