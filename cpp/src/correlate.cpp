@@ -58,9 +58,7 @@ void record_clocks(const Record& r, std::int64_t& wall, std::int64_t& utc) noexc
     }
 }
 
-EventStore::EventStore(const RuleSet* rules, std::int64_t window_ms, PathMap paths,
-                       const std::vector<std::string>& explain)
-    : rules_(rules), window_ms_(window_ms), paths_(std::move(paths)) {
+EventReader::EventReader(const RuleSet* rules, const std::vector<std::string>& explain) : rules_(rules) {
     if (!rules_) return;
     useful_.assign(rules_->size(), explain.empty());
     for (std::size_t i = 0; i < rules_->size(); ++i)
@@ -71,73 +69,63 @@ EventStore::EventStore(const RuleSet* rules, std::int64_t window_ms, PathMap pat
         }
 }
 
-void EventStore::add(const Record& e, std::uint32_t file, std::uint64_t line) {
+bool EventReader::read(Record& e, std::uint32_t file, std::uint64_t line, EventCandidate& out,
+                       std::map<std::string, Template>& templates, std::uint64_t& classified, Parser* names) const {
     const std::string_view text = e.event_text;
     const int rule = rules_ ? rules_->match(text) : -1;
     if (rule >= 0) {
-        ++classified_;
+        ++classified;
         // Named, but for codes not asked about (a 404's open() failure when 5xx are explained): not kept.
-        if (!useful_[static_cast<std::size_t>(rule)]) return;
+        if (!useful_[static_cast<std::size_t>(rule)]) return false;
     } else if (!severe(e.level)) {
-        return;  // notices and warnings no rule names explain nothing: not kept
+        return false;  // notices and warnings no rule names explain nothing: not kept
     }
-    const std::string_view head = text.substr(0, std::min<std::size_t>(text.find('\n'), 400));
     if (rule < 0) {
-        Template& tp = templates_[event_template(head)];
+        const std::string_view head = text.substr(0, std::min<std::size_t>(text.find('\n'), 400));
+        Template& tp = templates[event_template(head)];
         if (tp.count++ == 0) {
             tp.example = std::string(head);
             tp.file = file;
             tp.line = line;
         }
     }
-    std::int64_t wall = INT64_MIN, utc = INT64_MIN;
+    if (names) names->name_event(e);  // only now: most events of a busy log are not kept
+    StoredEvent& s = out.event;
+    s.wall = s.utc = INT64_MIN;
     if (e.time_syntax == TimeSyntax::iso8601) {
-        iso_clocks(e.time, wall, utc);
+        iso_clocks(e.time, s.wall, s.utc);
     } else {
-        wall = utc = record_time(e.time_syntax, e.time, e.time2);
+        s.wall = s.utc = record_time(e.time_syntax, e.time, e.time2);
     }
     static const FieldId conn_field = intern_field("conn");
-    const std::string_view writer = e.extra(conn_field);
-    std::string group_key;
-    if (!writer.empty()) {
-        group_key.assign(reinterpret_cast<const char*>(&file), sizeof file).append(writer);
-        if (auto g = open_groups_.find(group_key); g != open_groups_.end()) {
-            StoredEvent& lead = events_[g->second.event];
-            const bool near = lead.wall != INT64_MIN && wall != INT64_MIN && std::abs(wall - lead.wall) <= 1;
-            const bool same_client = e.client.empty() || g->second.client.empty() || e.client == g->second.client;
-            if (near && same_client) {
-                absorb(lead, e, rule, text);
-                if (g->second.client.empty()) g->second.client = std::string(e.client);
-                return;
-            }
-        }
-    }
-    if (events_.size() >= max_events_) {
-        ++dropped_;
-        return;
-    }
-    if (!group_key.empty()) open_groups_[group_key] = OpenGroup{events_.size(), std::string(e.client)};
-    StoredEvent& s = events_.emplace_back();
+    out.writer.clear();
+    if (const std::string_view writer = e.extra(conn_field); !writer.empty())
+        out.writer.assign(reinterpret_cast<const char*>(&file), sizeof file).append(writer);
+    out.client.assign(e.client);
     s.rule = rule;
     s.errorish = true;
+    s.claimed = false;
     s.file = file;
     s.line = line;
-    s.wall = wall;
-    s.utc = utc;
+    s.timeline = nullptr;
+    s.path.clear();
     const std::string_view path = e.path_only.empty() ? e.path() : e.path_only;
     if (!path.empty()) s.path = normalize_request_path(path);
     static const FieldId context_field = intern_field("context_path");
     // ROOT's context is an empty value that is there (a view into the event), unlike a missing one.
+    s.context.clear();
+    s.has_context = false;
     if (const std::string_view context = e.extra(context_field); context.data() != nullptr) {
         s.has_context = true;
         s.context = normalize_request_path(context);
         if (s.context == "/") s.context.clear();
     }
-    s.request_id = std::string(e.request_id);
+    s.request_id.assign(e.request_id);
     s.detail = detail_of(e, rule, text);
+    return true;
 }
 
-std::string EventStore::detail_of(const Record& e, int rule, std::string_view text) const {
+std::string EventReader::detail_of(const Record& e, int rule, std::string_view text) const {
     const std::string_view captured = rule >= 0 ? rules_->capture(rule, text) : std::string_view();
     std::string detail = !captured.empty() ? std::string(captured) : std::string(e.detail);
     // A rule of a kind that captures nothing itself ("class not found after a failed compile") names the page
@@ -147,32 +135,68 @@ std::string EventStore::detail_of(const Record& e, int rule, std::string_view te
     return detail;
 }
 
-void EventStore::absorb(StoredEvent& lead, const Record& e, int rule, std::string_view text) {
-    // One request's lines: the path from whichever names it, the cause from the most specific rule (the
-    // pack lists specific rules first: "(113)No route to host: AH00957" before AH01114's bare failure).
-    if (lead.path.empty()) {
-        const std::string_view path = e.path_only.empty() ? e.path() : e.path_only;
-        if (!path.empty()) lead.path = normalize_request_path(path);
-    }
-    if (lead.request_id.empty()) lead.request_id = std::string(e.request_id);
-    if (rule >= 0 && (lead.rule < 0 || rule < lead.rule)) {
-        lead.rule = rule;
-        lead.detail = detail_of(e, rule, text);
-    }
+void EventPiece::add(Record& e, std::uint32_t file, std::uint64_t line, Parser* names) {
+    if (reader_->read(e, file, line, next_, templates_, classified_, names)) candidates_.push_back(std::move(next_));
 }
 
-void EventStore::merge(EventStore&& o) {
-    for (auto& e : o.events_) events_.push_back(std::move(e));
-    for (auto& [k, t] : o.templates_) {
+EventStore::EventStore(const RuleSet* rules, std::int64_t window_ms, PathMap paths,
+                       const std::vector<std::string>& explain)
+    : reader_(rules, explain), rules_(rules), window_ms_(window_ms), paths_(std::move(paths)) {}
+
+void EventStore::add(Record& e, std::uint32_t file, std::uint64_t line, Parser* names) {
+    if (reader_.read(e, file, line, next_, templates_, classified_, names)) admit(std::move(next_));
+}
+
+void EventStore::add(EventPiece&& piece, std::uint64_t lines_before) {
+    for (auto& [k, t] : piece.templates_) {
         Template& mine = templates_[k];
         if (mine.count == 0) {
-            mine = t;
+            mine = std::move(t);
+            mine.line += lines_before;
         } else {
             mine.count += t.count;
         }
     }
-    classified_ += o.classified_;
-    dropped_ += o.dropped_;
+    classified_ += piece.classified_;
+    for (EventCandidate& c : piece.candidates_) {
+        c.event.line += lines_before;
+        admit(std::move(c));
+    }
+    piece.candidates_.clear();
+    piece.templates_.clear();
+}
+
+void EventStore::admit(EventCandidate&& c) {
+    StoredEvent& e = c.event;
+    if (!c.writer.empty()) {
+        if (auto g = open_groups_.find(c.writer); g != open_groups_.end()) {
+            StoredEvent& lead = events_[g->second.event];
+            const bool near = lead.wall != INT64_MIN && e.wall != INT64_MIN && std::abs(e.wall - lead.wall) <= 1;
+            const bool same_client = c.client.empty() || g->second.client.empty() || c.client == g->second.client;
+            if (near && same_client) {
+                absorb(lead, e);
+                if (g->second.client.empty()) g->second.client = c.client;
+                return;
+            }
+        }
+    }
+    if (events_.size() >= max_events_) {
+        ++dropped_;
+        return;
+    }
+    if (!c.writer.empty()) open_groups_[c.writer] = OpenGroup{events_.size(), c.client};
+    events_.push_back(std::move(e));
+}
+
+void EventStore::absorb(StoredEvent& lead, const StoredEvent& e) {
+    // One request's lines: the path from whichever names it, the cause from the most specific rule (the
+    // pack lists specific rules first: "(113)No route to host: AH00957" before AH01114's bare failure).
+    if (lead.path.empty()) lead.path = e.path;
+    if (lead.request_id.empty()) lead.request_id = e.request_id;
+    if (e.rule >= 0 && (lead.rule < 0 || e.rule < lead.rule)) {
+        lead.rule = e.rule;
+        lead.detail = e.detail;
+    }
 }
 
 void EventStore::finish() {

@@ -1,9 +1,9 @@
 #include "logcodes/owned_record.hpp"
 
+#include <cstddef>
 #include <cstring>
-#include <functional>
 #include <string_view>
-#include <vector>
+#include <type_traits>
 
 namespace logcodes {
 
@@ -20,19 +20,40 @@ void each_view(R& r, F&& f) {
     for (std::uint8_t i = 0; i < r.extra_count; ++i) f(r.extras[i].value);
 }
 
+// A record is stored as its bytes before and after the table of named fields, then the fields in use.
+static_assert(std::is_trivially_copyable_v<Record> && std::is_standard_layout_v<Record>);
+constexpr std::size_t kTableAt = offsetof(Record, extras);
+constexpr std::size_t kAfterTable = kTableAt + sizeof(Record::extras);
+constexpr std::size_t kFixed = kTableAt + (sizeof(Record) - kAfterTable);
+
 }  // namespace
 
-OwnedRecord::OwnedRecord(const Record& r) : record_(r) {
-    std::size_t size = 0;
-    each_view(record_, [&](std::string_view& v) { size += v.size(); });
-    text_ = std::make_unique<char[]>(size + 1);
-    char* at = text_.get();
-    each_view(record_, [&](std::string_view& v) {
+OwnedRecord::OwnedRecord(const Record& r) : extras_(r.extra_count) {
+    std::size_t text = 0;
+    each_view(r, [&](const std::string_view& v) { text += v.size(); });
+    const std::size_t table = extras_ * sizeof(Record::Extra);
+    data_ = std::make_unique<char[]>(kFixed + table + text);
+    // The views are rewritten in a copy first, to point into this object's text.
+    Record copy = r;
+    char* at = data_.get() + kFixed + table;
+    each_view(copy, [&](std::string_view& v) {
         if (v.empty()) return;
         std::memcpy(at, v.data(), v.size());
         v = std::string_view(at, v.size());
         at += v.size();
     });
+    const char* bytes = reinterpret_cast<const char*>(&copy);
+    std::memcpy(data_.get(), bytes, kTableAt);
+    std::memcpy(data_.get() + kTableAt, bytes + kAfterTable, sizeof(Record) - kAfterTable);
+    std::memcpy(data_.get() + kFixed, copy.extras.data(), table);
+}
+
+void OwnedRecord::restore(Record& out) const noexcept {
+    if (!data_) return;
+    char* bytes = reinterpret_cast<char*>(&out);
+    std::memcpy(bytes, data_.get(), kTableAt);
+    std::memcpy(bytes + kAfterTable, data_.get() + kTableAt, sizeof(Record) - kAfterTable);
+    std::memcpy(out.extras.data(), data_.get() + kFixed, extras_ * sizeof(Record::Extra));
 }
 
 }  // namespace logcodes

@@ -30,7 +30,8 @@ RecordProcessor::RecordProcessor(const Format* format, Aggregator& agg, ScanStat
 
 void RecordProcessor::decide_record_needs() noexcept {
     const GroupSpec& g = agg_.spec();
-    bool reads = sink_ || pending_ || record_sink_ || (filter_ && filter_->reads_request());
+    // Errors waiting for their error-log event split their request when they are kept (split_request_late).
+    bool reads = sink_ || record_sink_ || (filter_ && filter_->reads_request());
     for (const Dim d : g.dims) reads = reads || d == Dim::method || d == Dim::path || d == Dim::path_raw;
     if (g.heavy_capacity > 0)
         reads = reads || g.heavy_dim == Dim::method || g.heavy_dim == Dim::path || g.heavy_dim == Dim::path_raw;
@@ -75,7 +76,7 @@ void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
         return;
     }
     if (pr == ParseResult::record && !in_part_) {  // a one-line record: most lines of most logs
-        if (!(short_http_path_ && count_http_code())) handle_record(line_no, ev.offset, ev.text);
+        if (!(short_http_path_ && count_http_code())) handle_record(line_no, ev.offset, ev.text, true);
         return;
     }
     end_of_record(pr, ev, line_no);
@@ -137,11 +138,12 @@ void RecordProcessor::finish() {
     in_part_ = false;
 }
 
-void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text) {
+void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text,
+                                    bool one_line) {
     if (record_.kind == RecordKind::event) {
         ++stats_.events;
         if (sink_) {
-            sink_->add(record_, file_index_, line_no);
+            sink_->add(record_, file_index_, line_no, parser_.get());
         } else if (event_counter_) {
             if (filter_ && !filter_->keep(record_, Classified{}, TimeSyntax::iso8601)) {
                 ++stats_.filtered;
@@ -184,26 +186,52 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
         return;
     }
     if (c.status == CodeStatus::unregistered) ++stats_.unregistered;
-    if (pending_ && explain_) {
-        bool selected = false;
-        for (const auto& spec : *explain_) selected = selected || code_selected(spec, c.code);
-        if (selected) {
-            if (record_.request_id.empty()) record_.request_id = record_.extra(request_id_field_);
-            pending_->push_back(PendingError{OwnedRecord(record_), c, line_no, offset,
-                                             std::string(text.substr(0, kSampleTextBytes)), format_time_});
-            return;
-        }
+    if (pending_ && c.code < explained_codes_.size() && explained_codes_[c.code]) {
+        if (record_.request_id.empty()) record_.request_id = record_.extra(request_id_field_);
+        if (one_line && !record_.split_requests && record_.method.empty() && record_.target.empty())
+            split_request_late(text);
+        pending_->push_back(PendingError{OwnedRecord(record_), c, line_no, offset,
+                                         std::string(text.substr(0, kSampleTextBytes)), format_time_});
+        return;
     }
     Derived d(record_, c, derive_);
     if (record_sink_) record_sink_->on_record(d, line_no);
     agg_.add(d);
 }
 
+void RecordProcessor::set_explainer(const std::vector<std::string>* explain, std::vector<PendingError>* pending) noexcept {
+    pending_ = pending;
+    explained_codes_.reset();
+    if (explain)
+        for (std::size_t code = 0; code < explained_codes_.size(); ++code)
+            for (const auto& spec : *explain)
+                if (code_selected(spec, static_cast<int>(code))) explained_codes_.set(code);
+    decide_record_needs();
+}
+
+void RecordProcessor::split_request_late(std::string_view line) {
+    // Records are read without splitting their request when nothing reads it; an error waiting for its event
+    // needs its path. A line whose meaning does not depend on the lines before it (a splittable format) is
+    // read again, by a parser of its own: the record's views may point into the first parser's buffers.
+    if (!format_ || !format_->splittable()) return;
+    if (!late_parser_) {
+        late_parser_ = format_->make_parser();
+        late_ = std::make_unique<Record>();
+    }
+    late_->clear();
+    late_->split_requests = true;
+    if (late_parser_->parse(line, *late_) == ParseResult::record) {
+        record_.method = late_->method;
+        record_.target = late_->target;
+    }
+}
+
 void explain_pending(EventStore& events, std::vector<PendingError>& pending, Aggregator& agg, ScanStats& stats,
                      std::uint32_t file_index, std::string_view file_label, std::size_t max_samples) {
     std::string source, buf;
+    Record r;
     for (PendingError& p : pending) {
-        Record& r = p.record.record();
+        p.record.restore(r);
         Explanation why;
         bool found = events.claim(r, p.c.code, why) && why.slug != "unknown";
         if (found && why.kind == JoinKind::time) {

@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include "logcodes/error_log_pieces.hpp"
 #include "logcodes/formats/detect_sample.hpp"
 #include "logcodes/formats/envelope.hpp"
 #include "logcodes/formats/format.hpp"
@@ -247,7 +248,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     }
 
     RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
-    if (result_->events) proc.set_explainer(&options_.explain, &t.pending);
+    if (error_logs_) proc.set_explainer(&options_.explain, &t.pending);
     proc.set_filter(options_.filter.get());
     proc.set_event_counter(&w.events);
     std::uint64_t line_no = 0;
@@ -342,6 +343,10 @@ void Scanner::run_task(Worker& w, Task& t) {
 }
 
 void Scanner::work(Worker& w) {
+    // The error logs first: the access logs' errors wait for their events until every piece is read.
+    if (error_logs_)
+        while (!cancel_.load(std::memory_order_relaxed) && error_logs_->read_next(w.framer, cancel_)) {
+        }
     for (;;) {
         if (cancel_.load(std::memory_order_relaxed)) return;
         const std::size_t i = next_task_.fetch_add(1, std::memory_order_relaxed);
@@ -353,67 +358,44 @@ void Scanner::work(Worker& w) {
             tasks_[i].error.path = files_[tasks_[i].file].report.path;
             tasks_[i].error.message = "out of memory";
         }
+        if (error_logs_) claim_finished(i);
     }
 }
 
-// Error logs are read first, whole and in order (their events span lines), into one indexed store.
-void Scanner::read_error_logs() {
-    auto store = std::make_shared<EventStore>(options_.rules.get(), options_.window_ms, PathMap(options_.path_map),
-                                              options_.explain);
-    store->set_max_events(options_.max_events);
-    const Format* format = find_format("error_log");
-    LineFramer framer(options_.block_size, options_.max_record);
-    for (std::uint32_t i = 0; i < options_.error_paths.size(); ++i) {
-        FileReport report;
-        report.path = options_.error_paths[i];
-        report.format = "error_log";
-        report.detection = "given";
-        InputInfo info;
-        report.error = probe_input(report.path, info);
-        std::unique_ptr<Source> src;
-        if (!report.error) src = open_input(info, report.error);
-        if (src) {
-            report.compression = info.compression;
-            report.size = info.size;
-            ScanStats stats;
-            Aggregator unused(GroupSpec{});
-            // File indexes of error logs follow the access logs' (samples name them).
-            const auto index = static_cast<std::uint32_t>(options_.paths.size() + i);
-            RecordProcessor proc(format, unused, stats, index, report.path, options_.max_samples);
-            proc.set_events(store.get());
-            std::uint64_t line_no = 0;
-            framer.reset(0);
-            auto on_line = [&](const LineEvent& ev) {
-                proc.on_line(ev, ++line_no);
-                return true;
-            };
-            for (;;) {
-                if (cancel_.load(std::memory_order_relaxed)) break;
-                auto area = framer.writable();
-                const std::size_t n = src->read(area.data(), area.size());
-                if (n == 0) {
-                    if (!src->error()) framer.finish(on_line);
-                    break;
-                }
-                framer.commit(n, on_line);
-            }
-            proc.finish();
-            if (src->error()) report.error = src->error();
-            report.lines = stats.lines;
-            report.records = stats.events;
-            result_->stats.events += stats.events;
-        }
-        result_->error_files.push_back(std::move(report));
+// Errors waiting for their error-log event claim it one task at a time, in task order (input order), so
+// the answers do not depend on threads; while other tasks still run when the error logs are all read.
+void Scanner::claim_finished(std::size_t i) {
+    finished_[i].store(true, std::memory_order_release);
+    for (;;) {
+        EventStore* store = error_logs_->ready();
+        if (!store) return;
+        std::unique_lock lock(claims_mu_, std::try_to_lock);
+        if (!lock) return;  // another thread claims; it looks for finished tasks before it stops
+        claim_in_order(*store);
+        lock.unlock();
+        // A task that finished after the claimer looked and before it let go would wait for the end: look again.
+        const std::size_t next = claimed_.load(std::memory_order_relaxed);
+        if (next >= tasks_.size() || !finished_[next].load(std::memory_order_acquire)) return;
     }
-    store->finish();
-    result_->events = std::move(store);
+}
+
+void Scanner::claim_in_order(EventStore& store) {
+    for (std::size_t k = claimed_.load(std::memory_order_relaxed);
+         k < tasks_.size() && finished_[k].load(std::memory_order_acquire); k = claimed_.load(std::memory_order_relaxed)) {
+        Task& t = tasks_[k];
+        explain_pending(store, t.pending, result_->counts, t.stats, t.file, files_[t.file].report.path,
+                        options_.max_samples);
+        claimed_.store(k + 1, std::memory_order_relaxed);
+    }
 }
 
 void Scanner::run() noexcept {
     try {
-        if (!options_.error_paths.empty()) read_error_logs();
+        if (!options_.error_paths.empty()) error_logs_ = std::make_unique<ErrorLogPieces>(options_);
         plan();
-        const std::size_t n_workers = std::max<std::size_t>(1, std::min<std::size_t>(options_.threads, tasks_.size()));
+        finished_ = std::make_unique<std::atomic<bool>[]>(tasks_.size());
+        const std::size_t n_tasks = tasks_.size() + (error_logs_ ? error_logs_->pieces() : 0);
+        const std::size_t n_workers = std::max<std::size_t>(1, std::min<std::size_t>(options_.threads, n_tasks));
         spare_threads_.store(static_cast<int>(options_.threads - n_workers));
         std::vector<std::unique_ptr<Worker>> workers;
         for (std::size_t i = 0; i < n_workers; ++i) workers.push_back(std::make_unique<Worker>(options_));
@@ -427,12 +409,13 @@ void Scanner::run() noexcept {
             r.counts.merge(w->counts);
             r.events_read.merge(w->events);
         }
-        if (r.events) r.stats.events_dropped = r.events->dropped();
-        // Errors waiting for their error-log event claim it now, one at a time and in input order.
-        if (r.events)
-            for (Task& t : tasks_)
-                explain_pending(*r.events, t.pending, r.counts, t.stats, t.file, files_[t.file].report.path,
-                                options_.max_samples);
+        if (error_logs_) {
+            // The errors of the tasks not claimed yet (all of them when the error logs were read last) claim now.
+            r.events = error_logs_->finish(r.error_files, r.stats);
+            for (std::size_t i = 0; i < tasks_.size(); ++i) finished_[i].store(true, std::memory_order_relaxed);
+            claim_in_order(*r.events);
+            r.stats.events_dropped = r.events->dropped();
+        }
         // Line numbers: a range's lines follow the lines of the ranges before it in the same file.
         std::vector<std::uint64_t> lines_before(files_.size(), 0);
         const bool lines_unknown = options_.byte_range && options_.byte_range->first > 0;

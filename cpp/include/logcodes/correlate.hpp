@@ -14,8 +14,10 @@
 // - the lines one request makes a server write (nginx: a connect() failure per upstream tried; Apache: the
 //   errno line, then AH01114 or AH00898 naming the request) are one event, told by their writer (nginx
 //   worker + connection, Apache process + thread), client and second; its cause is the most specific rule.
-// Claims are made in one thread, in input order (file, then offset), after the scan: results never depend
-// on threads. Times written without a zone (nginx, Apache, Tomcat) are compared as wall-clock times with the
+// Error logs may be read in pieces on several threads (EventReader, EventPiece: each event is classified on
+// its own); the store takes the pieces in input order and groups one request's lines as a single reader
+// would. Claims are made in one thread, in input order (file, then offset), after the scan: results never
+// depend on threads. Times written without a zone (nginx, Apache, Tomcat) are compared as wall-clock times with the
 // access log's own wall clock. Events no rule names are grouped into templates (numbers, addresses, hex and
 // quoted parts masked) for Summary.unexplained().
 #pragma once
@@ -28,6 +30,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "logcodes/formats/format.hpp"
 #include "logcodes/record.hpp"
 #include "logcodes/request_path.hpp"
 #include "logcodes/rules.hpp"
@@ -64,6 +67,61 @@ struct Template {
     std::uint64_t line = 0;
 };
 
+// An event as read from its record alone, before the store sees the events around it: classified, its
+// names copied. `writer` (file + nginx worker and connection, or Apache process and thread) and `client`
+// tell which events before it may be earlier lines of the same request (EventStore::admit).
+struct EventCandidate {
+    StoredEvent event;
+    std::string writer, client;
+};
+
+// Classifies error-log events and copies what the join needs of those worth keeping. Keeps no state
+// between events, so any number of threads may read with one reader.
+class EventReader {
+public:
+    // `explain`: the access-log codes to explain ("5xx", "502"; empty: any error): events whose rule explains
+    // none of them are counted as classified but not kept.
+    EventReader(const RuleSet* rules, const std::vector<std::string>& explain);
+
+    // True when `e` may explain a request (error level or worse, or named by a rule that explains a code
+    // asked about): `out` gets it. A kept event no rule names adds to `templates`; every event a rule names
+    // adds to `classified`. `names`: the parser that returned `e` with its text, level and time only, asked
+    // to name the events kept (Parser::name_event); nullptr when `e` is complete.
+    bool read(Record& e, std::uint32_t file, std::uint64_t line, EventCandidate& out,
+              std::map<std::string, Template>& templates, std::uint64_t& classified, Parser* names) const;
+    const RuleSet* rules() const noexcept { return rules_; }
+
+private:
+    std::string detail_of(const Record& e, int rule, std::string_view text) const;
+    const RuleSet* rules_;
+    std::vector<bool> useful_;   // per rule: explains one of the codes to explain
+};
+
+// Where a RecordProcessor hands the events of an error log: a store, or one piece of the log.
+class EventSink {
+public:
+    virtual ~EventSink() = default;
+    // `names`: see EventReader::read().
+    virtual void add(Record& event, std::uint32_t file, std::uint64_t line, Parser* names) = 0;
+};
+
+// The events of one piece of an error log (a run of whole events, read on one thread), in input order,
+// with line numbers counted from the piece's first line. EventStore::add(EventPiece&&) takes pieces in
+// input order: the store then holds what reading the whole log in one piece gives.
+class EventPiece final : public EventSink {
+public:
+    explicit EventPiece(const EventReader& reader) : reader_(&reader) {}
+    void add(Record& event, std::uint32_t file, std::uint64_t line, Parser* names) override;
+
+private:
+    friend class EventStore;
+    const EventReader* reader_;
+    EventCandidate next_;   // filled by the reader, moved into candidates_ when kept
+    std::vector<EventCandidate> candidates_;
+    std::map<std::string, Template> templates_;
+    std::uint64_t classified_ = 0;
+};
+
 enum class JoinKind : std::uint8_t { none = 0, request_id, path, time };
 
 // How an access-log error was explained.
@@ -73,15 +131,20 @@ struct Explanation {
     std::int64_t gap = 0;   // seconds between the request and the event (time joins)
 };
 
-class EventStore {
+class EventStore final : public EventSink {
 public:
     // `explain`: the access-log codes to explain ("5xx", "502"; empty: any error): events whose rule explains
     // none of them are counted as classified but not kept.
     explicit EventStore(const RuleSet* rules, std::int64_t window_ms = 2000, PathMap paths = {},
                         const std::vector<std::string>& explain = {});
 
-    void add(const Record& event, std::uint32_t file, std::uint64_t line);
-    void merge(EventStore&& other);
+    void add(Record& event, std::uint32_t file, std::uint64_t line, Parser* names) override;
+    void add(Record& event, std::uint32_t file, std::uint64_t line) { add(event, file, line, nullptr); }
+    // The next piece of the error logs, in input order: its line numbers follow `lines_before` earlier lines
+    // of the same file.
+    void add(EventPiece&& piece, std::uint64_t lines_before);
+    // What reads the pieces (shared by every thread reading one).
+    const EventReader& reader() const noexcept { return reader_; }
     // Builds the indexes; call once, after every add and before claim.
     void finish();
 
@@ -100,15 +163,17 @@ public:
     const std::map<std::string, Template>& unexplained() const noexcept { return templates_; }
 
 private:
+    // Takes the next event in input order: a further line of the request its writer's open event began (same
+    // writer, client and second) joins that event; else it is a new event, unless max_events are kept.
+    void admit(EventCandidate&& c);
     // The closest unclaimed event of `t` within the window that may explain `code` (and, for events naming
     // no path, whose context holds `path`); among equally close ones a rule-named one, then the first.
     StoredEvent* closest(EventTimeline& t, std::int64_t wall, std::int64_t utc, int code, std::string_view path,
                          std::int64_t& gap);
     bool usable(const StoredEvent& e, int code, std::string_view path) const;
     void take(StoredEvent& e);
-    std::string detail_of(const Record& e, int rule, std::string_view text) const;
     // Adds a further line of one request (same writer, client and second) to the event it began.
-    void absorb(StoredEvent& lead, const Record& e, int rule, std::string_view text);
+    static void absorb(StoredEvent& lead, const StoredEvent& e);
 
     // The event a writer (nginx worker + connection, Apache process + thread) began last, per file.
     struct OpenGroup {
@@ -117,16 +182,17 @@ private:
     };
     std::unordered_map<std::string, OpenGroup> open_groups_;
 
+    EventReader reader_;
     const RuleSet* rules_;
     std::int64_t window_ms_;
     PathMap paths_;
+    EventCandidate next_;   // reused by add(const Record&)
     std::vector<StoredEvent> events_;
     std::unordered_map<std::string, EventTimeline> by_path_;
     std::unordered_map<std::string, std::vector<std::size_t>> by_id_;
     EventTimeline pathless_;               // rule-named events that name no request
     std::unordered_set<std::string> contexts_;   // non-ROOT Tomcat contexts the events name
     std::map<std::string, Template> templates_;
-    std::vector<bool> useful_;   // per rule: explains one of the codes to explain
     std::uint64_t classified_ = 0;
     std::size_t max_events_ = kDefaultMaxEvents;
     std::uint64_t dropped_ = 0;

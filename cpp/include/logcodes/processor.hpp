@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -78,18 +79,16 @@ public:
     }
     // Error-log events go to `sink`; access-log errors selected by `explain` ("5xx", "502") wait in
     // `pending` to be joined with error-log events (explain_pending), the others are counted at once.
-    void set_events(EventStore* sink) noexcept {
+    void set_events(EventSink* sink) noexcept {
         sink_ = sink;
+        // The sink names the events it keeps (Parser::name_event): most are dropped unread.
+        if (parser_) parser_->name_events_on_demand(sink != nullptr);
         decide_record_needs();
     }
     // Error logs read as the main input: their events are counted into `counter` (without one, events
     // only add to stats.events).
     void set_event_counter(EventCounter* counter) noexcept { event_counter_ = counter; }
-    void set_explainer(const std::vector<std::string>* explain, std::vector<PendingError>* pending) noexcept {
-        explain_ = explain;
-        pending_ = pending;
-        decide_record_needs();
-    }
+    void set_explainer(const std::vector<std::string>* explain, std::vector<PendingError>* pending) noexcept;
 
     // Only records `filter` keeps are counted and sunk; the others add to stats.filtered.
     void set_filter(const RecordFilter* filter) noexcept {
@@ -124,7 +123,10 @@ private:
     [[gnu::noinline]] void unusual_line(const LineEvent& ev, std::uint64_t line_no);
     [[gnu::noinline]] void open_part(const LineEvent& ev, std::uint64_t line_no);
     [[gnu::noinline]] void end_of_record(ParseResult pr, const LineEvent& ev, std::uint64_t line_no);
-    void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text);
+    // `one_line`: the record is `text`, a whole line.
+    void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text, bool one_line = false);
+    // Fills method and target of a one-line record read without splitting its request, from its `line`.
+    [[gnu::noinline]] void split_request_late(std::string_view line);
     void sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset, std::string_view text,
                 std::string why);
 
@@ -144,10 +146,12 @@ private:
     DeriveContext derive_;  // the derived values of record_, for the sink and the aggregator
     TransactionFilter transactions_;
     CallTable calls_;
-    EventStore* sink_ = nullptr;
+    EventSink* sink_ = nullptr;
     EventCounter* event_counter_ = nullptr;
-    const std::vector<std::string>* explain_ = nullptr;
     std::vector<PendingError>* pending_ = nullptr;
+    std::bitset<1000> explained_codes_;   // the codes whose records wait in pending_
+    std::unique_ptr<Parser> late_parser_;  // split_request_late() reads a line again with it, into late_
+    std::unique_ptr<Record> late_;
     const RecordFilter* filter_ = nullptr;
     RecordSink* record_sink_ = nullptr;
     FieldId request_id_field_ = intern_field("request_id");

@@ -33,6 +33,8 @@
 
 namespace logcodes {
 
+class ErrorLogPieces;
+
 struct ScanResult {
     explicit ScanResult(const GroupSpec& spec, const GroupSpec& event_spec = GroupSpec{},
                         const RuleSet* rules = nullptr)
@@ -74,16 +76,22 @@ private:
     struct FileState;
     struct Worker;
     void run() noexcept;
-    void read_error_logs();
     void plan();
     void work(Worker& w);
     void run_task(Worker& w, Task& t);
+    // Task `i` is done: the errors of the finished tasks claim their events, in task order, once the store is ready.
+    void claim_finished(std::size_t i);
+    void claim_in_order(EventStore& store);
     static void report_shrink(const FileState& f, Task& t, std::uint64_t end_read);
 
     ScanOptions options_;
     std::unique_ptr<ScanResult> result_;
     std::vector<FileState> files_;
     std::vector<Task> tasks_;
+    std::unique_ptr<ErrorLogPieces> error_logs_;   // scan(errors=...): read by the workers before the tasks
+    std::unique_ptr<std::atomic<bool>[]> finished_;  // per task: run (its errors may claim their events)
+    std::atomic<std::size_t> claimed_{0};          // tasks whose errors have claimed, in task order
+    std::mutex claims_mu_;                         // held by the one thread claiming
     std::atomic<std::size_t> next_task_{0};
     std::atomic<bool> cancel_{false};
     std::atomic<int> spare_threads_{0};   // threads no task needs: each lets one decoded input read ahead

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "logcodes/fields.hpp"
+#include "logcodes/find.hpp"
 #include "logcodes/formats/access_log.hpp"
 #include "logcodes/formats/format.hpp"
 
@@ -26,9 +27,9 @@ using errorlog::traceback_start;
 constexpr std::size_t kMaxEventBytes = 16 * 1024;  // a stack trace beyond this is cut (its head says why)
 
 std::string_view between(std::string_view s, std::string_view open, std::string_view close) {
-    const std::size_t b = s.find(open);
+    const std::size_t b = find_text(s, open);
     if (b == std::string_view::npos) return {};
-    const std::size_t e = s.find(close, b + open.size());
+    const std::size_t e = find_text(s, close, b + open.size());
     if (e == std::string_view::npos) return {};
     return s.substr(b + open.size(), e - b - open.size());
 }
@@ -58,7 +59,7 @@ std::string_view exception_at(std::string_view line) {
 
 // Jasper names a page's class org.apache.jsp.<dirs>.<name>_jsp, writing '_' as _005f, '-' as _002d ...
 std::string_view jsp_of_class(std::string_view text, std::string& out) {
-    const std::size_t at = text.find("org.apache.jsp.");
+    const std::size_t at = find_text(text, "org.apache.jsp.");
     if (at == std::string_view::npos) return {};
     std::size_t e = at + 15;
     while (e < text.size() && (std::isalnum(static_cast<unsigned char>(text[e])) || text[e] == '_' || text[e] == '.' ||
@@ -100,7 +101,10 @@ public:
 
     ParseResult parse(std::string_view line, Record& out) override {
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        Header h;
+        Header& h = header_;  // a member: its time text keeps its buffer from line to line
+        h.family = Family::none;
+        h.level = {};
+        h.message = 0;
         if (header(line, h)) {
             // Another layout's header is not this kind's: not part of the open event either.
             if (!(families_ & bit(h.family))) return ParseResult::unparsed;
@@ -141,6 +145,10 @@ public:
         return true;
     }
     bool in_record() const noexcept override { return cur_.open; }
+    void name_events_on_demand(bool on) noexcept override { on_demand_ = on; }
+    void name_event(Record& out) override {
+        if (on_demand_ && out.kind == RecordKind::event && out.event_text.data() == done_.text.data()) name(out);
+    }
 
 private:
     // A new event ends the open one: hand that one over (from the other buffer) and start this one.
@@ -174,6 +182,12 @@ private:
             out.time = e.time;
             out.time_syntax = TimeSyntax::iso8601;
         }
+        if (!on_demand_) name(out);
+    }
+
+    // What the event just handed over names: request, client, writer, host, upstream, page, context, detail.
+    void name(Record& out) {
+        Event& e = done_;
         const std::string_view text = e.text;
         const std::string_view first = text.substr(0, text.find('\n'));
         const std::string_view message = first.substr(std::min(e.message_at, first.size()));
@@ -187,7 +201,7 @@ private:
             if (const std::string_view host = between(message, "host: \"", "\""); !host.empty()) out.host = host;
             if (const std::string_view id = between(message, "request_id: \"", "\""); !id.empty()) out.request_id = id;
             // "123#123: *5": the worker and its connection; one request's lines (retries ...) share it.
-            if (const std::size_t lb = first.find("] "); lb != std::string_view::npos && e.message_at > lb + 3)
+            if (const std::size_t lb = find_text(first, "] "); lb != std::string_view::npos && e.message_at > lb + 3)
                 out.add_extra(conn_field_, first.substr(lb + 2, e.message_at - lb - 3));
         } else if (e.family == Family::apache) {
             if (const std::string_view c = between(message, "[client ", "]"); !c.empty()) out.client = c;
@@ -214,7 +228,7 @@ private:
         // Tomcat names the web application apart ("in context with path [/shop]", "[]" for ROOT) and the JSP
         // within it: the request's path is the two together.
         constexpr std::string_view kContext = "in context with path [";
-        if (const std::size_t c = text.find(kContext); c != std::string_view::npos) {
+        if (const std::size_t c = find_text(text, kContext); c != std::string_view::npos) {
             const std::size_t from = c + kContext.size(), to = text.find(']', from);
             if (to != std::string_view::npos && to - from < 512) {
                 const std::string_view context = text.substr(from, to - from);
@@ -239,7 +253,7 @@ private:
 
     // The word after `key` in `text` (up to a space or the line's end); empty when `key` is not there.
     static std::string_view after(std::string_view text, std::string_view key) {
-        const std::size_t at = text.find(key);
+        const std::size_t at = find_text(text, key);
         if (at == std::string_view::npos) return {};
         const std::string_view p = text.substr(at + key.size());
         return p.substr(0, std::min(p.find(' '), p.find('\n')));
@@ -251,9 +265,9 @@ private:
         // Java: the root cause is the last "Caused by:", or the line after "with root cause".
         std::string_view root;
         const bool web_server = e.family == Family::nginx || e.family == Family::apache;
-        for (std::size_t p = web_server ? std::string_view::npos : text.find("Caused by: "); p != std::string_view::npos; p = text.find("Caused by: ", p + 1))
+        for (std::size_t p = web_server ? std::string_view::npos : find_text(text, "Caused by: "); p != std::string_view::npos; p = find_text(text, "Caused by: ", p + 1))
             root = exception_at(text.substr(p + 11, text.find('\n', p) - p - 11));
-        if (const std::size_t wr = web_server ? std::string_view::npos : text.find("with root cause\n");
+        if (const std::size_t wr = web_server ? std::string_view::npos : find_text(text, "with root cause\n");
             wr != std::string_view::npos) {
             const std::string_view next = text.substr(wr + 16, text.find('\n', wr + 16) - wr - 16);
             if (!exception_at(next).empty()) root = exception_at(next);
@@ -286,6 +300,8 @@ private:
     }
 
     std::uint16_t families_;  // the layouts whose headers start events
+    bool on_demand_ = false;  // emit() leaves the names to name_event()
+    Header header_;
     Event cur_, done_;
     FieldId context_field_ = intern_field("context_path");
     FieldId conn_field_ = intern_field("conn");   // nginx worker + connection, Apache process + thread
@@ -358,6 +374,14 @@ const BuiltinFormat kErrorLogs[] = {
 }  // namespace
 
 std::span<const BuiltinFormat> error_log_formats() { return kErrorLogs; }
+
+bool error_log_event_start(std::string_view line) {
+    // As ErrorLogParser::parse() reads it: a header of any family starts an event and resets what the
+    // event before it had open (a traceback, a two-line SimpleFormatter header).
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    Header h;
+    return header(line, h);
+}
 
 bool error_log_kinds_related(const Format& a, const Format& b) noexcept {
     const auto* x = dynamic_cast<const ErrorLogFormat*>(&a);

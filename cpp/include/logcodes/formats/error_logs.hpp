@@ -9,6 +9,7 @@
 #pragma once
 
 #include <span>
+#include <string_view>
 
 #include "logcodes/formats/builtin.hpp"
 
@@ -22,5 +23,9 @@ std::span<const BuiltinFormat> error_log_formats();
 // True when one of two error-log kinds reads every layout the other reads (log4j and catalina_out): a tie
 // between them is no ambiguity. False for other formats.
 bool error_log_kinds_related(const Format& a, const Format& b) noexcept;
+
+// Whether the reader of every layout (error_log) starts an event at `line` (without its '\n') whatever came
+// before it: an event header. A piece of an error log read on its own begins at one.
+bool error_log_event_start(std::string_view line);
 
 }  // namespace logcodes

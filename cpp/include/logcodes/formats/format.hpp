@@ -50,6 +50,13 @@ public:
     // of the record, exactly as parse() would have read them; it stops before any line parse() must see
     // (one that ends the record, or anything unusual). Saves the per-line calls of long messages.
     virtual Taken take_parts(std::string_view /*ahead*/, std::size_t /*max_line*/) { return {}; }
+
+    // Error logs: once asked, an event's record carries only its text, level and time until name_event(),
+    // called with the record just returned, fills in what the event names (request, client, writer, page,
+    // detail ...): a reader that keeps few of the events skips that work for the others. Parsers of other
+    // formats fill every record at once and ignore both.
+    virtual void name_events_on_demand(bool /*on*/) noexcept {}
+    virtual void name_event(Record& /*out*/) {}
 };
 
 // The reader of a stateless format F whose class is final: parse() calls F::parse() directly, one
