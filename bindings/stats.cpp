@@ -180,7 +180,14 @@ void bind_stats(py::module_& m) {
     py::class_<ScanStats> stats(m, "ScanStats",
                                 "What a scan read besides its grouped counts: counters and a few samples of each "
                                 "kind of what could not be counted.");
-    stats.def(py::init([](const py::kwargs& kw) { return stats_from(kw); }));
+    stats.def(py::init([](const py::kwargs& kw) {
+        try {
+            return stats_from(kw);
+        } catch (const py::cast_error&) {
+            throw py::type_error("ScanStats() takes counters as whole numbers of at least 0 and samples as "
+                                 "(file_index, line, offset, text, why) tuples");
+        }
+    }));
     py::list counters, sample_lists;
 #define LOGCODES_BIND_COUNTER(name, what)                                                           \
     stats.def_property_readonly(#name, [](const ScanStats& s) { return s.name; }, what);           \
@@ -238,7 +245,14 @@ void bind_stats(py::module_& m) {
     stats.attr("__hash__") = py::none();
 
     py::class_<FileReport>(m, "FileReport", "One scanned input: the format used and why, and what was read.")
-        .def(py::init([](const py::kwargs& kw) { return report_from(kw); }))
+        .def(py::init([](const py::kwargs& kw) {
+            try {
+                return report_from(kw);
+            } catch (const py::cast_error&) {
+                throw py::type_error("FileReport() takes text for path, format, wrapper, detection and compression "
+                                     "and whole numbers of at least 0 for the counts");
+            }
+        }))
         .def_property_readonly("path", [](const FileReport& f) { return path_text(f.path); })
         .def_property_readonly("format", [](const FileReport& f) {
             return f.format.empty() ? py::object(py::none()) : py::object(text(f.format));
