@@ -11,6 +11,14 @@ namespace logcodes {
 
 namespace {
 
+// later - earlier for times that may be INT64_MIN (unknown) or far apart: saturates instead of overflowing,
+// and the result is only ever compared with a window of seconds.
+std::int64_t distance(std::int64_t later, std::int64_t earlier) noexcept {
+    std::int64_t d;
+    if (__builtin_sub_overflow(later, earlier, &d) || d > INT64_MAX / 4) return INT64_MAX / 4;
+    return d;
+}
+
 bool severe(std::string_view level) noexcept {
     // Compared without case and without building a string: this runs for every error-log event.
     auto is = [level](std::string_view word) {
@@ -249,9 +257,9 @@ StoredEvent* EventStore::closest(EventTimeline& t, std::int64_t wall, std::int64
         if (m.empty() || at == INT64_MIN) return;
         const auto mid = m.lower_bound(at);
         int looked = 0;
-        for (auto it = mid; it != m.end() && it->first - at <= window && looked < kMaxLook; ++it, ++looked) {
+        for (auto it = mid; it != m.end() && distance(it->first, at) <= window && looked < kMaxLook; ++it, ++looked) {
             StoredEvent& e = events_[it->second];
-            const std::int64_t score = (it->first - at) * 2 + (e.rule >= 0 ? 0 : 1);
+            const std::int64_t score = distance(it->first, at) * 2 + (e.rule >= 0 ? 0 : 1);
             if (best && score > best_score + 1) break;  // nothing further can be closer
             if (!usable(e, code, path)) continue;
             if (score < best_score || (score == best_score && it->second < best_index)) {
@@ -261,9 +269,9 @@ StoredEvent* EventStore::closest(EventTimeline& t, std::int64_t wall, std::int64
         looked = 0;
         for (auto it = mid; it != m.begin() && looked < kMaxLook; ++looked) {
             --it;
-            if (at - it->first > window) break;
+            if (distance(at, it->first) > window) break;  // events of no known time (INT64_MIN) are never near
             StoredEvent& e = events_[it->second];
-            const std::int64_t score = (at - it->first) * 2 + (e.rule >= 0 ? 0 : 1);
+            const std::int64_t score = distance(at, it->first) * 2 + (e.rule >= 0 ? 0 : 1);
             if (best && score > best_score + 1) break;
             if (!usable(e, code, path)) continue;
             if (score < best_score || (score == best_score && it->second < best_index)) {
