@@ -94,15 +94,15 @@ inline std::vector<std::pair<std::string, std::uint64_t>> rows(const Aggregator&
 // and samples stay bounded.
 inline void check_stats(const ScanStats& s, const Aggregator& agg, CountLevel level) {
     if (level != CountLevel::calls) {
-        FUZZ_CHECK(s.records == s.unparsed + s.invalid + s.retransmissions + agg.counted());
+        FUZZ_CHECK(s.total == s.unparsed + s.invalid + s.retransmissions + agg.counted());
         FUZZ_CHECK(s.call_responses == 0);
     } else {
         // SIP responses are read into calls (counted once each at the end); other records count as they come.
         FUZZ_CHECK(agg.counted() >= s.calls);
-        FUZZ_CHECK(s.records == s.unparsed + s.invalid + s.call_responses + (agg.counted() - s.calls));
+        FUZZ_CHECK(s.total == s.unparsed + s.invalid + s.call_responses + (agg.counted() - s.calls));
     }
-    FUZZ_CHECK(s.unparsed + s.invalid <= s.records);
-    FUZZ_CHECK(s.unregistered <= s.records + s.calls);
+    FUZZ_CHECK(s.unparsed + s.invalid <= s.total);
+    FUZZ_CHECK(s.unregistered <= s.total + s.calls);
     for (const auto* samples : {&s.unparsed_samples, &s.invalid_samples, &s.inconsistent_samples, &s.unexplained_samples}) {
         FUZZ_CHECK(samples->size() <= kDefaultMaxSamples);
         for (const auto& smp : *samples) FUZZ_CHECK(smp.text.size() <= kSampleTextBytes);
