@@ -340,10 +340,10 @@ BOUNDS = {
         "instructions per byte for a time bucket, `make callgrind`), against one regex and a vectorised "
         "`str.to_datetime` in polars."),
     "cardinality": (
-        "a `Summary` holds its groups as Python objects (a dict of key tuples, filled from the core's table "
-        "after the scan) and `to_pandas()` builds the frame from them, so the cost grows with the groups, not "
-        "the bytes; records() + polars keeps them in Arrow columns. Columnar summaries (issue 19, part 1) "
-        "remove this bound."),
+        "the groups leave the core as Arrow columns and `to_pandas()` reads them without a Python object per "
+        "group, but building them is bounded in the core (perf): the aggregator's node-based hash map (an "
+        "allocation and a cache miss per new key, rehashing as it grows) and `sorted_groups` ordering a million "
+        "keys by string comparisons through the text arena; a flat hash map and a prefix-keyed sort are next."),
     "SIP text trace": (
         "a SIP trace is about two dozen short lines per message; {ipb[sip_trace]:.2f} instructions per byte "
         "(`make callgrind`), spent on header names and values, copying the fields a record keeps, and the "
