@@ -9,9 +9,7 @@ child reports its elapsed time, its own peak RSS (VmHWM) and its groups as [key1
 """
 
 import argparse
-import importlib.util
 import json
-import os
 import sys
 import tempfile
 import time
@@ -22,6 +20,7 @@ import question_readers as qr  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _rss import peak_rss_kb  # noqa: E402
+from _child import setup_or_report  # noqa: E402
 
 
 def warm_up(ask, path: str, question: str) -> None:
@@ -41,13 +40,9 @@ def main() -> int:
     ap.add_argument("path")
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
-    module, setup, _ = qr.READERS[a.reader]
-    if importlib.util.find_spec(module) is None:
-        print(json.dumps({"error": f"Python module {module} not installed"}))
+    setup = setup_or_report(qr.READERS, a.reader, a.threads)
+    if setup is None:
         return 3
-    # Thread pools read these when the library loads.
-    os.environ["POLARS_MAX_THREADS"] = str(a.threads)
-    os.environ["OMP_NUM_THREADS"] = str(a.threads)
     try:
         ask = setup(a.threads)
         if a.reader.startswith("records_"):

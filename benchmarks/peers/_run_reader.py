@@ -8,9 +8,7 @@ child reports its elapsed time, its own peak RSS (VmHWM) and its per-code counts
 """
 
 import argparse
-import importlib.util
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -20,6 +18,7 @@ import readers  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _rss import peak_rss_kb  # noqa: E402
+from _child import setup_or_report  # noqa: E402
 
 
 
@@ -30,13 +29,9 @@ def main() -> int:
     ap.add_argument("path")
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
-    module, setup, _ = readers.READERS[a.reader]
-    if importlib.util.find_spec(module) is None:
-        print(json.dumps({"error": f"Python module {module} not installed"}))
+    setup = setup_or_report(readers.READERS, a.reader, a.threads)
+    if setup is None:
         return 3
-    # Thread pools read these when the library loads.
-    os.environ["POLARS_MAX_THREADS"] = str(a.threads)
-    os.environ["OMP_NUM_THREADS"] = str(a.threads)
     try:
         count = setup(a.threads)
         t0 = time.perf_counter()
