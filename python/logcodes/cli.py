@@ -16,7 +16,7 @@ from ._cli_run import EXIT_EMPTY, closed_output_status, join_negative_times, not
 from .api import detect, scan
 from .errors import InputError, LogcodesError
 from .summary import Summary
-from ._safe_text import csv_cell, json_dumps, terminal
+from ._safe_text import csv_cell, json_dumps, terminal, terminal_lines
 
 def _sub(sub: Any, name: str, help: str, **kw: Any) -> argparse.ArgumentParser:
     """A subcommand whose help ends with its own examples."""
@@ -186,7 +186,7 @@ def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
     except InputError as e:
         if e.summary is not None:
             _print_summary(e.summary, args)
-        print(terminal(f"logcodes: error: {e}"), file=sys.stderr)
+        print(terminal_lines(f"logcodes: error: {e}"), file=sys.stderr)
         return 1
     _print_summary(summary, args)
     return _empty_status(summary, args)
@@ -213,7 +213,7 @@ def _report(args: argparse.Namespace) -> int:
     except InputError as e:
         if e.summary is None:
             raise
-        print(terminal(f"logcodes: error: {e} (the report shows what was read before it)"), file=sys.stderr)
+        print(terminal_lines(f"logcodes: error: {e} (the report shows what was read before it)"), file=sys.stderr)
         summary, status = e.summary, 1
     title = args.title or f"logcodes report: {', '.join(args.files[:3])}{' …' if len(args.files) > 3 else ''}"
     try:
@@ -319,7 +319,7 @@ def _main(argv: Optional[List[str]]) -> int:
     except BrokenPipeError:
         raise
     except (LogcodesError, ValueError, OSError) as e:
-        print(terminal(f"logcodes: error: {e}"), file=sys.stderr)
+        print(terminal_lines(f"logcodes: error: {e}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("logcodes: interrupted", file=sys.stderr)
