@@ -113,7 +113,7 @@ MUTANTS: Tuple[Mutant, ...] = (
     Mutant("reason-any-protocol", "cpp/src/sip_reason.cpp", "if (iequals(proto, protocol)) {", "if (true) {", CALLS,
            "a Reason header's SIP cause is read as its Q.850 cause"),
     # --- access-log parsing ---------------------------------------------------------------------------------
-    Mutant("access-dash-status", AL, 'if (t == "-") return true;\n    if (t.empty()', 'if (t == "-") return false;\n    if (t.empty()',
+    Mutant("access-dash-status", AL, 'if (t == "-") return true;\n    if (t.empty() ||', 'if (t == "-") return false;\n    if (t.empty() ||',
            ACCESS, "a '-' status is not a status-like token"),
     Mutant("access-escaped-quote", AL, "return (n & 1u) != 0;", "return n != 0;", ACCESS,
            "a quote after an escaped backslash is taken for escaped"),

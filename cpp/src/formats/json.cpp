@@ -383,7 +383,10 @@ private:
                     // has "-") means no upstream was involved: "-" either way.
                     out.upstream_status = !v.empty() ? v : present ? std::string_view("-") : std::string_view();
                     break;
-                case R::query: case R::user_agent: case R::referer: case R::protocol: case R::named: break;
+                case R::query:  // without its '?' ("args", ECS url.query); "-" where a shipper fills blanks
+                    if (v != "-") out.query_only = !v.empty() && v.front() == '?' ? v.substr(1) : v;
+                    break;
+                case R::user_agent: case R::referer: case R::protocol: case R::named: break;
             }
         });
         if (!request.empty()) split_request(request, out);
