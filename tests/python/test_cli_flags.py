@@ -196,3 +196,15 @@ def test_code_meaning_reads_as_english(capsys):
     assert main(["codes", "http", "100", "--json"]) == 0
     meaning = json.loads(capsys.readouterr().out)["meaning"]
     assert " a informational" not in meaning.lower()
+
+
+def test_progress_goes_to_stderr_and_leaves_the_output_alone(capsys, data):
+    log = data / "shop_nginx_main_1000.log"
+    assert main(["summarize", str(log), "--progress", "--json", "--by", "code"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)   # the JSON is whole: no bar inside it
+    assert out["total"] == 1000
+    # The bar names what it does and the input's size in KiB (308,554 bytes = 301k).
+    assert "scanning" in captured.err and "301k" in captured.err
+    assert main(["summarize", str(log), "--no-progress", "--json", "--by", "code"]) == 0
+    assert capsys.readouterr().err == ""
