@@ -1,0 +1,260 @@
+"""The report's error-first panels: error rate and its change, error rate over time, failing paths with their
+causes, failing hosts and upstreams, latency per code, causes with the error-log events behind them, and what
+was not counted. Each returns None when the summaries hold nothing for it, so no panel is ever empty."""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from . import _svg
+from .summary import Summary
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, pre: Sequence[int] = ()) -> str:
+    return _svg.table(header, rows, pre=pre, labelled=True)
+
+# Classes that are failures, per protocol (SIP 6xx: global failures, RFC 3261 §21.6).
+ERROR_CLASSES = {"http": ("4xx", "5xx"), "sip": ("4xx", "5xx", "6xx")}
+# Fields that name an upstream (a backend) in the formats that log one; the first a scan has values for is shown.
+UPSTREAM_FIELDS = ("upstream_addr", "upstream_host", "upstream_cluster", "traefik_server_url", "backend")
+# What a cause of None or "unknown" means: an error no rule or error-log event explained.
+UNEXPLAINED = (None, "unknown")
+_E = html.escape
+
+
+def error_classes(protocol: Optional[str]) -> Tuple[str, ...]:
+    return ERROR_CLASSES.get(protocol or "http", ERROR_CLASSES["http"])
+
+
+def _is_error(protocol: Optional[str], klass: Any) -> bool:
+    return klass in error_classes(protocol)
+
+
+def class_counts(s: Summary) -> Dict[Tuple[Optional[str], str], int]:
+    """{(protocol, class): count}; the protocol is the summary's one when it is not a dimension."""
+    if "class" not in s.dims:
+        return {}
+    if "protocol" in s.dims:
+        return {(p, c): n for (p, c), n in s.counts("protocol", "class").items()}
+    only = s.protocols[0] if s.protocols else None
+    return {(only, c): n for c, n in s.counts("class").items()}
+
+
+def error_share(s: Summary) -> Optional[Tuple[int, int]]:
+    """(errors, records with a class) over the whole summary, or None when it has no classes."""
+    counts = class_counts(s)
+    if not counts:
+        return None
+    errors = sum(n for (p, c), n in counts.items() if _is_error(p, c))
+    return errors, sum(counts.values())
+
+
+def _rate(errors: int, total: int) -> str:
+    return f"{100.0 * errors / total:.2f} %" if total else "-"
+
+
+def rate_change(s: Summary) -> Optional[str]:
+    """The error rate of the first and the second half of the time span, as "a → b": how it moved."""
+    if "time" not in s.dims or "class" not in s.dims:
+        return None
+    dims = ("time", "protocol", "class") if "protocol" in s.dims else ("time", "class")
+    only = s.protocols[0] if s.protocols else None
+    rows = [(k[0], k[1] if len(k) == 3 else only, k[-1], n) for k, n in s.counts(*dims).items() if k[0] is not None]
+    if not rows:
+        return None
+    start, end = min(r[0] for r in rows), max(r[0] for r in rows)
+    if start == end:
+        return None
+    middle = start + (end - start) / 2
+    halves = [[0, 0], [0, 0]]
+    for t, p, c, n in rows:
+        half = halves[0 if t < middle else 1]
+        half[1] += n
+        half[0] += n if _is_error(p, c) else 0
+    return f"{_rate(*halves[0])} → {_rate(*halves[1])}"
+
+
+def rate_over_time(s: Summary, step: int) -> Optional[str]:
+    """Per error class, its share of the records of each time bucket (of its own protocol), in percent."""
+    if "time" not in s.dims or "class" not in s.dims or not s.counted:
+        return None
+    table = s.timeline(f"{step}s", by="class")
+    if table.empty:
+        return None
+    several = len(s.protocols) > 1
+    only = s.protocols[0] if s.protocols else None
+    totals: Dict[Optional[str], Any] = {}
+    for column in table.columns:
+        protocol = str(column).split(" ")[0] if several else only
+        totals[protocol] = table[column] if protocol not in totals else totals[protocol] + table[column]
+    series: Dict[str, List[Optional[float]]] = {}
+    colors: Dict[str, str] = {}
+    for column in table.columns:
+        protocol, klass = (str(column).split(" ", 1) if several else (only, str(column)))
+        if not _is_error(protocol, klass):
+            continue
+        total = totals[protocol]
+        series[str(column)] = [None if d == 0 else 100.0 * v / d for v, d in zip(table[column], total)]
+        colors[str(column)] = _svg.CLASS_COLORS.get(klass, "#555")
+    if not series:
+        return None
+    times = _svg.time_labels(table.index, step)
+    return _svg.lines(times, series, unit="%", colors=colors) + (
+        f'<p class="meta">share of each bucket\'s records ({_step_text(step)}, UTC); '
+        "a gap: no records in that bucket</p>")
+
+
+def _step_text(step: int) -> str:
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if step % size == 0:
+            return f"per {step // size} {unit}"
+    return f"per {step} s"
+
+
+def _path_dim(s: Summary) -> Optional[str]:
+    return next((d for d in ("path", "path_raw") if d in s.dims), None)
+
+
+def _ranked(counts: Dict[Any, int], n: int) -> List[Tuple[Any, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:n]
+
+
+def _breakdown(counts: Dict[Any, int], n: int = 4, what: str = "") -> str:
+    items = _ranked({k: v for k, v in counts.items() if k is not None}, n)
+    more = len([k for k in counts if k is not None]) - len(items)
+    text = " · ".join(f"{k} ×{v:,}" for k, v in items) + (f" · {more} more" if more > 0 else "")
+    return f"{what}{text}" if text else ""
+
+
+def failing_by(f: Summary, dim: str, klass: Optional[str] = None, n: int = 12) -> Optional[str]:
+    """The values of ``dim`` (a path, host or upstream) with most failures of ``klass`` (all failures when
+    None), each with its codes and causes under it; None when no failure has a value of ``dim``."""
+    if dim not in f.dims or "code" not in f.dims:
+        return None
+    sub = f.where(**{"class": klass}) if klass is not None and "class" in f.dims else f
+    counts = {k: v for k, v in sub.counts(dim).items() if k is not None}
+    if not counts:
+        return None
+    top = _ranked(counts, n)
+    notes = []
+    has_cause = "cause" in f.dims
+    for value, _ in top:
+        one = sub.where(**{dim: value})
+        note = _breakdown(one.counts("code"), what="codes ")
+        if has_cause:
+            causes = {c: m for c, m in one.counts("cause").items() if c not in UNEXPLAINED}
+            if causes:
+                note += " — causes " + _breakdown(causes, 3)
+        notes.append(note)
+    more = len(counts) - len(top)
+    tail = f'<p class="meta">… {more:,} more; {sum(counts.values()):,} failures in all</p>' if more > 0 else ""
+    color = _svg.CLASS_COLORS.get(klass or "", "#d62728")
+    return _svg.bars(top, notes=notes, colors=[color] * len(top)) + tail
+
+
+def upstream_field(f: Summary) -> Optional[str]:
+    return next((d for d in UPSTREAM_FIELDS if d in f.dims and any(k is not None for k in f.counts(d))), None)
+
+
+def latency(s: Summary, lang: Optional[str]) -> Optional[str]:
+    """Duration quantiles per code (from the scan's sketches): a table and the p99 of each code as bars."""
+    if s.quantiles_of != "duration" or "code" not in s.dims:
+        return None
+    by = ("protocol", "code") if "protocol" in s.dims else ("code",)
+    df = s.quantiles("duration", [0.5, 0.9, 0.99], by=by)
+    df = df[df["count"] > 0]
+    if df.empty:
+        return None
+    reasons = {tuple(r[:-2]): r[-2] for r in s.rows(*by, lang=lang)}
+    rows, items = [], []
+    for rec in df.itertuples(index=False):
+        key = tuple(rec[:len(by)])
+        code = key[-1] if len(by) == 1 or key[0] != "sip" else f"sip {key[-1]}"
+        rows.append([code, reasons.get(key, ""), f"{int(rec.count):,}", _ms(rec.p50), _ms(rec.p90), _ms(rec.p99)])
+        items.append((code, round(rec.p99 * 1000)))
+    return (_svg.bars(items, unit=" ms")
+            + _table(["code", "reason", "with a duration", "p50", "p90", "p99"], rows)
+            + f'<p class="meta">bars: p99 per code; quantiles within {100 * (s.accuracy or 0):g} % of the exact '
+              "value (DDSketch)</p>")
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms" if seconds < 10 else f"{seconds:,.2f} s"
+
+
+def causes(f: Summary) -> Optional[str]:
+    """Failures by cause, each with its codes, how it was found (an error-log event joined by request id,
+    path or time, or a rule on the access line) and the error-log events behind it (``cause_detail``)."""
+    if "cause" not in f.dims:
+        return None
+    counts = {c: n for c, n in f.counts("cause").items() if c not in UNEXPLAINED}
+    if not counts:
+        return None
+    top = _ranked(counts, 15)
+    rows = []
+    for cause, n in top:
+        one = f.where(cause=cause)
+        codes = _breakdown(one.counts("code")) if "code" in f.dims else ""
+        how = _breakdown(one.counts("cause_source"), 3) if "cause_source" in f.dims else ""
+        details = ""
+        if "cause_detail" in f.dims:
+            seen = _ranked({k: v for k, v in one.counts("cause_detail").items() if k is not None}, 3)
+            details = "\n".join(f"{d} (×{m:,})" for d, m in seen)
+        rows.append([cause, f"{n:,}", codes, how, details])
+    explained = sum(counts.values())
+    unexplained = sum(n for c, n in f.counts("cause").items() if c in UNEXPLAINED)
+    return (_svg.bars(top)
+            + _table(["cause", "failures", "codes", "found by", "error-log events (detail)"], rows, pre=(4,))
+            + f'<p class="meta">{explained:,} failures with a cause, {unexplained:,} without one</p>')
+
+
+def not_counted(s: Summary) -> Optional[str]:
+    """What was read but not counted (unparsed lines, invalid statuses, filtered records), why, with samples;
+    and the errors no error-log event explained, with the events no rule names."""
+    parts: List[str] = []
+    figures = [("lines not in the format (unparsed)", s.unparsed), ("records whose status is not a code", s.invalid),
+               ("records left out by filters", s.filtered)]
+    rows = [[what, f"{n:,}"] for what, n in figures if n]
+    samples = [(x, "unparsed") for x in s.unparsed_samples[:5]] + [(x, "invalid") for x in s.invalid_samples[:5]]
+    if rows:
+        parts.append(_table(["not counted", "records"], rows))
+    if samples:
+        text = "\n".join(f"{kind} {x.file}:{x.line}: {x.text[:300]}\n    why: {x.why}" for x, kind in samples)
+        parts.append(f"<pre>{_E(text)}</pre>")
+    if s.error_files:
+        j = s.joins
+        parts.append(f'<p>errors to explain: {sum(j.values()):,} — joined with an error-log event by request id '
+                     f'{j["request_id"]:,}, by path {j["path"]:,}, by time {j["time"]:,}; not explained '
+                     f'{j["none"]:,}</p>')
+        templates = s.unexplained(5)
+        if templates:
+            parts.append("<h3>Error-log events no rule names</h3>" + _table(
+                ["events", "template", "example"], [[f'{t["count"]:,}', t["template"][:200], t["example"][:300]]
+                                                    for t in templates], pre=(2,)))
+    return "".join(parts) or None
+
+
+def tiles(s: Summary) -> List[Tuple[str, str, str]]:
+    """Headline tiles as (value, label, css class): the error rate and its change, then each error class."""
+    out: List[Tuple[str, str, str]] = []
+    share = error_share(s)
+    if share is None or not share[1]:
+        return out
+    errors, total = share
+    out.append((_rate(errors, total), "error rate (" + "/".join(_error_class_names(s)) + ")", "bad" if errors else ""))
+    change = rate_change(s)
+    if change:
+        out.append((change, "error rate, first → second half of the span", ""))
+    counts = class_counts(s)
+    for klass in _error_class_names(s):
+        n = sum(v for (p, c), v in counts.items() if c == klass and _is_error(p, c))
+        out.append((f"{n:,}", klass, "bad" if n else ""))
+    return out
+
+
+def _error_class_names(s: Summary) -> Sequence[str]:
+    names: List[str] = []
+    for p in (s.protocols or ("http",)):
+        names += [c for c in error_classes(p) if c not in names]
+    return names
