@@ -96,20 +96,32 @@ def stacked_area(times: Sequence[str], series: Mapping[Any, Sequence[int]], *, w
     return "".join(parts)
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, pre: Sequence[int] = (), labelled: bool = False) -> str:
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, the cut shown by "…"."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, pre: Sequence[int] = (), labelled: bool = False,
+          cut: int = 0) -> str:
     """An HTML table of already formatted cells; the columns in ``pre`` keep their line breaks. ``labelled``:
     each cell names its column (``data-h``) and the table has class ``rows``, so the report's CSS can turn
-    rows into blocks on narrow screens."""
+    rows into blocks on narrow screens. ``cut``: cells longer than that many characters are cut, their
+    whole text in a hover title (notebooks: one long URL does not widen the whole table)."""
     e = html.escape
 
     def cell(i: int, c: Any) -> str:
         text = str(c)
+        if cut and len(text) > cut:
+            return f'<td title="{e(text)}">{e(clip(text, cut))}</td>'
+
         # Only a long unbroken word (a path, a URL) may break anywhere; short ones keep whole. data-h names
         # the column for narrow screens, where each row becomes a block (the report's CSS).
         long = " long" if any(len(w) > 24 for w in text.split()) else ""
+        # A short cell (a number and its unit, "53.8 %") is never broken in two.
+        short = " short" if labelled and len(text) <= 12 else ""
         head = f' data-h="{e(str(header[i]))}"' if labelled and i < len(header) else ""
-        if i in pre or long:
-            return f'<td class="{"pre" if i in pre else ""}{long}"{head}>{e(text)}</td>'
+        if i in pre or long or short:
+            return f'<td class="{"pre" if i in pre else ""}{long}{short}"{head}>{e(text)}</td>'
         return f"<td{head}>{e(text)}</td>"
 
     head = "".join(f"<th>{e(str(h))}</th>" for h in header)

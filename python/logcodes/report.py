@@ -55,7 +55,7 @@ svg.logcodes-chart{display:block;width:100%;max-width:1100px;height:auto}
 .bars .num{padding-left:4px;white-space:nowrap;font-variant-numeric:tabular-nums}
 table{border-collapse:collapse;font-size:12px;margin-top:8px;width:100%}
 td,th{border-bottom:1px solid #eee;padding:2px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
-td.long{overflow-wrap:anywhere}
+td.long{overflow-wrap:anywhere} td.short{white-space:nowrap}
 td.pre{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:11px}
 pre{font-size:11px;white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f7f7;padding:6px}
 @media (max-width:640px){table.rows,table.rows tbody,table.rows tr,table.rows td{display:block;width:100%}
