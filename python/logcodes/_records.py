@@ -152,9 +152,12 @@ class Records:
         long cells cut, whole on hover). Without pyarrow, the columns alone."""
         import html
 
+        import os
+
         from . import _show, _svg
 
-        files = self._files[0] if len(self._files) == 1 else f"{len(self._files)} files"
+        # The file's name, not where it lives: a notebook saved with its outputs shows no local paths.
+        files = os.path.basename(self._files[0]) if len(self._files) == 1 else f"{len(self._files)} files"
         filters = "".join(f", {k}={v!r}" for k, v in self._filters.items())
         head = (f"<p><b>logcodes.Records</b> {html.escape(_svg.clip(files, _show.HTML_CELL))}"
                 f"{html.escape(filters)}; {len(self.columns)} columns; each read scans the inputs anew</p>")
