@@ -132,7 +132,9 @@ def failing_by(f: Summary, dim: str, klass: Optional[str] = None, n: int = 12) -
     None), each with its codes and causes under it; None when no failure has a value of ``dim``."""
     if dim not in f.dims or "code" not in f.dims:
         return None
-    sub = f.where(**{"class": klass}) if klass is not None and "class" in f.dims else f
+    sub = f
+    if klass is not None:
+        sub = f.where(**{"class": klass}) if "class" in f.dims else f.where(code=klass)
     counts = {k: v for k, v in sub.counts(dim).items() if k is not None}
     if not counts:
         return None

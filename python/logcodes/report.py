@@ -232,11 +232,14 @@ _SHOWN = {"time", "protocol", "class", "code", "reason", "cause", "cause_detail"
           "path_raw", "outcome"}
 
 
-def _failures_of(summary: Summary) -> Summary:
-    """The 4xx-6xx groups of a summary grouped by class (HTTP has no 6xx), or the summary itself."""
-    if "class" not in summary.dims:
-        return summary
-    return summary.where(**{"class": ["4xx", "5xx", "6xx"]})
+def _failures_of(summary: Summary) -> Optional[Summary]:
+    """The 4xx-6xx groups of a summary grouped by class or code (HTTP has no 6xx); None when it has neither."""
+    failing = ["4xx", "5xx", "6xx"]
+    if "class" in summary.dims:
+        return summary.where(**{"class": failing})
+    if "code" in summary.dims:
+        return summary.where(code=failing)
+    return None
 
 
 def render(summary: Union[Summary, Scans], *, title: str = "logcodes report", lang: Optional[str] = None,

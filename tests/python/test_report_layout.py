@@ -100,17 +100,28 @@ def _expected_calls():
 def pages(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     paths = {"http": out / "http.html", "sip": out / "sip.html", "mixed": out / "mixed.html"}
-    assert cli.main(["report", str(PROXY / "access_upstream.log"), "--nginx-format", NGINX_UPSTREAM,
-                     "--errors", str(PROXY / "error.log"),
+    # Inputs named from the repository's root, as a reader would type them (the Inputs panel shows them).
+    here = os.getcwd()
+    os.chdir(DATA.parents[1])
+    try:
+        _write_reports(paths)
+    finally:
+        os.chdir(here)
+    return paths
+
+
+def _write_reports(paths):
+    proxy, kamailio = PROXY.relative_to(DATA.parents[1]), KAMAILIO.relative_to(DATA.parents[1])
+    assert cli.main(["report", str(proxy / "access_upstream.log"), "--nginx-format", NGINX_UPSTREAM,
+                     "--errors", str(proxy / "error.log"),
                      "--explain", "4xx,5xx", "-o", str(paths["http"]), "--title", "nginx reverse proxy (lab)",
                      "--no-progress"]) == 0
-    assert cli.main(["report", str(KAMAILIO / "capture.pcap"), "-o", str(paths["sip"]),
+    assert cli.main(["report", str(kamailio / "capture.pcap"), "-o", str(paths["sip"]),
                      "--title", "Kamailio proxy capture (lab)", "--no-progress"]) == 0
-    tomcat = DATA / "lab_tomcat"
-    assert cli.main(["report", str(tomcat / "localhost_access_log.txt"), str(KAMAILIO / "capture.pcap"),
+    tomcat = pathlib.Path("tests/data/lab_tomcat")
+    assert cli.main(["report", str(tomcat / "localhost_access_log.txt"), str(kamailio / "capture.pcap"),
                      "--errors", str(tomcat / "localhost.log"), "-o", str(paths["mixed"]),
                      "--title", "Tomcat and a SIP proxy (lab)", "--no-progress"]) == 0
-    return paths
 
 
 def _measure(browser, page, width):
