@@ -4,8 +4,10 @@ was not counted. Each returns None when the summaries hold nothing for it, so no
 
 from __future__ import annotations
 
+import collections
+import datetime as _dt
 import html
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import _svg
 from .summary import Summary
@@ -27,8 +29,12 @@ def error_classes(protocol: Optional[str]) -> Tuple[str, ...]:
     return ERROR_CLASSES.get(protocol or "http", ERROR_CLASSES["http"])
 
 
-def _is_error(protocol: Optional[str], klass: Any) -> bool:
-    return klass in error_classes(protocol)
+# SIP 401/407 ask the client for credentials, which it sends in a new request (RFC 3261 §22): no failure.
+SIP_CHALLENGES = (401, 407)
+
+
+def _is_error(protocol: Optional[str], klass: Any, code: Any = None) -> bool:
+    return klass in error_classes(protocol) and not (protocol == "sip" and code in SIP_CHALLENGES)
 
 
 def class_counts(s: Summary) -> Dict[Tuple[Optional[str], str], int]:
@@ -41,13 +47,22 @@ def class_counts(s: Summary) -> Dict[Tuple[Optional[str], str], int]:
     return {(only, c): n for c, n in s.counts("class").items()}
 
 
+def _rows(s: Summary, with_time: bool) -> Iterator[Tuple[Any, Optional[str], Any, bool, int]]:
+    """(time or None, protocol, class, is a failure, count) for every group with a class."""
+    dims = [d for d in (("time",) if with_time else ()) + ("protocol", "class", "code") if d in s.dims]
+    only = s.protocols[0] if s.protocols else None
+    for key, n in s.counts(*dims).items():
+        k = dict(zip(dims, key if isinstance(key, tuple) else (key,)))
+        protocol = k.get("protocol", only)
+        yield k.get("time"), protocol, k["class"], _is_error(protocol, k["class"], k.get("code")), n
+
+
 def error_share(s: Summary) -> Optional[Tuple[int, int]]:
-    """(errors, records with a class) over the whole summary, or None when it has no classes."""
-    counts = class_counts(s)
-    if not counts:
+    """(failures, records with a class) over the whole summary, or None when it has no classes."""
+    if "class" not in s.dims:
         return None
-    errors = sum(n for (p, c), n in counts.items() if _is_error(p, c))
-    return errors, sum(counts.values())
+    rows = list(_rows(s, False))
+    return sum(n for *_, e, n in rows if e), sum(n for *_, n in rows)
 
 
 def _rate(errors: int, total: int) -> str:
@@ -58,9 +73,7 @@ def rate_change(s: Summary) -> Optional[str]:
     """The error rate of the first and the second half of the time span, as "a → b": how it moved."""
     if "time" not in s.dims or "class" not in s.dims:
         return None
-    dims = ("time", "protocol", "class") if "protocol" in s.dims else ("time", "class")
-    only = s.protocols[0] if s.protocols else None
-    rows = [(k[0], k[1] if len(k) == 3 else only, k[-1], n) for k, n in s.counts(*dims).items() if k[0] is not None]
+    rows = [r for r in _rows(s, True) if r[0] is not None]
     if not rows:
         return None
     start, end = min(r[0] for r in rows), max(r[0] for r in rows)
@@ -68,40 +81,42 @@ def rate_change(s: Summary) -> Optional[str]:
         return None
     middle = start + (end - start) / 2
     halves = [[0, 0], [0, 0]]
-    for t, p, c, n in rows:
+    for t, _, _, e, n in rows:
         half = halves[0 if t < middle else 1]
         half[1] += n
-        half[0] += n if _is_error(p, c) else 0
+        half[0] += n if e else 0
     return f"{_rate(*halves[0])} → {_rate(*halves[1])}"
 
 
 def rate_over_time(s: Summary, step: int) -> Optional[str]:
-    """Per error class, its share of the records of each time bucket (of its own protocol), in percent."""
+    """Per failing class, its share of the records of each time bucket (of its own protocol), in percent."""
     if "time" not in s.dims or "class" not in s.dims or not s.counted:
         return None
-    table = s.timeline(f"{step}s", by="class")
-    if table.empty:
+    rows = [r for r in _rows(s, True) if r[0] is not None]
+    if not rows:
         return None
     several = len(s.protocols) > 1
-    only = s.protocols[0] if s.protocols else None
-    totals: Dict[Optional[str], Any] = {}
-    for column in table.columns:
-        protocol = str(column).split(" ")[0] if several else only
-        totals[protocol] = table[column] if protocol not in totals else totals[protocol] + table[column]
+    totals: Dict[Tuple[int, Any], int] = collections.Counter()
+    failing: Dict[Tuple[int, Any, Any], int] = collections.Counter()
+    for t, protocol, klass, e, n in rows:
+        bucket = int(t.timestamp()) // step * step
+        totals[(bucket, protocol)] += n
+        if e:
+            failing[(bucket, protocol, klass)] += n
+    if not failing:
+        return None
+    buckets = range(min(b for b, _ in totals), max(b for b, _ in totals) + step, step)
     series: Dict[str, List[Optional[float]]] = {}
     colors: Dict[str, str] = {}
-    for column in table.columns:
-        protocol, klass = (str(column).split(" ", 1) if several else (only, str(column)))
-        if not _is_error(protocol, klass):
-            continue
-        total = totals[protocol]
-        series[str(column)] = [None if d == 0 else 100.0 * v / d for v, d in zip(table[column], total)]
-        colors[str(column)] = _svg.CLASS_COLORS.get(klass, "#555")
-    if not series:
-        return None
-    times = _svg.time_labels(table.index, step)
+    for protocol, klass in sorted({(p, c) for _, p, c in failing}, key=str):
+        label = f"{protocol} {klass}" if several else str(klass)
+        series[label] = [None if not totals.get((b, protocol)) else 100.0 * failing.get((b, protocol, klass), 0)
+                         / totals[(b, protocol)] for b in buckets]
+        colors[label] = _svg.CLASS_COLORS.get(str(klass), "#555")
+    times = _svg.time_labels([_dt.datetime.fromtimestamp(b, _dt.timezone.utc) for b in buckets], step)
+    note = "; SIP 401/407 (challenges) are no failures" if "sip" in s.protocols and "code" in s.dims else ""
     return _svg.lines(times, series, unit="%", colors=colors) + (
-        f'<p class="meta">share of each bucket\'s records ({_step_text(step)}, UTC); '
+        f'<p class="meta">share of each bucket\'s records ({_step_text(step)}, UTC){note}; '
         "a gap: no records in that bucket</p>")
 
 
@@ -244,7 +259,9 @@ def tiles(s: Summary) -> List[Tuple[str, str, str]]:
     if share is None or not share[1]:
         return out
     errors, total = share
-    out.append((_rate(errors, total), "error rate (" + "/".join(_error_class_names(s)) + ")", "bad" if errors else ""))
+    challenges = "; SIP 401/407 challenges left out" if "sip" in s.protocols and "code" in s.dims else ""
+    out.append((_rate(errors, total), "error rate (" + "/".join(_error_class_names(s)) + challenges + ")",
+                "bad" if errors else ""))
     change = rate_change(s)
     if change:
         out.append((change, "error rate, first → second half of the span", ""))

@@ -96,3 +96,34 @@ def test_report_names_sip_codes_by_the_sip_registry(corpus):
     assert sip_codes
     for code in sip_codes:
         assert f">sip {code} {codes.lookup('sip', code).reason}<" in page
+
+
+def test_a_long_span_is_drawn_in_buckets_of_a_month_not_minutes():
+    """15 years of 1-minute buckets: the timeline takes a step of 30 days (at most 240 points), never 10080 min."""
+    import datetime as dt
+
+    start = dt.datetime(2010, 1, 1, tzinfo=dt.timezone.utc)
+    counts = {(start + dt.timedelta(days=d), c, code): 1 + d % 3
+              for d in range(0, 15 * 365, 11) for c, code in (("2xx", 200), ("5xx", 503))}
+    s = logcodes.Summary(("time", "class", "code"), counts, time_bucket=60, protocol="http")
+    page = report.render(s)
+    assert "records per 30 d (UTC)" in page
+    svg = page[page.index("<h2>Records over time</h2>"):]
+    first = re.search(r'<polygon points="([^"]*)"', svg).group(1)
+    assert 2 * 160 <= len(first.split()) <= 2 * 240       # top and bottom edges: one point per 30-day step
+
+
+def test_without_error_logs_no_cause_panel_of_none_and_unknown():
+    page = report.render(report.collect(LAB))
+    assert "<h2>Causes of failures</h2>" not in page
+    assert ">(none)<" not in page and ">unknown<" not in page
+
+
+def test_sip_challenges_are_no_failures_in_the_error_rate():
+    """407/401 ask for credentials (RFC 3261 §22): 2 failures (486) in 20 responses is 10 %, not 60 %."""
+    s = logcodes.Summary(("class", "code"), {("4xx", 407): 10, ("4xx", 486): 2, ("2xx", 200): 8}, protocol="sip")
+    page = report.render(s)
+    tile = re.search(r'<div class="kpi bad"><b>([^<]*)</b>error rate \(([^)]*)\)</div>', page)
+    assert tile.group(1) == "10.00 %" and "401/407 challenges left out" in tile.group(2)
+    http = logcodes.Summary(("class", "code"), {("4xx", 407): 10, ("4xx", 404): 2, ("2xx", 200): 8}, protocol="http")
+    assert re.search(r"<b>60.00 %</b>error rate \(4xx/5xx\)", report.render(http))
