@@ -37,16 +37,6 @@ def _is_error(protocol: Optional[str], klass: Any, code: Any = None) -> bool:
     return klass in error_classes(protocol) and not (protocol == "sip" and code in SIP_CHALLENGES)
 
 
-def class_counts(s: Summary) -> Dict[Tuple[Optional[str], str], int]:
-    """{(protocol, class): count}; the protocol is the summary's one when it is not a dimension."""
-    if "class" not in s.dims:
-        return {}
-    if "protocol" in s.dims:
-        return {(p, c): n for (p, c), n in s.counts("protocol", "class").items()}
-    only = s.protocols[0] if s.protocols else None
-    return {(only, c): n for c, n in s.counts("class").items()}
-
-
 def _rows(s: Summary, with_time: bool) -> Iterator[Tuple[Any, Optional[str], Any, bool, int]]:
     """(time or None, protocol, class, is a failure, count) for every group with a class."""
     dims = [d for d in (("time",) if with_time else ()) + ("protocol", "class", "code") if d in s.dims]
@@ -57,23 +47,13 @@ def _rows(s: Summary, with_time: bool) -> Iterator[Tuple[Any, Optional[str], Any
         yield k.get("time"), protocol, k["class"], _is_error(protocol, k["class"], k.get("code")), n
 
 
-def error_share(s: Summary) -> Optional[Tuple[int, int]]:
-    """(failures, records with a class) over the whole summary, or None when it has no classes."""
-    if "class" not in s.dims:
-        return None
-    rows = list(_rows(s, False))
-    return sum(n for *_, e, n in rows if e), sum(n for *_, n in rows)
-
-
 def _rate(errors: int, total: int) -> str:
     return f"{100.0 * errors / total:.2f} %" if total else "-"
 
 
-def rate_change(s: Summary) -> Optional[str]:
-    """The error rate of the first and the second half of the time span, as "a → b": how it moved."""
-    if "time" not in s.dims or "class" not in s.dims:
-        return None
-    rows = [r for r in _rows(s, True) if r[0] is not None]
+def _change(rows: Sequence[Tuple[Any, Optional[str], Any, bool, int]]) -> Optional[str]:
+    """The error rate of the first and the second half of the rows' time span, as "a → b": how it moved."""
+    rows = [r for r in rows if r[0] is not None]
     if not rows:
         return None
     start, end = min(r[0] for r in rows), max(r[0] for r in rows)
@@ -253,27 +233,28 @@ def not_counted(s: Summary) -> Optional[str]:
 
 
 def tiles(s: Summary) -> List[Tuple[str, str, str]]:
-    """Headline tiles as (value, label, css class): the error rate and its change, then each error class."""
+    """Headline tiles as (value, label, css class), per protocol (HTTP and SIP are never added up): the error
+    rate, its change from the first to the second half of the span, and each failing class."""
     out: List[Tuple[str, str, str]] = []
-    share = error_share(s)
-    if share is None or not share[1]:
+    if "class" not in s.dims:
         return out
-    errors, total = share
-    challenges = "; SIP 401/407 challenges left out" if "sip" in s.protocols and "code" in s.dims else ""
-    out.append((_rate(errors, total), "error rate (" + "/".join(_error_class_names(s)) + challenges + ")",
-                "bad" if errors else ""))
-    change = rate_change(s)
-    if change:
-        out.append((change, "error rate, first → second half of the span", ""))
-    counts = class_counts(s)
-    for klass in _error_class_names(s):
-        n = sum(v for (p, c), v in counts.items() if c == klass and _is_error(p, c))
-        out.append((f"{n:,}", klass, "bad" if n else ""))
+    rows = list(_rows(s, False))
+    timed = list(_rows(s, True)) if "time" in s.dims else []
+    protocols = sorted({r[1] for r in rows}, key=str)
+    for protocol in protocols:
+        prefix = f"{protocol} " if len(protocols) > 1 else ""
+        mine = [r for r in rows if r[1] == protocol]
+        errors, total = sum(r[4] for r in mine if r[3]), sum(r[4] for r in mine)
+        if not total:
+            continue
+        classes = error_classes(protocol)
+        challenges = "; 401/407 challenges left out" if protocol == "sip" and "code" in s.dims else ""
+        out.append((_rate(errors, total), f"{prefix}error rate ({'/'.join(classes)}{challenges})",
+                    "bad" if errors else ""))
+        change = _change([r for r in timed if r[1] == protocol])
+        if change:
+            out.append((change, f"{prefix}error rate, first → second half of the span", ""))
+        for klass in classes:
+            n = sum(r[4] for r in mine if r[2] == klass)
+            out.append((f"{n:,}", f"{prefix}{klass}", "bad" if n else ""))
     return out
-
-
-def _error_class_names(s: Summary) -> Sequence[str]:
-    names: List[str] = []
-    for p in (s.protocols or ("http",)):
-        names += [c for c in error_classes(p) if c not in names]
-    return names

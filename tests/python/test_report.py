@@ -127,3 +127,37 @@ def test_sip_challenges_are_no_failures_in_the_error_rate():
     assert tile.group(1) == "10.00 %" and "401/407 challenges left out" in tile.group(2)
     http = logcodes.Summary(("class", "code"), {("4xx", 407): 10, ("4xx", 404): 2, ("2xx", 200): 8}, protocol="http")
     assert re.search(r"<b>60.00 %</b>error rate \(4xx/5xx\)", report.render(http))
+
+
+def test_http_and_sip_error_rates_are_never_added_up():
+    s = logcodes.Summary(("protocol", "class", "code"),
+                         {("http", "5xx", 502): 3, ("http", "2xx", 200): 1, ("sip", "4xx", 486): 1,
+                          ("sip", "2xx", 200): 9})
+    tiles = dict((label, value) for value, label in
+                 re.findall(r'<div class="kpi[^"]*"><b>([^<]*)</b>([^<]*)</div>', report.render(s)))
+    assert tiles["http error rate (4xx/5xx)"] == "75.00 %"
+    assert tiles["sip error rate (4xx/5xx/6xx; 401/407 challenges left out)"] == "10.00 %"
+    assert tiles["http 5xx"] == "3" and tiles["sip 4xx"] == "1"
+    assert "4xx" not in tiles and not any(k.startswith("error rate") for k in tiles)
+
+
+def test_failing_hosts_and_upstreams_where_the_format_logs_them():
+    """nginx's JSON log of the formats lab logs $host and $upstream_addr: each failing upstream and host gets
+    its bar with the failures counted straight from the log's JSON (no upstream: nginx answered itself)."""
+    import collections
+    import json
+
+    log = pathlib.Path(__file__).resolve().parents[1] / "data" / "lab_nginx_formats" / "access_json.log"
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    failing = [x for x in lines if x["status"] >= 400]
+    page = report.render(report.collect(str(log)))
+
+    def bars(title):
+        body = page[page.index(f"<h2>{title}</h2>"):]
+        body = body[:body.index("</section>")]
+        return dict(re.findall(r'<div class="lbl" title="([^"]*)">.*?<span class="num">([^<]*)</span>', body))
+
+    upstreams = collections.Counter(x["upstream_addr"] for x in failing if x["upstream_addr"])
+    assert bars("Failing upstreams (upstream_addr)") == {u: f"{n:,}" for u, n in upstreams.items()}
+    hosts = collections.Counter(x["host"] for x in failing)
+    assert bars("Failing hosts") == {h: f"{n:,}" for h, n in hosts.items()}
