@@ -69,18 +69,23 @@ def _cell(value: Any) -> str:
 
 
 def _clip(text: str, width: int = TEXT_CELL) -> str:
-    return text if _width(text) <= width else _clip_wide(text, width)
+    """``text`` in at most ``width`` columns: its start and its end (a URL's path, a file's name) around "…"."""
+    if _width(text) <= width:
+        return text
+    head = _take(text, (width - 1) * 3 // 5)
+    tail = _take(text[::-1], width - 1 - _width(head))[::-1]
+    return head + "…" + tail
 
 
-def _clip_wide(text: str, width: int) -> str:
+def _take(text: str, width: int) -> str:
     out, used = [], 0
     for ch in text:
         w = _width(ch)
-        if used + w > width - 1:
+        if used + w > width:
             break
         out.append(ch)
         used += w
-    return "".join(out) + "…"
+    return "".join(out)
 
 
 def table(s: "Summary", *, lang: Optional[str] = None, limit: int = 40) -> Tuple[List[str], List[List[str]], int]:

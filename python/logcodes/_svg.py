@@ -97,8 +97,11 @@ def stacked_area(times: Sequence[str], series: Mapping[Any, Sequence[int]], *, w
 
 
 def clip(text: str, width: int) -> str:
-    """``text`` cut to ``width`` characters, the cut shown by "…"."""
-    return text if len(text) <= width else text[:width - 1] + "…"
+    """``text`` cut to ``width`` characters, its start and end kept around "…" (a path's file name stays)."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) * 3 // 5
+    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, pre: Sequence[int] = (), labelled: bool = False,

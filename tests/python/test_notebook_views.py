@@ -24,7 +24,7 @@ def test_summary_html_cuts_long_cells_and_keeps_the_whole_value_on_hover():
     page = _summary()._repr_html_()
     assert f'title="{LONG}"' in page
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
-    assert max(len(c) for c in cells) <= 80 and any(c.endswith("…") for c in cells)
+    assert max(len(c) for c in cells) <= 80 and any("…" in c for c in cells)
 
 
 def test_top_has_an_html_view_with_shares():
