@@ -24,9 +24,10 @@ from .summary import Summary
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, pre: Sequence[int] = ()) -> str:
     return _svg.table(header, rows, pre=pre, labelled=True)
 
-__all__ = ["render", "write", "scan_for_report", "collect", "Scans", "REPORT_DIMS", "FAILURE_DIMS"]
+__all__ = ["render", "write", "scan_for_report", "collect", "Scans", "REPORT_DIMS", "EVENT_DIMS", "FAILURE_DIMS"]
 
 REPORT_DIMS = ("time:1min", "protocol", "class", "code", "cause")
+EVENT_DIMS = ("time:1min", "level", "cause")   # error logs read as inputs (count="events")
 # The failures' scan (4xx-6xx only, so its groups stay few): where they happen, what caused them, how it was found.
 FAILURE_DIMS = ("protocol", "class", "code", "method", "path", "host", "cause", "cause_detail", "cause_source",
                 *_err.UPSTREAM_FIELDS[:1])
@@ -76,12 +77,13 @@ class Scans(NamedTuple):
 
 
 def scan_for_report(paths: Any, **scan_args: Any) -> Summary:
-    """Scans ``paths`` with what a report shows: by minute, protocol, class, code and cause, with the 1000 heaviest
+    """Scans ``paths`` with what a report shows: by minute, protocol, class, code and cause (error logs read as
+    inputs, ``count="events"``: by minute, level and cause), with the 1000 heaviest
     paths kept in a bounded-memory sketch (``top=("path", 1000)``) and duration quantiles (when the format logs
     durations). Other keywords go to :func:`logcodes.scan`; ``by=`` replaces the dimensions."""
     from .api import scan
 
-    scan_args.setdefault("by", REPORT_DIMS)
+    scan_args.setdefault("by", EVENT_DIMS if _events_in(paths, scan_args) else REPORT_DIMS)
     by = scan_args["by"]
     names = [d.strip().split(":")[0] for d in (by.split(",") if isinstance(by, str) else by)]
     if "path" not in names:
@@ -89,6 +91,19 @@ def scan_for_report(paths: Any, **scan_args: Any) -> Summary:
     if scan_args.get("count") not in ("calls", "events"):
         scan_args.setdefault("quantiles", "duration")
     return scan(paths, **scan_args)
+
+
+def _events_in(paths: Any, scan_args: Dict[str, Any]) -> bool:
+    """Whether the inputs are error logs read as events: asked for (``count="events"``), or the first input
+    that is a file is detected as one (the scan reads such inputs as events by itself)."""
+    from . import _events
+    from .api import detect
+
+    if scan_args.get("count") is not None or scan_args.get("format", "auto") != "auto":
+        return scan_args.get("count") == "events"
+    inputs = paths if isinstance(paths, (list, tuple)) else [paths]
+    first = next((os.fspath(p) for p in inputs if isinstance(p, (str, os.PathLike)) and os.path.isfile(p)), None)
+    return first is not None and _events.is_event_format(detect(first).format)
 
 
 def collect(paths: Any, **scan_args: Any) -> Scans:

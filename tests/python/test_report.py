@@ -161,3 +161,11 @@ def test_failing_hosts_and_upstreams_where_the_format_logs_them():
     assert bars("Failing upstreams (upstream_addr)") == {u: f"{n:,}" for u, n in upstreams.items()}
     hosts = collections.Counter(x["host"] for x in failing)
     assert bars("Failing hosts") == {h: f"{n:,}" for h, n in hosts.items()}
+
+
+@pytest.mark.parametrize("count", [[], ["--count", "events"]])
+def test_cli_report_of_an_error_log_counts_its_events(tmp_path, count):
+    out = tmp_path / "events.html"
+    assert cli.main(["report", LAB_ERRORS, *count, "-o", str(out), "--no-progress"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<h2>By level</h2>" in page and "<h2>By cause</h2>" in page and "error-log events counted" in page
