@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import os
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Union
 
 from . import _report_errors as _err, _report_sip as _sip, _svg
 from .summary import Summary
