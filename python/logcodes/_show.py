@@ -58,6 +58,7 @@ def headline(s: "Summary") -> str:
 
 TEXT_CELL = 60    # characters of a cell in a printed table: one long URL must not widen every row
 HTML_CELL = 80    # ... in a notebook table, the whole value in the cell's hover title
+HTML_ROWS = 40    # rows of a notebook table of quantiles
 
 
 def _cell(value: Any) -> str:

@@ -46,3 +46,22 @@ def test_records_html_shows_the_first_rows():
     first = open(logcodes.samples.path("nginx_lab"), encoding="utf-8").readline()
     assert re.search(r'"(\w+) (\S+) HTTP', first).group(1) in page
     assert r.head(3) == r.head(10)[:3]
+
+
+def test_quantile_tables_show_units_and_cut_long_groups():
+    import pickle
+
+    import pandas as pd
+
+    log = "\n".join(f'127.0.0.1 - - [06/Dec/2026:01:18:0{i} +0000] "GET {p} HTTP/1.1" {c} 3 "-" "t" {c} {t}'
+                    for i, (p, c, t) in enumerate([("/", 200, "0.002"), (LONG, 504, "1.500"), (LONG, 504, "1.500")]))
+    fmt = logcodes.samples.format_of("nginx_proxy")
+    s = logcodes.Stream(format=fmt, by="code,path_raw", quantiles="duration")
+    s.feed((log + "\n").encode())
+    q = s.close().quantiles("duration", [0.5])
+    assert isinstance(q, pd.DataFrame) and list(q.columns) == ["code", "path_raw", "count", "p50"]
+    page = q._repr_html_()
+    assert f'title="{LONG}"' in page
+    assert re.search(r"<td[^>]*>1,5\d\d\.\d ms</td>", page) and re.search(r"<td[^>]*>2\.0 ms</td>", page)
+    assert pickle.loads(pickle.dumps(q)).equals(q)
+    assert q[q["code"] == 504]["count"].tolist() == [2]        # slices stay tables of quantiles
