@@ -265,3 +265,18 @@ def test_cloudfront_realtime_fields(data):
     assert c[(502, "OriginConnectError")] == 1
     s = logcodes.scan(path)
     assert s.invalid_samples[0].text.split("\t")[3] == "000"
+
+
+def test_traefik_common_from_its_formatter(tmp_path):
+    """Traefik v2/v3's CommonLogFormatter (pkg/middlewares/accesslog/logger_formatters.go) writes
+    `%s - %s [%s] "%s %s %s" %v %v %s %s %v %s %s %dms`: combined, then the request count, the router and the
+    service URL quoted, and the duration in milliseconds."""
+    lines = ['10.0.0.1 - - [05/Dec/2026:10:00:01 +0000] "GET /api HTTP/1.1" 502 11 "-" "curl/8.5.0" 17 '
+             '"api@docker" "http://172.18.0.3:8080" 3ms',
+             '10.0.0.1 - bob [05/Dec/2026:10:00:02 +0000] "POST /login HTTP/2.0" 200 512 "https://a.example/" '
+             '"Mozilla/5.0 (X11)" 18 "web@file" "http://172.18.0.4:80" 1204ms']
+    p = tmp_path / "traefik.log"
+    p.write_text("\n".join(lines) + "\n")
+    s = logcodes.scan(p, by="code,traefik_router")
+    assert s.files[0].format == "traefik_clf" and s.counts() == {(502, "api@docker"): 1, (200, "web@file"): 1}
+    assert sorted(r["duration"] for r in rows(p, "duration")) == [0.003, 1.204]
