@@ -280,3 +280,20 @@ def test_traefik_common_from_its_formatter(tmp_path):
     s = logcodes.scan(p, by="code,traefik_router")
     assert s.files[0].format == "traefik_clf" and s.counts() == {(502, "api@docker"): 1, (200, "web@file"): 1}
     assert sorted(r["duration"] for r in rows(p, "duration")) == [0.003, 1.204]
+
+
+def test_cloudfront_realtime_with_the_fields_configured(tmp_path):
+    """A real-time log configuration keeps some fields; records hold them in the documented order whatever order
+    the configuration lists them in (real-time-logs.md, "Creating a Kinesis Data Streams consumer")."""
+    f = formats.cloudfront("c-country, time-taken, sc-status, cs-uri-stem, timestamp")
+    assert f.fields == ("timestamp", "sc-status", "cs-uri-stem", "time-taken", "c-country")
+    assert formats.compile("cloudfront", "timestamp sc-status").fields == ("timestamp", "sc-status")
+    p = tmp_path / "rt.log"
+    p.write_text("1796464800.123\t200\t/a?b=1\t0.002\tUS\n1796464801.456\t504\t/slow\t30.001\tDE\n")
+    s = logcodes.scan(p, format=f, by="code,c-country")
+    assert s.counts() == {(200, "US"): 1, (504, "DE"): 1} and s.unparsed == 0
+    assert [r["duration"] for r in rows(p, "duration", format=f)] == [0.002, 30.001]
+    with pytest.raises(logcodes.FormatError, match="not a CloudFront real-time log field"):
+        formats.cloudfront("timestamp sc-status cs-uri")
+    with pytest.raises(logcodes.FormatError, match="no response status"):
+        formats.cloudfront(["timestamp", "c-ip"])

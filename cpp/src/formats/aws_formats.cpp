@@ -1,5 +1,7 @@
 // AWS load balancer access logs and CloudFront real-time logs as token formats, with roles for their fields.
+#include <algorithm>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -98,9 +100,11 @@ constexpr std::string_view kCloudFrontRealtime[] = {
     "c-port", "x-edge-detailed-result-type", "c-country", "cs-accept-encoding", "cs-accept",
     "cache-behavior-path-pattern", "cs-headers", "cs-header-names", "cs-headers-count"};
 
-FormatPtr cloudfront_realtime() {
+// The fields chosen (indices into kCloudFrontRealtime, ascending) as a tab-separated token format.
+CompileResult cloudfront_realtime_of(const std::vector<std::size_t>& chosen, std::string name, std::string description) {
     std::vector<TokenItem> items;
-    for (std::string_view name : kCloudFrontRealtime) {
+    for (std::size_t index : chosen) {
+        const std::string_view field = kCloudFrontRealtime[index];
         if (!items.empty()) {
             TokenItem tab;
             tab.is_literal = true;
@@ -108,21 +112,28 @@ FormatPtr cloudfront_realtime() {
             items.push_back(std::move(tab));
         }
         TokenItem f;
-        f.field.name = std::string(name);
+        f.field.name = std::string(field);
+        f.field.position = index;
         f.field.spaces = true;  // tabs separate the fields
-        if (name == "timestamp") { f.field.role = Role::time; f.field.time_syntax = TimeSyntax::epoch; }
-        else if (name == "c-ip") f.field.role = Role::client;
-        else if (name == "sc-status") f.field.role = Role::status;
-        else if (name == "sc-bytes") f.field.role = Role::bytes;
-        else if (name == "cs-method") f.field.role = Role::method;
-        else if (name == "cs-host") { f.field.role = Role::host; f.field.host_rank = 2; }
-        else if (name == "cs-uri-stem") f.field.role = Role::target;
-        else if (name == "time-taken") { f.field.role = Role::duration; f.field.unit = DurationUnit::seconds; }
-        else if (name == "cs-protocol-version") f.field.role = Role::protocol;
+        if (field == "timestamp") { f.field.role = Role::time; f.field.time_syntax = TimeSyntax::epoch; }
+        else if (field == "c-ip") f.field.role = Role::client;
+        else if (field == "sc-status") f.field.role = Role::status;
+        else if (field == "sc-bytes") f.field.role = Role::bytes;
+        else if (field == "cs-method") f.field.role = Role::method;
+        else if (field == "cs-host") { f.field.role = Role::host; f.field.host_rank = 2; }
+        else if (field == "cs-uri-stem") f.field.role = Role::target;
+        else if (field == "time-taken") { f.field.role = Role::duration; f.field.unit = DurationUnit::seconds; }
+        else if (field == "cs-protocol-version") f.field.role = Role::protocol;
         items.push_back(std::move(f));
     }
-    return build_token_format("cloudfront_realtime", "Amazon CloudFront real-time log (all fields, tab-separated)",
-                              std::move(items)).format;
+    return build_token_format(std::move(name), std::move(description), std::move(items));
+}
+
+FormatPtr cloudfront_realtime() {
+    std::vector<std::size_t> all(std::size(kCloudFrontRealtime));
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    return cloudfront_realtime_of(all, "cloudfront_realtime", "Amazon CloudFront real-time log (all fields, tab-separated)")
+        .format;
 }
 
 // Detection: the record's shape (epoch timestamp, a client, a three-digit status, at least the fields up to
@@ -179,6 +190,43 @@ struct Aws {
 };
 
 }  // namespace
+
+// A real-time log configuration's fields, in any order and separated by commas, spaces or newlines (as the
+// console lists them or `aws cloudfront get-realtime-log-config` prints them): records hold them in the
+// documented order, whatever order the configuration names them in.
+CompileResult compile_cloudfront_realtime(std::string_view text, std::string name) {
+    std::vector<std::size_t> chosen;
+    std::size_t p = 0;
+    while (p < text.size()) {
+        const char c = text[p];
+        const bool dash = c == '-' && (p + 1 == text.size() || text[p + 1] == ' ');  // a YAML list's "- "
+        if (dash || c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '[' ||
+            c == ']') {
+            ++p;
+            continue;
+        }
+        std::size_t e = p;
+        while (e < text.size() && text[e] != ',' && text[e] != ' ' && text[e] != '\t' && text[e] != '\n' &&
+               text[e] != '\r' && text[e] != '"' && text[e] != '\'' && text[e] != ']')
+            ++e;
+        const std::string_view word = text.substr(p, e - p);
+        std::size_t index = std::size(kCloudFrontRealtime);
+        for (std::size_t i = 0; i < std::size(kCloudFrontRealtime); ++i)
+            if (kCloudFrontRealtime[i] == word) index = i;
+        if (index == std::size(kCloudFrontRealtime))
+            return compile_error("not a CloudFront real-time log field", p, std::string(word));
+        if (std::find(chosen.begin(), chosen.end(), index) != chosen.end())
+            return compile_error("field named twice", p, std::string(word));
+        chosen.push_back(index);
+        p = e;
+    }
+    if (chosen.empty()) return compile_error("no fields named", 0, std::string(text));
+    std::sort(chosen.begin(), chosen.end());
+    std::string fields;
+    for (std::size_t i : chosen) fields.append(fields.empty() ? "" : " ").append(kCloudFrontRealtime[i]);
+    return cloudfront_realtime_of(chosen, name.empty() ? "cloudfront_realtime" : std::move(name),
+                                  "CloudFront real-time log with the fields " + fields);
+}
 
 std::span<const BuiltinFormat> proxy_formats() {
     static const Aws aws;
