@@ -1,7 +1,7 @@
 """The mutants `make mutate` applies: each is one small, plausible mistake in the core or the Python layer.
 
 A mutant is a unique text in one file and what it is replaced by; `tests` names what runs against it
-(`cpp` is the whole GoogleTest binary, the rest are files of tests/python). A mutant is *killed* when one of
+(`cpp` is the whole GoogleTest binary, the rest are files of tests/python, with pytest options if any). A mutant is *killed* when one of
 them fails. A mutant kept on purpose though no test can kill it is marked `equivalent` with the reason
 (docs/mutation.md lists them).
 """
@@ -31,7 +31,9 @@ ACCESS = ("cpp", "test_formats.py", "test_scan_real.py", "test_corpus_formats.py
 RENDER = ("test_output_meanings.py", "test_count_levels.py", "test_cli.py", "test_cli_console.py",
           "test_cli_flags.py", "test_report.py", "test_api.py")
 CLI = ("test_cli.py", "test_cli_console.py", "test_cli_flags.py", "test_filters.py")
-WATCH = ("test_watch.py", "test_watch_faults.py", "test_sip_kpi_outputs.py", "test_output_meanings.py")
+# The rotation stress test of test_watch.py times a writer against the watcher: on a loaded machine it can
+# miss without a mutant, so it is left to `make test`.
+WATCH = ("test_watch.py -k 'not rotations_kills'", "test_watch_faults.py", "test_sip_kpi_outputs.py", "test_output_meanings.py")
 
 CT = "cpp/src/call_table.cpp"
 CM = "cpp/src/call_metrics.cpp"
@@ -146,7 +148,7 @@ MUTANTS: Tuple[Mutant, ...] = (
     Mutant("filters-range-order", "python/logcodes/filters.py", "100 <= int(r.group(1)) <= int(r.group(2)) <= 699",
            "100 <= int(r.group(1)) and int(r.group(2)) <= 699", CLI, "a reversed range '504-500' is accepted"),
     Mutant("sizes-minute", "python/logcodes/_sizes.py", '"m": 60, "min": 60,', '"m": 60, "min": 1,',
-           CLI + ("test_watch.py", "test_scan_shape.py"), "'5min' is read as 5 seconds"),
+           CLI + ("test_watch.py -k 'not rotations_kills'", "test_scan_shape.py"), "'5min' is read as 5 seconds"),
     Mutant("codes-class-of", "python/logcodes/codes.py", 'return f"{int(code) // 100}xx"', 'return f"{int(code) // 10}xx"',
            REGISTRY, "class_of gives '40xx' for 404"),
     Mutant("cli-empty-exit", "python/logcodes/_cli_run.py", "if summary.total - summary.unparsed > 0:",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -104,7 +105,7 @@ def run_tests(tests: Sequence[str]) -> str:
             if run([str(binary), "--gtest_brief=1"], cwd=BUILD) != 0:
                 return "cpp"
         else:
-            cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", t]
+            cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *shlex.split(t)]
             if run(cmd, cwd=SRC / "tests" / "python", env=test_env()) != 0:
                 return t
     return ""
