@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 import struct
 import zlib
-from typing import Iterator, NamedTuple, Optional
+from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 
 class Message(NamedTuple):
@@ -53,6 +53,20 @@ def hep2(m: Message, *, capture_id: int = 2001, version: int = 2) -> bytes:
     return out + m.payload
 
 
+def hep3_chunks(packet: bytes) -> Dict[int, bytes]:
+    """The vendor-0 chunks of a HEPv3 packet by type (for checks; no validation beyond the lengths)."""
+    total = struct.unpack("!H", packet[4:6])[0]
+    out, at = {}, 6
+    while at + 6 <= total:
+        vendor, ctype, length = struct.unpack("!HHH", packet[at:at + 6])
+        if length < 6:
+            break
+        if vendor == 0:
+            out[ctype] = packet[at + 6:at + length]
+        at += length
+    return out
+
+
 def _ip(buf: bytes, ts_sec: int, ts_usec: int) -> Optional[Message]:
     if not buf:
         return None
@@ -78,8 +92,8 @@ def _ip(buf: bytes, ts_sec: int, ts_usec: int) -> Optional[Message]:
                    bytes(payload))
 
 
-def pcap_messages(path: str) -> Iterator[Message]:
-    """The SIP messages over UDP of a classic (not pcapng) capture file."""
+def _frames(path: str) -> Iterator[Tuple[int, int, int, bytes]]:
+    """(link type, seconds, microseconds, frame) of each packet of a classic (not pcapng) capture file."""
     with open(path, "rb") as f:
         head = f.read(24)
         magic = head[:4]
@@ -94,21 +108,39 @@ def pcap_messages(path: str) -> Iterator[Message]:
             if len(rec) < 16:
                 return
             sec, frac, caplen, _ = struct.unpack(endian + "IIII", rec)
-            data = f.read(caplen)
-            usec = frac // 1000 if nano else frac
-            if link == 1 and len(data) >= 14:        # Ethernet (Linux loopback too), VLAN tags skipped
-                et, off = struct.unpack("!H", data[12:14])[0], 14
-                while et in (0x8100, 0x88A8) and len(data) >= off + 4:
-                    et, off = struct.unpack("!H", data[off + 2:off + 4])[0], off + 4
-                ip = data[off:]
-            elif link == 113:
-                ip = data[16:]
-            elif link in (0, 108):
-                ip = data[4:]
-            elif link in (101, 12, 228, 229):
-                ip = data
-            else:
-                continue
-            m = _ip(ip, sec, usec)
-            if m is not None:
-                yield m
+            yield link, sec, frac // 1000 if nano else frac, f.read(caplen)
+
+
+def _ip_of(link: int, data: bytes) -> Optional[bytes]:
+    if link == 1 and len(data) >= 14:        # Ethernet (Linux loopback too), VLAN tags skipped
+        et, off = struct.unpack("!H", data[12:14])[0], 14
+        while et in (0x8100, 0x88A8) and len(data) >= off + 4:
+            et, off = struct.unpack("!H", data[off + 2:off + 4])[0], off + 4
+        return data[off:]
+    if link == 113:
+        return data[16:]
+    if link in (0, 108):
+        return data[4:]
+    if link in (101, 12, 228, 229):
+        return data
+    return None
+
+
+def pcap_messages(path: str) -> Iterator[Message]:
+    """The SIP messages over UDP of a classic (not pcapng) capture file."""
+    for link, sec, usec, frame in _frames(path):
+        ip = _ip_of(link, frame)
+        m = _ip(ip, sec, usec) if ip is not None else None
+        if m is not None:
+            yield m
+
+
+def udp_payloads(path: str) -> List[bytes]:
+    """Every UDP payload (IPv4, unfragmented) of a classic capture file, whatever it carries: HEP packets."""
+    out = []
+    for link, _sec, _usec, frame in _frames(path):
+        ip = _ip_of(link, frame)
+        if ip and ip[0] >> 4 == 4 and len(ip) >= 28 and ip[9] == 17:
+            udp = ip[(ip[0] & 15) * 4:]
+            out.append(bytes(udp[8:struct.unpack("!H", udp[4:6])[0]]))
+    return out
