@@ -70,6 +70,7 @@ def window_record(window: int, summary: Summary, follower: AnyFollower, *, lang:
         for path, s in follower.sources.items():
             sources[path]["calls"] = _kpis.kpi_row(s)
     if isinstance(follower, LiveFollower):
+        record["requests"] = summary.requests     # SIP requests read (records are the responses)
         record["live"] = {label: dict(stats, samples=follower.samples.get(label, []))
                           for label, stats in follower.source_stats.items()}
         if summary.count == "calls":
