@@ -17,6 +17,7 @@ import pytest
 
 import logcodes
 from logcodes.live import CaptureSource, HepSource, LiveFollower
+from logcodes.watch import CALL_DIMS, WATCH_DIMS, watch
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -156,7 +157,7 @@ def test_samples_reach_the_window_records():
     from logcodes.watch import window_record
 
     src = HepSource("udp://127.0.0.1:0")
-    follower = LiveFollower([src], interval=0.3, by=logcodes.watch.WATCH_DIMS)
+    follower = LiveFollower([src], interval=0.3, by=WATCH_DIMS)
     with follower:
         response = next(m for m in MESSAGES if m.payload.startswith(b"SIP/2.0 "))
         udp_sender(src.address, [b"\x16\x03\x01\x02\x00 tls hello", hep3(response)])()
@@ -175,9 +176,9 @@ def test_bad_addresses_and_conflicting_options():
     with pytest.raises(TypeError):
         HepSource(9060)
     with pytest.raises(ValueError, match="checkpoint"):
-        logcodes.watch.watch(hep="udp://127.0.0.1:0", checkpoint="/tmp/x.json", once=True)
+        watch(hep="udp://127.0.0.1:0", checkpoint="/tmp/x.json", once=True)
     with pytest.raises(ValueError, match="not both"):
-        logcodes.watch.watch(["a.log"], hep="udp://127.0.0.1:0", once=True)
+        watch(["a.log"], hep="udp://127.0.0.1:0", once=True)
     with pytest.raises(OSError):
         CaptureSource("no-such-interface0")
 
@@ -204,7 +205,7 @@ def test_cli_stage_reports_windows_and_stops_cleanly():
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0
     windows = [json.loads(x) for x in out.splitlines()]
-    want = logcodes.scan(CAPTURE, by=logcodes.watch.CALL_DIMS, count="calls")
+    want = logcodes.scan(CAPTURE, by=CALL_DIMS, count="calls")
     assert sum(w["calls"]["calls"] for w in windows) == want.kpis()["calls"].sum()
     assert sum(w["records"] for w in windows) == want.total
     last = windows[-1]
@@ -240,3 +241,25 @@ def test_live_capture_without_the_capability_says_so():
     r = subprocess.run(["setpriv", "--inh-caps=-all", "--bounding-set=-all", sys.executable, "-c", code],
                        capture_output=True, text=True)
     assert "CAP_NET_RAW" in r.stdout, r.stderr
+
+
+def test_prometheus_live_counters_and_open_calls():
+    from logcodes.prometheus import PrometheusExporter
+
+    src = HepSource("udp://127.0.0.1:0")
+    follower = LiveFollower([src], interval=0.3, by=CALL_DIMS, count="calls")
+    exp = PrometheusExporter(max_series=50)
+    with follower:
+        udp_sender(src.address, [hep3(m) for m in MESSAGES[:60]] + [b"junk", hep3(MESSAGES[0], proto_type=100)])()
+        next(follower)
+        exp.observe(follower.sources, lag_bytes=follower.lag_bytes)
+        exp.observe_live(follower.source_stats, open_calls=follower.open_calls)
+    label = src.label
+    assert exp.value("logcodes_live_packets_total", result="sip", source=label) == 60
+    assert exp.value("logcodes_live_packets_total", result="malformed", source=label) == 1
+    assert exp.value("logcodes_live_packets_total", result="not_sip", source=label) == 1
+    assert exp.value("logcodes_live_dropped_total", where="socket", source=label) == 0
+    # The first 60 messages leave calls open (in flight or lingering 64*T1): counted by the gauge.
+    assert exp.value("logcodes_sip_calls_open", source=label) == follower.open_calls[label] > 0
+    families = {f.name for f in exp.registry.collect()}
+    assert {"logcodes_live_packets", "logcodes_live_dropped", "logcodes_sip_calls_open"} <= families
