@@ -118,7 +118,7 @@ HepStatus decode_v3(const unsigned char* b, std::size_t n, HepPacket& out, std::
     if (total < 6 || total > n) return HepStatus::bad_length;
     out.version = 3;
     out.size = total;
-    bool payload = false;
+    bool payload = false, family = false, v6_address = false;
     std::size_t off = 6;
     while (off < total) {
         if (total - off < 6) return HepStatus::bad_length;
@@ -137,17 +137,16 @@ HepStatus decode_v3(const unsigned char* b, std::size_t n, HepPacket& out, std::
         auto fixed = [&](std::size_t want) { return dn == want; };
         switch (type) {
             case 0x0000: return HepStatus::bad_chunk;
-            case 0x0001: if (!fixed(1)) return HepStatus::bad_chunk; out.family = d[0]; break;
+            case 0x0001: if (!fixed(1)) return HepStatus::bad_chunk; out.family = d[0]; family = true; break;
             case 0x0002: if (!fixed(1)) return HepStatus::bad_chunk; out.ip_proto = d[0]; break;
             case 0x0003: case 0x0004:
                 if (!fixed(4)) return HepStatus::bad_chunk;
                 std::memcpy(type == 3 ? out.src.data() : out.dst.data(), d, 4);
-                if (out.family != 10) out.family = 2;
                 break;
             case 0x0005: case 0x0006:
                 if (!fixed(16)) return HepStatus::bad_chunk;
                 std::memcpy(type == 5 ? out.src.data() : out.dst.data(), d, 16);
-                out.family = 10;
+                v6_address = true;
                 break;
             case 0x0007: if (!fixed(2)) return HepStatus::bad_chunk; out.sport = be16(d); break;
             case 0x0008: if (!fixed(2)) return HepStatus::bad_chunk; out.dport = be16(d); break;
@@ -178,6 +177,8 @@ HepStatus decode_v3(const unsigned char* b, std::size_t n, HepPacket& out, std::
         }
     }
     if (!payload) return HepStatus::no_payload;
+    // The family chunk says which addresses count; without one, the address chunks that came do.
+    if (!family) out.family = v6_address ? 10 : 2;
     // Microseconds beyond a second are a sender's bug: keep the time readable.
     if (out.ts_usec > 999'999) out.ts_usec = 999'999;
     return HepStatus::ok;

@@ -100,8 +100,8 @@ class LiveFollower:
     yields a Summary of that window's messages (one Stream per source, ``format="sip_trace"``).
 
     At ``count="calls"`` a call is counted in the window in which it ended and went quiet (64*T1 of message
-    time; while a source is silent, its clock moves on by the time it has been silent); :attr:`open_calls` says how many Call-IDs are read and
-    not counted yet. A live socket has no offsets to keep, so there is no checkpoint: when the stage stops,
+    time; while a source is silent, its clock moves on by the time it has been silent); :attr:`open_calls`
+    says how many Call-IDs are read and not counted yet. A live socket has no offsets to keep, so there is no checkpoint: when the stage stops,
     the last window counts the calls still open as they stand (an unanswered INVITE as incomplete, an
     answered call without its BYE as answered), :attr:`calls_at_stop` says how many; a stage started again
     reads the rest of those calls as Call-IDs without an INVITE (``calls_without_invite``).

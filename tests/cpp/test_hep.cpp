@@ -130,6 +130,20 @@ TEST(Hep, OtherVendorsAndUnknownTypesAreSkippedByLength) {
     EXPECT_FALSE(d.has_time);
 }
 
+TEST(Hep, FamilyFromItsChunkElseFromTheAddresses) {
+    HepPacket d;
+    std::string scratch;
+    const std::string v6(16, '\x20'), v4("\x0a\x00\x00\x01", 4);
+    ASSERT_EQ(decode_hep(hep3({{0, 0x0005, v6}, {0, 0x0006, v6}, {0, 0x000f, kInvite}}), d, scratch), HepStatus::ok);
+    EXPECT_EQ(d.family, 10);
+    ASSERT_EQ(decode_hep(hep3({{0, 0x0003, v4}, {0, 0x000f, kInvite}}), d, scratch), HepStatus::ok);
+    EXPECT_EQ(d.family, 2);
+    // A family chunk is taken as it is: addresses of the other family do not change it.
+    const std::string mixed = hep3({{0, 0x0001, "\x0a"}, {0, 0x0003, v4}, {0, 0x000f, kInvite}});
+    ASSERT_EQ(decode_hep(mixed, d, scratch), HepStatus::ok);
+    EXPECT_EQ(d.family, 10);
+}
+
 TEST(Hep, TrailingBytesAreNotThePacketsOwn) {
     const std::string wire = encode_hep3(sample_packet(kInvite));
     HepPacket a, b;

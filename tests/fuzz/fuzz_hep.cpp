@@ -62,6 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (p.family == 2 || p.family == 10) {
         HepPacket v2 = p;
         v2.version = 2;
+        v2.proto_type = kHepProtoSip;   // v1/v2 carry SIP only
         v2.ts_sec = p.has_time ? p.ts_sec : 0;
         v2.ts_usec = p.has_time ? p.ts_usec : 0;
         v2.capture_id = p.capture_id & 0xffff;
