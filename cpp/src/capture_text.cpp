@@ -28,13 +28,19 @@ void append_addr(std::string& s, const unsigned char* a, bool v6, std::uint16_t 
 }  // namespace
 
 // Appends (GCC 12 misreports string operator+ under -Wrestrict).
-std::string flow_label(char proto, const unsigned char* src, const unsigned char* dst, bool v6, std::uint16_t sport,
-                       std::uint16_t dport) {
-    std::string out(1, proto);
+void append_flow_label(std::string& out, char proto, const unsigned char* src, const unsigned char* dst, bool v6,
+                       std::uint16_t sport, std::uint16_t dport) {
+    out.push_back(proto);
     out.push_back(' ');
     append_addr(out, src, v6, sport);
     out.append(" -> ");
     append_addr(out, dst, v6, dport);
+}
+
+std::string flow_label(char proto, const unsigned char* src, const unsigned char* dst, bool v6, std::uint16_t sport,
+                       std::uint16_t dport) {
+    std::string out;
+    append_flow_label(out, proto, src, dst, v6, sport, dport);
     return out;
 }
 

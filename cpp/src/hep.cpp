@@ -289,8 +289,9 @@ char hep_transport_letter(std::uint8_t ip_proto) noexcept {
 }
 
 void append_hep_message(const HepPacket& p, std::int64_t now_us, std::string& out) {
-    const std::string label =
-        flow_label(hep_transport_letter(p.ip_proto), p.src.data(), p.dst.data(), p.v6(), p.sport, p.dport);
+    thread_local std::string label;   // reused: no allocation per message
+    label.clear();
+    append_flow_label(label, hep_transport_letter(p.ip_proto), p.src.data(), p.dst.data(), p.v6(), p.sport, p.dport);
     if (p.has_time) append_captured_message(out, p.ts_sec, p.ts_usec, label, p.payload);
     else append_captured_message(out, now_us / 1'000'000, now_us % 1'000'000, label, p.payload);
 }

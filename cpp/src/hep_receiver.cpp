@@ -166,24 +166,24 @@ void HepReceiver::sample(std::string why, const std::string& peer, std::string_v
     samples_.push_back(HepSample{std::move(why), peer, head_text(bytes)});
 }
 
-void HepReceiver::handle(std::string_view packet, const std::string& peer, std::int64_t now, std::string& out) {
+HepStatus HepReceiver::handle(std::string_view packet, std::int64_t now, std::string& out) {
     ++stats_.packets;
     stats_.bytes += packet.size();
     const HepStatus s = decode_hep(packet, packet_, scratch_);
     if (s != HepStatus::ok) {
         ++stats_.malformed;
         ++stats_.by_status[static_cast<std::size_t>(s)];
-        sample(hep_status_text(s), peer, packet);
-        return;
+        return s;   // the caller samples it, naming the peer
     }
     stats_.skipped_chunks += packet_.skipped_chunks;
     if (packet_.proto_type != kHepProtoSip) {
         ++stats_.not_sip;
-        return;
+        return s;
     }
     ++stats_.messages;
     if (packet_.compressed) ++stats_.compressed;
     append_hep_message(packet_, now, out);
+    return s;
 }
 
 std::size_t HepReceiver::poll(int timeout_ms, std::string& out, std::size_t max_bytes) {
@@ -243,9 +243,9 @@ void HepReceiver::read_udp(std::string& out, std::size_t max_bytes) {
             }
             const std::string_view pkt(buffers_.data() + static_cast<std::size_t>(i) * kDatagram,
                                        msgs[static_cast<std::size_t>(i)].msg_len);
-            static const std::string no_peer;
-            if (samples_.size() < kMaxSamples) handle(pkt, peer_text(from[static_cast<std::size_t>(i)]), now, out);
-            else handle(pkt, no_peer, now, out);
+            const HepStatus s = handle(pkt, now, out);
+            if (s != HepStatus::ok && samples_.size() < kMaxSamples)
+                sample(hep_status_text(s), peer_text(from[static_cast<std::size_t>(i)]), pkt);
         }
         if (static_cast<std::size_t>(got) < kBatch) return;
     }
@@ -293,7 +293,8 @@ bool HepReceiver::read_tcp(Connection& c, std::string& out) {
                 sample("a TCP stream that is not HEP3 packets", c.peer, rest);
                 return false;
             }
-            handle(rest.substr(0, len), c.peer, now, out);
+            const HepStatus s = handle(rest.substr(0, len), now, out);
+            if (s != HepStatus::ok) sample(hep_status_text(s), c.peer, rest.substr(0, len));
             at += len;
         }
         c.buf.erase(0, at);

@@ -12,6 +12,9 @@ namespace logcodes {
 // "U 10.0.0.1:5060 -> 10.0.0.2:5060" (IPv6 addresses in brackets); `src`/`dst` hold 4 or 16 bytes.
 std::string flow_label(char proto, const unsigned char* src, const unsigned char* dst, bool v6, std::uint16_t sport,
                        std::uint16_t dport);
+// The same, appended to `out` (a reused buffer: no allocation per message).
+void append_flow_label(std::string& out, char proto, const unsigned char* src, const unsigned char* dst, bool v6,
+                       std::uint16_t sport, std::uint16_t dport);
 
 // Appends the framing line (time: seconds and microseconds since the epoch, UTC), the message, and a blank
 // line that ends it (a CRLF first when the message does not end its last line).

@@ -68,7 +68,8 @@ private:
         std::string buf;
     };
     HepReceiver() = default;
-    void handle(std::string_view packet, const std::string& peer, std::int64_t now_us, std::string& out);
+    // Counts and decodes one packet, appending its message; a malformed one is only counted here.
+    HepStatus handle(std::string_view packet, std::int64_t now_us, std::string& out);
     void sample(std::string why, const std::string& peer, std::string_view bytes);
     void read_udp(std::string& out, std::size_t max_bytes);
     void accept_tcp();
