@@ -185,6 +185,11 @@ def main() -> None:
             f.write(f"| {r['rate']:,} | {r['sent_rate']:,} | {r['sent']:,} | {r['received']:,} | {r['counted']:,} | "
                     f"{r['malformed']} | {r['socket_drops']} | {r['proc_udp_drops']} | {r['cpu']} | "
                     f"{1e6 * r['cpu'] / max(1, r['counted']):.1f} | {'yes' if ok else 'no'} |\n")
+        kept = [r for r in rows if r["sent"] == r["received"] == r["counted"] and r["socket_drops"] == 0]
+        if kept:
+            best = max(kept, key=lambda r: r["sent_rate"])
+            f.write(f"\nHighest rate sent with no loss: {best['sent_rate']:,} messages/s ({best['sent']:,} sent, "
+                    f"received and counted); every rate: {'no loss' if len(kept) == len(rows) else 'see the table'}.\n")
         f.write("\n*received*: HEP packets the stage read from its socket; *counted*: SIP messages in its windows "
                 "(`records` + `requests`, summed); *no loss*: sent = received = counted and the kernel dropped none. *watch CPU* "
                 "is the stage's user + system time over the whole run, start-up included; *µs CPU / msg* divides it by "
