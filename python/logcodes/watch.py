@@ -132,7 +132,8 @@ def watch(paths: Sequence[str] = (), *, interval: str = "10s", jsonl: bool = Fal
             print(terminal(f"logcodes: reading {src.label}"), file=sys.stderr, flush=True)
     else:
         if not list(paths):
-            raise ValueError("watch needs files to follow (or hep= / interface=)")
+            raise ValueError("watch needs files to follow, HEP to receive (--hep, hep=) or an interface to capture "
+                             "on (--interface, interface=)")
         follower = Follower(list(paths), interval=interval, checkpoint=checkpoint, format=format, by=by,
                             from_start=from_start, commit="before", count=count)
     if once and isinstance(follower, Follower):
