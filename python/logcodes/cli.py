@@ -53,8 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     det = _sub(sub, "detect", "show which format each file is detected as, and why")
     det.add_argument("files", nargs="+", metavar="FILE")
 
-    w = _sub(sub, "watch", "follow live logs: one report per time window (JSON lines, Prometheus)")
-    w.add_argument("files", nargs="+", metavar="PATH", help="log files or globs (re-read every window), or -")
+    w = _sub(sub, "watch", "follow live logs, HEP or a live capture: one report per time window (JSON lines, "
+                           "Prometheus)")
+    w.add_argument("files", nargs="*", metavar="PATH", help="log files or globs (re-read every window), or -")
+    w.add_argument("--hep", action="append", metavar="URL",
+                   help="receive SIP mirrored over HEP (v1/v2/v3) on udp://HOST:PORT or tcp://HOST:PORT "
+                        "(repeatable) instead of following files")
+    w.add_argument("--interface", metavar="NAME",
+                   help="capture SIP on this interface (libpcap; needs CAP_NET_RAW) instead of following files")
+    w.add_argument("--filter", default="", metavar="BPF",
+                   help="capture filter for --interface, e.g. \"port 5060\" (tcpdump's syntax)")
     w.add_argument("--interval", default="10s", help="window length (default 10s; e.g. 0.5s, 1min)")
     w.add_argument("--jsonl", action="store_true", help="print one JSON object per window")
     w.add_argument("--prometheus", metavar="HOST:PORT", help="serve /metrics on HOST:PORT")
@@ -320,7 +328,8 @@ def _main(argv: Optional[List[str]]) -> int:
 
             return watch(args.files, interval=args.interval, jsonl=args.jsonl, prometheus=args.prometheus,
                          checkpoint=args.checkpoint, format=args.format, max_series=args.max_series,
-                         from_start=not args.from_end, once=args.once, lang=args.lang, count=args.count)
+                         from_start=not args.from_end, once=args.once, lang=args.lang, count=args.count,
+                         hep=args.hep, interface=args.interface, filter=args.filter)
         if args.command == "codes":
             return _codes(args)
         parser.print_help()
