@@ -95,7 +95,7 @@ def _text_line(window: int, summary: Summary, follower: AnyFollower) -> str:
 
 def watch(paths: Sequence[str] = (), *, interval: str = "10s", jsonl: bool = False, prometheus: Optional[str] = None,
           checkpoint: Optional[str] = None, format: FormatArg = "auto", max_series: int = 2000,
-          from_start: bool = True, once: bool = False, out: TextIO = sys.stdout, lang: str = "en",
+          from_start: bool = True, once: bool = False, out: Optional[TextIO] = None, lang: str = "en",
           count: str = "transactions", hep: Union[str, Sequence[str], None] = None,
           interface: Optional[str] = None, filter: str = "") -> int:
     """Runs the stage until SIGTERM/SIGINT (or the end of standard input): the current window is finished,
@@ -115,6 +115,8 @@ def watch(paths: Sequence[str] = (), *, interval: str = "10s", jsonl: bool = Fal
     each window (``calls_open``) and in the last (``calls_counted_at_stop``)."""
     if max_series < 1:
         raise ValueError(f"max_series must be at least 1, got {max_series}")
+    # Read at call time, not import time: a redirected sys.stdout (contextlib, a notebook, a test) is used.
+    out = sys.stdout if out is None else out
     by = CALL_DIMS if count == "calls" else WATCH_DIMS
     follower: AnyFollower
     if hep is not None or interface is not None:
