@@ -313,6 +313,43 @@ TEST(CallTable, RefusedCredentialsEndARegistration) {
     EXPECT_EQ(regs[1].final_ms - regs[1].request_ms, 60);
 }
 
+TEST(CallTable, TwoFirstAnswersToOneRegisterMergeTheSameEitherWay) {
+    // Two capture points each saw a different first final response to REGISTER CSeq 1 (a stateless proxy's
+    // 403 on one side, the registrar's 200 on the other): whichever table is merged into which, the same
+    // one is kept (the lower code), so a split scan never depends on the order its pieces are joined.
+    const CallTable a = table({req("REGISTER", 1, 0), resp("403", "REGISTER", 1, 20)});
+    const CallTable b = table({req("REGISTER", 1, 0), resp("200", "REGISTER", 1, 30)});
+    CallTable ab = a, ba = b;
+    ab.merge(b);
+    ba.merge(a);
+    for (const CallTable* t : {&ab, &ba}) {
+        bool without = false;
+        const auto regs = CallTable::finish_registrations(t->calls().begin()->second, without);
+        ASSERT_EQ(regs.size(), 1u);
+        EXPECT_EQ(regs[0].final_code, 200);
+        EXPECT_EQ(regs[0].final_ms, 30);
+    }
+}
+
+TEST(CallOutcome, ByTheCodeAsItsRfcDefinesIt) {
+    // 487 answers a CANCEL (RFC 3261 §21.4.25) even when the capture missed the CANCEL itself.
+    EXPECT_EQ(call_outcome(487, false, 0), "cancelled");
+    // ITU-T E.411's user busy: 486 Busy Here and 600 Busy Everywhere (RFC 3261 §21.4.24, §21.6.1).
+    EXPECT_EQ(call_outcome(486, false, 0), "busy");
+    EXPECT_EQ(call_outcome(600, false, 0), "busy");
+    // No answer: 408 Request Timeout, 480 Temporarily Unavailable.
+    EXPECT_EQ(call_outcome(408, false, 0), "no_answer");
+    EXPECT_EQ(call_outcome(480, false, 0), "no_answer");
+    // Rejected by the user or a policy: 403, 603 Decline, 606, 607 Unwanted, 608 Rejected.
+    for (int code : {403, 603, 606, 607, 608}) EXPECT_EQ(call_outcome(code, false, 0), "rejected") << code;
+    EXPECT_EQ(call_outcome(503, false, 0), "failed");
+    EXPECT_EQ(call_outcome(200, true, 0), "answered");  // a CANCEL that lost the race to the 200
+    // A Q.850 cause, when given, says what the code only suggests: 17 user busy, 18/19 no answer, 21 rejected.
+    EXPECT_EQ(call_outcome(503, false, 17), "busy");
+    EXPECT_EQ(call_outcome(480, false, 21), "rejected");
+    EXPECT_EQ(call_outcome(500, false, 19), "no_answer");
+}
+
 Msg of(Msg m, std::string call_id) {
     m.call_id = std::move(call_id);
     return m;
