@@ -266,6 +266,19 @@ Detection detect_bare(std::string_view head_in, bool at_end) {
         d.explanation = "no known format matches any" + of;
         return d;
     }
+    // A loose reading (no line matched exactly) says little about which of the formats reading alike it is:
+    // the most general of them (the last in priority order) is taken, not a specific one that happens to
+    // read the lines (a custom Apache layout is read loosely by combined, not by the ALB preset).
+    if (d.ranking.front().strict == 0) {
+        std::size_t last = 0;
+        for (std::size_t i = 1; i < d.ranking.size(); ++i) {
+            const Candidate& c = d.ranking[i];
+            if (c.plausible != d.ranking.front().plausible || c.lenient != d.ranking.front().lenient) break;
+            if (reads_alike(c, d.ranking.front())) last = i;
+        }
+        if (last) std::rotate(d.ranking.begin(), d.ranking.begin() + static_cast<std::ptrdiff_t>(last),
+                              d.ranking.begin() + static_cast<std::ptrdiff_t>(last) + 1);
+    }
     const Candidate& best = d.ranking.front();
     // The rival: the first runner-up that reads the sample otherwise.
     const Candidate* rival = nullptr;
