@@ -245,8 +245,16 @@ def _acc(r: Request) -> str:  # Kamailio acc module, log_flag line (kamailio.org
             f"to_tag=tt{r.i};call_id=c{r.i}@pbx;code={[200, 486, 404, 603, 180][r.i % 5]};reason=OK;src_user=alice")
 
 
+def _gcp(r: Request) -> object:  # Cloud Logging LogEntry with httpRequest (LogEntry and HttpRequest reference)
+    return {"httpRequest": {"requestMethod": r.method, "requestUrl": f"https://shop.example{r.path}{r.query}",
+                            "status": r.code, "responseSize": str(r.size), "userAgent": r.agent, "remoteIp": r.ip,
+                            "latency": f"{(r.i % 40) / 1000:.3f}s", "protocol": "HTTP/1.1"},
+            "insertId": f"i{r.i}", "logName": "projects/shop/logs/requests", "severity": "INFO",
+            "timestamp": r.iso_time, "receiveTimestamp": r.iso_time, "resource": {"type": "http_load_balancer"}}
+
+
 RECORDS: Dict[str, Callable[[Request], object]] = {
-    "traefik_json": _traefik, "ecs_json": _ecs, "envoy_json": _envoy_json, "json": _json_status, "sip_acc": _acc,
+    "gcp_http_request": _gcp, "traefik_json": _traefik, "ecs_json": _ecs, "envoy_json": _envoy_json, "json": _json_status, "sip_acc": _acc,
 }
 
 

@@ -200,3 +200,42 @@ def test_lines_after_an_unknown_head_are_detected(tmp_path):
     assert (line, name, wrapper) == (113, "combined", None)
     assert offset == first + sum(len(combined(i)) for i in range(32))
     assert s.counted == 168 and s.unparsed == 112
+
+
+# 4: Cloud Logging LogEntry ----------------------------------------------------------------------------------
+
+def gcp_entry(i: int, code: int, latency: str) -> bytes:
+    # The LogEntry and HttpRequest fields of the Cloud Logging reference (LogEntry.httpRequest; latency is a
+    # protobuf Duration in JSON, sizes are int64 as strings).
+    return (json.dumps({
+        "httpRequest": {"requestMethod": "GET", "requestUrl": f"https://shop.example/item/{i}?x=1", "status": code,
+                        "responseSize": "512", "userAgent": "curl/8.5.0", "remoteIp": "203.0.113.9",
+                        "serverIp": "10.128.0.7", "latency": latency, "protocol": "HTTP/1.1"},
+        "insertId": f"id{i}", "logName": "projects/p/logs/requests", "severity": "WARNING" if code >= 500 else "INFO",
+        "resource": {"type": "http_load_balancer", "labels": {"project_id": "p"}},
+        "timestamp": f"2026-12-05T10:00:{i:02d}.123456Z", "receiveTimestamp": f"2026-12-05T10:00:{i:02d}.2Z"})
+        + "\n").encode()
+
+
+def test_gcp_log_entries_with_http_request(tmp_path):
+    body = b"".join(gcp_entry(i, c, f"{0.1 * (i + 1):.3f}s") for i, c in enumerate([200, 502, 404, 200, 503]))
+    d = logcodes.detect(body)
+    assert d.format == "gcp_http_request" and d.confidence == 1.0
+    path = tmp_path / "lb.json"
+    path.write_bytes(body)
+    s = logcodes.scan(path, by="code,method,severity")
+    assert s.counts("code") == {200: 2, 502: 1, 404: 1, 503: 1}
+    assert s.counts("severity") == {"INFO": 3, "WARNING": 2}
+    q = logcodes.scan(path, quantiles="duration", by="class")
+    p50 = q.quantiles("duration", q=(0.5,), by=())["p50"][0]  # latency "0.300s" is the median of 0.1 .. 0.5 s
+    assert abs(p50 - 0.3) < 0.01
+
+
+def test_gcp_text_payload_carries_a_line():
+    line = combined(1).decode().rstrip("\n")
+    entries = b"".join((json.dumps({"textPayload": combined(i).decode().rstrip("\n"), "insertId": str(i),
+                                    "timestamp": "2026-12-05T10:00:01Z", "severity": "INFO"}) + "\n").encode()
+                       for i in range(6))
+    d = logcodes.detect(entries)
+    assert d.format == "json+combined", d
+    assert logcodes.formats.get("json+combined").parse(json.dumps({"textPayload": line}))["status"] == "404"
