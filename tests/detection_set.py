@@ -285,6 +285,11 @@ WRAPPERS: Dict[str, Callable[[int, str], str]] = {
     # journalctl -o json
     "journald": lambda i, line: _json({"__REALTIME_TIMESTAMP": str(1796464801000000 + i), "_HOSTNAME": "web1",
                                        "SYSLOG_IDENTIFIER": "nginx", "MESSAGE": line}),
+    # journalctl -o export (systemd.io/JOURNAL_EXPORT_FORMATS): NAME=value fields, an empty line ends the entry
+    "journal_export": lambda i, line: (f"__CURSOR=s=739ad463;i={i:x};b=6d8d;m={i:x};t=5e5c;x=f0\n"
+                                       f"__REALTIME_TIMESTAMP={1796464801000000 + i}\n_BOOT_ID=6d8d1f3e5a2b4c7d\n"
+                                       f"PRIORITY=6\nSYSLOG_IDENTIFIER=nginx\nMESSAGE={line}\n_PID={100 + i}\n"
+                                       f"_HOSTNAME=web1\n_TRANSPORT=syslog\n"),
     # Filebeat / Elastic Agent event
     "json": lambda i, line: _json({"@timestamp": f"2026-12-05T10:{i % 60:02d}:01.000Z", "message": line,
                                    "host": {"name": "web1"}}),

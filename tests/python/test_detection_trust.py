@@ -239,3 +239,39 @@ def test_gcp_text_payload_carries_a_line():
     d = logcodes.detect(entries)
     assert d.format == "json+combined", d
     assert logcodes.formats.get("json+combined").parse(json.dumps({"textPayload": line}))["status"] == "404"
+
+
+# 4: journalctl -o export -------------------------------------------------------------------------------------
+
+def export_entry(i: int, message: bytes, binary: bool = False) -> bytes:
+    """One entry as the journal export format lays it out (systemd.io/JOURNAL_EXPORT_FORMATS): text fields
+    NAME=value, a binary-safe field as NAME, its size as 64-bit little-endian and its bytes; an empty line ends it."""
+    fields = [b"__CURSOR=s=739ad463;i=%x;b=6d8d;m=%x;t=5e5c;x=f0" % (i, i),
+              b"__REALTIME_TIMESTAMP=%d" % (1796464801000000 + i * 1000000),
+              b"__MONOTONIC_TIMESTAMP=%d" % (4000000 + i), b"_BOOT_ID=6d8d1f3e5a2b4c7d9e0f1a2b3c4d5e6f",
+              b"PRIORITY=6", b"SYSLOG_FACILITY=23", b"SYSLOG_IDENTIFIER=nginx"]
+    if binary:
+        fields.append(b"MESSAGE\n" + len(message).to_bytes(8, "little") + message)
+    else:
+        fields.append(b"MESSAGE=" + message)
+    fields += [b"_PID=%d" % (100 + i), b"_UID=33", b"_COMM=nginx", b"_HOSTNAME=web1", b"_TRANSPORT=syslog"]
+    return b"\n".join(fields) + b"\n\n"
+
+
+def test_journal_export_entries_carry_the_lines(tmp_path):
+    lines = [combined(i).rstrip(b"\n") for i in range(12)]
+    # Entry 3's MESSAGE is written binary-safe; padded to 266 bytes its size's first byte is '\n' (0x0a).
+    padded = lines[3] + b" " * (266 - len(lines[3]))
+    body = b"".join(export_entry(i, padded if i == 3 else line, binary=i == 3) for i, line in enumerate(lines))
+    d = logcodes.detect(body)
+    assert d.format == "journal_export+combined", d
+    path = tmp_path / "export.txt"
+    path.write_bytes(body)
+    s = logcodes.scan(path, by="code,app")
+    assert s.files[0].wrapper == "journal_export"
+    assert s.counts("code") == truth(CODES[i % len(CODES)] for i in range(12))
+    assert s.counts("app") == {"nginx": 12}
+    assert s.unparsed == 0 and s.total == 12
+    given = logcodes.scan(path, format="journal_export+combined", by="code")
+    assert given.counts("code") == s.counts("code")
+    assert logcodes.scan(path, by="code", threads=2, block_size=4096).counts("code") == s.counts("code")

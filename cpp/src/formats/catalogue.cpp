@@ -140,10 +140,11 @@ bool blank_line(std::string_view line) noexcept {
     return true;
 }
 
-std::vector<std::string_view> detect_lines(std::string_view text, bool at_end, std::size_t& non_blank) {
+std::vector<std::string_view> detect_lines(std::string_view text, bool at_end, std::size_t& non_blank,
+                                           std::size_t most) {
     std::vector<std::string_view> lines;
     non_blank = 0;
-    while (non_blank < kDetectLines && !text.empty()) {
+    while (non_blank < most && !text.empty()) {
         const std::size_t nl = text.find('\n');
         if (nl == std::string_view::npos && !at_end) break;
         const std::string_view line = text.substr(0, nl == std::string_view::npos ? text.size() : nl);

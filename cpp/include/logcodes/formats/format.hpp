@@ -151,7 +151,13 @@ Detection detect_format(std::string_view head, bool at_end);
 bool blank_line(std::string_view line) noexcept;
 // The lines of `text` detection looks at: complete ones (an unterminated last one too when `at_end`) until
 // kDetectLines non-blank ones; blank ones stay in (they end SIP headers). `non_blank` is how many were not.
-std::vector<std::string_view> detect_lines(std::string_view text, bool at_end, std::size_t& non_blank);
+// `most`: the cap on non-blank lines (envelope detection takes every line of a sample that had to read more
+// envelope lines to carry kDetectLines lines, see kExportSampleLines).
+std::vector<std::string_view> detect_lines(std::string_view text, bool at_end, std::size_t& non_blank,
+                                           std::size_t most = kDetectLines);
+// The journal export format spends a dozen envelope lines on each carried line: its sample reads on until it
+// has kDetectLines MESSAGE fields, within this many lines and 16 times kDetectBytes (detect_sample.cpp).
+inline constexpr std::size_t kExportSampleLines = 16 * kDetectLines;
 // The ranking itself, on lines already sampled.
 Detection detect_in_sample(std::string_view sample, bool at_end);
 
