@@ -565,7 +565,8 @@ TEST(CompileJson, Errors) {
 
 TEST(JsonFormats, Catalogue) {
     const std::map<std::string_view, int> want = {{"caddy_json", 100}, {"traefik_json", 110}, {"ecs_json", 120},
-                                                  {"envoy_json", 130}, {"nginx_json", 140},   {"json", 190}};
+                                                  {"gcp_http_request", 125}, {"envoy_json", 130}, {"nginx_json", 140},
+                                                  {"json", 190}};
     ASSERT_EQ(json_formats().size(), want.size());
     for (const auto& b : json_formats()) {
         ASSERT_TRUE(want.count(b.name)) << b.name;
