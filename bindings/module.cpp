@@ -211,9 +211,9 @@ FormatHandle builtin_handle(const Format* f) { return FormatHandle{FormatPtr(f, 
 py::object detection_tuple(const Detection& d) {
     py::list ranking;
     for (const auto& c : d.ranking)
-        ranking.append(py::make_tuple(text(c.format->name()), c.strict, c.lenient));
+        ranking.append(py::make_tuple(text(c.format->name()), c.strict, c.lenient, c.exact_valid, c.valid, text(c.why)));
     return py::make_tuple(d.format ? py::object(text(d.format->name())) : py::object(py::none()),
-                          text(d.explanation), d.matched, d.sample_lines, ranking);
+                          text(d.explanation), d.matched, d.sample_lines, ranking, d.confidence, d.margin);
 }
 
 py::object record_dict(const Record& r) {
@@ -439,6 +439,14 @@ private:
         const std::string wrapper = scanner_->wrapper_name();
         d["wrapper"] = wrapper.empty() ? py::object(py::none()) : py::object(text(wrapper));
         d["detection"] = text(scanner_->detection());
+        const double confidence = scanner_->confidence();
+        d["confidence"] = confidence < 0 ? py::object(py::none()) : py::object(py::float_(confidence));
+        py::list changes;
+        for (const FormatChange& c : scanner_->changes())
+            changes.append(py::make_tuple(c.line, c.offset, text(c.format),
+                                          c.wrapper.empty() ? py::object(py::none()) : py::object(text(c.wrapper)),
+                                          text(c.detection)));
+        d["changes"] = changes;
         return d;
     }
 

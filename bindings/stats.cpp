@@ -126,6 +126,34 @@ Error error_from(py::handle v) {
     return e;
 }
 
+// A format change as (line, offset, format, wrapper or None, detection).
+py::tuple change_tuple(const FormatChange& c) {
+    return py::make_tuple(c.line, c.offset, text(c.format),
+                          c.wrapper.empty() ? py::object(py::none()) : py::object(text(c.wrapper)), text(c.detection));
+}
+
+py::list changes_list(const std::vector<FormatChange>& changes) {
+    py::list out;
+    for (const FormatChange& c : changes) out.append(change_tuple(c));
+    return out;
+}
+
+std::vector<FormatChange> changes_from(const py::handle& value) {
+    std::vector<FormatChange> out;
+    for (const auto& item : value) {
+        const auto t = item.cast<py::tuple>();
+        if (t.size() != 5) throw py::value_error("a format change is (line, offset, format, wrapper, detection)");
+        FormatChange c;
+        c.line = t[0].cast<std::uint64_t>();
+        c.offset = t[1].cast<std::uint64_t>();
+        c.format = t[2].cast<std::string>();
+        c.wrapper = t[3].is_none() ? std::string() : t[3].cast<std::string>();
+        c.detection = t[4].cast<std::string>();
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 FileReport report_from(const py::dict& kw) {
     FileReport f;
     for (const auto& [key, value] : kw) {
@@ -134,6 +162,7 @@ FileReport report_from(const py::dict& kw) {
         else if (name == "format") f.format = value.is_none() ? std::string() : value.cast<std::string>();
         else if (name == "wrapper") f.wrapper = value.is_none() ? std::string() : value.cast<std::string>();
         else if (name == "detection") f.detection = value.cast<std::string>();
+        else if (name == "confidence") f.confidence = value.is_none() ? -1.0 : value.cast<double>();
         else if (name == "compression") {
             const auto c = value.cast<std::string>();
             f.compression = c == "gzip" ? Compression::gzip : c == "zstd" ? Compression::zstd : Compression::none;
@@ -145,6 +174,7 @@ FileReport report_from(const py::dict& kw) {
         else if (name == "skipped_packets") f.skipped_packets = value.cast<std::uint64_t>();
         else if (name == "evictions") f.evictions = value.cast<std::uint64_t>();
         else if (name == "error") f.error = error_from(value);
+        else if (name == "changes") f.changes = changes_from(value);
         else throw py::type_error("FileReport() got an unexpected keyword argument '" + name + "'");
     }
     return f;
@@ -156,6 +186,7 @@ py::dict report_dict(const FileReport& f) {
     d["format"] = f.format.empty() ? py::object(py::none()) : py::object(text(f.format));
     d["wrapper"] = f.wrapper.empty() ? py::object(py::none()) : py::object(text(f.wrapper));
     d["detection"] = text(f.detection);
+    d["confidence"] = f.confidence < 0 ? py::object(py::none()) : py::object(py::float_(f.confidence));
     d["compression"] = std::string(compression_name(f.compression));
     d["size"] = f.size;
     d["lines"] = f.lines;
@@ -164,14 +195,15 @@ py::dict report_dict(const FileReport& f) {
     d["packets"] = f.packets;
     d["skipped_packets"] = f.skipped_packets;
     d["evictions"] = f.evictions;
+    d["changes"] = changes_list(f.changes);
     return d;
 }
 
 bool same_report(const FileReport& a, const FileReport& b) {
-    return std::tie(a.path, a.format, a.wrapper, a.detection, a.compression, a.size, a.lines, a.records, a.packets,
-                    a.skipped_packets, a.evictions, a.error.kind, a.error.path, a.error.offset, a.error.message) ==
-           std::tie(b.path, b.format, b.wrapper, b.detection, b.compression, b.size, b.lines, b.records, b.packets,
-                    b.skipped_packets, b.evictions, b.error.kind, b.error.path, b.error.offset, b.error.message);
+    return std::tie(a.path, a.format, a.wrapper, a.detection, a.confidence, a.compression, a.size, a.lines, a.records, a.packets,
+                    a.skipped_packets, a.evictions, a.error.kind, a.error.path, a.error.offset, a.error.message, a.changes) ==
+           std::tie(b.path, b.format, b.wrapper, b.detection, b.confidence, b.compression, b.size, b.lines, b.records, b.packets,
+                    b.skipped_packets, b.evictions, b.error.kind, b.error.path, b.error.offset, b.error.message, b.changes);
 }
 
 }  // namespace
@@ -262,6 +294,12 @@ void bind_stats(py::module_& m) {
         }, "the envelope the lines came in: 'syslog', 'cri', 'docker', 'journald', 'json' (None: none)")
         .def_property_readonly("detection", [](const FileReport& f) { return text(f.detection); },
                                "why: the detection's explanation, or 'given'")
+        .def_property_readonly("confidence", [](const FileReport& f) {
+            return f.confidence < 0 ? py::object(py::none()) : py::object(py::float_(f.confidence));
+        }, "how sure detection was (0 to 1, docs/detection.md); None when the format was given")
+        .def_property_readonly("changes", [](const FileReport& f) { return changes_list(f.changes); },
+                               "format changes part-way: (line, offset, format, wrapper, detection) each, in input order "
+                               "(line 0: not known, in a byte range that starts past 0)")
         .def_property_readonly("compression", [](const FileReport& f) { return std::string(compression_name(f.compression)); })
         .def_property_readonly("size", [](const FileReport& f) { return f.size; }, "bytes on disk (0 for pipes)")
         .def_property_readonly("lines", [](const FileReport& f) { return f.lines; })

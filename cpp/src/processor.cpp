@@ -1,6 +1,7 @@
 #include "logcodes/processor.hpp"
 
 #include "logcodes/causes.hpp"
+#include "logcodes/formats/detect_sample.hpp"
 #include "logcodes/q850.hpp"
 #include "logcodes/sip_reason.hpp"
 #include "logcodes/time.hpp"
@@ -66,6 +67,7 @@ void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
     }
     // Parsers clear the record when they fill it: lines that are parts of a record cost nothing here.
     const ParseResult pr = parser_->parse(ev.text, record_);
+    if (run_ != 0 && pr != ParseResult::unparsed) [[unlikely]] release_held();  // a run of unread lines ended
     if (pr == ParseResult::part) {
         if (!in_part_) open_part(ev, line_no);
         return;
@@ -97,6 +99,66 @@ void RecordProcessor::unusual_line(const LineEvent& ev, std::uint64_t line_no) {
     end_of_record(ParseResult::unparsed, ev, line_no);
 }
 
+void RecordProcessor::count_unparsed(std::uint64_t line_no, std::uint64_t offset, std::string_view text) {
+    ++stats_.total;
+    ++stats_.unparsed;
+    if (stats_.unparsed_samples.size() < max_samples_)
+        sample(stats_.unparsed_samples, line_no, offset, text,
+               format_ ? "not a " + std::string(format_->name()) + " line" : "no known format");
+}
+
+bool RecordProcessor::hold(const LineEvent& ev, std::uint64_t line_no) {
+    ++run_;
+    if (run_ <= hold_from_ || ev.text.size() > kDetectLineBytes) return false;
+    // Parsers may read kLinePadding bytes past a line: the copy has them.
+    held_.push_back({line_no, ev.offset, ev.text.size(), std::string(ev.text)});
+    held_.back().text.append(kLinePadding, '\0');
+    if (held_.size() < kChangeLines || try_switch(false)) return true;
+    // No format reads them: counted as unparsed, and the next try waits until the run is twice as long.
+    std::vector<HeldLine> lines = std::move(held_);
+    held_.clear();
+    for (const HeldLine& h : lines) count_unparsed(h.line_no, h.offset, h.line());
+    hold_from_ = run_ * 2;
+    return true;
+}
+
+void RecordProcessor::release_held() {
+    for (const HeldLine& h : held_) count_unparsed(h.line_no, h.offset, h.line());
+    held_.clear();
+    run_ = 0;
+    hold_from_ = 0;
+}
+
+bool RecordProcessor::try_switch(bool at_end) {
+    std::string text;
+    for (const HeldLine& h : held_) (text += h.line()) += '\n';
+    const Detection d = detect_in_sample(text, at_end);
+    // Only an access format that reads most of the held lines exactly (a loose reading of a few stray lines
+    // is no change); an error log is another input, not a change.
+    if (!d.format || d.format == format_ || d.format->events() || d.ranking.front().exact_valid * 2 <= held_.size())
+        return false;
+    switches_.push_back({held_.front().line_no, held_.front().offset, d.format, d.explanation});
+    format_ = d.format;
+    format_time_ = format_->time_syntax();
+    derive_.set_input(file_, format_time_);
+    parser_ = format_->make_parser();
+    late_parser_.reset();
+    in_part_ = false;
+    decide_record_needs();
+    std::vector<HeldLine> lines = std::move(held_);
+    held_.clear();
+    run_ = 0;
+    hold_from_ = 0;
+    for (const HeldLine& h : lines) {
+        --stats_.lines;  // counted when first seen
+        LineEvent ev{};
+        ev.text = h.line();
+        ev.offset = h.offset;
+        on_line(ev, h.line_no);
+    }
+    return true;
+}
+
 void RecordProcessor::open_part(const LineEvent& ev, std::uint64_t line_no) {
     in_part_ = true;
     part_line_ = line_no;
@@ -107,11 +169,8 @@ void RecordProcessor::open_part(const LineEvent& ev, std::uint64_t line_no) {
 void RecordProcessor::end_of_record(ParseResult pr, const LineEvent& ev, std::uint64_t line_no) {
     if (pr == ParseResult::unparsed) {
         in_part_ = false;
-        ++stats_.total;
-        ++stats_.unparsed;
-        if (stats_.unparsed_samples.size() < max_samples_)
-            sample(stats_.unparsed_samples, line_no, ev.offset, ev.text,
-                   format_ ? "not a " + std::string(format_->name()) + " line" : "no known format");
+        if (watch_ && hold(ev, line_no)) return;
+        count_unparsed(line_no, ev.offset, ev.text);
         return;
     }
     if (in_part_) {
@@ -124,7 +183,12 @@ void RecordProcessor::end_of_record(ParseResult pr, const LineEvent& ev, std::ui
     }
 }
 
-void RecordProcessor::finish() {
+void RecordProcessor::finish(bool input_end) {
+    // A run of unread lines at the end: a change shortly before it is still found. At the input's end one
+    // odd last line is no change; at a piece's end the run goes on in the next piece, so the lines here are
+    // all there is to decide on (what the whole input would decide from its first lines, as near as can be).
+    const std::size_t least = input_end ? 2 : 1;
+    if (!held_.empty() && !(held_.size() >= least && try_switch(true))) release_held();
     if (!parser_) return;
     record_.clear();
     if (parser_->flush(record_)) {

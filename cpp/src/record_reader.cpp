@@ -77,12 +77,16 @@ bool RecordBatchReader::open_next_input() {
             report.format = format_label(format);
             report.wrapper = wrapper_label(format);
             report.detection = d.explanation;
+            report.confidence = d.confidence;
         }
         files_.push_back(std::move(report));
         processor_ = std::make_unique<RecordProcessor>(format, counts_, input_stats_, index, files_.back().path,
                                                        options_.scan.max_samples, options_.scan.count_level);
         processor_->set_filter(options_.scan.filter.get());
         processor_->set_record_sink(sink_.get());
+        // A detected format is watched for a change part-way, as in a scan.
+        if (!options_.scan.format.get() && !info.capture && (!format || (!format->events() && format->splittable())))
+            processor_->watch_format_changes(true);
         input_stats_.bytes += head.size();
         if (!head.empty())
             framer_.feed(head, [this](const LineEvent& ev) {
@@ -97,6 +101,9 @@ bool RecordBatchReader::open_next_input() {
 void RecordBatchReader::close_input() {
     processor_->finish();
     FileReport& report = files_.back();
+    for (const FormatSwitch& sw : processor_->format_switches())
+        report.add_change({sw.line, sw.offset, std::string(format_label(sw.format)), std::string(wrapper_label(sw.format)),
+                           sw.detection});
     if (source_->error()) {
         report.error = source_->error();
         if (!error_) error_ = report.error;

@@ -20,6 +20,7 @@ struct Scanner::FileState {
     FileReport report;
     const Format* format = nullptr;
     bool format_known = false;       // decided before the tasks run (given, or detected up front)
+    bool given = false;              // named by the caller: never detected again part-way
     OpenFile ranges_file;            // open while its ranges are read (split files only)
 };
 
@@ -32,7 +33,9 @@ struct Scanner::Task {
     Error error;
     const Format* detected = nullptr;
     std::string detection;
+    double confidence = -1;
     bool detection_done = false;
+    std::vector<FormatChange> changes;  // format changes part-way (line numbers local to the task)
     std::uint64_t packets = 0, skipped_packets = 0, evictions = 0;
     std::vector<PendingError> pending;  // errors waiting for their error-log event (with errors=)
 };
@@ -100,6 +103,7 @@ void Scanner::plan() {
         if (given) {
             f.format = given;
             f.format_known = true;
+            f.given = true;
             f.report.format = format_label(given);
             f.report.wrapper = wrapper_label(given);
             f.report.detection = "given";
@@ -121,6 +125,7 @@ void Scanner::plan() {
             f.report.format = format_label(d.format);
             f.report.wrapper = wrapper_label(d.format);
             f.report.detection = d.explanation;
+            f.report.confidence = d.confidence;
         }
         // A format whose lines depend on earlier lines (W3C #Fields) is read in one piece.
         if (split && f.format && !f.format->splittable()) split = false;
@@ -244,6 +249,7 @@ void Scanner::run_task(Worker& w, Task& t) {
         format = d.format;
         t.detected = d.format;
         t.detection = d.explanation;
+        t.confidence = d.confidence;
         t.detection_done = true;
     }
 
@@ -251,6 +257,10 @@ void Scanner::run_task(Worker& w, Task& t) {
     if (error_logs_) proc.set_explainer(&options_.explain, &t.pending);
     proc.set_filter(options_.filter.get());
     proc.set_event_counter(&w.events);
+    // A detected format is watched for a change part-way: not error logs, captures, nor formats that follow
+    // their own directives (W3C #Fields).
+    if (!f.given && !f.info.capture && (!format || (!format->events() && format->splittable())))
+        proc.watch_format_changes(true);
     std::uint64_t line_no = 0;
     const std::uint64_t stream_start = t.whole || t.begin == 0 ? 0 : t.begin - 1;
     bool skip_first = stream_start > 0 || (!t.whole && t.begin > 0);
@@ -331,7 +341,10 @@ void Scanner::run_task(Worker& w, Task& t) {
     t.packets = src->packets();
     t.skipped_packets = src->skipped_packets();
     t.evictions = src->evictions();
-    proc.finish();
+    proc.finish(at_end);
+    for (const FormatSwitch& sw : proc.format_switches())
+        t.changes.push_back({sw.line, sw.offset, std::string(format_label(sw.format)),
+                             std::string(wrapper_label(sw.format)), sw.detection});
     if (options_.count_level == CountLevel::calls) w.calls.merge(proc.calls());
     if (src->error()) {
         t.error = src->error();
@@ -421,6 +434,7 @@ void Scanner::run() noexcept {
         const bool lines_unknown = options_.byte_range && options_.byte_range->first > 0;
         for (Task& t : tasks_) {
             FileState& f = files_[t.file];
+            const std::uint64_t base = lines_before[t.file];
             for (auto* samples : {&t.stats.unparsed_samples, &t.stats.invalid_samples, &t.stats.unexplained_samples})
                 for (Sample& s : *samples) s.line = lines_unknown ? 0 : s.line + lines_before[t.file];
             lines_before[t.file] += t.stats.lines;
@@ -433,6 +447,11 @@ void Scanner::run() noexcept {
                 f.report.format = format_label(t.detected);
                 f.report.wrapper = wrapper_label(t.detected);
                 f.report.detection = t.detection;
+                f.report.confidence = t.confidence;
+            }
+            for (FormatChange& c : t.changes) {
+                c.line = lines_unknown ? 0 : c.line + base;
+                f.report.add_change(std::move(c));
             }
             if (t.error && !f.report.error) f.report.error = t.error;
             r.stats.merge(t.stats, options_.max_samples);

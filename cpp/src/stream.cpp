@@ -23,12 +23,29 @@ void StreamScanner::use_format(const Format* f) {
     wrapper_name_ = wrapper_label(f);
     processor_ = std::make_unique<RecordProcessor>(format_, counts_, stats_, 0, label_, max_samples_, level_);
     processor_->set_filter(filter_.get());
+    if (!owned_format_ && (!f || (!f->events() && f->splittable()))) processor_->watch_format_changes(true);
 }
 
 void StreamScanner::decide_format(bool at_end) {
     Detection d = sample_.finish(at_end);
     sample_ = DetectSample{};
     detection_ = d.explanation;
+    confidence_ = d.confidence;
+    use_format(d.format);
+    std::string held = std::move(head_);
+    head_.clear();
+    feed_locked(held);
+}
+
+void StreamScanner::decide_early() {
+    Detection d = sample_.finish(false);
+    if (!d.format) {
+        detection_ = "undecided after " + std::to_string(d.sample_lines) + " lines (waiting for more): " + d.explanation;
+        return;
+    }
+    sample_ = DetectSample{};
+    detection_ = "decided on the " + std::to_string(d.sample_lines) + " lines arrived so far: " + d.explanation;
+    confidence_ = d.confidence;
     use_format(d.format);
     std::string held = std::move(head_);
     head_.clear();
@@ -66,6 +83,7 @@ std::uint64_t StreamScanner::committed() const {
 
 std::pair<Aggregator, ScanStats> StreamScanner::take(std::int64_t idle_ms) {
     std::lock_guard lock(mu_);
+    if (!format_known_ && !head_.empty()) decide_early();
     if (level_ == CountLevel::calls && processor_ && !finished_)
         count_calls(processor_->take_ended_calls(kCallLingerMs, kCallTimeoutMs, idle_ms), counts_, stats_, {label_});
     // The processor refers to these two members: they are replaced in place, never re-seated.
@@ -98,6 +116,21 @@ std::string StreamScanner::wrapper_name() const {
 std::string StreamScanner::detection() const {
     std::lock_guard lock(mu_);
     return detection_;
+}
+
+double StreamScanner::confidence() const {
+    std::lock_guard lock(mu_);
+    return confidence_;
+}
+
+std::vector<FormatChange> StreamScanner::changes() const {
+    std::lock_guard lock(mu_);
+    std::vector<FormatChange> out;
+    if (processor_)
+        for (const FormatSwitch& sw : processor_->format_switches())
+            out.push_back({sw.line, sw.offset, std::string(format_label(sw.format)), std::string(wrapper_label(sw.format)),
+                           sw.detection});
+    return out;
 }
 
 void StreamScanner::finish() {

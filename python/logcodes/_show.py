@@ -61,6 +61,17 @@ HTML_CELL = 80    # ... in a notebook table, the whole value in the cell's hover
 HTML_ROWS = 40    # rows of a notebook table of quantiles
 
 
+def format_changes(s: "Summary") -> List[str]:
+    """One line per format change found part-way through an input (a reload with a new log_format)."""
+    out = []
+    for f in s.files:
+        for line, offset, name, wrapper, why in f.changes:
+            where = f"line {line:,}, byte {offset:,}" if line else f"byte {offset:,}"
+            out.append(f"format change in {f.path} at {where}: {name}{f' in {wrapper}' if wrapper else ''} "
+                       f"from there on ({why})")
+    return out
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return "-"
@@ -127,6 +138,7 @@ def text(s: "Summary", *, lang: Optional[str] = None, limit: int = 40) -> str:
         lines.append(f"… {more} more groups")
     for p in s.problems:
         lines.append(f"problem: {p}")
+    lines += format_changes(s)
     for x in s.unparsed_samples[:3]:
         lines.append(f"unparsed {x.file}:{x.line}: {x.text[:100]!r} ({x.why})")
     for x in s.invalid_samples[:3]:

@@ -28,10 +28,15 @@ _POLL_SECONDS = 0.1   # how often a running scan checks for Ctrl-C and reports p
 
 @dataclasses.dataclass(frozen=True)
 class Detection:
-    """Which built-in format an input is in, and why.
+    """Which built-in format an input is in, how sure detection is, and why.
 
-    ``share`` is the part of the sample lines the chosen format matched; ``runners_up`` lists the other
-    candidates that parsed anything, as ``(name, lines matched exactly, lines parsed)``, best first.
+    ``share`` is the part of the sample lines the chosen format matched. ``confidence`` (0 to 1) is the
+    best candidate's evidence over the sample: lines it reads exactly with a valid status code count whole,
+    lines it reads loosely with one count half; ``margin`` is how far (same unit) it leads the first
+    runner-up that reads the sample differently (docs/detection.md). A tie (margin 0), no valid code, or
+    valid codes in under half the sample give ``format=None`` (unknown): the explanation says which.
+    ``runners_up`` lists the other candidates that parsed anything, as ``(name, lines matched exactly,
+    lines parsed)``, best first; ``why_not`` maps each to what it read and why it was not taken.
     """
 
     format: Optional[str]
@@ -39,6 +44,9 @@ class Detection:
     matched: int
     sample_lines: int
     runners_up: Tuple[Tuple[str, int, int], ...] = ()
+    confidence: float = 0.0
+    margin: float = 0.0
+    why_not: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def share(self) -> float:
@@ -46,7 +54,9 @@ class Detection:
 
     def __str__(self) -> str:
         others = ", ".join(f"{n} {s}/{self.sample_lines}" for n, s, _ in self.runners_up[:3])
-        return f"{self.format or 'unknown'} ({self.explanation})" + (f"; runners-up: {others}" if others else "")
+        sure = f"; confidence {self.confidence:.2f}, margin {self.margin:.2f}" if self.sample_lines else ""
+        return (f"{self.format or 'unknown'} ({self.explanation}{sure})" +
+                (f"; runners-up: {others}" if others else ""))
 
 
 def detect(data: Union[bytes, str, "os.PathLike[str]"]) -> Detection:
@@ -56,16 +66,17 @@ def detect(data: Union[bytes, str, "os.PathLike[str]"]) -> Detection:
     64 KiB or of binary bytes are skipped (the explanation counts them), within the first 16 MiB.
 
     >>> d = detect(b'1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326\\n')
-    >>> d.format, d.share
-    ('common', 1.0)
+    >>> d.format, d.share, d.confidence
+    ('common', 1.0, 1.0)
     """
     if isinstance(data, (bytes, bytearray, memoryview)):
         raw = _core.detect_format(bytes(data[: _core.DETECT_BYTES]), len(data) < _core.DETECT_BYTES)
     else:
         raw = _core.detect_path(os.fsencode(expand_paths(data)[0]))
-    name, explanation, matched, sampled, ranking = raw
-    runners = tuple((n, s, l) for n, s, l in ranking if n != name)
-    return Detection(name, explanation, matched, sampled, runners)
+    name, explanation, matched, sampled, ranking, confidence, margin = raw
+    runners = tuple((n, s, l) for n, s, l, *_ in ranking if n != name)
+    why_not = {n: why for n, _, _, _, _, why in ranking if n != name and why}
+    return Detection(name, explanation, matched, sampled, runners, confidence, margin, why_not)
 
 
 def detect_format(data: Union[bytes, str, "os.PathLike[str]"]) -> Tuple[Optional[str], str]:

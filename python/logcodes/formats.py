@@ -199,7 +199,7 @@ def wrappers() -> Dict[str, str]:
     ``format="auto"`` finds them itself; ``format="syslog+combined"`` or :func:`wrap` names one.
 
     >>> sorted(wrappers())
-    ['cri', 'docker', 'journald', 'json', 'syslog']
+    ['cri', 'docker', 'journal_export', 'journald', 'json', 'syslog']
     """
     return {name: description for name, description in _core.envelopes()}
 

@@ -120,8 +120,8 @@ class Stream:
         if r is None:
             r = self._core.result(_columns.DICT_GROUPS)
         st = r["stats"]
-        info = FileInfo(path=self.label, format=r["format"], detection=r["detection"], lines=st.lines,
-                        records=st.total, wrapper=r.get("wrapper"))
+        info = FileInfo(path=self.label, format=r["format"], detection=r["detection"], confidence=r["confidence"],
+                        lines=st.lines, records=st.total, wrapper=r.get("wrapper"), changes=r["changes"])
         return Summary._from_core(r, self.dims, file_names=[self.label], files=[info],
                                   time_bucket=self._bucket if "time" in self.dims else None, count=self.count,
                                   quantiles=self.quantiles)

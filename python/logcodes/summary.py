@@ -28,7 +28,8 @@ class Sample(NamedTuple):
 
 FileInfo = _core.FileReport
 """One scanned input (the core's ``FileReport``): ``path``, ``format`` of its lines, the ``wrapper`` they came in
-(``"syslog"``, ``"cri"`` ...; None: bare lines) and ``detection`` (why),
+(``"syslog"``, ``"cri"`` ...; None: bare lines), ``detection`` (why) and its ``confidence`` (0 to 1; None when
+the format was given), ``changes`` (format changes part-way: ``(line, offset, format, wrapper, detection)``),
 ``compression``, ``size``, ``lines``, ``records``, ``error`` (what stopped it part-way, else None), and for
 captures ``packets``, ``skipped_packets`` and ``evictions``. Built with keywords, read-only, picklable."""
 

@@ -640,8 +640,8 @@ TEST(CompileJson, Errors) {
 TEST(JsonFormats, Catalogue) {
     const std::map<std::string_view, int> want = {
         {"caddy_json", 100},       {"traefik_json", 110},      {"ecs_json", 120},        {"envoy_gateway_json", 125},
-        {"envoy_json", 130},       {"nginx_json", 140},        {"azure_front_door", 150}, {"azure_app_gateway", 151},
-        {"cloudflare_http", 152},  {"json", 190}};
+        {"gcp_http_request", 126}, {"envoy_json", 130},        {"nginx_json", 140},      {"azure_front_door", 150},
+        {"azure_app_gateway", 151}, {"cloudflare_http", 152},  {"json", 190}};
     ASSERT_EQ(json_formats().size(), want.size());
     for (const auto& b : json_formats()) {
         ASSERT_TRUE(want.count(b.name)) << b.name;

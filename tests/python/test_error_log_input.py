@@ -165,7 +165,7 @@ def test_weak_evidence_is_unknown_with_the_reason() -> None:
     # with their level brackets changed were once "detected" as Classic ELB, every line an invalid status.
     text = (DATA / "lab_nginx_formats" / "error.log").read_bytes().replace(b" [", b" <")
     d = logcodes.detect(text)
-    assert d.format is None and d.explanation.endswith("elb_classic parses 41 lines but none has a status code")
+    assert d.format is None and d.explanation.endswith("elb_classic parses 41 lines but none has a valid status code")
     s = logcodes.scan(DATA / "lab_nginx_formats" / "error.log", format="elb_classic")  # given: read as asked
     assert s.invalid > 0
 

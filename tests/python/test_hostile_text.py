@@ -174,8 +174,12 @@ def test_detection_skips_lines_it_cannot_use(tmp_path, head):
     path = write(tmp_path, "long.log", head + body)
     s = logcodes.scan(path)
     if len(head) > 16 << 20:
-        # Past the 16 MiB detection budget nothing usable is left: nothing is guessed, every line unparsed.
-        assert s.files[0].format is None and s.unparsed == 1001
+        # Past the 16 MiB detection budget nothing usable is left at the head: nothing is guessed there, but
+        # the lines after it are detected as they come (a format change from no format, at line 2).
+        assert s.files[0].format is None and s.unparsed == 1
+        assert [c[:3] for c in s.files[0].changes] == [(2, len(head), "combined")]
+        assert s.counted == 1000
+        assert logcodes.scan(path, by="code", threads=2, block_size=4096) == logcodes.scan(path, by="code")
         return
     assert s.files[0].format == "combined" and "skipped" in s.files[0].detection
     assert (s.counted, s.unparsed) == (1000, s.total - 1000)

@@ -191,7 +191,7 @@ def test_unknown_wrapper_or_format_is_refused():
         logcodes.scan(logcodes.samples.path("nginx_lab"), format="syslog+nope")
     with pytest.raises(logcodes.FormatError):
         logcodes.formats.wrap("nope", "combined")
-    assert set(logcodes.formats.wrappers()) == {"syslog", "cri", "docker", "journald", "json"}
+    assert set(logcodes.formats.wrappers()) == {"syslog", "cri", "docker", "journald", "journal_export", "json"}
 
 
 def test_envelope_host_time_stream_and_app_are_fields(tmp_path):

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "logcodes/aggregator.hpp"
 #include "logcodes/calls.hpp"
@@ -42,6 +43,19 @@ struct PendingError {
     TimeSyntax format_time = TimeSyntax::any;
 };
 
+// A format change found part-way through an input (a reload with a new log_format): from `line` (1-based
+// within the piece read) and byte `offset` on, the lines are read as `format`.
+struct FormatSwitch {
+    std::uint64_t line = 0, offset = 0;
+    const Format* format = nullptr;
+    std::string detection;  // why: the detection's explanation on the lines after the change
+};
+
+// Lines that stop parsing under a detected format are held, at most kChangeLines, then detected afresh
+// (docs/detection.md, "Format changes"); a run that still gives no format is counted as unparsed, and the
+// next try waits for the run to double (a file of nothing known costs a few detections, not one per line).
+inline constexpr std::size_t kChangeLines = 8;
+
 class RecordProcessor {
 public:
     // `format` may be nullptr (detection found nothing): every record then counts as unparsed.
@@ -63,7 +77,13 @@ public:
         return t;
     }
     // The end of this piece of input: a record still being read (a SIP message without its end) is handled.
-    void finish();
+    // `input_end`: the input ends here too (false: a byte range whose lines go on in the next range).
+    void finish(bool input_end = true);
+    // Watch for a change of format (only for a detected format, never a given one): runs of kChangeLines
+    // lines that the format does not read are detected again, and read as the format found.
+    void watch_format_changes(bool on) noexcept { watch_ = on; }
+    const std::vector<FormatSwitch>& format_switches() const noexcept { return switches_; }
+    const Format* format() const noexcept { return format_; }
     // Where the multi-line record being read began, while one is open: its lines are not counted yet.
     std::optional<std::uint64_t> open_record_offset() const noexcept {
         if (in_part_ && parser_ && parser_->in_record()) return part_offset_;
@@ -121,6 +141,12 @@ private:
         return true;
     }
     [[gnu::noinline]] void unusual_line(const LineEvent& ev, std::uint64_t line_no);
+    // Format changes: a line the format does not read is held (true) while a run may be a new format's.
+    [[gnu::noinline]] bool hold(const LineEvent& ev, std::uint64_t line_no);
+    [[gnu::noinline]] void release_held();
+    // Detects the held lines' format; switches to it and reads them again when one is found (true).
+    bool try_switch(bool at_end);
+    void count_unparsed(std::uint64_t line_no, std::uint64_t offset, std::string_view text);
     [[gnu::noinline]] void open_part(const LineEvent& ev, std::uint64_t line_no);
     [[gnu::noinline]] void end_of_record(ParseResult pr, const LineEvent& ev, std::uint64_t line_no);
     // `one_line`: the record is `text`, a whole line.
@@ -155,6 +181,18 @@ private:
     const RecordFilter* filter_ = nullptr;
     RecordSink* record_sink_ = nullptr;
     FieldId request_id_field_ = intern_field("request_id");
+    // Format changes (watch_format_changes): the lines of the current run held for detection.
+    struct HeldLine {
+        std::uint64_t line_no, offset;
+        std::size_t size;
+        std::string text;  // the line, then kLinePadding NULs
+        std::string_view line() const noexcept { return std::string_view(text).substr(0, size); }
+    };
+    bool watch_ = false;
+    std::vector<HeldLine> held_;
+    std::uint64_t run_ = 0;        // lines not read in a row
+    std::uint64_t hold_from_ = 0;  // ... before the next held line (doubles after each failed try)
+    std::vector<FormatSwitch> switches_;
     // Where the multi-line record being read began (for samples).
     bool in_part_ = false;
     std::uint64_t part_line_ = 0;

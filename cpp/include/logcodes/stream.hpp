@@ -8,9 +8,11 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "logcodes/aggregator.hpp"
 #include "logcodes/error.hpp"
+#include "logcodes/file_report.hpp"
 #include "logcodes/formats/detect_sample.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
@@ -63,11 +65,18 @@ public:
     // The envelope around the lines ("syslog" ...; "" when none or not known yet).
     std::string wrapper_name() const;
     std::string detection() const;
+    // How sure the detection was (docs/detection.md); -1 when the format was given or is not decided yet.
+    double confidence() const;
+    // Format changes found part-way (a reload with a new log_format), in stream order.
+    std::vector<FormatChange> changes() const;
     const std::string& label() const noexcept { return label_; }
 
 private:
     void feed_locked(std::string_view bytes);
     void decide_format(bool at_end);
+    // take() with the format still undecided (a short or slow-growing input): decides from the lines so far
+    // when they are clear evidence, or says why not; the lines go on being watched (format changes).
+    void decide_early();
     void use_format(const Format* f);
 
     std::string label_;
@@ -84,6 +93,7 @@ private:
     std::string format_name_;
     std::string wrapper_name_;
     std::string detection_;
+    double confidence_ = -1;
     std::uint64_t line_no_ = 0;
     std::uint64_t fed_ = 0;       // bytes handed to the framer (held-back detection bytes excluded)
     std::size_t max_samples_;

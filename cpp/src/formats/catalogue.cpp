@@ -70,27 +70,66 @@ std::vector<BuiltinFormat> build_all() {
     return all;
 }
 
-// Why the best candidate is too weak to be taken, or "" when it is not: no sample line has a status code
-// (a format parsing other text by accident), an error-log kind whose events cover under half the
-// sample, or two unrelated error-log kinds that fit equally well.
-std::string weak_evidence(const std::vector<Candidate>& ranking, std::size_t sampled) {
-    const Candidate& best = ranking.front();
+// A candidate's evidence in lines: exact readings count whole, loose ones half (docs/detection.md).
+double evidence(const Candidate& c) noexcept {
+    return static_cast<double>(c.exact_valid) + static_cast<double>(c.valid - c.exact_valid) / 2;
+}
+
+// Two candidates read the sample alike when they found records of the same kinds and codes in the same
+// lines (a specific format and the general one it extends, such as a preset and the generic JSON reader):
+// the counts do not depend on which is taken, and the more specific one (priority order) is. Two
+// error-log kinds of one server family are alike too.
+bool reads_alike(const Candidate& a, const Candidate& b) {
+    if (a.format->events() && b.format->events()) return error_log_kinds_related(*a.format, *b.format);
+    return a.reading == b.reading;
+}
+
+std::string lines_of(std::size_t n, std::size_t sampled) {
+    return std::to_string(n) + " of " + std::to_string(sampled) + " lines";
+}
+
+// What a runner-up read, and why it was not taken.
+std::string runner_reason(const Candidate& c, const Candidate& best, std::size_t sampled) {
+    const std::string read = "reads " + lines_of(c.exact_valid, sampled) + " exactly with a valid code, " +
+                             std::to_string(c.valid) + " with one in all";
+    if (reads_alike(c, best)) return read + "; reads them as " + std::string(best.format->name()) + " does";
+    return read;
+}
+
+// Why the best candidate is too weak to be taken, or "" when it is not: no sample line read with a valid
+// status code (a format parsing other text by accident), valid codes in under half the sample, a runner-up
+// that reads the sample differently with as much evidence (a tie), or for error logs: events covering
+// under half the sample.
+std::string weak_evidence(const Detection& d, const Candidate* rival, std::size_t sampled) {
+    const Candidate& best = d.ranking.front();
     const std::string name(best.format->name());
-    if (!best.format->events()) {
-        if (best.strict == 0 && best.plausible == 0)
-            return name + " parses " + std::to_string(best.lenient) + " lines but none has a status code";
+    if (best.format->events()) {
+        if (best.strict * 2 < sampled) return name + " events cover only " + std::to_string(best.strict) + " lines";
+        for (std::size_t i = 1; i < d.ranking.size(); ++i) {
+            const Candidate& c = d.ranking[i];
+            if (c.strict != best.strict) break;
+            if (c.format->events() && !reads_alike(best, c))
+                return name + " and " + std::string(c.format->name()) + " both fit " + std::to_string(best.strict) +
+                       " lines: give the format";
+        }
         return {};
     }
-    if (best.strict * 2 < sampled)
-        return name + " events cover only " + std::to_string(best.strict) + " lines";
-    for (std::size_t i = 1; i < ranking.size(); ++i) {
-        const Candidate& c = ranking[i];
-        if (c.strict != best.strict) break;
-        if (c.format->events() && !error_log_kinds_related(*best.format, *c.format))
-            return name + " and " + std::string(c.format->name()) + " both fit " + std::to_string(best.strict) +
-                   " lines: give the format";
-    }
+    if (best.valid == 0)
+        return name + " parses " + std::to_string(best.lenient) + " lines but none has a valid status code";
+    if (best.valid * 2 < sampled - std::min(best.own_meta, sampled))
+        return name + " reads a valid status code in only " + lines_of(best.valid, sampled) +
+               (best.own_meta ? " (" + std::to_string(best.own_meta) + " more are its own other lines)" : "");
+    if (rival && d.margin <= 0)
+        return name + " and " + std::string(rival->format->name()) + " read the sample differently with as much " +
+               "evidence (" + lines_of(best.exact_valid, sampled) + " and " + lines_of(rival->exact_valid, sampled) +
+               " exactly): give the format";
     return {};
+}
+
+// FNV-1a, folded over what a candidate reads from each sample line.
+void fold(std::uint64_t& h, std::string_view bytes) noexcept {
+    for (char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    h = (h ^ 0xffU) * 1099511628211ULL;  // a separator: "ab","c" differs from "a","bc"
 }
 
 }  // namespace
@@ -101,10 +140,11 @@ bool blank_line(std::string_view line) noexcept {
     return true;
 }
 
-std::vector<std::string_view> detect_lines(std::string_view text, bool at_end, std::size_t& non_blank) {
+std::vector<std::string_view> detect_lines(std::string_view text, bool at_end, std::size_t& non_blank,
+                                           std::size_t most) {
     std::vector<std::string_view> lines;
     non_blank = 0;
-    while (non_blank < kDetectLines && !text.empty()) {
+    while (non_blank < most && !text.empty()) {
         const std::size_t nl = text.find('\n');
         if (nl == std::string_view::npos && !at_end) break;
         const std::string_view line = text.substr(0, nl == std::string_view::npos ? text.size() : nl);
@@ -163,29 +203,51 @@ Detection detect_bare(std::string_view head_in, bool at_end) {
     Record r;
     for (const auto& b : all_builtin_formats()) {
         if (!b.detectable) continue;
-        Candidate c{b.format, 0, 0};
+        Candidate c;
+        c.format = b.format;
+        c.reading = 14695981039346656037ULL;
         auto parser = b.format->make_parser();
+        std::size_t index = 0;
         for (auto line : sample) {
             const bool is_blank = blank_line(line);
             if (is_blank && !parser->in_record()) continue;
             r.clear();
             const ParseResult pr = parser->parse(line, r);
             if (is_blank) continue;  // it ended a multi-line record's headers: its lines counted already
+            ++index;
             switch (pr) {
                 case ParseResult::meta:
                     if (b.format->meta_is_evidence()) {
                         ++c.strict;
                         ++c.lenient;
                         ++c.plausible;
+                        ++c.exact_valid;
+                        ++c.valid;
+                    } else {
+                        ++c.own_meta;
                     }
                     break;
-                case ParseResult::part: ++c.strict; ++c.lenient; ++c.plausible; break;  // inside a well-started record
+                case ParseResult::part:  // inside a well-started record
+                    ++c.strict; ++c.lenient; ++c.plausible; ++c.exact_valid; ++c.valid;
+                    break;
                 case ParseResult::record: {
                     ++c.lenient;
-                    c.strict += b.format->strict(line, r);
+                    const bool exact = b.format->strict(line, r);
+                    c.strict += exact;
                     const std::string_view st = r.status;
                     c.plausible += st == "-" || (st.size() == 3 && st.find_first_not_of("0123456789") == std::string_view::npos) ||
                                    r.kind != RecordKind::response;
+                    // A request (SIP), an event, or a response with a code of its protocol's range.
+                    const bool valid = b.format->events() ? exact
+                                       : r.kind != RecordKind::response ||
+                                             classify(r.protocol, st).status != CodeStatus::invalid;
+                    c.valid += valid;
+                    c.exact_valid += valid && exact;
+                    // The reading: which lines are records, of which kind and code (what the counts are made of).
+                    const char tag[3] = {static_cast<char>(index & 0x7f), static_cast<char>((index >> 7) & 0x7f),
+                                         static_cast<char>('a' + static_cast<int>(r.kind))};
+                    fold(c.reading, std::string_view(tag, 3));
+                    fold(c.reading, st);
                     break;
                 }
                 case ParseResult::unparsed: break;
@@ -205,15 +267,40 @@ Detection detect_bare(std::string_view head_in, bool at_end) {
         d.explanation = "no known format matches any" + of;
         return d;
     }
+    // A loose reading (no line matched exactly) says little about which of the formats reading alike it is:
+    // the most general of them (the last in priority order) is taken, not a specific one that happens to
+    // read the lines (a custom Apache layout is read loosely by combined, not by the ALB preset).
+    if (d.ranking.front().strict == 0) {
+        std::size_t last = 0;
+        for (std::size_t i = 1; i < d.ranking.size(); ++i) {
+            const Candidate& c = d.ranking[i];
+            if (c.plausible != d.ranking.front().plausible || c.lenient != d.ranking.front().lenient) break;
+            if (reads_alike(c, d.ranking.front())) last = i;
+        }
+        if (last) std::rotate(d.ranking.begin(), d.ranking.begin() + static_cast<std::ptrdiff_t>(last),
+                              d.ranking.begin() + static_cast<std::ptrdiff_t>(last) + 1);
+    }
     const Candidate& best = d.ranking.front();
-    if (const std::string why = weak_evidence(d.ranking, non_blank); !why.empty()) {
+    // The rival: the first runner-up that reads the sample otherwise.
+    const Candidate* rival = nullptr;
+    for (std::size_t i = 1; i < d.ranking.size() && !rival; ++i)
+        if (!reads_alike(d.ranking[i], best)) rival = &d.ranking[i];
+    // Evidence is weighed over the lines that are not the best candidate's own other lines.
+    const double n = static_cast<double>(std::max<std::size_t>(1, non_blank - std::min(best.own_meta, non_blank)));
+    d.confidence = std::min(1.0, evidence(best) / n);
+    d.margin = rival ? std::min(1.0, (evidence(best) - evidence(*rival)) / n) : d.confidence;
+    for (std::size_t i = 1; i < d.ranking.size(); ++i) d.ranking[i].why = runner_reason(d.ranking[i], best, non_blank);
+    if (const std::string why = weak_evidence(d, rival, non_blank); !why.empty()) {
         d.explanation = "weak evidence in " + std::to_string(non_blank) + " sample lines: " + why;
+        d.ranking.front().why = why;
         return d;
     }
     d.format = best.format;
     if (best.strict > 0) {
         d.matched = best.strict;
         d.explanation = std::string(best.format->name()) + ": " + std::to_string(best.strict) + of + " match exactly";
+        if (best.exact_valid < best.strict)
+            d.explanation += " (" + std::to_string(best.valid) + " with a valid status code)";
     } else {
         d.matched = best.plausible ? best.plausible : best.lenient;
         d.explanation = std::string(best.format->name()) + ": " + std::to_string(d.matched) + of +

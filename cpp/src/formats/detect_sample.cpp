@@ -54,10 +54,16 @@ void DetectSample::end_line() {
     } else if (binary_line(line_)) {
         ++skipped_binary_;
     } else {
+        if (kept_.empty()) export_ = line_.starts_with("__CURSOR=");
         kept_.append(line_);
         kept_.push_back('\n');
         non_blank_ += !blank_line(line_);
-        complete_ = non_blank_ >= kDetectLines || kept_.size() >= kDetectBytes;
+        if (export_) {
+            messages_ += line_.starts_with("MESSAGE");
+            complete_ = messages_ >= kDetectLines || non_blank_ >= kExportSampleLines || kept_.size() >= 16 * kDetectBytes;
+        } else {
+            complete_ = non_blank_ >= kDetectLines || kept_.size() >= kDetectBytes;
+        }
     }
     line_.clear();
 }

@@ -10,5 +10,6 @@ const Envelope& cri_envelope() noexcept;
 const Envelope& docker_envelope() noexcept;
 const Envelope& journald_envelope() noexcept;
 const Envelope& shipper_envelope() noexcept;
+const Envelope& export_envelope() noexcept;
 
 }  // namespace logcodes

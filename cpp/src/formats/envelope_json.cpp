@@ -10,7 +10,9 @@
 //             https://systemd.io/JOURNAL_EXPORT_FORMATS/ and journalctl(1)).
 //   json      a log shipper's event with the original line in "message" (Filebeat and Elastic Agent: ECS
 //             "message", "@timestamp", "host.name"; Vector: "message", "timestamp", "host") or in "log"
-//             (Fluent Bit tail and Fluentd: "log", "date"/"time", "stream").
+//             (Fluent Bit tail and Fluentd: "log", "date"/"time", "stream"), or a Cloud Logging LogEntry's
+//             "textPayload" with its "timestamp" (a LogEntry with a structured httpRequest is the
+//             gcp_http_request format itself, json.cpp).
 //
 // The object is read once, member by member, without building anything; the carried string is unescaped
 // into the parser's scratch buffer (RFC 8259 §7 escapes, \u surrogate pairs to UTF-8).
@@ -235,7 +237,8 @@ public:
                     else if (key == "__CURSOR") cursor = true;
                     break;
                 case Kind::shipper:
-                    if (key == "message") message = value;
+                    // textPayload: a Cloud Logging LogEntry carrying a line (GKE containers' stdout).
+                    if (key == "message" || key == "textPayload") message = value;
                     else if (key == "log") log = value;
                     else if (key == "@timestamp" || ((key == "timestamp" || key == "time" || key == "date") && time.empty()))
                         time = plain(value);

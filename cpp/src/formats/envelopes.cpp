@@ -9,8 +9,8 @@ namespace logcodes {
 
 std::span<const Envelope* const> envelopes() {
     // Docker before the shippers' "json" (a json-file line also has a "log" string), CRI and syslog last.
-    static const std::array<const Envelope*, 5> all = {&docker_envelope(), &journald_envelope(), &shipper_envelope(),
-                                                       &cri_envelope(), &syslog_envelope()};
+    static const std::array<const Envelope*, 6> all = {&docker_envelope(), &journald_envelope(), &shipper_envelope(),
+                                                       &export_envelope(), &cri_envelope(), &syslog_envelope()};
     return all;
 }
 
@@ -24,7 +24,7 @@ const Envelope* detect_envelope(std::string_view sample, bool at_end, std::strin
                                 std::size_t& carried) {
     // The same lines detect_in_sample() looks at: complete ones (or the last when at_end), kDetectLines of them.
     std::size_t non_blank = 0;
-    const std::vector<std::string_view> sample_lines = detect_lines(sample, at_end, non_blank);
+    const std::vector<std::string_view> sample_lines = detect_lines(sample, at_end, non_blank, kExportSampleLines);
     lines = non_blank;
     carried = 0;
     if (non_blank == 0) return nullptr;

@@ -619,6 +619,27 @@ constexpr PresetField kEcsFields[] = {
 };
 constexpr PresetSignature kEcsSignatures[] = {{"http.response.status_code", "", "", ""}};
 
+// Google Cloud Logging LogEntry with an httpRequest (Cloud Load Balancing, Cloud Run, App Engine, GKE ingress;
+// cloud.google.com/logging/docs/reference/v2/rest/v2/LogEntry#HttpRequest): the request is structured, not a
+// carried line. latency is a protobuf Duration in JSON ("0.123s"); sizes are int64 written as strings.
+constexpr PresetField kGcpFields[] = {
+    {"status", "httpRequest.status"},
+    {"method", "httpRequest.requestMethod"},
+    {"target", "httpRequest.requestUrl"},
+    {"client", "httpRequest.remoteIp"},
+    {"protocol", "httpRequest.protocol"},
+    {"time", "timestamp receiveTimestamp"},
+    {"duration", "httpRequest.latency"},
+    {"bytes", "httpRequest.responseSize"},
+    {"user_agent", "httpRequest.userAgent"},
+    {"referer", "httpRequest.referer"},
+    {"server_ip", "httpRequest.serverIp"},
+    {"severity", "severity"},
+    {"log_name", "logName"},
+    {"trace", "trace"},
+};
+constexpr PresetSignature kGcpSignatures[] = {{"httpRequest.status", "", "", ""}};
+
 // Envoy / Istio JSON access logs (keys as in their documentation).
 constexpr PresetField kEnvoyFields[] = {
     {"status", "response_code"},
@@ -829,6 +850,8 @@ constexpr Preset kPresets[] = {
      kEcsFields, kEcsSignatures, "", "", "ecs.version"},
     {"envoy_gateway_json", "Envoy Gateway default JSON access log", 125, TimeSyntax::iso8601,
      DurationUnit::milliseconds, kEnvoyGatewayFields, kEnvoyGatewaySignatures, "", "", ""},
+    {"gcp_http_request", "Google Cloud Logging LogEntry with httpRequest (load balancers, Cloud Run, App Engine)", 126,
+     TimeSyntax::iso8601, DurationUnit::seconds, kGcpFields, kGcpSignatures, "", "", ""},
     {"envoy_json", "Envoy / Istio JSON access log", 130, TimeSyntax::iso8601, DurationUnit::milliseconds,
      kEnvoyFields, kEnvoySignatures, "", "", ""},
     {"nginx_json", "nginx access log with log_format escape=json (keys named after the variables)", 140,

@@ -35,6 +35,9 @@ private:
     std::string line_;             // the line being read, while it is short enough to keep
     bool overlong_ = false;        // the line being read passed kDetectLineBytes: skipped to its end
     std::size_t non_blank_ = 0;
+    // The journal export format (its first line a __CURSOR= field): complete at kDetectLines MESSAGE fields.
+    bool export_ = false;
+    std::size_t messages_ = 0;
     std::size_t skipped_long_ = 0;
     std::size_t skipped_binary_ = 0;
     bool complete_ = false;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -116,6 +117,14 @@ struct Candidate {
     std::size_t strict = 0;    // sample lines (or directives) the format matches exactly
     std::size_t lenient = 0;   // sample lines it parses at all
     std::size_t plausible = 0; // ... with a status that looks like one (three digits or "-")
+    // Evidence (docs/detection.md): lines read with a valid code of their protocol (or as a request, an
+    // error-log event, a line of a well-started multi-line record, an identifying directive), exactly / in all.
+    std::size_t exact_valid = 0;
+    std::size_t valid = 0;
+    std::size_t own_meta = 0;  // lines it sets aside as its own non-records (Caddy's other loggers, a proxy's
+                               // start-up lines): out of the evidence's denominator
+    std::uint64_t reading = 0; // what the format read from the sample: the records' lines, kinds and codes
+    std::string why;           // runners-up: why this one was not taken
 };
 
 struct Detection {
@@ -124,6 +133,12 @@ struct Detection {
     std::size_t matched = 0;          // how many of them the chosen format matches
     std::string explanation;          // e.g. "combined: 64 of 64 sample lines match exactly"
     std::vector<Candidate> ranking;   // every candidate that parsed something, best first
+    // (exact_valid + (valid - exact_valid) / 2) / (sample_lines - own_meta) of the best candidate: 1 when
+    // every sample line is read exactly with a valid code; reported for `unknown` too (the best candidate's).
+    double confidence = 0;
+    // The best candidate's evidence over the first runner-up that reads the sample differently, in the
+    // same unit (1 when no other format reads anything); 0 is a tie, which gives `unknown`.
+    double margin = 0;
 };
 
 // The sample is the complete lines within `head` (the first bytes of the input), at most
@@ -136,7 +151,13 @@ Detection detect_format(std::string_view head, bool at_end);
 bool blank_line(std::string_view line) noexcept;
 // The lines of `text` detection looks at: complete ones (an unterminated last one too when `at_end`) until
 // kDetectLines non-blank ones; blank ones stay in (they end SIP headers). `non_blank` is how many were not.
-std::vector<std::string_view> detect_lines(std::string_view text, bool at_end, std::size_t& non_blank);
+// `most`: the cap on non-blank lines (envelope detection takes every line of a sample that had to read more
+// envelope lines to carry kDetectLines lines, see kExportSampleLines).
+std::vector<std::string_view> detect_lines(std::string_view text, bool at_end, std::size_t& non_blank,
+                                           std::size_t most = kDetectLines);
+// The journal export format spends a dozen envelope lines on each carried line: its sample reads on until it
+// has kDetectLines MESSAGE fields, within this many lines and 16 times kDetectBytes (detect_sample.cpp).
+inline constexpr std::size_t kExportSampleLines = 16 * kDetectLines;
 // The ranking itself, on lines already sampled.
 Detection detect_in_sample(std::string_view sample, bool at_end);
 
