@@ -107,6 +107,7 @@ Column count_column(const SortedGroups& g) {
 void export_groups(SortedGroups&& groups, const std::vector<std::string>& names, ArrowSchema* schema,
                    ArrowArray* array) {
     if (names.size() != groups.width()) throw std::invalid_argument("export_groups: one name per dimension");
+    const auto rows = static_cast<std::int64_t>(groups.size());
     auto buffers = std::make_shared<Buffers>();
     // Each dimension's input is freed once it is gathered: the groups are not held twice.
     for (std::size_t j = 0; j < names.size(); ++j) {
@@ -116,7 +117,6 @@ void export_groups(SortedGroups&& groups, const std::vector<std::string>& names,
     buffers->columns.push_back(count_column(groups));
     groups = SortedGroups{};
 
-    const auto rows = static_cast<std::int64_t>(groups.size());
     auto schema_data = std::make_unique<SchemaData>();
     schema_data->names = names;
     schema_data->names.emplace_back("count");

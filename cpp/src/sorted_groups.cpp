@@ -61,7 +61,8 @@ Window window(const SortedGroups& g, std::uint32_t row, std::size_t from) {
             for (int i = 7; i >= 0; --i) k.put(static_cast<unsigned char>(u >> (8 * i)));
         } else {
             const std::string_view t = c.text_at(row);
-            if (std::memchr(t.data(), 0, t.size()) == nullptr && k.skip(t.size() + 3)) continue;
+            if (k.pos() + t.size() + 3 <= from && std::memchr(t.data(), 0, t.size()) == nullptr && k.skip(t.size() + 3))
+                continue;
             k.put(1);
             for (const char ch : t) {
                 if (k.full()) return k.done(true);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -18,7 +19,41 @@
 #include <utility>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace logcodes {
+
+// Large tables on transparent huge pages where the kernel gives them on request (its "madvise" mode): a
+// probe's random access then costs a cache miss, not a TLB miss on top (measured at 10 M groups).
+template <class T>
+struct LargeTableAllocator {
+    using value_type = T;
+    static constexpr std::size_t kPage = std::size_t{2} << 20;
+    static constexpr std::size_t kLarge = 2 * kPage;
+
+    LargeTableAllocator() = default;
+    template <class U>
+    LargeTableAllocator(const LargeTableAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
+
+    T* allocate(std::size_t n) {
+        const std::size_t bytes = n * sizeof(T);
+        if (bytes < kLarge) return std::allocator<T>{}.allocate(n);
+        const std::size_t rounded = (bytes + kPage - 1) / kPage * kPage;
+        void* p = std::aligned_alloc(kPage, rounded);
+        if (!p) throw std::bad_alloc();
+#if defined(MADV_HUGEPAGE)
+        madvise(p, rounded, MADV_HUGEPAGE);  // a hint: without huge pages the table works the same
+#endif
+        return static_cast<T*>(p);
+    }
+    void deallocate(T* p, std::size_t n) noexcept {
+        if (n * sizeof(T) < kLarge) std::allocator<T>{}.deallocate(p, n);
+        else std::free(p);
+    }
+    friend bool operator==(const LargeTableAllocator&, const LargeTableAllocator&) noexcept { return true; }
+};
 
 template <class V>
 class GroupMap {
@@ -92,8 +127,8 @@ public:
     }
 
     void clear() noexcept {
-        std::vector<Entry>().swap(entries_);  // frees the memory, not only the contents
-        std::vector<std::uint64_t>().swap(slots_);
+        Entries().swap(entries_);  // frees the memory, not only the contents
+        Slots().swap(slots_);
         std::vector<std::unique_ptr<char[]>>().swap(blocks_);
         room_ = 0;
         next_ = nullptr;
@@ -157,8 +192,10 @@ private:
         for (const Entry& e : o.entries_) try_emplace_hashed(e.key(), e.hash, e.value);
     }
 
-    std::vector<Entry> entries_;
-    std::vector<std::uint64_t> slots_;  // tag (high 32 bits of the hash) | entry index + 1; 0: empty
+    using Entries = std::vector<Entry, LargeTableAllocator<Entry>>;
+    using Slots = std::vector<std::uint64_t, LargeTableAllocator<std::uint64_t>>;
+    Entries entries_;
+    Slots slots_;  // tag (high 32 bits of the hash) | entry index + 1; 0: empty
     std::vector<std::unique_ptr<char[]>> blocks_;
     std::size_t room_ = 0;
     char* next_ = nullptr;
