@@ -848,6 +848,12 @@ class Summary:
 
     __add__ = merge
 
+    def __radd__(self, other: object) -> "Summary":
+        """``sum(summaries)``: the sum's start (0) adds nothing."""
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented  # type: ignore[return-value]
+
     def _columns_of(self) -> Any:
         return self._table if self._counts_dict is None else _columns.from_counts(self._counts_dict, self.dims)
 

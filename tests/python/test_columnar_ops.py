@@ -104,6 +104,8 @@ def test_merge_agrees(tmp_path, left, right, by):
         same(want, got)
         assert got.total == want.total and got.files == want.files
     assert (lb + rb) + lb == la + (ra + la)
+    same(la + ra + la, sum([lb, rb, lb]))
+    assert sum([lb]) is lb
 
 
 def test_merge_of_protocols_keeps_them_apart(monkeypatch):
