@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import logcodes
 from logcodes import _columns
+from logcodes.summary import _sort_key
 
 pd = pytest.importorskip("pandas")
 pytest.importorskip("pyarrow")
@@ -45,6 +46,9 @@ def same(a, b):
     """Every answer of a and b agrees, in the same order."""
     assert b.dims == a.dims and len(b) == len(a) and b.counted == a.counted and b.protocols == a.protocols
     assert list(b.counts().items()) == list(a.counts().items())
+    # The order is the Summary's own: element by element, numbers before text before None.
+    keys = list(a.counts())
+    assert keys == sorted(keys, key=lambda k: tuple(_sort_key(v) for v in k))
     pd.testing.assert_frame_equal(b.to_pandas(), a.to_pandas())
 
 
