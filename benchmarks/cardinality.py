@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The cardinality case: a combined log with N distinct raw paths, grouped by (path_raw, code).
 
-    python benchmarks/cardinality.py [--groups 1M,10M] [--repeat 3] [--threads 2]   # standalone, prints the rows
+    python benchmarks/cardinality.py [--groups 1M,10M] [--repeat 3] [--threads 2]   # standalone: the rows, then
+                                                                                    # each target met/missed
     python benchmarks/cardinality.py --child logcodes|records_polars FILE [--threads N]   # one timed answer
 
 Two ways to the same table, each timed in a fresh process from the call to a DataFrame in hand:
@@ -255,12 +256,32 @@ def main() -> int:
         print(json.dumps(child(a.child[0], a.child[1], a.threads)))
         return 0
     bad = 0
+    rows = []
     for g in a.groups.split(","):
         for r in measure(sys.executable, a.data_dir, parse_count(g), a.threads, a.repeat, a.max_rss_mb, a.timeout,
                          log=lambda m: print(m, file=sys.stderr)):
             print(json.dumps({k: v for k, v in r.items() if k != "trials"}))
             bad += r["status"] in ("WRONG", "ERROR")
+            rows.append(r)
+    print_targets(rows)
     return 1 if bad else 0
+
+
+def print_targets(rows: list[dict]) -> None:
+    """Each target of the group counts measured: met, or missed by how much and what bounds it (the
+    harness's own verdicts and bounds, report_extras.py)."""
+    import report_extras
+    for t in report_extras.cardinality_targets(rows):
+        if t.value is None and not t.over:
+            continue  # that group count was not asked for
+        verdict = t.verdict().replace("**", "")
+        margin = ""
+        if t.value is not None and verdict == "met":
+            margin = f" ({t._fmt(t.goal - t.value)} to spare)"
+        print(f"{t.text}: {t._fmt(t.value) if t.value is not None else '-'} -> {verdict}{margin}; {t.how}"
+              + (f"; {t.note}" if t.note else ""), file=sys.stderr)
+        if not verdict.startswith("met"):
+            print(f"  bound: {report_extras.BOUNDS['cardinality']}", file=sys.stderr)
 
 
 if __name__ == "__main__":

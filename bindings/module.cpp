@@ -118,46 +118,54 @@ py::capsule arrow_capsule(T* p, const char* name) {
 }
 
 // The groups as Arrow columns: a (schema, array) pair of PyCapsules, which pyarrow.record_batch() takes
-// through __arrow_c_array__ without a Python object per group.
-py::tuple groups_capsules(const SortedGroups& g, const GroupSpec& spec) {
+// through __arrow_c_array__ without a Python object per group. Consumes `g`.
+py::tuple groups_capsules(SortedGroups&& g, const GroupSpec& spec) {
     auto* schema = new ArrowSchema{};
     auto* array = new ArrowArray{};
-    export_groups(g, dim_names(spec), schema, array);
+    {
+        py::gil_scoped_release release;
+        export_groups(std::move(g), dim_names(spec), schema, array);
+    }
     return py::make_tuple(arrow_capsule(schema, "arrow_schema"), arrow_capsule(array, "arrow_array"));
 }
 
 // {(key...): count} in the Summary's order; the sorting and escaping were done by the core.
 py::dict groups_dict(const SortedGroups& g) {
     py::dict out;
-    for (std::size_t i = 0; i < g.size(); ++i) {
-        py::tuple key(g.width);
-        for (std::size_t j = 0; j < g.width; ++j) {
-            const SortedGroups::Cell& c = g.cells[i * g.width + j];
-            if (c.kind == SortedGroups::Kind::number) {
-                key[j] = py::int_(c.number);
-            } else if (c.kind == SortedGroups::Kind::text) {
-                const std::string_view t = g.text(c);
+    for (const std::uint32_t row : g.order) {
+        py::tuple key(g.width());
+        for (std::size_t j = 0; j < g.width(); ++j) {
+            const SortedGroups::Column& c = g.columns[j];
+            if (!c.present[row]) {
+                key[j] = py::none();
+            } else if (c.text) {
+                const std::string_view t = c.text_at(row);
                 PyObject* o = PyUnicode_DecodeUTF8(t.data(), static_cast<Py_ssize_t>(t.size()), "strict");
                 if (!o) throw py::error_already_set();
                 key[j] = py::reinterpret_steal<py::str>(o);
             } else {
-                key[j] = py::none();
+                key[j] = py::int_(c.numbers[row]);
             }
         }
-        out[std::move(key)] = py::int_(g.counts[i]);
+        out[std::move(key)] = py::int_(g.counts[row]);
     }
     return out;
 }
 
 // Groups as Python takes them: a dict while there are at most `dict_groups` (no pyarrow import for a small
-// summary), else Arrow columns (no Python object per group: see python/logcodes/_columns.py).
-py::object groups_out(const SortedGroups& g, const GroupSpec& spec, std::size_t dict_groups) {
+// summary), else Arrow columns (no Python object per group: see python/logcodes/_columns.py). Consumes `g`.
+py::object groups_out(SortedGroups&& g, const GroupSpec& spec, std::size_t dict_groups) {
     if (g.size() <= dict_groups) return groups_dict(g);
-    return groups_capsules(g, spec);
+    return groups_capsules(std::move(g), spec);
 }
 
 py::object groups_of(const Aggregator& a, std::size_t dict_groups) {
-    return groups_out(sorted_groups(a), a.spec(), dict_groups);
+    SortedGroups g;
+    {
+        py::gil_scoped_release release;
+        g = sorted_groups(a);
+    }
+    return groups_out(std::move(g), a.spec(), dict_groups);
 }
 // (key, {figure name: value}) per group with call figures (count level "calls").
 py::list figures_list(const Aggregator& a) {
@@ -336,10 +344,10 @@ public:
             py::gil_scoped_release release;
             r = std::make_unique<ScanResult>(scanner_->take_result());
             groups = sorted_groups(r->counts);
+            r->counts.drop_counts();  // read out: not held twice while they are handed on
         }
         py::dict d;
-        d["groups"] = groups_out(groups, r->counts.spec(), dict_groups);
-        groups = SortedGroups{};
+        d["groups"] = groups_out(std::move(groups), r->counts.spec(), dict_groups);
         d["sketches"] = sketches_list(r->counts);
         d["figures"] = figures_list(r->counts);
         d["heavy"] = heavy_tuple(r->counts);
@@ -422,14 +430,15 @@ private:
             py::gil_scoped_release release;
             got.emplace(get());
             groups = sorted_groups(got->first);
+            got->first.drop_counts();
         }
-        return as_dict(groups, got->first, got->second, dict_groups);
+        return as_dict(std::move(groups), got->first, got->second, dict_groups);
     }
 
-    py::dict as_dict(const SortedGroups& groups, const Aggregator& counts, const ScanStats& stats,
+    py::dict as_dict(SortedGroups&& groups, const Aggregator& counts, const ScanStats& stats,
                      std::size_t dict_groups) const {
         py::dict d;
-        d["groups"] = groups_out(groups, counts.spec(), dict_groups);
+        d["groups"] = groups_out(std::move(groups), counts.spec(), dict_groups);
         d["sketches"] = sketches_list(counts);
         d["figures"] = figures_list(counts);
         d["heavy"] = heavy_tuple(counts);

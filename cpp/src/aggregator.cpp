@@ -1,5 +1,6 @@
 #include "logcodes/aggregator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -141,20 +142,15 @@ void Aggregator::add(Derived& v) {
     add_key(key_, 1);
     double seconds;
     if (spec_.duration_quantiles && record_duration_seconds(r, seconds)) {
-        auto it = sketches_.find(std::string_view(key_));
-        if (it == sketches_.end()) it = sketches_.emplace(key_, DDSketch(spec_.quantile_accuracy)).first;
-        it->second.add(seconds);
+        // Looked up first: a sketch is made only for a new group.
+        const std::uint64_t h = GroupMap<DDSketch>::hash(key_);
+        DDSketch* sketch = sketches_.find_hashed(key_, h);
+        if (!sketch) sketch = sketches_.try_emplace_hashed(key_, h, spec_.quantile_accuracy).first;
+        sketch->add(seconds);
     }
 }
 
-void Aggregator::add_key(const std::string& key, std::uint64_t n) {
-    auto it = map_.find(std::string_view(key));
-    if (it != map_.end()) {
-        it->second += n;
-    } else {
-        map_.emplace(key, n);
-    }
-}
+void Aggregator::add_key(std::string_view key, std::uint64_t n) { *map_.try_emplace(key, std::uint64_t{0}).first += n; }
 
 void Aggregator::add_figures(const Record& r, const Classified& c, std::string_view file, TimeSyntax ts,
                              const CallFigures& figures) {
@@ -162,25 +158,40 @@ void Aggregator::add_figures(const Record& r, const Classified& c, std::string_v
     Derived v(r, c, own_);
     key_.clear();
     append_key(v, key_);
-    auto it = figures_.find(std::string_view(key_));
-    if (it == figures_.end()) it = figures_.emplace(key_, CallFigures{}).first;
-    for (std::size_t i = 0; i < kCallFigureCount; ++i) it->second[i] += figures[i];
+    CallFigures& sums = *figures_.try_emplace(key_, CallFigures{}).first;
+    for (std::size_t i = 0; i < kCallFigureCount; ++i) sums[i] += figures[i];
 }
 
 void Aggregator::merge(const Aggregator& other) {
     for (std::size_t i = 0; i < dense_.size(); ++i) dense_[i] += other.dense_[i];
-    for (const auto& [k, n] : other.map_) add_key(k, n);
+    // Keys come with their hashes: merging never hashes again.
+    for (const auto& e : other.map_) *map_.try_emplace_hashed(e.key(), e.hash, std::uint64_t{0}).first += e.value;
     heavy_.merge(other.heavy_);
-    for (const auto& [k, figures] : other.figures_) {
-        auto [it, fresh] = figures_.try_emplace(k, figures);
+    for (const auto& e : other.figures_) {
+        auto [sums, fresh] = figures_.try_emplace_hashed(e.key(), e.hash, e.value);
         if (!fresh)
-            for (std::size_t i = 0; i < kCallFigureCount; ++i) it->second[i] += figures[i];
+            for (std::size_t i = 0; i < kCallFigureCount; ++i) (*sums)[i] += e.value[i];
     }
-    for (const auto& [k, sketch] : other.sketches_) {
-        auto it = sketches_.find(std::string_view(k));
-        if (it == sketches_.end()) sketches_.emplace(k, sketch);
-        else it->second.merge(sketch);
+    for (const auto& e : other.sketches_) {
+        auto [sketch, fresh] = sketches_.try_emplace_hashed(e.key(), e.hash, e.value);
+        if (!fresh) sketch->merge(e.value);
     }
+}
+
+void Aggregator::merge(Aggregator&& other) {
+    // Adding the smaller table into the larger one inserts fewer keys; counts add up the same either way.
+    if (other.map_.size() > map_.size()) map_.swap(other.map_);
+    if (other.figures_.size() > figures_.size()) figures_.swap(other.figures_);
+    if (other.sketches_.size() > sketches_.size()) sketches_.swap(other.sketches_);
+    merge(static_cast<const Aggregator&>(other));
+    other.drop_counts();
+    other.figures_.clear();
+    other.sketches_.clear();
+}
+
+void Aggregator::drop_counts() noexcept {
+    map_.clear();
+    std::fill(dense_.begin(), dense_.end(), 0);
 }
 
 std::size_t Aggregator::groups() const {
@@ -192,7 +203,7 @@ std::size_t Aggregator::groups() const {
 std::uint64_t Aggregator::counted() const {
     std::uint64_t n = 0;
     for (auto v : dense_) n += v;
-    for (const auto& kv : map_) n += kv.second;
+    for (const auto& e : map_) n += e.value;
     return n;
 }
 

@@ -68,31 +68,29 @@ void mark(Column& c, std::size_t row, bool valid) {
     else ++c.nulls;
 }
 
+// Dimension j's values in the groups' order. A dimension with no value at all is an all-null text column
+// (whatever its kind: there is nothing to say it is numbers).
 Column build_column(const SortedGroups& g, std::size_t j) {
+    const SortedGroups::Column& in = g.columns[j];
     Column c;
     const std::size_t rows = g.size();
-    bool numbers = false;
-    for (std::size_t i = 0; i < rows && !c.text; ++i) {
-        const auto kind = g.cells[i * g.width + j].kind;
-        c.text = kind == SortedGroups::Kind::text;
-        numbers = numbers || kind == SortedGroups::Kind::number;
-    }
-    if (!numbers) c.text = true;  // text, or nothing at all: an all-null text column
+    c.text = in.text || in.present_count() == 0;
     c.validity.reserve(rows / 8 + 1);
     c.values.reserve(rows + (c.text ? 1 : 0));
-    if (c.text) c.values.push_back(0);
+    if (c.text) {
+        c.chars.reserve(in.chars.size());
+        c.values.push_back(0);
+    }
     for (std::size_t i = 0; i < rows; ++i) {
-        const SortedGroups::Cell& cell = g.cells[i * g.width + j];
+        const std::uint32_t row = g.order[i];
+        const bool valid = in.present[row] != 0;
         if (c.text) {
-            // A number in a text column cannot come from the core (a dimension is text or numbers); written as
-            // its digits rather than lost.
-            if (cell.kind == SortedGroups::Kind::text) c.chars.append(g.text(cell));
-            else if (cell.kind == SortedGroups::Kind::number) c.chars.append(std::to_string(cell.number));
+            if (valid) c.chars.append(in.text_at(row));
             c.values.push_back(static_cast<std::int64_t>(c.chars.size()));
         } else {
-            c.values.push_back(cell.kind == SortedGroups::Kind::number ? cell.number : 0);
+            c.values.push_back(valid ? in.numbers[row] : 0);
         }
-        mark(c, i, cell.kind != SortedGroups::Kind::none);
+        mark(c, i, valid);
     }
     return c;
 }
@@ -100,22 +98,25 @@ Column build_column(const SortedGroups& g, std::size_t j) {
 Column count_column(const SortedGroups& g) {
     Column c;
     c.values.reserve(g.size());
-    for (std::uint64_t n : g.counts) c.values.push_back(static_cast<std::int64_t>(n));
+    for (std::uint32_t row : g.order) c.values.push_back(static_cast<std::int64_t>(g.counts[row]));
     return c;
 }
 
 }  // namespace
 
-void export_groups(const SortedGroups& groups, const std::vector<std::string>& names, ArrowSchema* schema,
+void export_groups(SortedGroups&& groups, const std::vector<std::string>& names, ArrowSchema* schema,
                    ArrowArray* array) {
-    // No groups: no width either (it is learnt from the first key); the columns are the names'.
-    if (groups.size() > 0 && names.size() != groups.width)
-        throw std::invalid_argument("export_groups: one name per dimension");
-    auto buffers = std::make_shared<Buffers>();
-    for (std::size_t j = 0; j < names.size(); ++j) buffers->columns.push_back(build_column(groups, j));
-    buffers->columns.push_back(count_column(groups));
-
+    if (names.size() != groups.width()) throw std::invalid_argument("export_groups: one name per dimension");
     const auto rows = static_cast<std::int64_t>(groups.size());
+    auto buffers = std::make_shared<Buffers>();
+    // Each dimension's input is freed once it is gathered: the groups are not held twice.
+    for (std::size_t j = 0; j < names.size(); ++j) {
+        buffers->columns.push_back(build_column(groups, j));
+        groups.columns[j] = SortedGroups::Column{};
+    }
+    buffers->columns.push_back(count_column(groups));
+    groups = SortedGroups{};
+
     auto schema_data = std::make_unique<SchemaData>();
     schema_data->names = names;
     schema_data->names.emplace_back("count");

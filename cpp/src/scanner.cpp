@@ -419,7 +419,7 @@ void Scanner::run() noexcept {
 
         ScanResult& r = *result_;
         for (auto& w : workers) {
-            r.counts.merge(w->counts);
+            r.counts.merge(std::move(w->counts));
             r.events_read.merge(w->events);
         }
         if (error_logs_) {

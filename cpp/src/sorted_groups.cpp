@@ -1,67 +1,144 @@
 #include "logcodes/sorted_groups.hpp"
 
 #include <algorithm>
-#include <numeric>
+#include <cstring>
 
 #include "logcodes/text_escape.hpp"
 #include "logcodes/time.hpp"
 
 namespace logcodes {
 
-SortedGroups sorted_groups(const Aggregator& a) {
-    SortedGroups flat;
-    bool width_known = false;
-    a.for_each([&](std::span<const KeyValue> key, std::uint64_t n) {
-        if (!width_known) {
-            flat.width = key.size();
-            width_known = true;
-        }
-        for (const KeyValue& v : key) {
-            SortedGroups::Cell c;
-            if (v.is_text) {
-                if (!v.text.empty()) {
-                    c.kind = SortedGroups::Kind::text;
-                    c.offset = flat.arena.size();
-                    append_escaped_text(flat.arena, v.text);
-                    c.size = flat.arena.size() - c.offset;
-                }
-            } else if (v.number != kNoTime) {
-                c.kind = SortedGroups::Kind::number;
-                c.number = v.number;
-            }
-            flat.cells.push_back(c);
-        }
-        flat.counts.push_back(n);
-    });
-    const std::size_t w = flat.width;
-    std::vector<std::uint32_t> order(flat.counts.size());
-    std::iota(order.begin(), order.end(), 0u);
-    auto less = [&](std::uint32_t x, std::uint32_t y) {
-        for (std::size_t i = 0; i < w; ++i) {
-            const auto& cx = flat.cells[x * w + i];
-            const auto& cy = flat.cells[y * w + i];
-            if (cx.kind != cy.kind) return cx.kind < cy.kind;
-            if (cx.kind == SortedGroups::Kind::number) {
-                if (cx.number != cy.number) return cx.number < cy.number;
-            } else if (cx.kind == SortedGroups::Kind::text) {
-                const int c = flat.text(cx).compare(flat.text(cy));
-                if (c != 0) return c < 0;
-            }
-        }
-        return false;
-    };
-    std::sort(order.begin(), order.end(), less);
-    SortedGroups out;
-    out.width = w;
-    out.arena = std::move(flat.arena);
-    out.cells.reserve(flat.cells.size());
-    out.counts.reserve(flat.counts.size());
-    for (std::uint32_t g : order) {
-        out.cells.insert(out.cells.end(), flat.cells.begin() + static_cast<std::ptrdiff_t>(g * w),
-                         flat.cells.begin() + static_cast<std::ptrdiff_t>(g * w + w));
-        out.counts.push_back(flat.counts[g]);
+namespace {
+
+// A row's key as bytes that compare like the keys (memcmp order): per element a kind byte (0 number,
+// 1 text, 2 absent), then a number as 8 big-endian bytes with the sign bit flipped, or text with each
+// 0x00 written 0x00 0x01 and ended by 0x00 0x00. No key is a prefix of another, so two keys are decided
+// within the shorter one's bytes. `window` reads bytes [from, from + 16) as two big-endian words (zero past
+// the key's end) and says whether the key goes on after them.
+struct Window {
+    std::uint64_t hi = 0, lo = 0;
+    bool more = false;
+};
+
+class KeyBytes {
+public:
+    explicit KeyBytes(std::size_t from) : from_(from), to_(from + 16) {}
+    bool full() const noexcept { return pos_ >= to_; }
+    void put(unsigned char b) noexcept {
+        if (pos_ >= from_ && pos_ < to_) out_[pos_ - from_] = b;
+        ++pos_;
     }
-    return out;
+    // Bytes that end before the window need not be written.
+    bool skip(std::size_t n) noexcept {
+        if (pos_ + n > from_) return false;
+        pos_ += n;
+        return true;
+    }
+    std::size_t pos() const noexcept { return pos_; }
+    Window done(bool more) const noexcept {
+        Window w;
+        for (int i = 0; i < 8; ++i) w.hi = (w.hi << 8) | out_[i];
+        for (int i = 8; i < 16; ++i) w.lo = (w.lo << 8) | out_[i];
+        w.more = more || pos_ > to_;
+        return w;
+    }
+
+private:
+    std::size_t from_, to_, pos_ = 0;
+    unsigned char out_[16] = {};
+};
+
+Window window(const SortedGroups& g, std::uint32_t row, std::size_t from) {
+    KeyBytes k(from);
+    for (const SortedGroups::Column& c : g.columns) {
+        if (k.full()) return k.done(true);
+        if (!c.present[row]) {
+            k.put(2);
+        } else if (!c.text) {
+            if (k.skip(9)) continue;
+            k.put(0);
+            const std::uint64_t u = static_cast<std::uint64_t>(c.numbers[row]) ^ (std::uint64_t{1} << 63);
+            for (int i = 7; i >= 0; --i) k.put(static_cast<unsigned char>(u >> (8 * i)));
+        } else {
+            const std::string_view t = c.text_at(row);
+            if (k.pos() + t.size() + 3 <= from && std::memchr(t.data(), 0, t.size()) == nullptr && k.skip(t.size() + 3))
+                continue;
+            k.put(1);
+            for (const char ch : t) {
+                if (k.full()) return k.done(true);
+                k.put(static_cast<unsigned char>(ch));
+                if (ch == 0) k.put(1);
+            }
+            k.put(0);
+            k.put(0);
+        }
+    }
+    return k.done(false);
+}
+
+struct Item {
+    std::uint64_t hi, lo;
+    std::uint32_t row;
+    bool more;
+};
+
+void sort_items(const SortedGroups& g, Item* begin, Item* end, std::size_t from) {
+    for (Item* it = begin; it != end; ++it) {
+        const Window w = window(g, it->row, from);
+        it->hi = w.hi;
+        it->lo = w.lo;
+        it->more = w.more;
+    }
+    std::sort(begin, end, [](const Item& x, const Item& y) { return x.hi != y.hi ? x.hi < y.hi : x.lo < y.lo; });
+    // Rows tied on these 16 bytes both go on past them (neither key is a prefix of the other): the next 16.
+    for (Item* run = begin; run != end;) {
+        Item* last = run + 1;
+        while (last != end && last->hi == run->hi && last->lo == run->lo) ++last;
+        if (last - run > 1 && run->more) sort_items(g, run, last, from + 16);
+        run = last;
+    }
+}
+
+}  // namespace
+
+std::size_t SortedGroups::Column::present_count() const noexcept {
+    std::size_t n = 0;
+    for (std::uint8_t p : present) n += p;
+    return n;
+}
+
+SortedGroups sorted_groups(const Aggregator& a) {
+    SortedGroups g;
+    const std::size_t width = a.spec().dims.size();
+    g.columns.resize(width);
+    bool typed = false;
+    a.for_each([&](std::span<const KeyValue> key, std::uint64_t n) {
+        if (!typed) {
+            for (std::size_t j = 0; j < width; ++j) g.columns[j].text = key[j].is_text;
+            typed = true;
+        }
+        for (std::size_t j = 0; j < width; ++j) {
+            const KeyValue& v = key[j];
+            SortedGroups::Column& c = g.columns[j];
+            if (c.text) {
+                const std::string_view t = v.is_text ? v.text : std::string_view{};
+                if (!t.empty()) append_escaped_text(c.chars, t);
+                c.ends.push_back(c.chars.size());
+                c.present.push_back(!t.empty());
+            } else {
+                const bool present = !v.is_text && v.number != kNoTime;
+                c.numbers.push_back(present ? v.number : 0);
+                c.present.push_back(present);
+            }
+        }
+        g.counts.push_back(n);
+    });
+    std::vector<Item> items(g.size());
+    for (std::size_t i = 0; i < items.size(); ++i) items[i].row = static_cast<std::uint32_t>(i);
+    sort_items(g, items.data(), items.data() + items.size(), 0);
+    g.order.reserve(items.size());
+    for (const Item& it : items) g.order.push_back(it.row);
+    return g;
 }
 
 }  // namespace logcodes

@@ -127,3 +127,139 @@ def to_pandas(groups: Any, dims: Sequence[str], protocol: Optional[str], ordered
             phrases = df["code"].map(names)
         df.insert(at + 1, "reason", phrases)
     return df
+
+
+# -- selecting, ranking and merging on the columns (Summary.where / top / merge) ---------------------------
+
+def _pc() -> Any:
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+
+    return pc
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _mask(column: Any, dim: str, want: Any) -> Any:
+    """Where ``column`` (dimension ``dim``) meets the condition ``want`` exactly as ``_explore.matcher`` reads
+    it. A plain value of the column's own kind is compared in Arrow; anything else (a predicate, a set, a
+    class such as ``"5xx"``, a datetime, a value of another type) is tested on the column's distinct values
+    only, with the very test the dict path uses, so both ways always agree."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    from ._explore import _one
+
+    pc = _pc()
+    kind = column.type
+    if want is None:
+        return pc.is_null(column)
+    if dim != "time" and not callable(want):
+        if isinstance(want, str) and (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and \
+                dim not in ("code", "upstream_code"):
+            return pc.fill_null(pc.equal(column, pa.scalar(want, kind)), False)
+        if _is_int(want) and pa.types.is_integer(kind) and -2**63 <= want < 2**63:
+            return pc.fill_null(pc.equal(column, pa.scalar(want, pa.int64())), False)
+    distinct = pc.unique(column)
+    values = distinct.to_pylist()
+    if dim == "time":
+        values = [_time(v) for v in values]
+    test = _one(dim, want)
+    keep = distinct.filter(pa.array([test(v) for v in values], type=pa.bool_()))
+    return pc.is_in(column, value_set=keep, skip_nulls=False)
+
+
+def select(groups: Any, dims: Sequence[str], conditions: Dict[str, Any]) -> Any:
+    """The groups meeting every condition (see ``Summary.where``), in their order."""
+    pc = _pc()
+    mask = None
+    for dim, want in conditions.items():
+        if dim not in dims:
+            raise ValueError(f"cannot select by {dim!r}: this summary is grouped by {', '.join(dims) or 'nothing'}; "
+                             f"scan with by=(..., {dim!r}) to select by it")
+        m = _mask(groups.column(dim), dim, want)
+        mask = m if mask is None else pc.and_(mask, m)
+    return groups if mask is None else groups.filter(mask)
+
+
+def top(groups: Any, dim: str, n: int) -> List[Tuple[Any, int]]:
+    """The ``n`` most frequent values of ``dim`` as ``_explore.rank`` orders them (count descending, ties by
+    ``str(value)``), reading as Python objects only the rows that can be among them."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    from ._explore import rank
+
+    pc = _pc()
+    added = groups.group_by([dim], use_threads=False).aggregate([("count", "sum")])
+    if added.num_rows > n:
+        best = pc.select_k_unstable(added, k=n, sort_keys=[("count_sum", "descending")])
+        cut = pc.min(added.column("count_sum").take(best)).as_py()
+        above = added.filter(pc.greater(added.column("count_sum"), cut))
+        tied = added.filter(pc.equal(added.column("count_sum"), cut))
+        room = n - above.num_rows
+        column = tied.column(dim)
+        if room < tied.num_rows and dim != "time":
+            # Ties go by str(value): the text itself, a number's digits, None as "None" (Arrow compares
+            # UTF-8 by bytes, which is Python's order of code points).
+            as_text = column if pa.types.is_large_string(column.type) or pa.types.is_string(column.type) \
+                else pc.cast(column, pa.large_string())
+            as_text = pc.fill_null(as_text.cast(pa.large_string()), "None")
+            tied = tied.take(pc.select_k_unstable(pa.table({"v": as_text}), k=room, sort_keys=[("v", "ascending")]))
+        added = pa.concat_tables([above, tied])
+    values = added.column(dim).to_pylist()
+    if dim == "time":
+        values = [_time(v) for v in values]
+    return rank(dict(zip(values, added.column("count_sum").to_pylist())), n)
+
+
+def from_counts(counts: Dict[Tuple[Any, ...], int], dims: Sequence[str]) -> Any:
+    """A ``{key tuple: count}`` dict as columns like a scan's (times as seconds, text large_utf8)."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    keys = list(counts)
+    data: Dict[str, Any] = {}
+    for i, d in enumerate(dims):
+        values = [k[i] for k in keys]
+        if d == "time":
+            values = [None if v is None else int(v.timestamp()) for v in values]
+        if any(_is_int(v) for v in values):
+            data[d] = pa.array(values, type=pa.int64())
+        else:
+            data[d] = pa.array(values, type=pa.large_string())
+    data["count"] = pa.array(list(counts.values()), type=pa.int64())
+    return pa.table(data)
+
+
+def lift(groups: Any, protocol: Optional[str], at: int) -> Any:
+    """The groups of a one-protocol summary with a ``protocol`` column inserted at position ``at``."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    if groups.num_rows and protocol is None:
+        raise ValueError("cannot keep protocols apart: a summary does not say which protocol its codes are "
+                         "(build it with protocol='http' or 'sip')")
+    return groups.add_column(at, "protocol", pa.array([protocol] * groups.num_rows, type=pa.large_string()))
+
+
+def sort(groups: Any, dims: Sequence[str]) -> Any:
+    """The groups in the Summary's order: element by element, ascending, absent values last (a column holds
+    numbers or text, never both)."""
+    if not dims or groups.num_rows < 2:
+        return groups
+    keys = [(d, "ascending") for d in dims]
+    return groups.take(_pc().sort_indices(groups, sort_keys=keys))  # nulls go last by default
+
+
+def merge(tables: Sequence[Any], dims: Sequence[str]) -> Any:
+    """The groups of all ``tables`` (same dimensions) with the counts of equal keys added, in the Summary's order."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+
+    # A column with no value at all is text (nothing said it was numbers): it takes the other side's type.
+    fields = []
+    for d in dims:
+        valued = [t.column(d).type for t in tables if t.column(d).null_count < t.num_rows]
+        fields.append((d, valued[0] if valued else pa.large_string()))
+    schema = pa.schema([*fields, ("count", pa.int64())])
+    joined = pa.concat_tables([t.select([*dims, "count"]).cast(schema) for t in tables])
+    added = joined.group_by(list(dims), use_threads=False).aggregate([("count", "sum")])
+    added = added.rename_columns(["count" if c == "count_sum" else c for c in added.column_names])
+    return sort(added.select([*dims, "count"]), dims)

@@ -364,12 +364,16 @@ class Summary:
             out._counts = counts or {}  # already in the Summary's order: no second sort
         return out
 
-    def _replace(self, counts: Dict[Tuple[Any, ...], int], sketches: Dict[Tuple[Any, ...], Any],
+    def _replace(self, counts: Any, sketches: Dict[Tuple[Any, ...], Any],
                  figures: Optional[Dict[Tuple[Any, ...], Dict[str, int]]] = None) -> "Summary":
-        """A copy with other groups (and their sketches and call figures); what was read stays as it was."""
+        """A copy with other groups (a dict, or Arrow columns) and their sketches and call figures; what was
+        read stays as it was."""
         out = object.__new__(Summary)
         out.__dict__.update(self.__dict__)
-        out._counts = counts
+        if isinstance(counts, dict):
+            out._counts = counts
+        else:
+            out._table, out._counts_dict = counts, None
         out._sketches = sketches
         out._figures = self._figures if figures is None else figures
         return out
@@ -565,6 +569,11 @@ class Summary:
             if not one((self._protocol,)):
                 return self._replace({}, {})
         keep = _explore.matcher(self.dims, conditions)
+        if self._counts_dict is None:
+            # On the columns: no Python object per group (see _columns.select).
+            return self._replace(_columns.select(self._table, self.dims, conditions),
+                                 {k: v for k, v in self._sketches.items() if keep(k)},
+                                 {k: v for k, v in self._figures.items() if keep(k)})
         return self._replace({k: n for k, n in self._counts.items() if keep(k)},
                              {k: v for k, v in self._sketches.items() if keep(k)},
                              {k: v for k, v in self._figures.items() if keep(k)})
@@ -583,7 +592,11 @@ class Summary:
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"top() needs a positive number of values, not {n!r}")
         if dim in self.dims:
-            counts = self.where(**dict(where or {})).counts(dim)
+            chosen = self.where(**dict(where or {}))
+            if chosen._counts_dict is None:
+                return Top(dim, tuple(_columns.top(chosen._table, dim, n)), exact=True, error=0,
+                           total=_columns.total(chosen._table))
+            counts = chosen.counts(dim)
             return Top(dim, tuple(_explore.rank(counts, n)), exact=True, error=0, total=sum(counts.values()))
         if self._heavy is not None and self._heavy.dim == dim:
             if where:
@@ -796,10 +809,16 @@ class Summary:
             raise ValueError(f"cannot merge summaries counted differently: {self.count} and {other.count}")
         if self.time_bucket != other.time_bucket and "time" in self.dims:
             raise ValueError(f"cannot merge summaries with different time buckets ({self.time_bucket}s, {other.time_bucket}s)")
-        dims, protocol, ((mine, my_sketches), (theirs, their_sketches)) = self._aligned(other)
-        counts = dict(mine)
-        for k, n in theirs.items():
-            counts[k] = counts.get(k, 0) + n
+        if self.dims and (self._counts_dict is None or other._counts_dict is None):
+            dims, protocol, table = self._merged_columns(other)
+            counts: Dict[Tuple[Any, ...], int] = {}
+            my_sketches, their_sketches = self._aligned_sketches(other, dims)
+        else:
+            table = None
+            dims, protocol, ((mine, my_sketches), (theirs, their_sketches)) = self._aligned(other)
+            counts = dict(mine)
+            for k, n in theirs.items():
+                counts[k] = counts.get(k, 0) + n
         # The other's samples name files by index: map its names into this summary's list (pieces of one
         # file share one entry, so samples stay in file order, then offset order).
         names = list(self._file_names)
@@ -808,7 +827,7 @@ class Summary:
             if name not in names:
                 names.append(name)
             file_map.append(names.index(name))
-        return Summary(
+        out = Summary(
             dims,
             counts,
             stats=self.stats.merged(other.stats, file_map=file_map, max_samples=_MAX_SAMPLES),
@@ -827,8 +846,45 @@ class Summary:
             heavy=_explore.merge_top(self._heavy, other._heavy),
             quantiles=self.quantiles_of or other.quantiles_of,
         )
+        if table is not None:
+            out._table, out._counts_dict = table, None
+        return out
 
     __add__ = merge
+
+    def __radd__(self, other: object) -> "Summary":
+        """``sum(summaries)``: the sum's start (0) adds nothing."""
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented  # type: ignore[return-value]
+
+    def _columns_of(self) -> Any:
+        return self._table if self._counts_dict is None else _columns.from_counts(self._counts_dict, self.dims)
+
+    def _merged_columns(self, other: "Summary") -> Tuple[Tuple[str, ...], Optional[str], Any]:
+        """merge() of the groups on Arrow columns (when either side has them): (dims, protocol, groups), with
+        the same alignment of protocols as ``_aligned``."""
+        mine, theirs = self._protocol, other._protocol
+        bare = lambda dims: tuple(d for d in dims if d != "protocol")  # noqa: E731
+        tables = [self._columns_of(), other._columns_of()]
+        if self.dims == other.dims and ("protocol" in self.dims or None in (mine, theirs) or mine == theirs):
+            return self.dims, mine or theirs, _columns.merge(tables, self.dims)
+        if self.dims == other.dims:
+            dims = ("protocol", *self.dims)
+        elif bare(self.dims) == bare(other.dims):
+            dims = self.dims if "protocol" in self.dims else other.dims
+        else:
+            raise ValueError(f"cannot merge summaries grouped differently: {self.dims} and {other.dims}")
+        at = dims.index("protocol")
+        tables = [t if "protocol" in s.dims else _columns.lift(t, s._protocol, at)
+                  for s, t in zip((self, other), tables)]
+        return dims, None, _columns.merge(tables, dims)
+
+    def _aligned_sketches(self, other: "Summary", dims: Tuple[str, ...]) -> Tuple[Dict[Tuple[Any, ...], Any], ...]:
+        """Both summaries' sketches keyed by ``dims`` (the merged summary's)."""
+        return tuple(s._sketches if s.dims == dims else
+                     _protocols.lift(s.dims, s._sketches, s._protocol, dims.index("protocol"))
+                     for s in (self, other))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Summary):

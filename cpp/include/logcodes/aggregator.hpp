@@ -2,7 +2,8 @@
 //
 // Keys are compact byte strings (fixed-width numbers, length-prefixed text), so two aggregators built
 // anywhere — threads, processes, machines — merge by adding counts of equal keys. Grouping only by
-// protocol/class/code/reason (the common case) takes a dense array instead of the hash map.
+// protocol/class/code/reason (the common case) takes a dense array instead of the hash map; every other
+// grouping takes a flat hash table (group_map.hpp).
 #pragma once
 
 #include <cstdint>
@@ -10,13 +11,13 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "logcodes/call_metrics.hpp"
 #include "logcodes/classifier.hpp"
 #include "logcodes/derived.hpp"
 #include "logcodes/fields.hpp"
+#include "logcodes/group_map.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/heavy_hitters.hpp"
 #include "logcodes/path_template.hpp"
@@ -70,6 +71,11 @@ public:
                      const CallFigures& figures);
     // Adds another aggregator's counts (same GroupSpec). Associative and commutative.
     void merge(const Aggregator& other);
+    // The same, taking over `other`'s tables when this one has none yet (a scan's first worker).
+    void merge(Aggregator&& other);
+    // Frees the groups' counts once they have been read out (sketches, call figures and heavy hitters stay):
+    // a result with millions of groups does not hold them twice while they are handed on.
+    void drop_counts() noexcept;
 
     // Calls f(std::span<const KeyValue> key, std::uint64_t count) for each group, in no particular order.
     template <class F>
@@ -103,19 +109,14 @@ private:
     static KeyValue decode_dim(Dim d, std::string_view key, std::size_t& pos);
     void append_code_key(Protocol p, std::uint16_t code, std::string_view reason, std::string& key) const;
     void decode(std::string_view key, std::vector<KeyValue>& out) const;
-    void add_key(const std::string& key, std::uint64_t n);
-
-    struct Hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-    };
+    void add_key(std::string_view key, std::uint64_t n);
     GroupSpec spec_;
     bool dense_capable_;                      // every dim is protocol/class/code/reason
     bool has_reason_ = false;                 // reason is a dim: a record's own phrase matters
     std::vector<std::uint64_t> dense_;        // [protocol * 1000 + code]
-    std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> map_;
-    std::unordered_map<std::string, DDSketch, Hash, std::equal_to<>> sketches_;  // same keys as map_
-    std::unordered_map<std::string, CallFigures, Hash, std::equal_to<>> figures_;  // same keys as map_
+    GroupMap<std::uint64_t> map_;
+    GroupMap<DDSketch> sketches_;             // same keys as map_
+    GroupMap<CallFigures> figures_;           // same keys as map_
     HeavyHitters heavy_;
     std::string key_;                         // reused key buffer: no allocation for known groups
     std::string heavy_key_;
@@ -135,18 +136,18 @@ std::uint64_t Aggregator::for_each_heavy(F&& f) const {
 template <class F>
 void Aggregator::for_each_sketch(F&& f) const {
     std::vector<KeyValue> parts;
-    for (const auto& [k, sketch] : sketches_) {
-        decode(k, parts);
-        f(std::span<const KeyValue>(parts), sketch);
+    for (const auto& e : sketches_) {
+        decode(e.key(), parts);
+        f(std::span<const KeyValue>(parts), e.value);
     }
 }
 
 template <class F>
 void Aggregator::for_each_figures(F&& f) const {
     std::vector<KeyValue> parts;
-    for (const auto& [k, figures] : figures_) {
-        decode(k, parts);
-        f(std::span<const KeyValue>(parts), figures);
+    for (const auto& e : figures_) {
+        decode(e.key(), parts);
+        f(std::span<const KeyValue>(parts), e.value);
     }
 }
 
@@ -155,8 +156,8 @@ void Aggregator::for_each(F&& f) const {
     std::vector<KeyValue> parts;
     std::string key;
     // Dense counts are expanded to map keys on the fly, merged with map entries of the same key.
-    std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> folded;
-    const std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>>* source = &map_;
+    GroupMap<std::uint64_t> folded;
+    const GroupMap<std::uint64_t>* source = &map_;
     bool any_dense = false;
     for (auto v : dense_) any_dense = any_dense || v != 0;
     if (any_dense) {
@@ -168,14 +169,14 @@ void Aggregator::for_each(F&& f) const {
                 key.clear();
                 const auto* e = find_code(static_cast<Protocol>(p), code);
                 append_code_key(static_cast<Protocol>(p), code, e ? e->reason : std::string_view{}, key);
-                folded[key] += n;
+                *folded.try_emplace(key, std::uint64_t{0}).first += n;
             }
         }
         source = &folded;
     }
-    for (const auto& [k, n] : *source) {
-        decode(k, parts);
-        f(std::span<const KeyValue>(parts), n);
+    for (const auto& e : *source) {
+        decode(e.key(), parts);
+        f(std::span<const KeyValue>(parts), e.value);
     }
 }
 

@@ -13,8 +13,9 @@ namespace logcodes {
 // One struct array (and its schema) in the groups' order: a column per dimension, named `names`, then
 // "count" (int64). A dimension of numbers is int64, one of text large_utf8 (text already escaped); absent
 // values are nulls, and a dimension with no value at all is an all-null large_utf8. The consumer releases
-// both; the arrays own their memory (shared by the columns, freed when the last is released).
-void export_groups(const SortedGroups& groups, const std::vector<std::string>& names, ArrowSchema* schema,
+// both; the arrays own their memory (shared by the columns, freed when the last is released). `groups` is
+// consumed (freed as it is read).
+void export_groups(SortedGroups&& groups, const std::vector<std::string>& names, ArrowSchema* schema,
                    ArrowArray* array);
 
 }  // namespace logcodes

@@ -1,6 +1,6 @@
-// The groups of an aggregator flattened and put in the order a Summary lists them, with their text
-// already escaped (text_escape.hpp). Built without any Python object, so the bindings sort and escape
-// hundreds of thousands of groups with the GIL released and hold it only to make the objects.
+// The groups of an aggregator flattened into columns, with their text already escaped (text_escape.hpp), and
+// the order a Summary lists them in. Built without any Python object, so the bindings sort and escape
+// millions of groups with the GIL released and hold it only to make the objects (or the Arrow columns).
 #pragma once
 
 #include <cstdint>
@@ -13,25 +13,34 @@
 namespace logcodes {
 
 struct SortedGroups {
-    // The order of Python's Summary: numbers before text before absent values, element by element.
-    enum class Kind : std::uint8_t { number = 0, text = 1, none = 2 };
-    struct Cell {
-        Kind kind = Kind::none;
-        std::int64_t number = 0;
-        std::size_t offset = 0;  // text: where it is in `arena`
-        std::size_t size = 0;
+    // One dimension's values, rows in the aggregator's order. A dimension is text or numbers; a row without
+    // a value (empty text, a number equal to kNoTime) is absent.
+    struct Column {
+        bool text = false;
+        std::vector<std::uint8_t> present;  // 1 per row with a value
+        std::vector<std::int64_t> numbers;  // numbers: one per row (0 when absent)
+        std::vector<std::uint64_t> ends;    // text: where each row's text ends in `chars`
+        std::string chars;
+
+        std::string_view text_at(std::size_t row) const noexcept {
+            const std::uint64_t begin = row == 0 ? 0 : ends[row - 1];
+            return std::string_view(chars).substr(begin, ends[row] - begin);
+        }
+        std::size_t present_count() const noexcept;
     };
-    std::size_t width = 0;             // cells per group
-    std::vector<Cell> cells;           // width cells per group, groups in order
-    std::vector<std::uint64_t> counts; // one per group
-    std::string arena;                 // the escaped text of every cell
+    std::vector<Column> columns;        // one per dimension
+    std::vector<std::uint64_t> counts;  // one per row
+    // The rows in the order of Python's Summary: element by element, numbers before text before absent
+    // values; numbers ascending, text by bytes (for UTF-8 the order of code points, Python's str order).
+    std::vector<std::uint32_t> order;
 
     std::size_t size() const noexcept { return counts.size(); }
-    std::string_view text(const Cell& c) const noexcept { return std::string_view(arena).substr(c.offset, c.size); }
+    std::size_t width() const noexcept { return columns.size(); }
 };
 
-// Text compares by bytes, which for UTF-8 is the order of code points (Python's str order); a number
-// equal to kNoTime and empty text are absent values.
+// Sorting compares no pair of keys element by element: each key is read as bytes whose order is the order
+// above, and the rows are sorted on 16 of those bytes at a time held inline, only rows still tied reading
+// the next 16 (a most-significant-digit radix sort with 128-bit digits).
 SortedGroups sorted_groups(const Aggregator& a);
 
 }  // namespace logcodes
