@@ -124,6 +124,14 @@ void RecordProcessor::end_of_record(ParseResult pr, const LineEvent& ev, std::ui
     }
 }
 
+void RecordProcessor::prime(std::string_view directive) {
+    if (!parser_) return;
+    std::string padded(directive);
+    padded.append(kLinePadding, '\0');
+    parser_->parse(std::string_view(padded.data(), directive.size()), record_);
+    record_.clear();
+}
+
 void RecordProcessor::finish() {
     if (!parser_) return;
     record_.clear();
@@ -176,7 +184,7 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
             calls_.add(record_, record_time_ms(record_.time_syntax, record_.time, record_.time2), file_index_);
             return;
         }
-        if (!transactions_.first(record_)) {
+        if (!(transaction_log_ ? first_logged() : transactions_.first(record_))) {
             ++stats_.retransmissions;
             return;
         }
@@ -197,6 +205,15 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
     Derived d(record_, c, derive_);
     if (record_sink_) record_sink_->on_record(d, line_no);
     agg_.add(d);
+}
+
+bool RecordProcessor::first_logged() {
+    const std::uint64_t key = TransactionFilter::key(record_);
+    if (key == 0) return true;  // no transaction: counted whoever reads it
+    const std::int64_t time = record_time(record_.time_syntax, record_.time, record_.time2);
+    const bool first = transactions_.first(key, time);
+    transaction_log_->push_back({key | (first ? TransactionLogEntry::kCounted : 0), time});
+    return first;
 }
 
 void RecordProcessor::set_explainer(const std::vector<std::string>* explain, std::vector<PendingError>* pending) noexcept {

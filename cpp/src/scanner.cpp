@@ -10,6 +10,7 @@
 #include "logcodes/formats/envelope.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
+#include "logcodes/piece_context.hpp"
 #include "logcodes/processor.hpp"
 #include "logcodes/read_ahead.hpp"
 
@@ -21,6 +22,7 @@ struct Scanner::FileState {
     const Format* format = nullptr;
     bool format_known = false;       // decided before the tasks run (given, or detected up front)
     OpenFile ranges_file;            // open while its ranges are read (split files only)
+    bool framed = false;             // PieceRule::messages: pieces begin at framing lines (Format::framed)
 };
 
 struct Scanner::Task {
@@ -35,6 +37,14 @@ struct Scanner::Task {
     bool detection_done = false;
     std::uint64_t packets = 0, skipped_packets = 0, evictions = 0;
     std::vector<PendingError> pending;  // errors waiting for their error-log event (with errors=)
+    std::string directive;              // PieceRule::directives: the last directive in the range of the task before
+    // PieceRule::messages: each piece is counted apart, so that the scan can check where the pieces met and
+    // read one again (see join_message_pieces).
+    std::unique_ptr<Aggregator> counts;
+    std::unique_ptr<CallTable> calls;
+    std::vector<TransactionLogEntry> transactions;  // count level "transactions": this piece's answers
+    std::unique_ptr<TransactionFilter> seed;        // read again knowing the transactions of the pieces before
+    bool met_next = true;                           // the next piece begins where this reader agrees it may
 };
 
 struct Scanner::Worker {
@@ -122,11 +132,23 @@ void Scanner::plan() {
             f.report.wrapper = wrapper_label(d.format);
             f.report.detection = d.explanation;
         }
-        // A format whose lines depend on earlier lines (W3C #Fields) is read in one piece.
-        if (split && f.format && !f.format->splittable()) split = false;
+        // A format whose lines depend on earlier lines is cut only where its rule allows (a W3C piece reads the
+        // #Fields before it first); a distributed piece (byte_range) cannot look before itself: read in one piece.
+        const Format::PieceRule rule = f.format ? f.format->piece_rule() : Format::PieceRule::lines;
+        if (split && (rule == Format::PieceRule::whole || (options_.byte_range && rule != Format::PieceRule::lines)))
+            split = false;
         if (options_.byte_range && !split && options_.byte_range->first > 0) {
             // Not cut into pieces (compressed, a capture, a stateful format): the piece at 0 reads it all.
             continue;
+        }
+        // SIP messages: cut at message starts, checked after (join_message_pieces); an error of a piece waiting for
+        // the error logs' events is claimed in task order, which a piece read again would break.
+        if (split && rule == Format::PieceRule::messages && error_logs_) split = false;
+        if (split && rule == Format::PieceRule::messages) {
+            std::string head;
+            f.report.error = read_head(f.info, kDetectBytes, head);
+            if (f.report.error) continue;
+            f.framed = f.format->framed(head);
         }
         if (split) {
             f.ranges_file = open_file(f.info.path, f.report.error);
@@ -147,6 +169,7 @@ void Scanner::plan() {
             t.whole = false;
             // The range reaching the file's end runs to its real end (the file may still grow).
             t.end = b + range >= last ? (last >= f.info.size ? UINT64_MAX : last) : b + range;
+            if (rule == Format::PieceRule::messages) own_counts(t);
             tasks_.push_back(std::move(t));
             if (last == 0) break;
         }
@@ -204,6 +227,10 @@ void Scanner::run_task(Worker& w, Task& t) {
     FileState& f = files_[t.file];
     LineFramer& framer = w.framer;
     const Format* format = f.format;
+    // First, before anything can fail: the tasks after this one may wait for its search.
+    const std::string* directive = nullptr;
+    if (!t.whole && t.begin > 0 && format && format->piece_rule() == Format::PieceRule::directives)
+        directive = directive_before(t);
 
     std::unique_ptr<Source> src;
     if (t.whole) {
@@ -234,7 +261,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     std::uint64_t last_raw = src->raw_position();
     auto account = [&] {
         const std::uint64_t raw = src->raw_position();
-        bytes_done_.fetch_add(raw - last_raw, std::memory_order_relaxed);
+        if (!t.seed && !rereading_) bytes_done_.fetch_add(raw - last_raw, std::memory_order_relaxed);  // once
         last_raw = raw;
     };
 
@@ -247,7 +274,14 @@ void Scanner::run_task(Worker& w, Task& t) {
         t.detection_done = true;
     }
 
-    RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
+    Aggregator& counts = t.counts ? *t.counts : w.counts;
+    RecordProcessor proc(format, counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
+    if (directive) proc.prime(*directive);
+    const bool message_pieces = t.counts != nullptr;
+    if (message_pieces && options_.count_level == CountLevel::transactions) {
+        if (t.seed) proc.seed_transactions(*t.seed);
+        else proc.log_transactions(&t.transactions);
+    }
     if (error_logs_) proc.set_explainer(&options_.explain, &t.pending);
     proc.set_filter(options_.filter.get());
     proc.set_event_counter(&w.events);
@@ -323,7 +357,39 @@ void Scanner::run_task(Worker& w, Task& t) {
         proc.on_line(ev, ++line_no);
         return true;
     };
-    if (skip_first || t.end != UINT64_MAX) frame(on_line);
+    // A piece of SIP messages: it begins at the first message_start() line at or after its range's start and
+    // ends before the first one at or after its end, where its reader must agree that a new message begins.
+    bool started = t.begin == 0;
+    auto message_line = [&](const LineEvent& ev) {
+        if (skip_first) {  // the tail of a line that started in the range before
+            skip_first = false;
+            return LineSkip{true, 0};
+        }
+        if ((!started || ev.offset >= t.end) && !ev.overlong && format->message_start(ev.text, f.framed)) {
+            if (ev.offset >= t.end) {
+                if (started) t.met_next = proc.fresh_at(ev.text);
+                stop_offset = ev.offset;
+                return LineSkip{false, 0};
+            }
+            started = true;
+        }
+        if (!started) {
+            if (ev.offset < t.end) return LineSkip{true, 0};  // the end of a message of the piece before
+            stop_offset = ev.offset;  // no message begins in this range: the piece before reads it
+            return LineSkip{false, 0};
+        }
+        if (first_offset == UINT64_MAX) first_offset = ev.offset;
+        // Lines at or past the end are handed over one by one: the next piece's first line must be seen here.
+        LineEvent e = ev;
+        const std::uint64_t ahead_at = ev.offset + static_cast<std::uint64_t>(ev.ahead.data() - ev.text.data());
+        if (ahead_at >= t.end) e.ahead = {};
+        else if (t.end - ahead_at < e.ahead.size()) e.ahead = e.ahead.substr(0, static_cast<std::size_t>(t.end - ahead_at));
+        const Parser::Taken taken = proc.on_line_ahead(e, ++line_no);
+        line_no += taken.lines;
+        return LineSkip{true, taken.bytes};
+    };
+    if (message_pieces) frame(message_line);
+    else if (skip_first || t.end != UINT64_MAX) frame(on_line);
     else if (format && !format->splittable()) frame(every_line);
     else frame(every_plain_line);
     account();
@@ -332,7 +398,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     t.skipped_packets = src->skipped_packets();
     t.evictions = src->evictions();
     proc.finish();
-    if (options_.count_level == CountLevel::calls) w.calls.merge(proc.calls());
+    if (options_.count_level == CountLevel::calls) (t.calls ? *t.calls : w.calls).merge(proc.calls());
     if (src->error()) {
         t.error = src->error();
         if (t.error.path.empty()) t.error.path = f.report.path;  // a read-ahead thread does not know it
@@ -340,6 +406,97 @@ void Scanner::run_task(Worker& w, Task& t) {
     // Decoded bytes this task owns: from its first own line to where it stopped.
     const std::uint64_t end = stop_offset != UINT64_MAX ? stop_offset : stream_start + read_total;
     t.stats.bytes = first_offset != UINT64_MAX && end > first_offset ? end - first_offset : 0;
+}
+
+// The last directive before task `t` (a piece of a file cut under PieceRule::directives), nullptr when there is
+// none (the format's default layout). The task looks through the range of the task before it; when that holds
+// none, the answer is the one of the task before, which looks further back: the tasks of a file are taken in
+// order, so each waits at most for searches already under way.
+const std::string* Scanner::directive_before(Task& t) {
+    const auto i = static_cast<std::size_t>(&t - tasks_.data());
+    const FileState& f = files_[t.file];
+    DirectiveSearch found;
+    try {
+        found = last_directive(f.ranges_file, f.report.path, tasks_[i - 1].begin, t.begin, *f.format,
+                               options_.max_record);
+    } catch (...) {
+        searched_[i].store(2, std::memory_order_release);
+        searched_[i].notify_all();
+        throw;
+    }
+    if (found.error && !t.error) t.error = found.error;
+    t.directive = std::move(found.line);
+    searched_[i].store(found.found ? 1 : 2, std::memory_order_release);
+    searched_[i].notify_all();
+    for (std::size_t j = i; j > 0 && tasks_[j].file == t.file && tasks_[j].begin > 0; --j) {
+        searched_[j].wait(0, std::memory_order_acquire);
+        if (searched_[j].load(std::memory_order_acquire) == 1) return &tasks_[j].directive;
+    }
+    return nullptr;
+}
+
+void Scanner::own_counts(Task& t) const {
+    t.counts = std::make_unique<Aggregator>(options_.group);
+    t.calls = std::make_unique<CallTable>();
+    t.stats = ScanStats{};
+    t.error = Error{};
+}
+
+// The pieces of a SIP trace were read at once, each from a message start with a new reader. Where the reader of
+// the piece before did not agree that a message began there (a start line inside a message/sipfrag body, a
+// framing line read as a header), the trace is read again in one piece. Otherwise, with count level
+// "transactions", the pieces' answers are replayed through one filter in order: a piece that counted a
+// response the pieces before had seen (a retransmission across the cut), or the other way round, is read
+// again knowing their transactions. Either way the result is that of one reader.
+void Scanner::join_message_pieces(Worker& w) {
+    rereading_ = true;  // progress counts each byte once
+    for (std::size_t i = 0; i < tasks_.size();) {
+        if (!tasks_[i].counts) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i + 1;
+        while (j < tasks_.size() && tasks_[j].file == tasks_[i].file && tasks_[j].counts) ++j;
+        if (cancel_.load(std::memory_order_relaxed)) return;  // what was read is the answer
+        bool met = true;
+        for (std::size_t k = i; k + 1 < j; ++k) met = met && tasks_[k].met_next;
+        if (!met) {
+            for (std::size_t k = i; k < j; ++k) {
+                own_counts(tasks_[k]);
+                tasks_[k].transactions.clear();
+                tasks_[k].transactions.shrink_to_fit();
+            }
+            tasks_[i].begin = 0;
+            tasks_[i].end = UINT64_MAX;
+            const std::uint64_t last = files_[tasks_[i].file].info.size;
+            for (std::size_t k = i + 1; k < j; ++k) tasks_[k].begin = tasks_[k].end = last;  // read nothing
+            run_task(w, tasks_[i]);
+        } else if (options_.count_level == CountLevel::transactions) {
+            TransactionFilter one;
+            for (std::size_t k = i; k < j; ++k) {
+                bool same = true;
+                for (const TransactionLogEntry& e : tasks_[k].transactions) {
+                    const bool counted = (e.key_counted & TransactionLogEntry::kCounted) != 0;
+                    same = one.first(e.key_counted & ~TransactionLogEntry::kCounted, e.time) == counted && same;
+                }
+                if (same) continue;
+                // The filter as the pieces before left it: their responses again, in order.
+                auto seed = std::make_unique<TransactionFilter>();
+                for (std::size_t m = i; m < k; ++m)
+                    for (const TransactionLogEntry& e : tasks_[m].transactions)
+                        seed->first(e.key_counted & ~TransactionLogEntry::kCounted, e.time);
+                own_counts(tasks_[k]);
+                tasks_[k].seed = std::move(seed);
+                run_task(w, tasks_[k]);
+                tasks_[k].seed.reset();
+            }
+        }
+        for (std::size_t k = i; k < j; ++k) {
+            tasks_[k].transactions.clear();
+            tasks_[k].transactions.shrink_to_fit();
+        }
+        i = j;
+    }
 }
 
 void Scanner::work(Worker& w) {
@@ -394,6 +551,7 @@ void Scanner::run() noexcept {
         if (!options_.error_paths.empty()) error_logs_ = std::make_unique<ErrorLogPieces>(options_);
         plan();
         finished_ = std::make_unique<std::atomic<bool>[]>(tasks_.size());
+        searched_ = std::make_unique<std::atomic<std::uint8_t>[]>(tasks_.size());
         const std::size_t n_tasks = tasks_.size() + (error_logs_ ? error_logs_->pieces() : 0);
         const std::size_t n_workers = std::max<std::size_t>(1, std::min<std::size_t>(options_.threads, n_tasks));
         spare_threads_.store(static_cast<int>(options_.threads - n_workers));
@@ -404,11 +562,14 @@ void Scanner::run() noexcept {
         work(*workers[0]);
         for (auto& th : threads) th.join();
 
+        join_message_pieces(*workers[0]);
         ScanResult& r = *result_;
         for (auto& w : workers) {
             r.counts.merge(w->counts);
             r.events_read.merge(w->events);
         }
+        for (Task& t : tasks_)
+            if (t.counts) r.counts.merge(*t.counts);
         if (error_logs_) {
             // The errors of the tasks not claimed yet (all of them when the error logs were read last) claim now.
             r.events = error_logs_->finish(r.error_files, r.stats);
@@ -441,6 +602,8 @@ void Scanner::run() noexcept {
             // A call's messages may lie in several files or threads: join them, then count each call once.
             CallTable calls;
             for (auto& w : workers) calls.merge(w->calls);
+            for (Task& t : tasks_)
+                if (t.calls) calls.merge(*t.calls);
             count_calls(calls, r.counts, r.stats, options_.paths);
         }
         for (FileState& f : files_) r.files.push_back(std::move(f.report));

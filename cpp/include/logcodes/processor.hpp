@@ -62,6 +62,16 @@ public:
         stats_.lines += t.lines;
         return t;
     }
+    // A piece of an input whose lines depend on a directive before it (a W3C #Fields): its reader reads that line
+    // first. The line is a piece before's, so it is not counted here.
+    void prime(std::string_view directive);
+    // A piece of a SIP trace read on its own: every response's transaction goes into `log` (count level
+    // "transactions"), for the scan to check this piece's answers against the pieces before it.
+    void log_transactions(std::vector<TransactionLogEntry>* log) noexcept { transaction_log_ = log; }
+    // The transactions the pieces before this one left: its responses are judged as one reader would.
+    void seed_transactions(const TransactionFilter& before) { transactions_ = before; }
+    // Whether a piece may begin at `line` (Parser::fresh_at): this reader agrees it starts afresh there.
+    bool fresh_at(std::string_view line) const noexcept { return parser_ && parser_->fresh_at(line); }
     // The end of this piece of input: a record still being read (a SIP message without its end) is handled.
     void finish();
     // Where the multi-line record being read began, while one is open: its lines are not counted yet.
@@ -127,6 +137,8 @@ private:
     void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text, bool one_line = false);
     // Fills method and target of a one-line record read without splitting its request, from its `line`.
     [[gnu::noinline]] void split_request_late(std::string_view line);
+    // TransactionFilter::first() of record_, written to transaction_log_.
+    [[gnu::noinline]] bool first_logged();
     void sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset, std::string_view text,
                 std::string why);
 
@@ -145,6 +157,7 @@ private:
     Record record_;
     DeriveContext derive_;  // the derived values of record_, for the sink and the aggregator
     TransactionFilter transactions_;
+    std::vector<TransactionLogEntry>* transaction_log_ = nullptr;
     CallTable calls_;
     EventSink* sink_ = nullptr;
     EventCounter* event_counter_ = nullptr;

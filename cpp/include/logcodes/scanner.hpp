@@ -83,6 +83,9 @@ private:
     void claim_finished(std::size_t i);
     void claim_in_order(EventStore& store);
     static void report_shrink(const FileState& f, Task& t, std::uint64_t end_read);
+    const std::string* directive_before(Task& t);
+    void own_counts(Task& t) const;
+    void join_message_pieces(Worker& w);
 
     ScanOptions options_;
     std::unique_ptr<ScanResult> result_;
@@ -90,6 +93,7 @@ private:
     std::vector<Task> tasks_;
     std::unique_ptr<ErrorLogPieces> error_logs_;   // scan(errors=...): read by the workers before the tasks
     std::unique_ptr<std::atomic<bool>[]> finished_;  // per task: run (its errors may claim their events)
+    std::unique_ptr<std::atomic<std::uint8_t>[]> searched_;  // per task: 0 not yet, 1 found a directive, 2 none
     std::atomic<std::size_t> claimed_{0};          // tasks whose errors have claimed, in task order
     std::mutex claims_mu_;                         // held by the one thread claiming
     std::atomic<std::size_t> next_task_{0};
@@ -97,6 +101,7 @@ private:
     std::atomic<int> spare_threads_{0};   // threads no task needs: each lets one decoded input read ahead
     std::atomic<std::uint64_t> bytes_done_{0};
     std::atomic<std::uint64_t> bytes_total_{0};
+    bool rereading_ = false;              // join_message_pieces() reads pieces again (on the scan's own thread)
     std::thread runner_;
     std::mutex mu_;
     std::condition_variable cv_;
