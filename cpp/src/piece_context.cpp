@@ -81,8 +81,11 @@ DirectiveSearch last_directive(const OpenFile& file, const std::string& path, st
             return s;
         }
         if (got < hi - lo) return s;  // the file is shorter than when it was planned: nothing more to find
-        for (std::uint64_t p = hi; p-- > lo;) {
-            if (buf[static_cast<std::size_t>(p - lo)] != '\n') continue;
+        for (std::size_t n = static_cast<std::size_t>(hi - lo); n > 0;) {
+            const void* nl = ::memrchr(buf.data(), '\n', n);
+            if (!nl) break;
+            n = static_cast<std::size_t>(static_cast<const char*>(nl) - buf.data());
+            const std::uint64_t p = lo + n;
             const std::uint64_t start = p + 1;
             if (start < to && start >= from) {
                 const bool known = next_nl != UINT64_MAX && next_nl < hi;

@@ -23,6 +23,7 @@ struct Scanner::FileState {
     bool format_known = false;       // decided before the tasks run (given, or detected up front)
     OpenFile ranges_file;            // open while its ranges are read (split files only)
     bool framed = false;             // PieceRule::messages: pieces begin at framing lines (Format::framed)
+    std::string head_directive;      // PieceRule::directives: the last one in the file's head (a piece's guess)
 };
 
 struct Scanner::Task {
@@ -37,7 +38,10 @@ struct Scanner::Task {
     bool detection_done = false;
     std::uint64_t packets = 0, skipped_packets = 0, evictions = 0;
     std::vector<PendingError> pending;  // errors waiting for their error-log event (with errors=)
-    std::string directive;              // PieceRule::directives: the last directive in the range of the task before
+    // PieceRule::directives: the directive the piece starts from (empty: none, the format's default) — found
+    // just before it, or else guessed (the file head's) and checked once the pieces before are read.
+    std::string directive, directive_after;  // ... and the one in force at its end
+    bool directive_known = false, directive_guessed = false;
     // PieceRule::messages: each piece is counted apart, so that the scan can check where the pieces met and
     // read one again (see join_message_pieces).
     std::unique_ptr<Aggregator> counts;
@@ -154,6 +158,13 @@ void Scanner::plan() {
             f.ranges_file = open_file(f.info.path, f.report.error);
             if (f.report.error) continue;
         }
+        if (split && rule == Format::PieceRule::directives) {
+            DirectiveSearch d = last_directive(f.ranges_file, f.report.path, 0, std::min<std::uint64_t>(f.info.size, kDetectBytes),
+                                               *f.format, options_.max_record);
+            f.report.error = d.error;
+            if (f.report.error) continue;
+            f.head_directive = std::move(d.line);
+        }
         if (!split) {
             Task t;
             t.file = i;
@@ -227,10 +238,8 @@ void Scanner::run_task(Worker& w, Task& t) {
     FileState& f = files_[t.file];
     LineFramer& framer = w.framer;
     const Format* format = f.format;
-    // First, before anything can fail: the tasks after this one may wait for its search.
-    const std::string* directive = nullptr;
-    if (!t.whole && t.begin > 0 && format && format->piece_rule() == Format::PieceRule::directives)
-        directive = directive_before(t);
+    if (!t.whole && t.begin > 0 && !t.directive_known && format && format->piece_rule() == Format::PieceRule::directives)
+        find_directive(t);
 
     std::unique_ptr<Source> src;
     if (t.whole) {
@@ -276,8 +285,8 @@ void Scanner::run_task(Worker& w, Task& t) {
 
     Aggregator& counts = t.counts ? *t.counts : w.counts;
     RecordProcessor proc(format, counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
-    if (directive) proc.prime(*directive);
-    const bool message_pieces = t.counts != nullptr;
+    if (!t.directive.empty()) proc.prime(t.directive);
+    const bool message_pieces = !t.whole && format && format->piece_rule() == Format::PieceRule::messages;
     if (message_pieces && options_.count_level == CountLevel::transactions) {
         if (t.seed) proc.seed_transactions(*t.seed);
         else proc.log_transactions(&t.transactions);
@@ -398,6 +407,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     t.skipped_packets = src->skipped_packets();
     t.evictions = src->evictions();
     proc.finish();
+    t.directive_after.assign(proc.directive_read());
     if (options_.count_level == CountLevel::calls) (t.calls ? *t.calls : w.calls).merge(proc.calls());
     if (src->error()) {
         t.error = src->error();
@@ -408,31 +418,29 @@ void Scanner::run_task(Worker& w, Task& t) {
     t.stats.bytes = first_offset != UINT64_MAX && end > first_offset ? end - first_offset : 0;
 }
 
-// The last directive before task `t` (a piece of a file cut under PieceRule::directives), nullptr when there is
-// none (the format's default layout). The task looks through the range of the task before it; when that holds
-// none, the answer is the one of the task before, which looks further back: the tasks of a file are taken in
-// order, so each waits at most for searches already under way.
-const std::string* Scanner::directive_before(Task& t) {
+// The directive a piece of a file cut under PieceRule::directives starts from: the last one before it, looked
+// for in the last MiB before the piece (within the range of the piece before). Logs that seldom repeat their
+// #Fields hold none there: the piece then guesses the one of the file's head, counts apart, and is read again
+// when the pieces before end under another (join_pieces).
+void Scanner::find_directive(Task& t) {
+    constexpr std::uint64_t kLookBack = 1 << 20;
     const auto i = static_cast<std::size_t>(&t - tasks_.data());
     const FileState& f = files_[t.file];
-    DirectiveSearch found;
-    try {
-        found = last_directive(f.ranges_file, f.report.path, tasks_[i - 1].begin, t.begin, *f.format,
-                               options_.max_record);
-    } catch (...) {
-        searched_[i].store(2, std::memory_order_release);
-        searched_[i].notify_all();
-        throw;
+    const std::uint64_t from = std::max(tasks_[i - 1].begin, t.begin > kLookBack ? t.begin - kLookBack : 0);
+    DirectiveSearch found = last_directive(f.ranges_file, f.report.path, from, t.begin, *f.format, options_.max_record);
+    t.directive_known = true;
+    if (found.found) {
+        t.directive = std::move(found.line);
+        return;
     }
-    if (found.error && !t.error) t.error = found.error;
-    t.directive = std::move(found.line);
-    searched_[i].store(found.found ? 1 : 2, std::memory_order_release);
-    searched_[i].notify_all();
-    for (std::size_t j = i; j > 0 && tasks_[j].file == t.file && tasks_[j].begin > 0; --j) {
-        searched_[j].wait(0, std::memory_order_acquire);
-        if (searched_[j].load(std::memory_order_acquire) == 1) return &tasks_[j].directive;
+    const bool all_before = from == 0;  // the whole file before it was looked through: there is none
+    if (found.error || all_before) {
+        if (found.error) t.error = found.error;
+        return;
     }
-    return nullptr;
+    own_counts(t);
+    t.directive = f.head_directive;
+    t.directive_guessed = true;
 }
 
 void Scanner::own_counts(Task& t) const {
@@ -448,54 +456,72 @@ void Scanner::own_counts(Task& t) const {
 // "transactions", the pieces' answers are replayed through one filter in order: a piece that counted a
 // response the pieces before had seen (a retransmission across the cut), or the other way round, is read
 // again knowing their transactions. Either way the result is that of one reader.
-void Scanner::join_message_pieces(Worker& w) {
+void Scanner::join_pieces(Worker& w) {
     rereading_ = true;  // progress counts each byte once
     for (std::size_t i = 0; i < tasks_.size();) {
-        if (!tasks_[i].counts) {
-            ++i;
-            continue;
-        }
         std::size_t j = i + 1;
-        while (j < tasks_.size() && tasks_[j].file == tasks_[i].file && tasks_[j].counts) ++j;
+        while (j < tasks_.size() && tasks_[j].file == tasks_[i].file && !tasks_[j].whole) ++j;
+        const Format* format = files_[tasks_[i].file].format;
+        const auto rule = tasks_[i].whole || !format ? Format::PieceRule::whole : format->piece_rule();
         if (cancel_.load(std::memory_order_relaxed)) return;  // what was read is the answer
-        bool met = true;
-        for (std::size_t k = i; k + 1 < j; ++k) met = met && tasks_[k].met_next;
-        if (!met) {
-            for (std::size_t k = i; k < j; ++k) {
-                own_counts(tasks_[k]);
-                tasks_[k].transactions.clear();
-                tasks_[k].transactions.shrink_to_fit();
-            }
-            tasks_[i].begin = 0;
-            tasks_[i].end = UINT64_MAX;
-            const std::uint64_t last = files_[tasks_[i].file].info.size;
-            for (std::size_t k = i + 1; k < j; ++k) tasks_[k].begin = tasks_[k].end = last;  // read nothing
-            run_task(w, tasks_[i]);
-        } else if (options_.count_level == CountLevel::transactions) {
-            TransactionFilter one;
-            for (std::size_t k = i; k < j; ++k) {
-                bool same = true;
-                for (const TransactionLogEntry& e : tasks_[k].transactions) {
-                    const bool counted = (e.key_counted & TransactionLogEntry::kCounted) != 0;
-                    same = one.first(e.key_counted & ~TransactionLogEntry::kCounted, e.time) == counted && same;
-                }
-                if (same) continue;
-                // The filter as the pieces before left it: their responses again, in order.
-                auto seed = std::make_unique<TransactionFilter>();
-                for (std::size_t m = i; m < k; ++m)
-                    for (const TransactionLogEntry& e : tasks_[m].transactions)
-                        seed->first(e.key_counted & ~TransactionLogEntry::kCounted, e.time);
-                own_counts(tasks_[k]);
-                tasks_[k].seed = std::move(seed);
-                run_task(w, tasks_[k]);
-                tasks_[k].seed.reset();
-            }
+        if (rule == Format::PieceRule::directives) join_directive_pieces(w, i, j);
+        if (rule == Format::PieceRule::messages) join_message_pieces(w, i, j);
+        i = j;
+    }
+}
+
+// A piece that guessed its directive is read again when the pieces before it end under another.
+void Scanner::join_directive_pieces(Worker& w, std::size_t i, std::size_t j) {
+    std::string in_force;
+    for (std::size_t k = i; k < j; ++k) {
+        Task& t = tasks_[k];
+        if (t.directive_guessed && t.directive != in_force) {
+            own_counts(t);
+            t.directive = in_force;
+            t.directive_guessed = false;
+            run_task(w, t);
         }
+        in_force = t.directive_after;
+    }
+}
+
+void Scanner::join_message_pieces(Worker& w, std::size_t i, std::size_t j) {
+    bool met = true;
+    for (std::size_t k = i; k + 1 < j; ++k) met = met && tasks_[k].met_next;
+    if (!met) {
         for (std::size_t k = i; k < j; ++k) {
+            own_counts(tasks_[k]);
             tasks_[k].transactions.clear();
             tasks_[k].transactions.shrink_to_fit();
         }
-        i = j;
+        tasks_[i].begin = 0;
+        tasks_[i].end = UINT64_MAX;
+        const std::uint64_t last = files_[tasks_[i].file].info.size;
+        for (std::size_t k = i + 1; k < j; ++k) tasks_[k].begin = tasks_[k].end = last;  // read nothing
+        run_task(w, tasks_[i]);
+    } else if (options_.count_level == CountLevel::transactions) {
+        TransactionFilter one;
+        for (std::size_t k = i; k < j; ++k) {
+            bool same = true;
+            for (const TransactionLogEntry& e : tasks_[k].transactions) {
+                const bool counted = (e.key_counted & TransactionLogEntry::kCounted) != 0;
+                same = one.first(e.key_counted & ~TransactionLogEntry::kCounted, e.time) == counted && same;
+            }
+            if (same) continue;
+            // The filter as the pieces before left it: their responses again, in order.
+            auto seed = std::make_unique<TransactionFilter>();
+            for (std::size_t m = i; m < k; ++m)
+                for (const TransactionLogEntry& e : tasks_[m].transactions)
+                    seed->first(e.key_counted & ~TransactionLogEntry::kCounted, e.time);
+            own_counts(tasks_[k]);
+            tasks_[k].seed = std::move(seed);
+            run_task(w, tasks_[k]);
+            tasks_[k].seed.reset();
+        }
+    }
+    for (std::size_t k = i; k < j; ++k) {
+        tasks_[k].transactions.clear();
+        tasks_[k].transactions.shrink_to_fit();
     }
 }
 
@@ -551,7 +577,6 @@ void Scanner::run() noexcept {
         if (!options_.error_paths.empty()) error_logs_ = std::make_unique<ErrorLogPieces>(options_);
         plan();
         finished_ = std::make_unique<std::atomic<bool>[]>(tasks_.size());
-        searched_ = std::make_unique<std::atomic<std::uint8_t>[]>(tasks_.size());
         const std::size_t n_tasks = tasks_.size() + (error_logs_ ? error_logs_->pieces() : 0);
         const std::size_t n_workers = std::max<std::size_t>(1, std::min<std::size_t>(options_.threads, n_tasks));
         spare_threads_.store(static_cast<int>(options_.threads - n_workers));
@@ -562,7 +587,7 @@ void Scanner::run() noexcept {
         work(*workers[0]);
         for (auto& th : threads) th.join();
 
-        join_message_pieces(*workers[0]);
+        join_pieces(*workers[0]);
         ScanResult& r = *result_;
         for (auto& w : workers) {
             r.counts.merge(w->counts);

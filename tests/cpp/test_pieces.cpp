@@ -173,6 +173,31 @@ TEST_F(PiecesTest, W3cPiecesReadUnderTheFieldsBeforeThem) {
     }
 }
 
+// Directives further apart than a piece looks back: pieces guess the head's and are read again when wrong.
+TEST_F(PiecesTest, W3cPiecesFarFromTheirFieldsAreCheckedInOrder) {
+    const char* layouts[] = {"#Fields: date time cs-method cs-uri-stem sc-status",
+                             "#Fields: sc-status cs-uri-stem date time cs-method"};
+    std::string body = "#Software: IIS\n";
+    std::mt19937 rnd(5);
+    for (int block = 0; block < 5; ++block) {
+        const int layout = block == 0 || block == 4 ? 0 : 1;  // the head's, then another for over 2 MiB, then back
+        body += std::string(layouts[layout]) + "\n";
+        while (body.size() < static_cast<std::size_t>(block + 1) * (1200u << 10)) {
+            const std::string code = std::to_string(200 + 100 * static_cast<int>(rnd() % 4));
+            body += layout == 0 ? "2024-01-01 00:00:00 GET /a " + code + "\n" : code + " /b 2024-01-01 00:00:00 PUT\n";
+        }
+    }
+    const std::string path = write("far.log", body);
+    const GroupSpec group{{Dim::code, Dim::method, Dim::path_raw}, 3600};
+    const ScanResult want = Scanner::run_blocking(options(path, "w3c", group, 1, 0, 1 << 20));
+    ASSERT_EQ(want.stats.unparsed, 0u);
+    for (unsigned threads : {2u, 3u, 8u})
+        for (std::uint64_t range : {std::uint64_t{0}, std::uint64_t{300000}, std::uint64_t{1 << 20}}) {
+            SCOPED_TRACE("threads " + std::to_string(threads) + " range " + std::to_string(range));
+            expect_same(Scanner::run_blocking(options(path, "w3c", group, threads, range, 1 << 16)), want);
+        }
+}
+
 // --- SIP traces cut at message starts -------------------------------------------------------------------
 
 // A trace of calls in one of the layouts logcodes reads: 0 SIPp (-trace_msg), 1 tshark/sngrep ("U date time a ->

@@ -65,6 +65,8 @@ public:
     // A piece of an input whose lines depend on a directive before it (a W3C #Fields): its reader reads that line
     // first. The line is a piece before's, so it is not counted here.
     void prime(std::string_view directive);
+    // The last directive line the reader read (primed or in the piece), empty when none: the next piece's start.
+    std::string_view directive_read() const noexcept { return parser_ ? parser_->directive_read() : std::string_view{}; }
     // A piece of a SIP trace read on its own: every response's transaction goes into `log` (count level
     // "transactions"), for the scan to check this piece's answers against the pieces before it.
     void log_transactions(std::vector<TransactionLogEntry>* log) noexcept { transaction_log_ = log; }

@@ -83,9 +83,13 @@ private:
     void claim_finished(std::size_t i);
     void claim_in_order(EventStore& store);
     static void report_shrink(const FileState& f, Task& t, std::uint64_t end_read);
-    const std::string* directive_before(Task& t);
+    void find_directive(Task& t);
     void own_counts(Task& t) const;
-    void join_message_pieces(Worker& w);
+    // After the workers: the pieces of each file that depend on the ones before them are checked, in order, and
+    // read again where they began from the wrong state.
+    void join_pieces(Worker& w);
+    void join_directive_pieces(Worker& w, std::size_t first, std::size_t end);
+    void join_message_pieces(Worker& w, std::size_t first, std::size_t end);
 
     ScanOptions options_;
     std::unique_ptr<ScanResult> result_;
@@ -93,7 +97,6 @@ private:
     std::vector<Task> tasks_;
     std::unique_ptr<ErrorLogPieces> error_logs_;   // scan(errors=...): read by the workers before the tasks
     std::unique_ptr<std::atomic<bool>[]> finished_;  // per task: run (its errors may claim their events)
-    std::unique_ptr<std::atomic<std::uint8_t>[]> searched_;  // per task: 0 not yet, 1 found a directive, 2 none
     std::atomic<std::size_t> claimed_{0};          // tasks whose errors have claimed, in task order
     std::mutex claims_mu_;                         // held by the one thread claiming
     std::atomic<std::size_t> next_task_{0};

@@ -144,10 +144,12 @@ public:
     explicit W3cParser(const W3cFormat& f);
     ParseResult parse(std::string_view line, Record& out) override;
     const Layout& layout() const noexcept { return layout_; }
+    std::string_view directive_read() const noexcept override { return directive_; }
 
 private:
     const W3cFormat& format_;
     Layout layout_;
+    std::string directive_;  // the #Fields line read last, as given: where a piece after this one starts from
     std::vector<std::string_view> values_;
     std::string storage_;
 };
@@ -182,10 +184,14 @@ private:
 W3cParser::W3cParser(const W3cFormat& f) : format_(f), layout_(make_layout(kIisDefault, false)) {}
 
 ParseResult W3cParser::parse(std::string_view line, Record& out) {
+    const std::string_view given = line;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);  // a UTF-8 byte-order mark
     if (!line.empty() && line.front() == '#') {
-        if (fields_directive(line)) layout_ = make_layout(line.substr(8), true);
+        if (fields_directive(line)) {
+            layout_ = make_layout(line.substr(8), true);
+            directive_.assign(given);
+        }
         return ParseResult::meta;
     }
     const std::size_t want = layout_.columns.size();

@@ -44,6 +44,8 @@ public:
     // is after reading it (the line ends any open message and depends on nothing read before), so a piece may
     // begin there. False when unsure.
     virtual bool fresh_at(std::string_view /*line*/) const noexcept { return false; }
+    // Format::PieceRule::directives: the last directive() line this reader read, as given (empty: none).
+    virtual std::string_view directive_read() const noexcept { return {}; }
 
     // Lines taken by take_parts(): their bytes (ending right after a '\n') and how many.
     struct Taken {
