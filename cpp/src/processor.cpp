@@ -184,7 +184,9 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
             calls_.add(record_, record_time_ms(record_.time_syntax, record_.time, record_.time2), file_index_);
             return;
         }
-        if (!(transaction_log_ ? first_logged() : transactions_.first(record_))) {
+        if (transaction_log_) [[unlikely]] {
+            if (!first_logged(c)) return;
+        } else if (!transactions_.first(record_)) {
             ++stats_.retransmissions;
             return;
         }
@@ -207,12 +209,18 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
     agg_.add(d);
 }
 
-bool RecordProcessor::first_logged() {
+bool RecordProcessor::first_logged(const Classified& c) {
     const std::uint64_t key = TransactionFilter::key(record_);
     if (key == 0) return true;  // no transaction: counted whoever reads it
     const std::int64_t time = record_time(record_.time_syntax, record_.time, record_.time2);
+    if (short_http_path_) {
+        // Codes only, nothing else asked of the record: the replay counts it, once it knows the pieces before.
+        transaction_log_->push_back({key, time, c.code, c.status == CodeStatus::unregistered});
+        return false;
+    }
     const bool first = transactions_.first(key, time);
-    transaction_log_->push_back({key | (first ? TransactionLogEntry::kCounted : 0), time});
+    transaction_log_->push_back({key | (first ? TransactionLogEntry::kCounted : 0), time, 0, false});
+    if (!first) ++stats_.retransmissions;
     return first;
 }
 

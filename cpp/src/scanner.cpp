@@ -24,6 +24,7 @@ struct Scanner::FileState {
     OpenFile ranges_file;            // open while its ranges are read (split files only)
     bool framed = false;             // PieceRule::messages: pieces begin at framing lines (Format::framed)
     std::string head_directive;      // PieceRule::directives: the last one in the file's head (a piece's guess)
+    TransactionFilter replay;        // PieceRule::messages: the pieces' logs replayed so far, in order
 };
 
 struct Scanner::Task {
@@ -48,6 +49,7 @@ struct Scanner::Task {
     std::unique_ptr<CallTable> calls;
     std::vector<TransactionLogEntry> transactions;  // count level "transactions": this piece's answers
     std::unique_ptr<TransactionFilter> seed;        // read again knowing the transactions of the pieces before
+    bool replayed = false, judged_otherwise = false;  // its log went through the file's filter: same answers?
     bool met_next = true;                           // the next piece begins where this reader agrees it may
 };
 
@@ -485,6 +487,43 @@ void Scanner::join_directive_pieces(Worker& w, std::size_t i, std::size_t j) {
     }
 }
 
+// The transaction logs of the message pieces that finished, replayed in task order through their file's filter
+// while the other pieces are still read (one thread at a time; the others go on reading).
+void Scanner::replay_finished() {
+    for (;;) {
+        std::unique_lock lock(replay_mu_, std::try_to_lock);
+        if (!lock) return;  // another thread replays; it looks for finished tasks before it stops
+        std::size_t k = replayed_.load(std::memory_order_relaxed);
+        for (; k < tasks_.size() && finished_[k].load(std::memory_order_acquire); ++k) {
+            Task& t = tasks_[k];
+            if (t.whole || t.replayed) continue;
+            const Format* format = files_[t.file].format;
+            if (!format || format->piece_rule() != Format::PieceRule::messages) continue;
+            TransactionFilter& one = files_[t.file].replay;
+            bool same = true;
+            for (const TransactionLogEntry& e : t.transactions) {
+                const bool first = one.first(e.key_counted & ~TransactionLogEntry::kCounted, e.time);
+                if (e.code != 0) {  // left to the replay
+                    if (!first) {
+                        ++t.stats.retransmissions;
+                    } else {
+                        t.counts->add_code(Protocol::sip, e.code);
+                        if (e.unregistered) ++t.stats.unregistered;
+                    }
+                    continue;
+                }
+                same = first == ((e.key_counted & TransactionLogEntry::kCounted) != 0) && same;
+            }
+            t.judged_otherwise = !same;
+            t.replayed = true;
+        }
+        replayed_.store(k, std::memory_order_relaxed);
+        lock.unlock();
+        // A task that finished after this thread looked and before it let go would wait for the end: look again.
+        if (k >= tasks_.size() || !finished_[k].load(std::memory_order_acquire)) return;
+    }
+}
+
 void Scanner::join_message_pieces(Worker& w, std::size_t i, std::size_t j) {
     bool met = true;
     for (std::size_t k = i; k + 1 < j; ++k) met = met && tasks_[k].met_next;
@@ -498,16 +537,12 @@ void Scanner::join_message_pieces(Worker& w, std::size_t i, std::size_t j) {
         tasks_[i].end = UINT64_MAX;
         const std::uint64_t last = files_[tasks_[i].file].info.size;
         for (std::size_t k = i + 1; k < j; ++k) tasks_[k].begin = tasks_[k].end = last;  // read nothing
+        tasks_[i].seed = std::make_unique<TransactionFilter>();  // one reader: it judges by itself
         run_task(w, tasks_[i]);
+        tasks_[i].seed.reset();
     } else if (options_.count_level == CountLevel::transactions) {
-        TransactionFilter one;
         for (std::size_t k = i; k < j; ++k) {
-            bool same = true;
-            for (const TransactionLogEntry& e : tasks_[k].transactions) {
-                const bool counted = (e.key_counted & TransactionLogEntry::kCounted) != 0;
-                same = one.first(e.key_counted & ~TransactionLogEntry::kCounted, e.time) == counted && same;
-            }
-            if (same) continue;
+            if (!tasks_[k].judged_otherwise) continue;
             // The filter as the pieces before left it: their responses again, in order.
             auto seed = std::make_unique<TransactionFilter>();
             for (std::size_t m = i; m < k; ++m)
@@ -541,7 +576,9 @@ void Scanner::work(Worker& w) {
             tasks_[i].error.path = files_[tasks_[i].file].report.path;
             tasks_[i].error.message = "out of memory";
         }
+        finished_[i].store(true, std::memory_order_release);
         if (error_logs_) claim_finished(i);
+        if (options_.count_level == CountLevel::transactions) replay_finished();
     }
 }
 
@@ -587,6 +624,8 @@ void Scanner::run() noexcept {
         work(*workers[0]);
         for (auto& th : threads) th.join();
 
+        for (std::size_t i = 0; i < tasks_.size(); ++i) finished_[i].store(true, std::memory_order_relaxed);
+        if (options_.count_level == CountLevel::transactions) replay_finished();  // what is left (a cancelled scan)
         join_pieces(*workers[0]);
         ScanResult& r = *result_;
         for (auto& w : workers) {

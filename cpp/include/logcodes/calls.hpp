@@ -70,11 +70,14 @@ private:
 
 // A response as one piece of a trace read it alone: its TransactionFilter::key() with the top bit set when the
 // piece's own filter counted it, and its time. The pieces' logs, replayed in order through one filter, say
-// which pieces answered as one reader of the whole trace would (Scanner).
+// which pieces answered as one reader of the whole trace would (Scanner). A piece that counts codes only leaves
+// the answer to the replay: it logs the response's code (and whether it is unregistered) instead of counting it.
 struct TransactionLogEntry {
     static constexpr std::uint64_t kCounted = std::uint64_t{1} << 63;
     std::uint64_t key_counted = 0;
     std::int64_t time = 0;
+    std::uint16_t code = 0;     // not 0: left to the replay
+    bool unregistered = false;
 };
 
 // answered, busy, no_answer, rejected, cancelled, failed (ITU-T E.411 vocabulary, RFC 3261 codes).

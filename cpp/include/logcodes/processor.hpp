@@ -139,8 +139,9 @@ private:
     void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text, bool one_line = false);
     // Fills method and target of a one-line record read without splitting its request, from its `line`.
     [[gnu::noinline]] void split_request_late(std::string_view line);
-    // TransactionFilter::first() of record_, written to transaction_log_.
-    [[gnu::noinline]] bool first_logged();
+    // TransactionFilter::first() of record_ (classified as `c`), written to transaction_log_; false also when the
+    // answer is left to the replay (a codes-only count: the log entry carries the code).
+    [[gnu::noinline]] bool first_logged(const Classified& c);
     void sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset, std::string_view text,
                 std::string why);
 

@@ -90,6 +90,7 @@ private:
     void join_pieces(Worker& w);
     void join_directive_pieces(Worker& w, std::size_t first, std::size_t end);
     void join_message_pieces(Worker& w, std::size_t first, std::size_t end);
+    void replay_finished();
 
     ScanOptions options_;
     std::unique_ptr<ScanResult> result_;
@@ -99,6 +100,8 @@ private:
     std::unique_ptr<std::atomic<bool>[]> finished_;  // per task: run (its errors may claim their events)
     std::atomic<std::size_t> claimed_{0};          // tasks whose errors have claimed, in task order
     std::mutex claims_mu_;                         // held by the one thread claiming
+    std::atomic<std::size_t> replayed_{0};         // tasks whose transaction logs were replayed, in task order
+    std::mutex replay_mu_;                         // held by the one thread replaying
     std::atomic<std::size_t> next_task_{0};
     std::atomic<bool> cancel_{false};
     std::atomic<int> spare_threads_{0};   // threads no task needs: each lets one decoded input read ahead
