@@ -161,8 +161,8 @@ void Scanner::plan() {
             if (f.report.error) continue;
         }
         if (split && rule == Format::PieceRule::directives) {
-            DirectiveSearch d = last_directive(f.ranges_file, f.report.path, 0, std::min<std::uint64_t>(f.info.size, kDetectBytes),
-                                               *f.format, options_.max_record);
+            const std::uint64_t head = std::min<std::uint64_t>(f.info.size, kDetectBytes);
+            DirectiveSearch d = last_directive(f.ranges_file, f.report.path, 0, head, *f.format, options_.max_record);
             f.report.error = d.error;
             if (f.report.error) continue;
             f.head_directive = std::move(d.line);
@@ -240,7 +240,8 @@ void Scanner::run_task(Worker& w, Task& t) {
     FileState& f = files_[t.file];
     LineFramer& framer = w.framer;
     const Format* format = f.format;
-    if (!t.whole && t.begin > 0 && !t.directive_known && format && format->piece_rule() == Format::PieceRule::directives)
+    if (!t.whole && t.begin > 0 && !t.directive_known && format &&
+        format->piece_rule() == Format::PieceRule::directives)
         find_directive(t);
 
     std::unique_ptr<Source> src;
@@ -394,7 +395,8 @@ void Scanner::run_task(Worker& w, Task& t) {
         LineEvent e = ev;
         const std::uint64_t ahead_at = ev.offset + static_cast<std::uint64_t>(ev.ahead.data() - ev.text.data());
         if (ahead_at >= t.end) e.ahead = {};
-        else if (t.end - ahead_at < e.ahead.size()) e.ahead = e.ahead.substr(0, static_cast<std::size_t>(t.end - ahead_at));
+        else if (t.end - ahead_at < e.ahead.size())
+            e.ahead = e.ahead.substr(0, static_cast<std::size_t>(t.end - ahead_at));
         const Parser::Taken taken = proc.on_line_ahead(e, ++line_no);
         line_no += taken.lines;
         return LineSkip{true, taken.bytes};
@@ -516,6 +518,10 @@ void Scanner::replay_finished() {
             }
             t.judged_otherwise = !same;
             t.replayed = true;
+            // A piece that left its answers to the replay is done with its log; the others keep theirs until the
+            // join, to rebuild the filter for a piece read again.
+            if (!t.transactions.empty() && t.transactions.front().code != 0)
+                std::vector<TransactionLogEntry>().swap(t.transactions);
         }
         replayed_.store(k, std::memory_order_relaxed);
         lock.unlock();
