@@ -2,8 +2,8 @@
 //
 // A W3C log's lines read under the last "#Fields:" directive before them (Format::PieceRule::directives):
 // a piece that starts after it must read it first. The directive is found by reading backwards from the
-// piece's start; each piece looks only through the range of the piece before it, and takes that piece's
-// answer when its range holds none, so the file is read backwards at most once in all.
+// piece's start, a bounded stretch (the scanner looks through the last MiB; past it, a piece guesses and is
+// checked once the pieces before it are read).
 #pragma once
 
 #include <cstddef>

@@ -2,7 +2,9 @@
 //
 // Large uncompressed files are cut into byte ranges at line boundaries (a range owns the lines that
 // start in it) and scanned by a pool of threads, each with its own aggregator; compressed inputs and
-// pipes are scanned whole. Results never depend on the thread count or the block size.
+// pipes are scanned whole. Formats whose lines depend on lines before them are cut by their piece rule
+// (Format::PieceRule: W3C pieces read the #Fields before them, SIP pieces begin at messages) and checked
+// in order once read. Results never depend on the thread count or the block size.
 //
 // Scanning runs on its own threads: start(), then wait_for() in short slices so the caller can show
 // progress or cancel() — the Python layer uses this to stay responsive to Ctrl-C.
