@@ -132,6 +132,12 @@ def targets(rows: list[dict]) -> list[Target]:
     r = find(rows, "logcodes sip_trace", layout="sip_trace", threads=1)
     t.append(Target("SIP text trace, 1 thread >= 1 GB/s", r and r["mb_s"], 1000,
                     f"sip_trace {r['size']}" if r else "sip_trace", unit="MB/s"))
+    # Layouts whose lines depend on lines before them are cut for threads too (SIP at message starts, W3C
+    # under the #Fields before each piece): they scale as the combined log does.
+    for layout, tool in (("sip_trace", "logcodes sip_trace"), ("w3c", "logcodes w3c")):
+        one, two = (find(rows, tool, layout=layout, threads=n) for n in (1, 2))
+        t.append(Target(f"{layout}, 2 threads >= 1.8x 1 thread", _ratio(two, one), 1.8,
+                        f"{layout} {one['size']}" if one else layout))
     for ext, tools in (("gz", ("igzip -dc", "gzip -dc")), ("zst", ("zstd -dc",))):
         # With 2 threads one decodes while the other parses: the scan can run at the decoder's own speed.
         runs = [r for r in (find(rows, BASE_TOOL, size=big, threads=n, suffix=f".log.{ext}") for n in (1, 2)) if r]

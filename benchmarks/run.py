@@ -933,9 +933,10 @@ def main(argv=None) -> int:
         name = f"{label}.log"
         cases = []
         if not args.peers_only:
-            cases.append(Case("logcodes sip_trace", name, path, 1,
-                              scan_cmd(path, 1, "--format", "sip_trace", "--count", "transactions"),
-                              "logcodes", layout=layout))
+            for t in threads:  # cut at message starts for threads, as every plain file is
+                cases.append(Case("logcodes sip_trace", name, path, t,
+                                  scan_cmd(path, t, "--format", "sip_trace", "--count", "transactions"),
+                                  "logcodes", layout=layout))
         cases.append(Case("wc -l", name, path, None, ["wc", "-l", str(path)], "wc", layout=layout))
         run_cases(f"{label} {layout}", cases, truth, [path], args.repeat, time_exe, rows, notes, label)
 

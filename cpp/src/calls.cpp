@@ -82,9 +82,9 @@ struct FieldHash {
 constexpr std::uint64_t kKeyBits = ~(std::uint64_t{1} << 63);
 }  // namespace
 
-bool TransactionFilter::first(const Record& r) {
+std::uint64_t TransactionFilter::key(const Record& r) noexcept {
     const SipFields& s = r.sip;
-    if (s.call_id.empty()) return true;  // nothing identifies the transaction: every message counts
+    if (s.call_id.empty()) return 0;  // nothing identifies the transaction: every message counts
     FieldHash h;
     h.add(s.call_id);
     h.add(s.cseq);
@@ -99,12 +99,28 @@ bool TransactionFilter::first(const Record& r) {
         h.add(s.to_tag);
     }
     h.add(r.status);
-    std::uint64_t key = h.final() & kKeyBits;
-    if (key == 0) key = 1;  // 0 marks an empty slot
+    const std::uint64_t key = h.final() & kKeyBits;
+    return key == 0 ? 1 : key;  // 0 marks an empty slot
+}
+
+bool TransactionFilter::first(const Record& r) {
+    const std::uint64_t k = key(r);
+    if (k == 0) return true;
+    // The time is read only when a generation starts or fills.
+    return first_of(k, [&r] { return record_time(r.time_syntax, r.time, r.time2); });
+}
+
+bool TransactionFilter::first(std::uint64_t k, std::int64_t time) {
+    if (k == 0) return true;
+    return first_of(k, [time] { return time; });
+}
+
+template <class Time>
+bool TransactionFilter::first_of(std::uint64_t key, Time&& time) {
     if (contains(key)) return false;
-    if (in_current_ >= generation_) full_generation(r);
+    if (in_current_ >= generation_) full_generation(time());
     if (in_current_ == 0) {
-        const std::int64_t t = record_time(r.time_syntax, r.time, r.time2);
+        const std::int64_t t = time();
         if (!sized_) {
             sized_ = true;
             if (t == kNoTime) generation_ = kNoTimeGeneration;
@@ -118,8 +134,7 @@ bool TransactionFilter::first(const Record& r) {
 
 // The current generation is full. When it spans less than the window (a busy trace) it grows and goes on;
 // otherwise the previous generation is forgotten and the current one becomes it.
-void TransactionFilter::full_generation(const Record& r) {
-    const std::int64_t now = record_time(r.time_syntax, r.time, r.time2);
+void TransactionFilter::full_generation(std::int64_t now) {
     if (current_start_ != kNoTime && now != kNoTime && now - current_start_ < kWindowSeconds &&
         generation_ < kMaxGeneration) {
         generation_ *= 2;

@@ -183,6 +183,14 @@ void RecordProcessor::end_of_record(ParseResult pr, const LineEvent& ev, std::ui
     }
 }
 
+void RecordProcessor::prime(std::string_view directive) {
+    if (!parser_) return;
+    std::string padded(directive);
+    padded.append(kLinePadding, '\0');
+    parser_->parse(std::string_view(padded.data(), directive.size()), record_);
+    record_.clear();
+}
+
 void RecordProcessor::finish(bool input_end) {
     // A run of unread lines at the end: a change shortly before it is still found. At the input's end one
     // odd last line is no change; at a piece's end the run goes on in the next piece, so the lines here are
@@ -240,7 +248,9 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
             calls_.add(record_, record_time_ms(record_.time_syntax, record_.time, record_.time2), file_index_);
             return;
         }
-        if (!transactions_.first(record_)) {
+        if (transaction_log_) [[unlikely]] {
+            if (!first_logged(c)) return;
+        } else if (!transactions_.first(record_)) {
             ++stats_.retransmissions;
             return;
         }
@@ -261,6 +271,21 @@ void RecordProcessor::handle_record(std::uint64_t line_no, std::uint64_t offset,
     Derived d(record_, c, derive_);
     if (record_sink_) record_sink_->on_record(d, line_no);
     agg_.add(d);
+}
+
+bool RecordProcessor::first_logged(const Classified& c) {
+    const std::uint64_t key = TransactionFilter::key(record_);
+    if (key == 0) return true;  // no transaction: counted whoever reads it
+    const std::int64_t time = record_time(record_.time_syntax, record_.time, record_.time2);
+    if (short_http_path_) {
+        // Codes only, nothing else asked of the record: the replay counts it, once it knows the pieces before.
+        transaction_log_->push_back({key, time, c.code, c.status == CodeStatus::unregistered});
+        return false;
+    }
+    const bool first = transactions_.first(key, time);
+    transaction_log_->push_back({key | (first ? TransactionLogEntry::kCounted : 0), time, 0, false});
+    if (!first) ++stats_.retransmissions;
+    return first;
 }
 
 void RecordProcessor::set_explainer(const std::vector<std::string>* explain, std::vector<PendingError>* pending) noexcept {

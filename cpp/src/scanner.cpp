@@ -10,6 +10,7 @@
 #include "logcodes/formats/envelope.hpp"
 #include "logcodes/formats/format.hpp"
 #include "logcodes/framer.hpp"
+#include "logcodes/piece_context.hpp"
 #include "logcodes/processor.hpp"
 #include "logcodes/read_ahead.hpp"
 
@@ -22,6 +23,9 @@ struct Scanner::FileState {
     bool format_known = false;       // decided before the tasks run (given, or detected up front)
     bool given = false;              // named by the caller: never detected again part-way
     OpenFile ranges_file;            // open while its ranges are read (split files only)
+    bool framed = false;             // PieceRule::messages: pieces begin at framing lines (Format::framed)
+    std::string head_directive;      // PieceRule::directives: the last one in the file's head (a piece's guess)
+    TransactionFilter replay;        // PieceRule::messages: the pieces' logs replayed so far, in order
 };
 
 struct Scanner::Task {
@@ -38,6 +42,18 @@ struct Scanner::Task {
     std::vector<FormatChange> changes;  // format changes part-way (line numbers local to the task)
     std::uint64_t packets = 0, skipped_packets = 0, evictions = 0;
     std::vector<PendingError> pending;  // errors waiting for their error-log event (with errors=)
+    // PieceRule::directives: the directive the piece starts from (empty: none, the format's default) — found
+    // just before it, or else guessed (the file head's) and checked once the pieces before are read.
+    std::string directive, directive_after;  // ... and the one in force at its end
+    bool directive_known = false, directive_guessed = false;
+    // PieceRule::messages: each piece is counted apart, so that the scan can check where the pieces met and
+    // read one again (see join_message_pieces).
+    std::unique_ptr<Aggregator> counts;
+    std::unique_ptr<CallTable> calls;
+    std::vector<TransactionLogEntry> transactions;  // count level "transactions": this piece's answers
+    std::unique_ptr<TransactionFilter> seed;        // read again knowing the transactions of the pieces before
+    bool replayed = false, judged_otherwise = false;  // its log went through the file's filter: same answers?
+    bool met_next = true;                           // the next piece begins where this reader agrees it may
 };
 
 struct Scanner::Worker {
@@ -127,15 +143,34 @@ void Scanner::plan() {
             f.report.detection = d.explanation;
             f.report.confidence = d.confidence;
         }
-        // A format whose lines depend on earlier lines (W3C #Fields) is read in one piece.
-        if (split && f.format && !f.format->splittable()) split = false;
+        // A format whose lines depend on earlier lines is cut only where its rule allows (a W3C piece reads the
+        // #Fields before it first); a distributed piece (byte_range) cannot look before itself: read in one piece.
+        const Format::PieceRule rule = f.format ? f.format->piece_rule() : Format::PieceRule::lines;
+        if (split && (rule == Format::PieceRule::whole || (options_.byte_range && rule != Format::PieceRule::lines)))
+            split = false;
         if (options_.byte_range && !split && options_.byte_range->first > 0) {
             // Not cut into pieces (compressed, a capture, a stateful format): the piece at 0 reads it all.
             continue;
         }
+        // SIP messages: cut at message starts, checked after (join_message_pieces); an error of a piece waiting for
+        // the error logs' events is claimed in task order, which a piece read again would break.
+        if (split && rule == Format::PieceRule::messages && error_logs_) split = false;
+        if (split && rule == Format::PieceRule::messages) {
+            std::string head;
+            f.report.error = read_head(f.info, kDetectBytes, head);
+            if (f.report.error) continue;
+            f.framed = f.format->framed(head);
+        }
         if (split) {
             f.ranges_file = open_file(f.info.path, f.report.error);
             if (f.report.error) continue;
+        }
+        if (split && rule == Format::PieceRule::directives) {
+            const std::uint64_t head = std::min<std::uint64_t>(f.info.size, kDetectBytes);
+            DirectiveSearch d = last_directive(f.ranges_file, f.report.path, 0, head, *f.format, options_.max_record);
+            f.report.error = d.error;
+            if (f.report.error) continue;
+            f.head_directive = std::move(d.line);
         }
         if (!split) {
             Task t;
@@ -152,6 +187,7 @@ void Scanner::plan() {
             t.whole = false;
             // The range reaching the file's end runs to its real end (the file may still grow).
             t.end = b + range >= last ? (last >= f.info.size ? UINT64_MAX : last) : b + range;
+            if (rule == Format::PieceRule::messages) own_counts(t);
             tasks_.push_back(std::move(t));
             if (last == 0) break;
         }
@@ -209,6 +245,9 @@ void Scanner::run_task(Worker& w, Task& t) {
     FileState& f = files_[t.file];
     LineFramer& framer = w.framer;
     const Format* format = f.format;
+    if (!t.whole && t.begin > 0 && !t.directive_known && format &&
+        format->piece_rule() == Format::PieceRule::directives)
+        find_directive(t);
 
     std::unique_ptr<Source> src;
     if (t.whole) {
@@ -239,7 +278,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     std::uint64_t last_raw = src->raw_position();
     auto account = [&] {
         const std::uint64_t raw = src->raw_position();
-        bytes_done_.fetch_add(raw - last_raw, std::memory_order_relaxed);
+        if (!t.seed && !rereading_) bytes_done_.fetch_add(raw - last_raw, std::memory_order_relaxed);  // once
         last_raw = raw;
     };
 
@@ -253,7 +292,14 @@ void Scanner::run_task(Worker& w, Task& t) {
         t.detection_done = true;
     }
 
-    RecordProcessor proc(format, w.counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
+    Aggregator& counts = t.counts ? *t.counts : w.counts;
+    RecordProcessor proc(format, counts, t.stats, t.file, f.report.path, options_.max_samples, options_.count_level);
+    if (!t.directive.empty()) proc.prime(t.directive);
+    const bool message_pieces = !t.whole && format && format->piece_rule() == Format::PieceRule::messages;
+    if (message_pieces && options_.count_level == CountLevel::transactions) {
+        if (t.seed) proc.seed_transactions(*t.seed);
+        else proc.log_transactions(&t.transactions);
+    }
     if (error_logs_) proc.set_explainer(&options_.explain, &t.pending);
     proc.set_filter(options_.filter.get());
     proc.set_event_counter(&w.events);
@@ -333,7 +379,40 @@ void Scanner::run_task(Worker& w, Task& t) {
         proc.on_line(ev, ++line_no);
         return true;
     };
-    if (skip_first || t.end != UINT64_MAX) frame(on_line);
+    // A piece of SIP messages: it begins at the first message_start() line at or after its range's start and
+    // ends before the first one at or after its end, where its reader must agree that a new message begins.
+    bool started = t.begin == 0;
+    auto message_line = [&](const LineEvent& ev) {
+        if (skip_first) {  // the tail of a line that started in the range before
+            skip_first = false;
+            return LineSkip{true, 0};
+        }
+        if ((!started || ev.offset >= t.end) && !ev.overlong && format->message_start(ev.text, f.framed)) {
+            if (ev.offset >= t.end) {
+                if (started) t.met_next = proc.fresh_at(ev.text);
+                stop_offset = ev.offset;
+                return LineSkip{false, 0};
+            }
+            started = true;
+        }
+        if (!started) {
+            if (ev.offset < t.end) return LineSkip{true, 0};  // the end of a message of the piece before
+            stop_offset = ev.offset;  // no message begins in this range: the piece before reads it
+            return LineSkip{false, 0};
+        }
+        if (first_offset == UINT64_MAX) first_offset = ev.offset;
+        // Lines at or past the end are handed over one by one: the next piece's first line must be seen here.
+        LineEvent e = ev;
+        const std::uint64_t ahead_at = ev.offset + static_cast<std::uint64_t>(ev.ahead.data() - ev.text.data());
+        if (ahead_at >= t.end) e.ahead = {};
+        else if (t.end - ahead_at < e.ahead.size())
+            e.ahead = e.ahead.substr(0, static_cast<std::size_t>(t.end - ahead_at));
+        const Parser::Taken taken = proc.on_line_ahead(e, ++line_no);
+        line_no += taken.lines;
+        return LineSkip{true, taken.bytes};
+    };
+    if (message_pieces) frame(message_line);
+    else if (skip_first || t.end != UINT64_MAX) frame(on_line);
     else if (format && !format->splittable()) frame(every_line);
     else frame(every_plain_line);
     account();
@@ -345,7 +424,8 @@ void Scanner::run_task(Worker& w, Task& t) {
     for (const FormatSwitch& sw : proc.format_switches())
         t.changes.push_back({sw.line, sw.offset, std::string(format_label(sw.format)),
                              std::string(wrapper_label(sw.format)), sw.detection});
-    if (options_.count_level == CountLevel::calls) w.calls.merge(proc.calls());
+    t.directive_after.assign(proc.directive_read());
+    if (options_.count_level == CountLevel::calls) (t.calls ? *t.calls : w.calls).merge(proc.calls());
     if (src->error()) {
         t.error = src->error();
         if (t.error.path.empty()) t.error.path = f.report.path;  // a read-ahead thread does not know it
@@ -353,6 +433,150 @@ void Scanner::run_task(Worker& w, Task& t) {
     // Decoded bytes this task owns: from its first own line to where it stopped.
     const std::uint64_t end = stop_offset != UINT64_MAX ? stop_offset : stream_start + read_total;
     t.stats.bytes = first_offset != UINT64_MAX && end > first_offset ? end - first_offset : 0;
+}
+
+// The directive a piece of a file cut under PieceRule::directives starts from: the last one before it, looked
+// for in the last MiB before the piece (within the range of the piece before). Logs that seldom repeat their
+// #Fields hold none there: the piece then guesses the one of the file's head, counts apart, and is read again
+// when the pieces before end under another (join_pieces).
+void Scanner::find_directive(Task& t) {
+    constexpr std::uint64_t kLookBack = 1 << 20;
+    const auto i = static_cast<std::size_t>(&t - tasks_.data());
+    const FileState& f = files_[t.file];
+    const std::uint64_t from = std::max(tasks_[i - 1].begin, t.begin > kLookBack ? t.begin - kLookBack : 0);
+    DirectiveSearch found = last_directive(f.ranges_file, f.report.path, from, t.begin, *f.format, options_.max_record);
+    t.directive_known = true;
+    if (found.found) {
+        t.directive = std::move(found.line);
+        return;
+    }
+    const bool all_before = from == 0;  // the whole file before it was looked through: there is none
+    if (found.error || all_before) {
+        if (found.error) t.error = found.error;
+        return;
+    }
+    own_counts(t);
+    t.directive = f.head_directive;
+    t.directive_guessed = true;
+}
+
+void Scanner::own_counts(Task& t) const {
+    t.counts = std::make_unique<Aggregator>(options_.group);
+    t.calls = std::make_unique<CallTable>();
+    t.stats = ScanStats{};
+    t.error = Error{};
+}
+
+// The pieces of a SIP trace were read at once, each from a message start with a new reader. Where the reader of
+// the piece before did not agree that a message began there (a start line inside a message/sipfrag body, a
+// framing line read as a header), the trace is read again in one piece. Otherwise, with count level
+// "transactions", the pieces' answers are replayed through one filter in order: a piece that counted a
+// response the pieces before had seen (a retransmission across the cut), or the other way round, is read
+// again knowing their transactions. Either way the result is that of one reader.
+void Scanner::join_pieces(Worker& w) {
+    rereading_ = true;  // progress counts each byte once
+    for (std::size_t i = 0; i < tasks_.size();) {
+        std::size_t j = i + 1;
+        while (j < tasks_.size() && tasks_[j].file == tasks_[i].file && !tasks_[j].whole) ++j;
+        const Format* format = files_[tasks_[i].file].format;
+        const auto rule = tasks_[i].whole || !format ? Format::PieceRule::whole : format->piece_rule();
+        if (cancel_.load(std::memory_order_relaxed)) return;  // what was read is the answer
+        if (rule == Format::PieceRule::directives) join_directive_pieces(w, i, j);
+        if (rule == Format::PieceRule::messages) join_message_pieces(w, i, j);
+        i = j;
+    }
+}
+
+// A piece that guessed its directive is read again when the pieces before it end under another.
+void Scanner::join_directive_pieces(Worker& w, std::size_t i, std::size_t j) {
+    std::string in_force;
+    for (std::size_t k = i; k < j; ++k) {
+        Task& t = tasks_[k];
+        if (t.directive_guessed && t.directive != in_force) {
+            own_counts(t);
+            t.directive = in_force;
+            t.directive_guessed = false;
+            run_task(w, t);
+        }
+        in_force = t.directive_after;
+    }
+}
+
+// The transaction logs of the message pieces that finished, replayed in task order through their file's filter
+// while the other pieces are still read (one thread at a time; the others go on reading).
+void Scanner::replay_finished() {
+    for (;;) {
+        std::unique_lock lock(replay_mu_, std::try_to_lock);
+        if (!lock) return;  // another thread replays; it looks for finished tasks before it stops
+        std::size_t k = replayed_.load(std::memory_order_relaxed);
+        for (; k < tasks_.size() && finished_[k].load(std::memory_order_acquire); ++k) {
+            Task& t = tasks_[k];
+            if (t.whole || t.replayed) continue;
+            const Format* format = files_[t.file].format;
+            if (!format || format->piece_rule() != Format::PieceRule::messages) continue;
+            TransactionFilter& one = files_[t.file].replay;
+            bool same = true;
+            for (const TransactionLogEntry& e : t.transactions) {
+                const bool first = one.first(e.key_counted & ~TransactionLogEntry::kCounted, e.time);
+                if (e.code != 0) {  // left to the replay
+                    if (!first) {
+                        ++t.stats.retransmissions;
+                    } else {
+                        t.counts->add_code(Protocol::sip, e.code);
+                        if (e.unregistered) ++t.stats.unregistered;
+                    }
+                    continue;
+                }
+                same = first == ((e.key_counted & TransactionLogEntry::kCounted) != 0) && same;
+            }
+            t.judged_otherwise = !same;
+            t.replayed = true;
+            // A piece that left its answers to the replay is done with its log; the others keep theirs until the
+            // join, to rebuild the filter for a piece read again.
+            if (!t.transactions.empty() && t.transactions.front().code != 0)
+                std::vector<TransactionLogEntry>().swap(t.transactions);
+        }
+        replayed_.store(k, std::memory_order_relaxed);
+        lock.unlock();
+        // A task that finished after this thread looked and before it let go would wait for the end: look again.
+        if (k >= tasks_.size() || !finished_[k].load(std::memory_order_acquire)) return;
+    }
+}
+
+void Scanner::join_message_pieces(Worker& w, std::size_t i, std::size_t j) {
+    bool met = true;
+    for (std::size_t k = i; k + 1 < j; ++k) met = met && tasks_[k].met_next;
+    if (!met) {
+        for (std::size_t k = i; k < j; ++k) {
+            own_counts(tasks_[k]);
+            tasks_[k].transactions.clear();
+            tasks_[k].transactions.shrink_to_fit();
+        }
+        tasks_[i].begin = 0;
+        tasks_[i].end = UINT64_MAX;
+        const std::uint64_t last = files_[tasks_[i].file].info.size;
+        for (std::size_t k = i + 1; k < j; ++k) tasks_[k].begin = tasks_[k].end = last;  // read nothing
+        tasks_[i].seed = std::make_unique<TransactionFilter>();  // one reader: it judges by itself
+        run_task(w, tasks_[i]);
+        tasks_[i].seed.reset();
+    } else if (options_.count_level == CountLevel::transactions) {
+        for (std::size_t k = i; k < j; ++k) {
+            if (!tasks_[k].judged_otherwise) continue;
+            // The filter as the pieces before left it: their responses again, in order.
+            auto seed = std::make_unique<TransactionFilter>();
+            for (std::size_t m = i; m < k; ++m)
+                for (const TransactionLogEntry& e : tasks_[m].transactions)
+                    seed->first(e.key_counted & ~TransactionLogEntry::kCounted, e.time);
+            own_counts(tasks_[k]);
+            tasks_[k].seed = std::move(seed);
+            run_task(w, tasks_[k]);
+            tasks_[k].seed.reset();
+        }
+    }
+    for (std::size_t k = i; k < j; ++k) {
+        tasks_[k].transactions.clear();
+        tasks_[k].transactions.shrink_to_fit();
+    }
 }
 
 void Scanner::work(Worker& w) {
@@ -371,7 +595,9 @@ void Scanner::work(Worker& w) {
             tasks_[i].error.path = files_[tasks_[i].file].report.path;
             tasks_[i].error.message = "out of memory";
         }
+        finished_[i].store(true, std::memory_order_release);
         if (error_logs_) claim_finished(i);
+        if (options_.count_level == CountLevel::transactions) replay_finished();
     }
 }
 
@@ -417,11 +643,16 @@ void Scanner::run() noexcept {
         work(*workers[0]);
         for (auto& th : threads) th.join();
 
+        for (std::size_t i = 0; i < tasks_.size(); ++i) finished_[i].store(true, std::memory_order_relaxed);
+        if (options_.count_level == CountLevel::transactions) replay_finished();  // what is left (a cancelled scan)
+        join_pieces(*workers[0]);
         ScanResult& r = *result_;
         for (auto& w : workers) {
             r.counts.merge(std::move(w->counts));
             r.events_read.merge(w->events);
         }
+        for (Task& t : tasks_)
+            if (t.counts) r.counts.merge(*t.counts);
         if (error_logs_) {
             // The errors of the tasks not claimed yet (all of them when the error logs were read last) claim now.
             r.events = error_logs_->finish(r.error_files, r.stats);
@@ -460,6 +691,8 @@ void Scanner::run() noexcept {
             // A call's messages may lie in several files or threads: join them, then count each call once.
             CallTable calls;
             for (auto& w : workers) calls.merge(w->calls);
+            for (Task& t : tasks_)
+                if (t.calls) calls.merge(*t.calls);
             count_calls(calls, r.counts, r.stats, options_.paths);
         }
         for (FileState& f : files_) r.files.push_back(std::move(f.report));

@@ -248,3 +248,97 @@ def test_stream_in_random_pieces_equals_scan_for_every_layout(records, layout, s
         stream.feed(body[pos:pos + sizes[i % len(sizes)]])
         pos, i = pos + sizes[i % len(sizes)], i + 1
     assert stream.close() == ref
+
+
+# --- (f) layouts whose lines depend on lines before them: cut for threads all the same ----------------------
+
+def _samples(s) -> list:
+    return [(x.line, x.text) for x in s.invalid_samples + s.unparsed_samples]
+
+
+_W3C_LAYOUTS = ["date time cs-method cs-uri-stem sc-status", "sc-status cs-uri-stem date time cs-method",
+                "cs-uri-stem sc-status time-taken", "s-ip cs-method sc-status"]
+
+
+@st.composite
+def w3c_body(draw) -> bytes:
+    """A W3C log whose #Fields change anywhere (with a byte-order mark, CRLF), lines of every layout."""
+    out, layout = [], None
+    for _ in range(draw(st.integers(1, 80))):
+        kind = draw(st.sampled_from(["line"] * 6 + ["fields", "comment", "blank"]))
+        if kind == "fields":
+            layout = draw(st.integers(0, len(_W3C_LAYOUTS) - 1))
+            out.append(draw(st.sampled_from(["", "\ufeff"])) + "#Fields: " + _W3C_LAYOUTS[layout]
+                       + draw(st.sampled_from(["", "\r"])))
+        elif kind == "comment":
+            out.append("#Software: Microsoft Internet Information Services 10.0")
+        elif kind == "blank":
+            out.append("")
+        else:
+            code, path = draw(_STATUS), draw(st.sampled_from(["/", "/a", "/b/c", "-"]))
+            out.append({None: f"2024-01-01 00:00:00 10.0.0.1 GET {path} - 80 - 10.0.0.2 curl - {code} 0 0 15",
+                        0: f"2024-01-01 00:00:01 POST {path} {code}", 1: f"{code} {path} 2024-01-01 00:00:02 PUT",
+                        2: f"{path} {code} 12", 3: f"10.0.0.9 GET {code}"}[layout])
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=w3c_body(), threads=st.integers(2, 8), block=st.integers(1, 300))
+def test_w3c_pieces_read_under_the_fields_before_them(body, threads, block):
+    p = _write(body)
+    ref = logcodes.scan(p, format="w3c", by="code,method,path_raw", threads=1)
+    got = logcodes.scan(p, format="w3c", by="code,method,path_raw", threads=threads, block_size=block)
+    assert got == ref
+    assert _samples(got) == _samples(ref)
+
+
+def _sip_message(start: str, call: int, cseq: str, branch: str, extra: str = "", body: str = "") -> str:
+    return (f"{start}\r\nVia: SIP/2.0/UDP 10.0.0.1;branch={branch}\r\nFrom: <sip:a@h>;tag=f{call}\r\n"
+            f"To: <sip:b@h>;tag=t{call}\r\nCall-ID: {call}@h\r\nCSeq: {cseq}\r\n{extra}"
+            f"Content-Length: {len(body.encode())}\r\n\r\n{body}")
+
+
+@st.composite
+def sip_trace_body(draw) -> bytes:
+    """A SIP trace in one of the layouts read (SIPp, tshark/sngrep framing lines, bare messages): calls whose
+    responses are retransmitted, bodies holding start-line and framing-line look-alikes, junk lines."""
+    layout = draw(st.sampled_from(["sipp", "tshark", "bare"]))
+    out, second = [], 0
+    for call in range(draw(st.integers(1, 12))):
+        branch = f"z9hG4bK{call}"
+        msgs = [_sip_message("INVITE sip:b@h SIP/2.0", call, "1 INVITE", branch,
+                             "Content-Type: application/sdp\r\n", "v=0\r\ns=-\r\n")]
+        for status in draw(st.lists(st.sampled_from(["100 Trying", "180 Ringing", "200 OK", "486 Busy Here",
+                                                     "487 Request Terminated", "099 Bad"]), max_size=5)):
+            msgs += [_sip_message(f"SIP/2.0 {status}", call, "1 INVITE", branch)] * draw(st.integers(1, 3))
+        if draw(st.booleans()):
+            msgs.append(_sip_message("NOTIFY sip:a@h SIP/2.0", call, "2 NOTIFY", branch + "n",
+                                     "Content-Type: message/sipfrag\r\n", "SIP/2.0 200 OK\r\n"))
+        if draw(st.booleans()):
+            msgs.append(_sip_message("MESSAGE sip:b@h SIP/2.0", call, "3 MESSAGE", branch + "m",
+                                     "Content-Type: text/plain\r\n",
+                                     "INVITE sip:x@y SIP/2.0\r\n2026-11-23 23:59:59.000001 note\r\n"))
+        for m in msgs:
+            second += draw(st.integers(0, 40))
+            stamp = f"2026-11-23 {10 + second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}.000001"
+            if layout == "sipp":
+                out.append(f"----------------------------------------------- {stamp}\nUDP message sent:\n\n{m}\n")
+            elif layout == "tshark":
+                out.append(f"U {stamp.replace('-', '/', 2)} 10.0.0.1:5060 -> 10.0.0.2:5060\n{m}")
+            else:
+                out.append(m + "\n")
+            if draw(st.integers(0, 9)) == 0:
+                out.append("junk line\n")
+    return "".join(out).encode("utf-8")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=sip_trace_body(), threads=st.integers(2, 8), block=st.integers(1, 300),
+       count=st.sampled_from(["messages", "transactions", "calls"]), by=st.sampled_from(["code", "code,time:1min"]))
+def test_sip_pieces_give_one_readers_answer(body, threads, block, count, by):
+    # by code alone, pieces leave retransmissions to the replay of their logs; by time too, they judge and are checked
+    p = _write(body)
+    ref = logcodes.scan(p, format="sip_trace", by=by, count=count, threads=1)
+    got = logcodes.scan(p, format="sip_trace", by=by, count=count, threads=threads, block_size=block)
+    assert got == ref
+    assert _samples(got) == _samples(ref)

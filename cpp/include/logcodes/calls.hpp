@@ -40,6 +40,10 @@ public:
     static constexpr std::int64_t kWindowSeconds = 64;
 
     bool first(const Record& r);
+    // The same, for a response read before: its key() and its time (record_time(), kNoTime when none).
+    bool first(std::uint64_t key, std::int64_t time);
+    // The key of a response's transaction; 0 when nothing identifies it (no Call-ID: every message counts).
+    static std::uint64_t key(const Record& r) noexcept;
     void clear() { *this = TransactionFilter{}; }
     // Keys one generation may hold now.
     std::size_t generation_size() const noexcept { return generation_; }
@@ -48,10 +52,12 @@ private:
     // Both generations share one open-addressing table (linear probing, at most half full), so a lookup
     // is one probe sequence: a key's top bit says which generation it belongs to. 0 marks an empty slot.
     static constexpr std::uint64_t kGenerationBit = std::uint64_t{1} << 63;
+    template <class Time>
+    bool first_of(std::uint64_t key, Time&& time);
     bool contains(std::uint64_t key) const noexcept;
     void insert(std::uint64_t key);
     void rehash(std::size_t slot_count, bool drop_previous);
-    void full_generation(const Record& r);
+    void full_generation(std::int64_t now);
 
     std::vector<std::uint64_t> slots_, spare_;   // spare_: the last table, reused so rehashes fault no pages
     std::size_t used_ = 0;                        // keys of both generations
@@ -60,6 +66,18 @@ private:
     std::int64_t current_start_ = INT64_MIN;      // time of the current generation's first response
     std::size_t generation_ = kMinGeneration;
     bool sized_ = false;                          // generation_ chosen from whether responses carry times
+};
+
+// A response as one piece of a trace read it alone: its TransactionFilter::key() with the top bit set when the
+// piece's own filter counted it, and its time. The pieces' logs, replayed in order through one filter, say
+// which pieces answered as one reader of the whole trace would (Scanner). A piece that counts codes only leaves
+// the answer to the replay: it logs the response's code (and whether it is unregistered) instead of counting it.
+struct TransactionLogEntry {
+    static constexpr std::uint64_t kCounted = std::uint64_t{1} << 63;
+    std::uint64_t key_counted = 0;
+    std::int64_t time = 0;
+    std::uint16_t code = 0;     // not 0: left to the replay
+    bool unregistered = false;
 };
 
 // answered, busy, no_answer, rejected, cancelled, failed (ITU-T E.411 vocabulary, RFC 3261 codes).

@@ -76,6 +76,18 @@ public:
         stats_.lines += t.lines;
         return t;
     }
+    // A piece of an input whose lines depend on a directive before it (a W3C #Fields): its reader reads that line
+    // first. The line is a piece before's, so it is not counted here.
+    void prime(std::string_view directive);
+    // The last directive line the reader read (primed or in the piece), empty when none: the next piece's start.
+    std::string_view directive_read() const noexcept { return parser_ ? parser_->directive_read() : std::string_view{}; }
+    // A piece of a SIP trace read on its own: every response's transaction goes into `log` (count level
+    // "transactions"), for the scan to check this piece's answers against the pieces before it.
+    void log_transactions(std::vector<TransactionLogEntry>* log) noexcept { transaction_log_ = log; }
+    // The transactions the pieces before this one left: its responses are judged as one reader would.
+    void seed_transactions(const TransactionFilter& before) { transactions_ = before; }
+    // Whether a piece may begin at `line` (Parser::fresh_at): this reader agrees it starts afresh there.
+    bool fresh_at(std::string_view line) const noexcept { return parser_ && parser_->fresh_at(line); }
     // The end of this piece of input: a record still being read (a SIP message without its end) is handled.
     // `input_end`: the input ends here too (false: a byte range whose lines go on in the next range).
     void finish(bool input_end = true);
@@ -153,6 +165,9 @@ private:
     void handle_record(std::uint64_t line_no, std::uint64_t offset, std::string_view text, bool one_line = false);
     // Fills method and target of a one-line record read without splitting its request, from its `line`.
     [[gnu::noinline]] void split_request_late(std::string_view line);
+    // TransactionFilter::first() of record_ (classified as `c`), written to transaction_log_; false also when the
+    // answer is left to the replay (a codes-only count: the log entry carries the code).
+    [[gnu::noinline]] bool first_logged(const Classified& c);
     void sample(std::vector<Sample>& into, std::uint64_t line_no, std::uint64_t offset, std::string_view text,
                 std::string why);
 
@@ -171,6 +186,7 @@ private:
     Record record_;
     DeriveContext derive_;  // the derived values of record_, for the sink and the aggregator
     TransactionFilter transactions_;
+    std::vector<TransactionLogEntry>* transaction_log_ = nullptr;
     CallTable calls_;
     EventSink* sink_ = nullptr;
     EventCounter* event_counter_ = nullptr;

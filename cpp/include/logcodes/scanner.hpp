@@ -2,7 +2,9 @@
 //
 // Large uncompressed files are cut into byte ranges at line boundaries (a range owns the lines that
 // start in it) and scanned by a pool of threads, each with its own aggregator; compressed inputs and
-// pipes are scanned whole. Results never depend on the thread count or the block size.
+// pipes are scanned whole. Formats whose lines depend on lines before them are cut by their piece rule
+// (Format::PieceRule: W3C pieces read the #Fields before them, SIP pieces begin at messages) and checked
+// in order once read. Results never depend on the thread count or the block size.
 //
 // Scanning runs on its own threads: start(), then wait_for() in short slices so the caller can show
 // progress or cancel() — the Python layer uses this to stay responsive to Ctrl-C.
@@ -83,6 +85,14 @@ private:
     void claim_finished(std::size_t i);
     void claim_in_order(EventStore& store);
     static void report_shrink(const FileState& f, Task& t, std::uint64_t end_read);
+    void find_directive(Task& t);
+    void own_counts(Task& t) const;
+    // After the workers: the pieces of each file that depend on the ones before them are checked, in order, and
+    // read again where they began from the wrong state.
+    void join_pieces(Worker& w);
+    void join_directive_pieces(Worker& w, std::size_t first, std::size_t end);
+    void join_message_pieces(Worker& w, std::size_t first, std::size_t end);
+    void replay_finished();
 
     ScanOptions options_;
     std::unique_ptr<ScanResult> result_;
@@ -92,11 +102,14 @@ private:
     std::unique_ptr<std::atomic<bool>[]> finished_;  // per task: run (its errors may claim their events)
     std::atomic<std::size_t> claimed_{0};          // tasks whose errors have claimed, in task order
     std::mutex claims_mu_;                         // held by the one thread claiming
+    std::atomic<std::size_t> replayed_{0};         // tasks whose transaction logs were replayed, in task order
+    std::mutex replay_mu_;                         // held by the one thread replaying
     std::atomic<std::size_t> next_task_{0};
     std::atomic<bool> cancel_{false};
     std::atomic<int> spare_threads_{0};   // threads no task needs: each lets one decoded input read ahead
     std::atomic<std::uint64_t> bytes_done_{0};
     std::atomic<std::uint64_t> bytes_total_{0};
+    bool rereading_ = false;              // join_message_pieces() reads pieces again (on the scan's own thread)
     std::thread runner_;
     std::mutex mu_;
     std::condition_variable cv_;

@@ -87,9 +87,9 @@ bool request_line(std::string_view l, std::string_view& method) noexcept {
     return true;
 }
 
-// A date and time anywhere in a framing line ("2026-11-23 23:48:42.893185", "2011/07/28 12:54:46.562096"),
-// copied into `out` as ISO 8601 text (parsed only if a time is asked for). False when there is none.
-bool framing_time(std::string_view l, std::string& out) {
+// A date and time anywhere in a framing line ("2026-11-23 23:48:42.893185", "2011/07/28 12:54:46.562096"):
+// its text, empty when there is none.
+std::string_view find_framing_time(std::string_view l) noexcept {
     // Anchor on each ':' (few per line): a date-time's first one sits 13 after the date's start.
     for (std::size_t colon = find_in(l, 13, ':'); colon != std::string_view::npos; colon = find_in(l, colon + 1, ':')) {
         const std::size_t i = colon - 13;
@@ -98,11 +98,24 @@ bool framing_time(std::string_view l, std::string& out) {
             continue;
         std::size_t j = i + 19;
         while (j < l.size() && j < i + 32 && (is_digit(l[j]) || l[j] == '.')) ++j;
-        out.assign(l.substr(i, j - i));
-        out[4] = out[7] = '-';
-        return true;
+        return l.substr(i, j - i);
     }
-    return false;
+    return {};
+}
+
+// The framing line's date-time copied into `out` as ISO 8601 text (parsed only if a time is asked for).
+bool framing_time(std::string_view l, std::string& out) {
+    const std::string_view t = find_framing_time(l);
+    if (t.empty()) return false;
+    out.assign(t);
+    out[4] = out[7] = '-';
+    return true;
+}
+
+// A request or status line, as the reader opens a message with it.
+bool start_line(std::string_view l) noexcept {
+    std::string_view code, reason, method;
+    return may_start_message(l) && (response_line(l, code, reason) || request_line(l, method));
 }
 
 // Written by the capture reader (pcap_source.cpp) before each message it found.
@@ -133,6 +146,25 @@ public:
         return true;
     }
     bool in_record() const noexcept override { return state_ != State::idle; }
+
+    // A piece may begin at `line` when this reader would read it as from idle (it ends any open message
+    // without taking the line into it) and then hold what a new reader holds: the trace time it keeps from
+    // earlier framing lines is replaced by the line's own, or there is none.
+    bool fresh_at(std::string_view line) const noexcept override {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        bool from_idle = state_ == State::idle || line.starts_with(kCaptureFraming);
+        if (!from_idle && state_ == State::headers) {
+            // header_line(): a line that is not blank, folded or a header ends the message.
+            if (line.empty() || line.front() == ' ' || line.front() == '\t') return false;
+            const std::size_t colon = find_in(line, 0, ':');
+            from_idle = colon == std::string_view::npos || colon == 0;
+        } else if (!from_idle) {
+            from_idle = starts_message(line);  // body_line(): a start line ends the body
+        }
+        if (!from_idle) return false;
+        if (start_line(line)) return trace_time_.empty();
+        return !find_framing_time(line).empty() || trace_time_.empty();
+    }
 
 private:
     enum class State { idle, headers, body };
@@ -448,6 +480,24 @@ public:
         return r.kind == RecordKind::request || r.status.size() == 3;
     }
     bool splittable() const noexcept override { return false; }  // a message spans lines
+    PieceRule piece_rule() const noexcept override { return PieceRule::messages; }
+    // Framed: some line of the head that is no start line carries a date-time (tshark, sngrep, SIPp dumps).
+    bool framed(std::string_view head) const noexcept override {
+        for (std::size_t p = 0; p < head.size();) {
+            const std::size_t nl = head.find('\n', p);
+            if (nl == std::string_view::npos) break;  // a cut last line says nothing
+            std::string_view line = head.substr(p, nl - p);
+            p = nl + 1;
+            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            if (!start_line(line) && !find_framing_time(line).empty()) return true;
+        }
+        return false;
+    }
+    bool message_start(std::string_view line, bool framed) const noexcept override {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (start_line(line)) return !framed;
+        return framed && !find_framing_time(line).empty();
+    }
     std::vector<std::string> field_names() const override { return {}; }
 };
 

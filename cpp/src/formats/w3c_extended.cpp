@@ -127,6 +127,12 @@ std::size_t split(std::string_view line, std::vector<std::string_view>& out, std
     return out.size();
 }
 
+// A "#Fields:" line, as W3cParser::parse() reads it (after a byte-order mark).
+bool fields_directive(std::string_view line) noexcept {
+    if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);
+    return line.starts_with("#Fields:");
+}
+
 constexpr std::string_view kIisDefault =
     "date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) "
     "sc-status sc-substatus sc-win32-status time-taken";
@@ -138,10 +144,12 @@ public:
     explicit W3cParser(const W3cFormat& f);
     ParseResult parse(std::string_view line, Record& out) override;
     const Layout& layout() const noexcept { return layout_; }
+    std::string_view directive_read() const noexcept override { return directive_; }
 
 private:
     const W3cFormat& format_;
     Layout layout_;
+    std::string directive_;  // the #Fields line read last, as given: where a piece after this one starts from
     std::vector<std::string_view> values_;
     std::string storage_;
 };
@@ -158,6 +166,9 @@ public:
         return !r.status.empty() && r.extra(intern_marker()) == name_;
     }
     bool splittable() const noexcept override { return false; }
+    // A piece of a file reads under the last #Fields before it: the only state a W3C reader carries.
+    PieceRule piece_rule() const noexcept override { return PieceRule::directives; }
+    bool directive(std::string_view line) const noexcept override { return fields_directive(line); }
     bool meta_is_evidence() const noexcept override { return true; }
     Variant variant() const noexcept { return variant_; }
     static FieldId intern_marker() {
@@ -173,10 +184,14 @@ private:
 W3cParser::W3cParser(const W3cFormat& f) : format_(f), layout_(make_layout(kIisDefault, false)) {}
 
 ParseResult W3cParser::parse(std::string_view line, Record& out) {
+    const std::string_view given = line;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.starts_with("\xEF\xBB\xBF")) line.remove_prefix(3);  // a UTF-8 byte-order mark
     if (!line.empty() && line.front() == '#') {
-        if (line.starts_with("#Fields:")) layout_ = make_layout(line.substr(8), true);
+        if (fields_directive(line)) {
+            layout_ = make_layout(line.substr(8), true);
+            directive_.assign(given);
+        }
         return ParseResult::meta;
     }
     const std::size_t want = layout_.columns.size();

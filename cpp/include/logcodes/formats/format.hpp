@@ -41,6 +41,12 @@ public:
     // After a flush() that handed over nothing: true when a record was being read that could not be made
     // whole (a cut line whose end never came); the reader counts it as unparsed rather than drop it.
     virtual bool cut_at_end() const noexcept { return false; }
+    // Format::PieceRule::messages: true when reading `line` now would leave this reader exactly as a new reader
+    // is after reading it (the line ends any open message and depends on nothing read before), so a piece may
+    // begin there. False when unsure.
+    virtual bool fresh_at(std::string_view /*line*/) const noexcept { return false; }
+    // Format::PieceRule::directives: the last directive() line this reader read, as given (empty: none).
+    virtual std::string_view directive_read() const noexcept { return {}; }
 
     // Lines taken by take_parts(): their bytes (ending right after a '\n') and how many.
     struct Taken {
@@ -95,9 +101,24 @@ public:
 
     // True when this format's meta lines identify it (W3C "#Fields:" directives): detection counts them.
     virtual bool meta_is_evidence() const noexcept { return false; }
-    // False for formats whose meaning of a line depends on earlier lines (W3C #Fields): such files are
-    // scanned whole, never split into ranges.
+    // False for formats whose meaning of a line depends on earlier lines (W3C #Fields, SIP messages): their
+    // lines cannot be read alone, and a distributed scan (byte_range) reads such a file in one piece.
     virtual bool splittable() const noexcept { return true; }
+    // How a scan's threads may cut a plain file of this format into pieces (piece_rule()).
+    enum class PieceRule : unsigned char {
+        lines,       // at any line: lines are read alone
+        directives,  // at any line, once the piece's reader has read the last directive() line before it
+        messages,    // at a message_start() line, where the reader of the piece before agrees (Parser::fresh_at)
+        whole,       // never: one reader reads it all
+    };
+    virtual PieceRule piece_rule() const noexcept { return splittable() ? PieceRule::lines : PieceRule::whole; }
+    // PieceRule::directives: `line` (without its '\n') changes how the lines after it read (W3C "#Fields:").
+    virtual bool directive(std::string_view /*line*/) const noexcept { return false; }
+    // PieceRule::messages: whether the file whose first bytes are `head` writes a framing line before each
+    // message (a SIP trace's "U 2005/07/04 09:32:52.844249 a -> b"); whether `line` may open a piece of such
+    // a file (`framed`: the framing line, else the message's start line).
+    virtual bool framed(std::string_view /*head*/) const noexcept { return false; }
+    virtual bool message_start(std::string_view /*line*/, bool /*framed*/) const noexcept { return false; }
     // True for error-log kinds: their records are events (a level and a message), never responses.
     virtual bool events() const noexcept { return false; }
     // Names of the named fields (Record::extras) this format can yield.
