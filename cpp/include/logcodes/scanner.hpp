@@ -94,7 +94,7 @@ private:
     std::mutex claims_mu_;                         // held by the one thread claiming
     std::atomic<std::size_t> next_task_{0};
     std::atomic<bool> cancel_{false};
-    std::atomic<int> spare_threads_{0};   // threads no task needs: each lets one decoded input read ahead
+    std::atomic<int> spare_threads_{0};   // threads no task needs: a compressed input decodes on them
     std::atomic<std::uint64_t> bytes_done_{0};
     std::atomic<std::uint64_t> bytes_total_{0};
     std::thread runner_;
