@@ -152,7 +152,7 @@ public:
     ParallelDecodeSource(OpenFile file, const InputInfo& info, const ParallelDecoding& d)
         : file_(std::move(file)), path_(info.path), c_(info.compression), block_(std::max<std::size_t>(d.block, 4096)),
           planner_(file_.fd(), info.compression, d.piece),
-          max_pieces_(2 * std::max(d.threads, 1u) + 1),
+          max_pieces_(std::max(d.threads, 1u) + 2),
           piece_cap_(std::max<std::size_t>(16u << 20, 4 * block_)) {
         for (unsigned i = 0; i < std::max(d.threads, 1u); ++i) workers_.emplace_back([this] { work(); });
     }
@@ -226,6 +226,7 @@ private:
     };
 
     void work() noexcept {
+        std::unique_ptr<Source> dec;  // this thread's decoder, restarted for each piece
         for (;;) {
             Piece* p = nullptr;
             {
@@ -261,16 +262,16 @@ private:
                 p->end = end;
                 if (end == UINT64_MAX) planned_all_ = true;
             }
-            decode(*p);
+            decode(*p, dec);
         }
     }
 
     // Decodes one piece into its queue, waiting while the queue is full (the reader has not come to it).
-    void decode(Piece& p) noexcept {
+    void decode(Piece& p, std::unique_ptr<Source>& dec) noexcept {
         Error failed;
-        std::unique_ptr<Source> dec;
         try {
-            dec = open_decoder(c_, open_file_range(file_, path_, p.begin, p.end), path_);
+            std::unique_ptr<Source> raw = open_file_range(file_, path_, p.begin, p.end);
+            if (!dec || !dec->restart(raw)) dec = open_decoder(c_, std::move(raw), path_);
             for (;;) {
                 std::unique_ptr<char[]> buf = take_buffer();
                 const std::size_t n = dec->read(buf.get(), block_);
@@ -298,6 +299,7 @@ private:
         p.raw_end = dec ? dec->raw_position() : p.begin;
         p.done = true;
         ready_.notify_all();
+        if (failed) dec.reset();  // its state is unknown: the next piece makes a new one
     }
 
     std::unique_ptr<char[]> take_buffer() {

@@ -123,6 +123,18 @@ protected:
 
 public:
     std::uint64_t raw_position() const noexcept override { return raw_->raw_position(); }
+    bool restart(std::unique_ptr<Source>& raw) override {
+        if (!reset_stream()) return false;
+        raw_ = std::move(raw);
+        in_pos_ = in_len_ = 0;
+        out_total_ = 0;
+        error_ = Error{};
+        return true;
+    }
+
+protected:
+    // Makes the decoder ready for a new stream; false when it cannot be reused.
+    virtual bool reset_stream() = 0;
 
 protected:
     std::unique_ptr<Source> raw_;
@@ -201,6 +213,11 @@ public:
     }
 
 private:
+    bool reset_stream() override {
+        if (!ok_ || inflateReset(&zs_) != Z_OK) return false;
+        in_member_ = done_ = false;
+        return true;
+    }
     std::size_t produced(const char* dst) const noexcept {
         return static_cast<std::size_t>(reinterpret_cast<const char*>(zs_.next_out) - dst);
     }
@@ -270,6 +287,10 @@ public:
     }
 
 private:
+    bool reset_stream() override {
+        in_member_ = done_ = false;  // the next member initialises the state
+        return true;
+    }
     void start_member() {
         // Initialising clears the whole state, output window included: keep the caller's window.
         std::uint8_t* next_out = state_->next_out;
@@ -341,6 +362,11 @@ public:
     }
 
 private:
+    bool reset_stream() override {
+        if (!dctx_ || ZSTD_isError(ZSTD_DCtx_reset(dctx_, ZSTD_reset_session_only))) return false;
+        frame_open_ = flushing_ = done_ = false;
+        return true;
+    }
     ZSTD_DCtx* dctx_;
     bool frame_open_ = false;
     bool flushing_ = false;

@@ -32,6 +32,9 @@ public:
     virtual std::uint64_t skipped_packets() const noexcept { return 0; }
     // Captures: IP fragment sets and TCP flows dropped to keep the reassembly tables within their bounds.
     virtual std::uint64_t evictions() const noexcept { return 0; }
+    // Decoders: decode a new stream read from `raw`, keeping the buffers and decoder state allocated for the
+    // last one (first-touched pages are expensive here). False when this source cannot (it is left as it was).
+    virtual bool restart(std::unique_ptr<Source>& raw) { (void)raw; return false; }
 
 protected:
     Error error_;
