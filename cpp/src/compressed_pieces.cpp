@@ -94,7 +94,9 @@ public:
     bool next(std::uint64_t& begin, std::uint64_t& end) {
         if (done_) return false;
         begin = pos_;
-        std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(2 * target_ + kMinMember, kMaxWindow));
+        // Room for two pieces as large as the last one: one pread per piece, most of it kept for the next.
+        std::size_t want = static_cast<std::size_t>(
+            std::min<std::uint64_t>(std::max<std::uint64_t>(2 * target_, 2 * last_) + kMinMember, kMaxWindow));
         want = std::max<std::size_t>(want, 64);
         for (;;) {
             const std::size_t got = fill(want);
@@ -107,13 +109,16 @@ public:
                                                             : gzip_piece_end(window_.data(), got, target_);
             if (c_ == Compression::zstd && cut == got && at_eof) {  // whole frames up to the end
                 end = pos_ + cut;
-                pos_ = end;
                 done_ = true;
                 return true;
             }
             if (cut > 0 && (cut >= target_ || at_eof || want >= kMaxWindow)) {
                 end = pos_ + cut;
+                // The bytes after the cut start the next piece's window.
+                std::memmove(window_.data(), window_.data() + cut, got - cut);
+                have_ = got - cut;
                 pos_ = end;
+                last_ = cut;
                 return true;
             }
             if (at_eof || want >= kMaxWindow) {  // nothing to cut at: the rest is one piece
@@ -126,23 +131,26 @@ public:
     }
 
 private:
-    // Reads up to `want` bytes at pos_ into the window; returns how many (fewer at the end of the file).
+    // Makes the window hold up to `want` bytes from pos_ (keeping those it has); returns how many it holds
+    // (fewer at the end of the file).
     std::size_t fill(std::size_t want) {
-        window_.resize(want);
-        std::size_t got = 0;
-        while (got < want) {
-            const ssize_t n = ::pread(fd_, window_.data() + got, want - got, static_cast<off_t>(pos_ + got));
+        if (have_ >= want) return have_;
+        if (window_.size() < want) window_.resize(want);
+        while (have_ < want) {
+            const ssize_t n = ::pread(fd_, window_.data() + have_, want - have_, static_cast<off_t>(pos_ + have_));
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) break;  // an error is met again, and reported, by the decoder of the last piece
-            got += static_cast<std::size_t>(n);
+            have_ += static_cast<std::size_t>(n);
         }
-        return got;
+        return have_;
     }
 
     int fd_;
     Compression c_;
     std::uint64_t target_;
-    std::uint64_t pos_ = 0;
+    std::uint64_t pos_ = 0;       // where the next piece starts; window_ holds the file from here
+    std::size_t have_ = 0;        // bytes of window_ read
+    std::uint64_t last_ = 0;      // the last piece's size
     bool done_ = false;
     std::vector<unsigned char> window_;
 };
