@@ -109,8 +109,15 @@ void expect_same_in_pieces(std::string_view file, std::size_t cap, std::size_t l
         FUZZ_CHECK(one.text.compare(0, n, many.text, 0, n) == 0);
         return;
     }
-    FUZZ_CHECK(many.text == one.text);
     FUZZ_CHECK(many.error.kind == one.error.kind && many.error.offset == one.error.offset);
+    if (one.error.kind == ErrorKind::corrupt) {
+        // Before a corrupt block a decoder may hold decoded bytes it has not handed over (igzip's own buffer
+        // when the output space is small): how many come out depends on the reads' sizes, with one thread too.
+        const std::size_t n = std::min(one.text.size(), many.text.size());
+        FUZZ_CHECK(one.text.compare(0, n, many.text, 0, n) == 0);
+        return;
+    }
+    FUZZ_CHECK(many.text == one.text);
     FUZZ_CHECK(many.error.message == one.error.message);
 }
 
