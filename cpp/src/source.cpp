@@ -2,6 +2,7 @@
 
 #include "logcodes/compressed_pieces.hpp"
 #include "logcodes/pcap_source.hpp"
+#include "logcodes/read_ahead.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -414,7 +415,8 @@ std::unique_ptr<Source> open_decoder(Compression c, std::unique_ptr<Source> raw,
 namespace {
 
 // A capture (pcap/pcapng, compressed or not) is read as the SIP trace it holds.
-std::unique_ptr<Source> maybe_capture(std::unique_ptr<Source> decoded, const std::string& path, Error& err) {
+std::unique_ptr<Source> maybe_capture(std::unique_ptr<Source> decoded, const std::string& path, Error& err,
+                                      bool* is_a_capture = nullptr) {
     std::string head(4, '\0');
     std::size_t have = 0;
     while (have < head.size()) {
@@ -424,6 +426,7 @@ std::unique_ptr<Source> maybe_capture(std::unique_ptr<Source> decoded, const std
     }
     head.resize(have);
     const bool capture = is_capture(head);
+    if (is_a_capture) *is_a_capture = capture;
     auto src = std::make_unique<PrefixedSource>(std::move(head), std::move(decoded));
     if (!capture) return src;
     return open_capture(std::move(src), path, err);
@@ -521,7 +524,11 @@ std::unique_ptr<Source> open_input(const InputInfo& info, Error& err, const Para
     if (decoding.threads < 2 || !info.is_regular || info.compression == Compression::none) return open_input(info, err);
     auto decoded = open_parallel_decoder(info, decoding, err);
     if (!decoded) return nullptr;
-    return maybe_capture(std::move(decoded), info.path, err);
+    // A compressed capture: its packets are reassembled on a thread of their own, ahead of the SIP parser.
+    bool capture = false;
+    auto src = maybe_capture(std::move(decoded), info.path, err, &capture);
+    if (src && capture) return std::make_unique<ReadAheadSource>(std::move(src), decoding.block);
+    return src;
 }
 
 std::unique_ptr<Source> open_file_range(const InputInfo& info, std::uint64_t begin, std::uint64_t end, Error& err) {
