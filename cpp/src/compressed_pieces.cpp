@@ -181,6 +181,7 @@ public:
                 // The front chunk is the reader's alone (workers only append): copy it without the lock.
                 Chunk& ch = p.out.front();
                 lock.unlock();
+                if (ch.pos == 0) raw_.store(std::max(raw_.load(std::memory_order_relaxed), ch.raw), std::memory_order_relaxed);
                 const std::size_t n = std::min(cap, ch.len - ch.pos);
                 std::memcpy(dst, ch.data.get() + ch.pos, n);
                 ch.pos += n;
@@ -207,7 +208,7 @@ public:
                 if (error_.kind == ErrorKind::truncated) error_.message = truncation_message(c_, handed_);
                 return 0;
             }
-            raw_.store(p.raw_end, std::memory_order_relaxed);
+            raw_.store(std::max(raw_.load(std::memory_order_relaxed), p.raw_end), std::memory_order_relaxed);
             pieces_.pop_front();
             room_.notify_all();
         }
@@ -222,6 +223,7 @@ private:
     struct Chunk {
         std::unique_ptr<char[]> data;
         std::size_t len = 0, pos = 0;
+        std::uint64_t raw = 0;  // compressed bytes its decoder had read when it was full: progress
     };
     struct Piece {
         std::uint64_t begin = 0, end = UINT64_MAX;
@@ -283,12 +285,13 @@ private:
             for (;;) {
                 std::unique_ptr<char[]> buf = take_buffer();
                 const std::size_t n = dec->read(buf.get(), block_);
+                const std::uint64_t read_to = dec->raw_position();
                 std::unique_lock lock(mu_);
                 if (n == 0) {
                     pool_.push_back(std::move(buf));
                     break;
                 }
-                p.out.push_back(Chunk{std::move(buf), n, 0});
+                p.out.push_back(Chunk{std::move(buf), n, 0, read_to});
                 p.buffered += n;
                 p.decoded += n;
                 ready_.notify_all();

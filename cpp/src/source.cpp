@@ -389,7 +389,10 @@ public:
         if (n == 0 && rest_->error()) error_ = rest_->error();
         return n;
     }
-    std::uint64_t raw_position() const noexcept override { return rest_->raw_position() - (prefix_.size() - pos_); }
+    std::uint64_t raw_position() const noexcept override {
+        const std::uint64_t raw = rest_->raw_position(), held = prefix_.size() - pos_;
+        return raw > held ? raw - held : 0;  // a source reading ahead may report its position late
+    }
 
 private:
     std::string prefix_;

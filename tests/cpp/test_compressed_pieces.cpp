@@ -112,10 +112,18 @@ protected:
         Read r;
         if (!src) return r;
         std::vector<char> buf(cap);
+        std::uint64_t raw = 0;
         for (;;) {
             const std::size_t n = src->read(buf.data(), cap);
+            // Progress: compressed bytes read, never back, never past the file's end.
+            EXPECT_GE(src->raw_position(), raw);
+            raw = src->raw_position();
+            EXPECT_LE(raw, info.size);
             if (n == 0) break;
             r.bytes.append(buf.data(), n);
+        }
+        if (!src->error()) {
+            EXPECT_EQ(raw, info.size);
         }
         r.error = src->error();
         char c;
