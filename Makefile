@@ -6,9 +6,10 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 # Debian packages the build needs (Debian 12 and 13 alike).
 APT_PACKAGES := g++ pkg-config libre2-dev libsimdjson-dev zlib1g-dev libisal-dev libzstd-dev libpcap-dev libgtest-dev zstd
-# What `make bench` adds: the peers it compares with (ripgrep, GoAccess), ISA-L's igzip and GNU time (peak RSS);
-# and for `make microbench` / `make callgrind`: Google Benchmark and valgrind.
-BENCH_APT_PACKAGES := ripgrep goaccess isal time libbenchmark-dev valgrind
+# What `make bench` adds: the peers it compares with (ripgrep, GoAccess), ISA-L's igzip, bgzip (tabix: the BGZF
+# copy; pzstd comes with zstd) and GNU time (peak RSS); and for `make microbench` / `make callgrind`: Google
+# Benchmark and valgrind.
+BENCH_APT_PACKAGES := ripgrep goaccess isal tabix time libbenchmark-dev valgrind
 # ... and the tests alone: headless Chromium opens the HTML report (about 80 MB to fetch, under a minute),
 # tshark checks the SIP test expectations against the captures, a Prometheus server scrapes `logcodes watch`.
 TEST_APT_PACKAGES := chromium fonts-dejavu-core tshark prometheus
@@ -93,7 +94,7 @@ cpp-test: venv
 	cd $(CPP_BUILD) && $(abspath $(VENV)/bin/ctest) --output-on-failure -j $(JOBS)
 
 # With SANITIZE=1 also: the C++ tests that share a stream or scan between threads, built with ThreadSanitizer.
-TSAN_TESTS := StreamThreads.*:ScannerTest.SameResultForEveryThreadCountBlockSizeAndRange:ScannerTest.DefaultSamplesAreTheFirstOnesByLine:Events.*:ErrorLogPiecesTest.*
+TSAN_TESTS := StreamThreads.*:PiecesTest.*:ScannerTest.SameResultForEveryThreadCountBlockSizeAndRange:ScannerTest.DefaultSamplesAreTheFirstOnesByLine:Events.*:ErrorLogPiecesTest.*
 tsan-test: venv
 	$(VENV)/bin/cmake -S . -B build/cpp-tsan -G Ninja -DCMAKE_MAKE_PROGRAM=$(abspath $(VENV)/bin/ninja) \
 	  -DLOGCODES_BUILD_TESTS=ON -DLOGCODES_BUILD_PYTHON=OFF -DLOGCODES_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

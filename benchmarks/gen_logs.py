@@ -890,7 +890,10 @@ def generate(path: str, size: int, seed: int, *, layout: str = "combined", compr
     return truth
 
 
-COMPRESSORS = {"gz": ["gzip", "-n", "-c"], "zst": ["zstd", "-q", "-c"]}
+# gz / zst: one member / one frame, as gzip and zstd write them (decoded on one thread, ahead of the parser).
+# bgzf.gz / frames.zst: BGZF members (bgzip) and independent frames (pzstd), which logcodes decodes in pieces.
+COMPRESSORS = {"gz": ["gzip", "-n", "-c"], "zst": ["zstd", "-q", "-c"], "bgzf.gz": ["bgzip", "-c"],
+               "frames.zst": ["pzstd", "-q", "-c", "-p", "2"]}
 
 
 def compress_copies(path: str, exts, *, quiet: bool = False) -> None:

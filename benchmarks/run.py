@@ -5,7 +5,8 @@ For each size: generate (or reuse from benchmarks/data/) a seeded combined log w
 copies, warm the page cache, then time `--repeat` runs of each case, round-robin:
 
     logcodes   plain file, each of --threads (default 1 and 2)
-    logcodes   .gz and .zst copies, 1 thread and --threads (the second decodes while the first parses)
+    logcodes   .gz and .zst copies, 1 thread and --threads (the second decodes while the first parses), and
+               .bgzf.gz (bgzip) and .frames.zst (pzstd) copies, decoded in pieces on every thread
     wc -l                          floor on the plain file
     gzip -dc / igzip -dc / zstd -dc > /dev/null  floors for the compressed copies
 
@@ -802,8 +803,9 @@ def main(argv=None) -> int:
     info["load_avg_start"] = load_avg()
 
     time_exe = gnu_time()
-    exts = [e for e, tool in (("gz", "gzip"), ("zst", "zstd")) if shutil.which(tool)]
-    notes = [f"`{t}` not found: no .{e} rows" for e, t in (("gz", "gzip"), ("zst", "zstd")) if e not in exts]
+    compressors = (("gz", "gzip"), ("zst", "zstd"), ("bgzf.gz", "bgzip"), ("frames.zst", "pzstd"))
+    exts = [e for e, tool in compressors if shutil.which(tool)]
+    notes = [f"`{t}` not found: no .{e} rows" for e, t in compressors if e not in exts]
     if not args.peers_only and nginx_sizes and "nginx_json" not in formats:
         notes.append("logcodes has no `nginx_json` preset: no preset rows for nginx_json")
 
@@ -825,7 +827,8 @@ def main(argv=None) -> int:
             for t in threads:
                 cases.append(Case(BASE_TOOL, name(""), path, t, scan_cmd(path, t, "--format", fmt), "logcodes"))
             for e in exts:
-                # 2 threads on one compressed file: one decodes while the other parses (read-ahead).
+                # 2 threads on one compressed file: one member / frame decodes on one thread while the other
+                # parses (read-ahead); BGZF and pzstd's frames decode in pieces on both while one parses.
                 for t in sorted({1, *threads}):
                     cases.append(Case(BASE_TOOL, name(e), files[e], t, scan_cmd(files[e], t, "--format", fmt), "logcodes"))
             if size == max(sizes):
@@ -848,6 +851,13 @@ def main(argv=None) -> int:
         if "zst" in exts:
             cases.append(Case("zstd -dc", name("zst"), files["zst"], None, ["zstd", "-dc", str(files["zst"])],
                               "floor", capture=False))
+        # The decoders alone on the files logcodes cuts into pieces (each decodes them on one thread).
+        if "bgzf.gz" in exts and shutil.which("igzip"):
+            cases.append(Case("igzip -dc", name("bgzf.gz"), files["bgzf.gz"], None,
+                              ["igzip", "-dc", str(files["bgzf.gz"])], "floor", capture=False))
+        if "frames.zst" in exts:
+            cases.append(Case("zstd -dc", name("frames.zst"), files["frames.zst"], None,
+                              ["zstd", "-dc", str(files["frames.zst"])], "floor", capture=False))
         run_cases(label, cases, truth, list(files.values()), args.repeat, time_exe, rows, notes, label)
         if size == min(sizes):
             # The slow peers on the smallest file only, with fewer runs; their ratios are to logcodes on this file.

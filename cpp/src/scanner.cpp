@@ -249,31 +249,32 @@ void Scanner::run_task(Worker& w, Task& t) {
         format->piece_rule() == Format::PieceRule::directives)
         find_directive(t);
 
+    // A decoded input (compressed, a capture) with cores to spare decodes on them while this one parses: a
+    // compressed file takes every spare core (its pieces decode in parallel), a plain capture one.
+    const bool compressed = t.whole && f.info.compression != Compression::none && f.info.is_regular;
+    int spares = 0;
+    if (t.whole && (f.info.compression != Compression::none || f.info.capture)) {
+        int spare = spare_threads_.load(std::memory_order_relaxed);
+        while (spare > 0 && !spare_threads_.compare_exchange_weak(spare, compressed ? 0 : spare - 1)) {
+        }
+        spares = compressed ? spare : std::min(spare, 1);
+    }
+    struct GiveBack {
+        std::atomic<int>& spare;
+        int taken;
+        ~GiveBack() {
+            if (taken > 0) spare.fetch_add(taken);
+        }
+    } give_back{spare_threads_, spares};
     std::unique_ptr<Source> src;
     if (t.whole) {
-        src = open_input(f.info, t.error);
+        const std::uint64_t piece = options_.min_range ? options_.min_range : options_.block_size;
+        src = open_input(f.info, t.error, ParallelDecoding{static_cast<unsigned>(spares) + 1, options_.block_size, piece});
     } else {
         src = open_file_range(f.ranges_file, f.info.path, t.begin == 0 ? 0 : t.begin - 1, UINT64_MAX);
     }
     if (!src) return;
-    // A decoded input (compressed, a capture) with a core to spare: decode on that core while this one parses.
-    bool took_spare = false;
-    if (t.whole && (f.info.compression != Compression::none || f.info.capture)) {
-        int spare = spare_threads_.load(std::memory_order_relaxed);
-        while (spare > 0 && !spare_threads_.compare_exchange_weak(spare, spare - 1)) {
-        }
-        if (spare > 0) {
-            took_spare = true;
-            src = std::make_unique<ReadAheadSource>(std::move(src), options_.block_size);
-        }
-    }
-    struct GiveBack {
-        std::atomic<int>& spare;
-        bool taken;
-        ~GiveBack() {
-            if (taken) spare.fetch_add(1);
-        }
-    } give_back{spare_threads_, took_spare};
+    if (spares > 0 && !compressed) src = std::make_unique<ReadAheadSource>(std::move(src), options_.block_size);
 
     std::uint64_t last_raw = src->raw_position();
     auto account = [&] {

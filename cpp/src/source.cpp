@@ -1,6 +1,8 @@
 #include "logcodes/source.hpp"
 
+#include "logcodes/compressed_pieces.hpp"
 #include "logcodes/pcap_source.hpp"
+#include "logcodes/read_ahead.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -27,10 +29,18 @@ std::string_view compression_name(Compression c) noexcept {
     return "none";
 }
 
+std::string truncation_message(Compression c, std::uint64_t decoded) {
+    const std::string n = std::to_string(decoded);
+    if (c == Compression::zstd) return "zstd stream is truncated: the file ends inside a frame after " + n + " decoded bytes";
+    return "gzip stream is truncated: the file ends inside a gzip member after " + n + " decoded bytes";
+}
+
 Compression sniff_compression(std::string_view head) noexcept {
     const auto* b = reinterpret_cast<const unsigned char*>(head.data());
     if (head.size() >= 2 && b[0] == 0x1f && b[1] == 0x8b) return Compression::gzip;
     if (head.size() >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd) return Compression::zstd;
+    // A skippable frame (magic 0x184D2A50..5F) first, as pzstd writes one before its frames.
+    if (head.size() >= 4 && (b[0] & 0xf0) == 0x50 && b[1] == 0x2a && b[2] == 0x4d && b[3] == 0x18) return Compression::zstd;
     return Compression::none;
 }
 
@@ -114,6 +124,18 @@ protected:
 
 public:
     std::uint64_t raw_position() const noexcept override { return raw_->raw_position(); }
+    bool restart(std::unique_ptr<Source>& raw) override {
+        if (!reset_stream()) return false;
+        raw_ = std::move(raw);
+        in_pos_ = in_len_ = 0;
+        out_total_ = 0;
+        error_ = Error{};
+        return true;
+    }
+
+protected:
+    // Makes the decoder ready for a new stream; false when it cannot be reused.
+    virtual bool reset_stream() = 0;
 
 protected:
     std::unique_ptr<Source> raw_;
@@ -156,9 +178,7 @@ public:
                         continue;
                     }
                     if (zs_.avail_out != before && (rc == Z_OK || rc == Z_BUF_ERROR)) continue;
-                    fail(ErrorKind::truncated, "gzip stream is truncated: the file ends inside a gzip member after " +
-                                                   std::to_string(out_total_ + produced(dst)) +
-                                                   " decoded bytes");
+                    fail(ErrorKind::truncated, truncation_message(Compression::gzip, out_total_ + produced(dst)));
                 } else {
                     done_ = true;
                 }
@@ -194,6 +214,11 @@ public:
     }
 
 private:
+    bool reset_stream() override {
+        if (!ok_ || inflateReset(&zs_) != Z_OK) return false;
+        in_member_ = done_ = false;
+        return true;
+    }
     std::size_t produced(const char* dst) const noexcept {
         return static_cast<std::size_t>(reinterpret_cast<const char*>(zs_.next_out) - dst);
     }
@@ -232,8 +257,7 @@ public:
                         continue;
                     }
                     if (rc >= 0 && state_->avail_out != before) continue;
-                    fail(ErrorKind::truncated, "gzip stream is truncated: the file ends inside a gzip member after " +
-                                                   std::to_string(out_total_ + produced(dst)) + " decoded bytes");
+                    fail(ErrorKind::truncated, truncation_message(Compression::gzip, out_total_ + produced(dst)));
                 } else {
                     done_ = true;
                 }
@@ -264,6 +288,10 @@ public:
     }
 
 private:
+    bool reset_stream() override {
+        in_member_ = done_ = false;  // the next member initialises the state
+        return true;
+    }
     void start_member() {
         // Initialising clears the whole state, output window included: keep the caller's window.
         std::uint8_t* next_out = state_->next_out;
@@ -308,8 +336,7 @@ public:
                         if (rc == 0) frame_open_ = false;
                         if (out.pos != before || !frame_open_) continue;
                     }
-                    fail(ErrorKind::truncated, "zstd stream is truncated: the file ends inside a frame after " +
-                                                   std::to_string(out_total_ + out.pos) + " decoded bytes");
+                    fail(ErrorKind::truncated, truncation_message(Compression::zstd, out_total_ + out.pos));
                 } else {
                     done_ = true;
                 }
@@ -336,6 +363,11 @@ public:
     }
 
 private:
+    bool reset_stream() override {
+        if (!dctx_ || ZSTD_isError(ZSTD_DCtx_reset(dctx_, ZSTD_reset_session_only))) return false;
+        frame_open_ = flushing_ = done_ = false;
+        return true;
+    }
     ZSTD_DCtx* dctx_;
     bool frame_open_ = false;
     bool flushing_ = false;
@@ -357,7 +389,10 @@ public:
         if (n == 0 && rest_->error()) error_ = rest_->error();
         return n;
     }
-    std::uint64_t raw_position() const noexcept override { return rest_->raw_position() - (prefix_.size() - pos_); }
+    std::uint64_t raw_position() const noexcept override {
+        const std::uint64_t raw = rest_->raw_position(), held = prefix_.size() - pos_;
+        return raw > held ? raw - held : 0;  // a source reading ahead may report its position late
+    }
 
 private:
     std::string prefix_;
@@ -365,7 +400,9 @@ private:
     std::unique_ptr<Source> rest_;
 };
 
-std::unique_ptr<Source> wrap_decoder(Compression c, std::unique_ptr<Source> raw, const std::string& path) {
+}  // namespace
+
+std::unique_ptr<Source> open_decoder(Compression c, std::unique_ptr<Source> raw, const std::string& path) {
     switch (c) {
 #ifdef LOGCODES_HAVE_ISAL
         case Compression::gzip: return std::make_unique<IsalGzipSource>(std::move(raw), path);
@@ -378,8 +415,11 @@ std::unique_ptr<Source> wrap_decoder(Compression c, std::unique_ptr<Source> raw,
     return raw;
 }
 
+namespace {
+
 // A capture (pcap/pcapng, compressed or not) is read as the SIP trace it holds.
-std::unique_ptr<Source> maybe_capture(std::unique_ptr<Source> decoded, const std::string& path, Error& err) {
+std::unique_ptr<Source> maybe_capture(std::unique_ptr<Source> decoded, const std::string& path, Error& err,
+                                      bool* is_a_capture = nullptr) {
     std::string head(4, '\0');
     std::size_t have = 0;
     while (have < head.size()) {
@@ -389,6 +429,7 @@ std::unique_ptr<Source> maybe_capture(std::unique_ptr<Source> decoded, const std
     }
     head.resize(have);
     const bool capture = is_capture(head);
+    if (is_a_capture) *is_a_capture = capture;
     auto src = std::make_unique<PrefixedSource>(std::move(head), std::move(decoded));
     if (!capture) return src;
     return open_capture(std::move(src), path, err);
@@ -462,7 +503,7 @@ std::unique_ptr<Source> open_input(const InputInfo& info, Error& err) {
         ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     }
     auto raw = std::make_unique<FdSource>(fd, owns, info.path, 0, UINT64_MAX, false);
-    if (info.is_regular) return maybe_capture(wrap_decoder(info.compression, std::move(raw), info.path), info.path, err);
+    if (info.is_regular) return maybe_capture(open_decoder(info.compression, std::move(raw), info.path), info.path, err);
 
     // A pipe, FIFO or stdin: sniff the compression from the first bytes and hand them back afterwards.
     std::string head(4, '\0');
@@ -479,7 +520,18 @@ std::unique_ptr<Source> open_input(const InputInfo& info, Error& err) {
     head.resize(have);
     const Compression c = sniff_compression(head);
     std::unique_ptr<Source> src = std::make_unique<PrefixedSource>(std::move(head), std::move(raw));
-    return maybe_capture(wrap_decoder(c, std::move(src), info.path), info.path, err);
+    return maybe_capture(open_decoder(c, std::move(src), info.path), info.path, err);
+}
+
+std::unique_ptr<Source> open_input(const InputInfo& info, Error& err, const ParallelDecoding& decoding) {
+    if (decoding.threads < 2 || !info.is_regular || info.compression == Compression::none) return open_input(info, err);
+    auto decoded = open_parallel_decoder(info, decoding, err);
+    if (!decoded) return nullptr;
+    // A compressed capture: its packets are reassembled on a thread of their own, ahead of the SIP parser.
+    bool capture = false;
+    auto src = maybe_capture(std::move(decoded), info.path, err, &capture);
+    if (src && capture) return std::make_unique<ReadAheadSource>(std::move(src), decoding.block);
+    return src;
 }
 
 std::unique_ptr<Source> open_file_range(const InputInfo& info, std::uint64_t begin, std::uint64_t end, Error& err) {

@@ -1,9 +1,11 @@
 // gzip and zstd sources, through the same path as a file scan (probe_input, open_input). Two modes:
 // arbitrary bytes behind a gzip or zstd magic must decode to data or end in a clean error, never a crash
 // or a hang; and fuzzed text compressed here in several members/frames must decode back to exactly that
-// text, or, cut short, to a prefix of it followed by an error.
+// text, or, cut short, to a prefix of it followed by an error. Both modes also decode in pieces on several
+// threads (compressed_pieces.hpp) and must give the same bytes and the same error as one decoder.
 #include "fuzz_support.hpp"
 
+#include "logcodes/compressed_pieces.hpp"
 #include "logcodes/pcap_source.hpp"
 
 #include <sys/mman.h>
@@ -44,14 +46,14 @@ struct Decoded {
 
 // Reads the whole decoded input in reads of `cap` bytes, stopping after `limit` bytes (a tiny input can
 // announce gigabytes: that is data, not a hang, but the fuzzer need not wait for it).
-Decoded decode(std::string_view file, std::size_t cap, std::size_t limit) {
+Decoded decode(std::string_view file, std::size_t cap, std::size_t limit, const ParallelDecoding& pieces = {}) {
     Decoded out;
     MemFile mem(file);
     InputInfo info;
     FUZZ_CHECK(!probe_input(mem.path(), info));
     FUZZ_CHECK(info.is_regular && info.size == file.size());
     FUZZ_CHECK(info.compression == sniff_compression(file.substr(0, 4)));
-    auto src = open_input(info, out.error);
+    auto src = open_input(info, out.error, pieces);
     if (!src) {
         FUZZ_CHECK(static_cast<bool>(out.error));
         return out;
@@ -97,6 +99,28 @@ std::string zstd_frame(std::string_view text, int level) {
     return out;
 }
 
+// One decoder and pieces on several threads read the same bytes and fail alike.
+void expect_same_in_pieces(std::string_view file, std::size_t cap, std::size_t limit, const Decoded& one,
+                           const ParallelDecoding& pieces) {
+    const Decoded many = decode(file, cap, limit, pieces);
+    FUZZ_CHECK(many.opened == one.opened);
+    if (one.text.size() >= limit || many.text.size() >= limit) {  // stopped at the limit: the common part agrees
+        const std::size_t n = std::min(one.text.size(), many.text.size());
+        FUZZ_CHECK(one.text.compare(0, n, many.text, 0, n) == 0);
+        return;
+    }
+    FUZZ_CHECK(many.error.kind == one.error.kind && many.error.offset == one.error.offset);
+    if (one.error.kind == ErrorKind::corrupt) {
+        // Before a corrupt block a decoder may hold decoded bytes it has not handed over (igzip's own buffer
+        // when the output space is small): how many come out depends on the reads' sizes, with one thread too.
+        const std::size_t n = std::min(one.text.size(), many.text.size());
+        FUZZ_CHECK(one.text.compare(0, n, many.text, 0, n) == 0);
+        return;
+    }
+    FUZZ_CHECK(many.text == one.text);
+    FUZZ_CHECK(many.error.message == one.error.message);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -104,13 +128,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t mode = fdp.ConsumeIntegral<std::uint8_t>();
     const std::size_t cap = fdp.ConsumeIntegralInRange<std::size_t>(1, 1 << 16);
     const bool zstd = mode & 1;
+    const ParallelDecoding pieces{fdp.ConsumeIntegralInRange<unsigned>(2, 4), 4096,
+                                  fdp.ConsumeIntegralInRange<std::uint64_t>(1, 1 << 12)};
 
     if ((mode & 2) == 0) {
         // Arbitrary bytes behind the magic (or the bytes as they are).
         std::string file;
         if ((mode & 4) == 0) file = zstd ? std::string("\x28\xb5\x2f\xfd", 4) : std::string("\x1f\x8b\x08", 3);
         file += fdp.ConsumeRemainingBytesAsString();
-        decode(file, cap, 16u << 20);
+        const Decoded one = decode(file, cap, 16u << 20);
+        expect_same_in_pieces(file, cap, 16u << 20, one, pieces);
         return 0;
     }
 
@@ -127,6 +154,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (truncate && !file.empty()) file.resize(cut % file.size());
     const Decoded d = decode(file, cap, SIZE_MAX);
+    expect_same_in_pieces(file, cap, SIZE_MAX, d, pieces);
     // Text that starts like a capture is read as one (a .pcap.gz): fuzz_pcap checks what comes out.
     if (is_capture(text)) return 0;
     if (!truncate) {

@@ -3,11 +3,16 @@ its results do not depend on how the input is cut, fed, split across threads or 
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import pathlib
+import shutil
+import struct
+import subprocess
 import tempfile
 import time
+import zlib
 from typing import List
 
 from hypothesis import HealthCheck, given, settings
@@ -342,3 +347,61 @@ def test_sip_pieces_give_one_readers_answer(body, threads, block, count, by):
     got = logcodes.scan(p, format="sip_trace", by=by, count=count, threads=threads, block_size=block)
     assert got == ref
     assert _samples(got) == _samples(ref)
+
+
+# --- (g) compressed files decoded in pieces ----------------------------------------------------------------
+# Multi-member gzip, BGZF and multi-frame zstd decode in pieces on every thread given; the summary, its samples
+# (line numbers, offsets) and the error of a cut file are those of one thread, whatever the block size.
+
+def _bgzf_member(part: bytes) -> bytes:
+    body = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw = body.compress(part) + body.flush()
+    size = 18 + len(raw) + 8 - 1
+    header = b"\x1f\x8b\x08\x04\x00\x00\x00\x00\x00\xff\x06\x00BC\x02\x00" + struct.pack("<H", size)
+    return header + raw + struct.pack("<II", zlib.crc32(part), len(part))
+
+
+def _zstd_frame(part: bytes) -> bytes:
+    return subprocess.run(["zstd", "-q", "-c"], input=part, capture_output=True, check=True).stdout
+
+
+def _pack(body: bytes, cuts: List[int], kind: str) -> bytes:
+    points = sorted({0, len(body), *(c % (len(body) + 1) for c in cuts)})
+    parts = [body[b:e] for b, e in zip(points, points[1:])] or [b""]
+    if kind == "gzip":
+        return b"".join(gzip.compress(p, mtime=0) for p in parts)
+    if kind == "bgzf":
+        return b"".join(_bgzf_member(p) for p in parts) + _bgzf_member(b"")
+    return b"".join(_zstd_frame(p) for p in parts)
+
+
+def _scan_or_error(p: pathlib.Path, **kw):
+    try:
+        return logcodes.scan(p, format="combined", by="code,method", **kw), None
+    except logcodes.TruncatedInputError as e:
+        return e.summary, (e.path, e.offset, str(e))
+
+
+def _samples(s: logcodes.Summary):
+    """Every sample with its line number and offset (not its file name: the plain copy has another)."""
+    return [[(x.line, x.offset, x.text, x.why) for x in samples] for samples in (s.unparsed_samples, s.invalid_samples)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=access_body(max_lines=120), kind=st.sampled_from(["gzip", "bgzf", "zstd"]),
+       cuts=st.lists(st.integers(min_value=0, max_value=20_000), max_size=6), threads=st.integers(2, 4),
+       block=st.integers(1, 512), keep=st.one_of(st.none(), st.floats(0.0, 1.0)))
+def test_compressed_pieces_agree_with_one_thread(body, kind, cuts, threads, block, keep):
+    if kind == "zstd" and shutil.which("zstd") is None:
+        return
+    packed = _pack(body, cuts, kind)
+    if keep is not None:
+        packed = packed[: int(len(packed) * keep)]
+    p = _write(packed)
+    one, one_err = _scan_or_error(p, threads=1)
+    many, many_err = _scan_or_error(p, threads=threads, block_size=block)
+    assert many == one and _samples(many) == _samples(one)
+    assert many_err == one_err
+    if keep is None:
+        plain = logcodes.scan(_write(body), format="combined", by="code,method", threads=1)
+        assert one == plain and _samples(one) == _samples(plain)

@@ -106,7 +106,7 @@ private:
     std::mutex replay_mu_;                         // held by the one thread replaying
     std::atomic<std::size_t> next_task_{0};
     std::atomic<bool> cancel_{false};
-    std::atomic<int> spare_threads_{0};   // threads no task needs: each lets one decoded input read ahead
+    std::atomic<int> spare_threads_{0};   // threads no task needs: a compressed input decodes on them
     std::atomic<std::uint64_t> bytes_done_{0};
     std::atomic<std::uint64_t> bytes_total_{0};
     bool rereading_ = false;              // join_message_pieces() reads pieces again (on the scan's own thread)

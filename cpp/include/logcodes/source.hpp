@@ -32,6 +32,9 @@ public:
     virtual std::uint64_t skipped_packets() const noexcept { return 0; }
     // Captures: IP fragment sets and TCP flows dropped to keep the reassembly tables within their bounds.
     virtual std::uint64_t evictions() const noexcept { return 0; }
+    // Decoders: decode a new stream read from `raw`, keeping the buffers and decoder state allocated for the
+    // last one (first-touched pages are expensive here). False when this source cannot (it is left as it was).
+    virtual bool restart(std::unique_ptr<Source>& raw) { (void)raw; return false; }
 
 protected:
     Error error_;
@@ -51,6 +54,21 @@ Error probe_input(const std::string& path, InputInfo& info);
 
 // Opens the whole input, decoded. On failure returns nullptr and fills `err`.
 std::unique_ptr<Source> open_input(const InputInfo& info, Error& err);
+
+// How a compressed regular file may be decoded on several threads (see compressed_pieces.hpp).
+struct ParallelDecoding {
+    unsigned threads = 1;               // decoding threads; 1 decodes on the reading thread
+    std::size_t block = 1u << 20;       // bytes handed over at a time
+    std::uint64_t piece = 1u << 20;     // compressed bytes a piece aims at (whole frames / members)
+};
+// As above; a compressed regular file is decoded in pieces on `decoding.threads` threads when it can be cut
+// (multi-member gzip, BGZF, multi-frame zstd). The bytes read are the same in every case.
+std::unique_ptr<Source> open_input(const InputInfo& info, Error& err, const ParallelDecoding& decoding);
+
+// The decoder of `c` over the compressed bytes `raw` (errors name `path`); `raw` itself when c is none.
+std::unique_ptr<Source> open_decoder(Compression c, std::unique_ptr<Source> raw, const std::string& path);
+// The message of a stream of `c` that ends inside a member or frame after `decoded` decoded bytes.
+std::string truncation_message(Compression c, std::uint64_t decoded);
 
 // Opens the byte range [begin, end) of an uncompressed regular file, read with pread().
 // `end` may lie beyond the file's end (reads stop at end of file).
