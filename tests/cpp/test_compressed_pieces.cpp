@@ -86,7 +86,7 @@ struct Read {
     Error error;
 };
 
-class PiecesTest : public ::testing::Test {
+class CompressedPiecesTest : public ::testing::Test {
 protected:
     void SetUp() override {
         std::string tmpl = (fs::path(::testing::TempDir()) / "logcodes_pieces_XXXXXX").string();
@@ -195,7 +195,7 @@ TEST(GzipMembers, PieceEndsAtAMemberStart) {
     EXPECT_EQ(logcodes::gzip_piece_end(g, bg.size(), 1), bgzf_member(sample_text(30, 1)).size());
 }
 
-TEST_F(PiecesTest, MultiFrameZstd) {
+TEST_F(CompressedPiecesTest, MultiFrameZstd) {
     const std::string text = sample_text(20000);
     expect_same_as_one_decoder(write("frames.zst", in_parts(text, 50000, [](std::string_view s) { return zstd_frame(s); })));
     EXPECT_EQ(read(write("frames2.zst", in_parts(text, 7000, [](std::string_view s) { return zstd_frame(s); })), 4, 1000,
@@ -203,7 +203,7 @@ TEST_F(PiecesTest, MultiFrameZstd) {
               text);
 }
 
-TEST_F(PiecesTest, SkippableFramesAsPzstdWritesThem) {
+TEST_F(CompressedPiecesTest, SkippableFramesAsPzstdWritesThem) {
     // pzstd puts a skippable frame (magic 0x184D2A50, a 4-byte length, the content) before each frame.
     const std::string text = sample_text(8000);
     const std::string file = in_parts(text, 20000, [](std::string_view s) {
@@ -214,7 +214,7 @@ TEST_F(PiecesTest, SkippableFramesAsPzstdWritesThem) {
     EXPECT_EQ(read(write("pzstd2.zst", file), 3, 1, 4096).bytes, text);
 }
 
-TEST_F(PiecesTest, OneFrameZstdAndOneMemberGzip) {
+TEST_F(CompressedPiecesTest, OneFrameZstdAndOneMemberGzip) {
     const std::string text = sample_text(20000);
     expect_same_as_one_decoder(write("one.zst", zstd_frame(text)));
     expect_same_as_one_decoder(write("one.gz", gzip_member(text)));
@@ -222,7 +222,7 @@ TEST_F(PiecesTest, OneFrameZstdAndOneMemberGzip) {
     expect_same_as_one_decoder(write("empty.zst", zstd_frame("")));
 }
 
-TEST_F(PiecesTest, MultiMemberGzipAndBgzf) {
+TEST_F(CompressedPiecesTest, MultiMemberGzipAndBgzf) {
     const std::string text = sample_text(20000);
     const std::string members = in_parts(text, 40000, [](std::string_view s) { return gzip_member(s); });
     expect_same_as_one_decoder(write("members.gz", members));
@@ -234,7 +234,7 @@ TEST_F(PiecesTest, MultiMemberGzipAndBgzf) {
     expect_same_as_one_decoder(write("padded.gz", a + std::string(16, '\0') + b + std::string(8, '\0')));
 }
 
-TEST_F(PiecesTest, AFalseMemberStartFallsBackToOneDecoder) {
+TEST_F(CompressedPiecesTest, AFalseMemberStartFallsBackToOneDecoder) {
     // Stored (level 0) data holding gzip members verbatim: their headers look like member starts of the
     // outer stream, but they lie inside its first member.
     const std::string inner = gzip_member(sample_text(300, 4)) + gzip_member(sample_text(300, 5));
@@ -245,7 +245,7 @@ TEST_F(PiecesTest, AFalseMemberStartFallsBackToOneDecoder) {
     EXPECT_EQ(read(path, 3, 1, 4096).bytes, text + sample_text(2000, 3));
 }
 
-TEST_F(PiecesTest, CutFilesFailAlikeWithTheirOffsetAndDecodedCount) {
+TEST_F(CompressedPiecesTest, CutFilesFailAlikeWithTheirOffsetAndDecodedCount) {
     const std::string text = sample_text(20000);
     const std::string gz = in_parts(text, 30000, [](std::string_view s) { return gzip_member(s); });
     const std::string zst = in_parts(text, 30000, [](std::string_view s) { return zstd_frame(s); });
@@ -261,7 +261,7 @@ TEST_F(PiecesTest, CutFilesFailAlikeWithTheirOffsetAndDecodedCount) {
         expect_same_as_one_decoder(write("cut" + std::to_string(keep) + ".zst", zst.substr(0, keep)));
 }
 
-TEST_F(PiecesTest, BrokenFilesFailAlike) {
+TEST_F(CompressedPiecesTest, BrokenFilesFailAlike) {
     const std::string text = sample_text(5000);
     const std::string gz = in_parts(text, 30000, [](std::string_view s) { return gzip_member(s); });
     const std::string zst = in_parts(text, 30000, [](std::string_view s) { return zstd_frame(s); });
