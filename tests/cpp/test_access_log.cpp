@@ -569,3 +569,14 @@ TEST(DetectFormat, SampleIsCappedAtDetectLines) {
 }
 
 }  // namespace
+
+// A "-" status (nginx and Apache write it for a request that never got one: a client gone before the
+// request line ended, a 400 from the TLS layer) ends the request like a number does, even when a later
+// field holds a number after a quote: the line is one invalid status, not a 200 read from the wrong field.
+TEST(AccessLogParse, DashStatusEndsTheRequest) {
+    Parsed p("nginx_main", R"(10.0.0.1 - - [06/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" - 0 "-" "curl/8" 200)");
+    ASSERT_TRUE(p.ok);
+    EXPECT_EQ(p.r.status, "-");
+    EXPECT_EQ(p.r.target, "/");
+    EXPECT_EQ(p.r.bytes, "0");
+}

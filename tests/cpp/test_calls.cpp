@@ -350,6 +350,42 @@ TEST(CallOutcome, ByTheCodeAsItsRfcDefinesIt) {
     EXPECT_EQ(call_outcome(500, false, 19), "no_answer");
 }
 
+TEST(CallFigures, ADelayWhoseEndsAreOutOfOrderIsNotADelay) {
+    // Times from two capture points may disagree: a 200 stamped before its INVITE gives no setup time at all
+    // (not a negative one that would pull the mean down).
+    CallResult c;
+    c.final_code = 200;
+    c.invite_ms = 1000;
+    c.final_ms = 900;
+    c.bye_ms = 5000;
+    c.bye_final_ms = 5010;
+    c.bye_answered = true;
+    const CallFigures f = call_figures(c, "answered");
+    EXPECT_EQ(figure(f, CallFigure::setup_n), 0);
+    EXPECT_EQ(figure(f, CallFigure::setup_ms), 0);
+    EXPECT_EQ(figure(f, CallFigure::sdt_n), 1);   // 2xx -> BYE is in order: 4,100 ms
+    EXPECT_EQ(figure(f, CallFigure::sdt_ms), 4100);
+}
+
+TEST(CallFigures, ACallIsCompletedOnlyWhenItsByeIsAnswered2xx) {
+    // RFC 6076 §4.9 SCR: answered calls ended by a BYE that got a 2xx. A BYE answered 481 (the other side
+    // had already forgotten the dialog) ends the call but does not complete it.
+    CallResult c;
+    c.final_code = 200;
+    c.invite_ms = 0;
+    c.final_ms = 100;
+    c.bye_ms = 1000;
+    c.bye_code = 481;
+    c.bye_final_ms = 1010;
+    c.bye_answered = false;
+    EXPECT_EQ(figure(call_figures(c, "answered"), CallFigure::completed), 0);
+    EXPECT_EQ(figure(call_figures(c, "answered"), CallFigure::sdd_n), 0);
+    c.bye_code = 200;
+    c.bye_answered = true;
+    EXPECT_EQ(figure(call_figures(c, "answered"), CallFigure::completed), 1);
+    EXPECT_EQ(figure(call_figures(c, "answered"), CallFigure::sdd_ms), 10);
+}
+
 Msg of(Msg m, std::string call_id) {
     m.call_id = std::move(call_id);
     return m;

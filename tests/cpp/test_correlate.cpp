@@ -55,7 +55,8 @@ protected:
     }
     // An event at `time` ("2026-12-05T10:00:05"), naming `path` (may be empty) in Tomcat `context`.
     void event(std::string time, std::string text, std::string path = {}, const char* context = nullptr,
-               const char* writer = nullptr, const char* client = nullptr) {
+               const char* writer = nullptr, const char* client = nullptr, const char* level = "SEVERE",
+               const char* request_id = nullptr) {
         keep_.push_back(std::move(time));
         const std::string& t = keep_.back();
         keep_.push_back(std::move(text));
@@ -67,8 +68,9 @@ protected:
         r.time = t;
         r.time_syntax = TimeSyntax::iso8601;
         r.event_text = x;
-        r.level = "SEVERE";
+        r.level = level;
         r.path_only = p;
+        if (request_id) r.request_id = request_id;
         if (context) {
             keep_.emplace_back(context);
             r.add_extra(intern_field("context_path"), keep_.back());
@@ -78,9 +80,11 @@ protected:
         store_->add(r, 1, ++line_);
     }
     // Claims for a request of `target` at `clf_time` ("05/Dec/2026:10:00:05 +0000"); the slug or "".
-    std::string claim(const std::string& target, const std::string& clf_time, Explanation* why = nullptr) {
+    std::string claim(const std::string& target, const std::string& clf_time, Explanation* why = nullptr,
+                      const char* request_id = nullptr) {
         Record r;
         r.target = target;
+        if (request_id) r.request_id = request_id;
         r.time = clf_time;
         r.time_syntax = TimeSyntax::clf;
         Explanation e;
@@ -165,6 +169,53 @@ TEST_F(Events, OneRequestsLinesAreOneEventNamedByTheMostSpecificRule) {
     EXPECT_EQ(why.kind, JoinKind::path);
     EXPECT_EQ(claim("/api", "05/Dec/2026:10:00:05 +0000"), "upstream_connect_failed");
     EXPECT_EQ(claim("/api", "05/Dec/2026:10:00:05 +0000"), "");
+}
+
+TEST_F(Events, AWebApplicationsEventNeverExplainsAnotherApplicationsRequest) {
+    event("2026-12-05T10:00:05", "IllegalStateException: shop", "", "/shop");
+    store_->finish();
+    EXPECT_EQ(claim("/blog/post", "05/Dec/2026:10:00:05 +0000"), "");
+    EXPECT_EQ(claim("/shopping", "05/Dec/2026:10:00:05 +0000"), "");   // a prefix of letters is no context
+    EXPECT_EQ(claim("/shop/cart", "05/Dec/2026:10:00:05 +0000"), "illegal_state_exception");
+}
+
+TEST_F(Events, AtEqualDistanceANamedEventWinsOverAnUnnamedOne) {
+    event("2026-12-05T10:00:05", "something odd happened", "/pay");          // severe, but no rule names it
+    event("2026-12-05T10:00:05", "IllegalStateException: pay", "/pay");
+    store_->finish();
+    Explanation why;
+    EXPECT_EQ(claim("/pay", "05/Dec/2026:10:00:05 +0000", &why), "illegal_state_exception");
+    EXPECT_EQ(claim("/pay", "05/Dec/2026:10:00:05 +0000", &why), "unknown");   // the unnamed one, for the next
+}
+
+TEST_F(Events, EveryErrorLevelOfTheServersIsKept) {
+    // nginx writes [crit] and [alert], Apache [crit], Tomcat SEVERE, syslog "err": unnamed events of these
+    // levels are kept (they explain as "unknown" with their text); notices and warnings are not.
+    for (const char* level : {"crit", "alert", "emerg", "error", "err", "CRITICAL", "fatal"}) {
+        store_ = std::make_unique<EventStore>(rules_.get(), 2000);
+        event("2026-12-05T10:00:05", "SSL_do_handshake() failed", "/tls", nullptr, nullptr, nullptr, level);
+        store_->finish();
+        EXPECT_EQ(claim("/tls", "05/Dec/2026:10:00:05 +0000"), "unknown") << level;
+    }
+    for (const char* level : {"warn", "notice", "info", "WARNING"}) {
+        store_ = std::make_unique<EventStore>(rules_.get(), 2000);
+        event("2026-12-05T10:00:05", "SSL_do_handshake() failed", "/tls", nullptr, nullptr, nullptr, level);
+        store_->finish();
+        EXPECT_EQ(claim("/tls", "05/Dec/2026:10:00:05 +0000"), "") << level;
+    }
+}
+
+TEST_F(Events, ARequestIdJoinsItsOwnPathsNamedEvent) {
+    // Two events carry the request's id: the first names no rule, the second does; a third names another path.
+    event("2026-12-05T10:00:01", "upstream sent something odd", "", nullptr, nullptr, nullptr, "error", "r-1");
+    event("2026-12-05T10:00:01", "Unable to compile class for JSP", "", nullptr, nullptr, nullptr, "error", "r-1");
+    event("2026-12-05T10:00:01", "IllegalStateException: x", "/other", nullptr, nullptr, nullptr, "error", "r-2");
+    store_->finish();
+    Explanation why;
+    // An hour later: only the id can join them.
+    EXPECT_EQ(claim("/page", "05/Dec/2026:11:00:00 +0000", &why, "r-1"), "jsp_compile_error");
+    EXPECT_EQ(why.kind, JoinKind::request_id);
+    EXPECT_EQ(claim("/page", "05/Dec/2026:11:00:00 +0000", &why, "r-2"), "");   // its event names /other
 }
 
 TEST_F(Events, UserPathMapJoinsRewrittenPaths) {

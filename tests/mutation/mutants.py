@@ -33,7 +33,8 @@ RENDER = ("test_output_meanings.py", "test_count_levels.py", "test_cli.py", "tes
 CLI = ("test_cli.py", "test_cli_console.py", "test_cli_flags.py", "test_filters.py")
 # The rotation stress test of test_watch.py times a writer against the watcher: on a loaded machine it can
 # miss without a mutant, so it is left to `make test`.
-WATCH = ("test_watch.py -k 'not rotations_kills'", "test_watch_faults.py", "test_sip_kpi_outputs.py", "test_output_meanings.py")
+WATCH = ("test_kpi_rows.py", "test_watch.py -k 'not rotations_kills'", "test_watch_faults.py",
+         "test_sip_kpi_outputs.py", "test_output_meanings.py")
 
 CT = "cpp/src/call_table.cpp"
 CM = "cpp/src/call_metrics.cpp"
@@ -111,7 +112,9 @@ MUTANTS: Tuple[Mutant, ...] = (
            '"Server Failure", "Server Failure"}', REGISTRY, "SIP 6xx is called Server Failure"),
     Mutant("upstream-colon-list", "cpp/src/upstream.cpp", "if (c != ' ' && c != ',' && c != ':' && c != '-') return 0;",
            "if (c != ' ' && c != ',' && c != '-') return 0;", ACCESS + ("test_lab_servers.py",),
-           "an nginx upstream list with ' : ' (internal redirect) gives no code"),
+           "a ':' after the last code of an upstream list ends the list",
+           equivalent="the loop looks at separators only after the last code, and nginx writes ' : ' only "
+                      "between codes (ngx_http_upstream_status_variable): every list nginx writes reads the same"),
     Mutant("reason-any-protocol", "cpp/src/sip_reason.cpp", "if (iequals(proto, protocol)) {", "if (true) {", CALLS,
            "a Reason header's SIP cause is read as its Q.850 cause"),
     # --- access-log parsing ---------------------------------------------------------------------------------
@@ -154,5 +157,5 @@ MUTANTS: Tuple[Mutant, ...] = (
     Mutant("cli-empty-exit", "python/logcodes/_cli_run.py", "if summary.total - summary.unparsed > 0:",
            "if summary.total > 0:", CLI, "a file of only unparsed lines is taken as recognised (exit 0)"),
     Mutant("prom-other-slot", "python/logcodes/prometheus.py", "if len(self._sources) < self.max_series - 1:",
-           "if len(self._sources) < self.max_series:", WATCH, "the slot kept for source='other' is given away"),
+           "if len(self._sources) < self.max_series:", WATCH + ("test_prometheus_bounds.py",), "the slot kept for source='other' is given away"),
 )
