@@ -66,5 +66,6 @@ std::vector<std::string> dim_names(const GroupSpec& g);
 
 void bind_options(py::module_& m);   // options.cpp: GroupSpec, ScanOptions
 void bind_stats(py::module_& m);     // stats.cpp: ScanStats, FileReport
+void bind_remote(py::module_& m);    // remote.cpp: URLs read through Python callables
 
 }  // namespace logcodes::bind

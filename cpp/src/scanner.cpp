@@ -129,7 +129,7 @@ void Scanner::plan() {
             continue;
         }
         if (split) {
-            f.ranges_file = open_file(f.info.path, f.report.error);
+            f.ranges_file = open_file(f.info, f.report.error);
             if (f.report.error) continue;
         }
         if (!split) {
@@ -176,8 +176,8 @@ std::string line_head_before(const OpenFile& file, std::uint64_t end, std::size_
     std::uint64_t pos = end;
     while (pos > 0 && head.size() < max) {
         const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buf, pos));
-        const ssize_t got = ::pread(file.fd(), buf, n, static_cast<off_t>(pos - n));
-        if (got != static_cast<ssize_t>(n)) break;
+        const std::int64_t got = file.read_at(pos - n, buf, n);
+        if (got != static_cast<std::int64_t>(n)) break;
         pos -= n;
         const std::string_view chunk(buf, n);
         const std::size_t nl = chunk.rfind('\n');
@@ -209,7 +209,7 @@ void Scanner::run_task(Worker& w, Task& t) {
     if (t.whole) {
         src = open_input(f.info, t.error);
     } else {
-        src = open_file_range(f.ranges_file, f.info.path, t.begin == 0 ? 0 : t.begin - 1, UINT64_MAX);
+        src = open_file_range(f.ranges_file, f.info.path, t.begin == 0 ? 0 : t.begin - 1, UINT64_MAX, t.end);
     }
     if (!src) return;
     // A decoded input (compressed, a capture) with a core to spare: decode on that core while this one parses.
