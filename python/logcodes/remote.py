@@ -23,7 +23,7 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from . import _core
 
-__all__ = ["is_url", "safe_url", "expand", "RETRIES", "BACKOFF_SECONDS"]
+__all__ = ["is_url", "safe_url", "expand", "size", "RETRIES", "BACKOFF_SECONDS"]
 
 RETRIES = 4              # a read or listing that fails for a transient reason is tried this many more times
 BACKOFF_SECONDS = 0.5    # ... after 0.5 s, then 1 s, 2 s, 4 s
@@ -103,6 +103,15 @@ def _retrying(what: Callable[[], Any], url: str, secrets: Tuple[str, ...]) -> An
             time.sleep(delay)
             delay *= 2
     raise AssertionError("unreachable")
+
+
+def size(url: str) -> int:
+    """The size of an object :func:`expand` listed (asked of the store when the listing did not say)."""
+    entry = _registry.get(url) or _entry(url, {})
+    if entry.size is None:
+        info = _retrying(lambda: entry.fs.info(entry.path), url, entry.secrets)
+        entry.size = int(info.get("size") or 0)
+    return entry.size
 
 
 def _open(url: str) -> Tuple[Callable[[int, int], bytes], int]:
