@@ -34,6 +34,19 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+SANITIZER_VARS = ("LD_PRELOAD", "ASAN_OPTIONS", "UBSAN_OPTIONS")
+
+
+def sanitized() -> bool:
+    """Under `make test SANITIZE=1` (the sanitizer runtimes are preloaded into this interpreter)."""
+    return "libasan" in os.environ.get("LD_PRELOAD", "")
+
+
+def server_env() -> Dict[str, str]:
+    """The environment of a server program: not the sanitizer runtimes preloaded for the extension."""
+    return {k: v for k, v in os.environ.items() if k not in SANITIZER_VARS}
+
+
 def weed_binary() -> Optional[str]:
     here = pathlib.Path(sys.executable).parent / "weed"
     return str(here) if here.exists() else shutil.which("weed")
@@ -94,7 +107,7 @@ class SeaweedS3:
                "-s3", f"-s3.port={p[6]}", f"-s3.port.grpc={p[7]}", "-s3.port.iceberg=0", "-s3.port.lance=0",
                f"-s3.config={self.root / 's3.json'}", "-master.volumeSizeLimitMB=64", "-volume.max=16"]
         self.proc = subprocess.Popen(cmd, stdout=open(log, "ab"), stderr=subprocess.STDOUT, cwd=self.root,
-                                     start_new_session=True)
+                                     start_new_session=True, env=server_env())
         _wait_http(self.endpoint + "/", 60, self.proc, log)
 
     def stop(self) -> None:
@@ -178,7 +191,7 @@ def nginx(docs: pathlib.Path, root: pathlib.Path) -> Iterator[str]:
     conf.write_text(NGINX_CONF.format(root=root, port=port, docs=docs, user=user))
     log = root / "error.log"
     proc = subprocess.Popen([binary, "-c", str(conf), "-p", str(root)], stdout=subprocess.DEVNULL,
-                            stderr=open(root / "stderr.log", "wb"), start_new_session=True)
+                            stderr=open(root / "stderr.log", "wb"), start_new_session=True, env=server_env())
     try:
         log.touch()
         _wait_http(f"http://127.0.0.1:{port}/logs/", 20, proc, root / "stderr.log")
