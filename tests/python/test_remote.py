@@ -214,3 +214,20 @@ def test_http_ranges_from_nginx(local, tmp_path):
         assert figures(gz) == figures(logcodes.scan(local / "small.log.gz"))
         with pytest.raises(FileNotFoundError):
             logcodes.scan(f"{base}/missing.log")
+
+
+def test_cli_reads_urls_with_credentials_from_the_environment(s3, local):
+    import json
+    import os
+    import sys
+
+    env = {**os.environ, **s3.env()}
+    run = subprocess.run([sys.executable, "-m", "logcodes", "summarize", f"s3://{BUCKET}/small.log.zst", "--json"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["total"] == logcodes.scan(local / "small.log.zst").total
+    missing = subprocess.run([sys.executable, "-m", "logcodes", "summarize", f"s3://{BUCKET}/nope.log"],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert missing.returncode != 0 and f"s3://{BUCKET}/nope.log" in missing.stderr
+    assert SECRET_KEY not in missing.stderr + missing.stdout
