@@ -38,6 +38,7 @@ from run import check_scan, ensure_data, load_avg, machine_info  # noqa: E402
 
 import logcodes  # noqa: E402
 import logcodes.dask  # noqa: E402
+import logcodes.spark  # noqa: E402  (pyspark itself is imported only with --spark)
 
 BY = ("class", "code")
 
@@ -108,8 +109,6 @@ def main() -> int:
                 runs[f"dask blocksize={b}"] = (lambda inputs=inputs, b=b:
                                                logcodes.dask.scan(inputs, client=client, blocksize=b, by=BY))
             if spark is not None:
-                import logcodes.spark
-
                 for b in blocksizes:
                     runs[f"spark blocksize={b}"] = (lambda inputs=inputs, b=b:
                                                     logcodes.spark.scan(spark, inputs, blocksize=b, by=BY))

@@ -91,6 +91,7 @@ class SeaweedS3:
         self.root = root
         self.binary = weed_binary()
         self.proc: Optional[subprocess.Popen] = None
+        self.started: List[subprocess.Popen] = []
         (root / "data").mkdir(parents=True, exist_ok=True)
         (root / "s3.json").write_text(
             '{"identities":[{"name":"logcodes","credentials":[{"accessKey":"%s","secretKey":"%s"}],'
@@ -108,14 +109,16 @@ class SeaweedS3:
                f"-s3.config={self.root / 's3.json'}", "-master.volumeSizeLimitMB=64", "-volume.max=16"]
         self.proc = subprocess.Popen(cmd, stdout=open(log, "ab"), stderr=subprocess.STDOUT, cwd=self.root,
                                      start_new_session=True, env=server_env())
+        self.started.append(self.proc)   # stop() ends every one, whichever thread started it
         _wait_http(self.endpoint + "/", 60, self.proc, log)
 
     def stop(self) -> None:
         """Kills the server at once, as a crash would (its graceful stop takes about 20 s); what it stored
         is in its files and is served again by start()."""
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+        for proc in self.started:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
         self.proc = None
 
     def env(self) -> Dict[str, str]:
@@ -197,5 +200,12 @@ def nginx(docs: pathlib.Path, root: pathlib.Path) -> Iterator[str]:
         _wait_http(f"http://127.0.0.1:{port}/logs/", 20, proc, root / "stderr.log")
         yield f"http://127.0.0.1:{port}/logs"
     finally:
-        proc.kill()   # nginx's graceful stop waits for idle keep-alive connections
+        # SIGTERM is nginx's fast shutdown (master and workers); the group is killed if any are left.
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
