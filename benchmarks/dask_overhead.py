@@ -58,7 +58,7 @@ def start_spark():
     t0 = time.perf_counter()
     spark = (SparkSession.builder.master("local[2]").appName("logcodes-bench").config("spark.ui.enabled", "false")
              .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-             .getOrCreate())
+             .config("spark.ui.showConsoleProgress", "false").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     spark.sparkContext.parallelize([0], 1).count()   # the Python worker daemon started
     return spark, time.perf_counter() - t0
