@@ -74,6 +74,9 @@ def test_workers_read_their_ranges_from_s3(cluster, tmp_path, tmp_path_factory, 
         _start_workers(workdir, port, procs, env, s3.env(), tmp_path_factory.getbasetemp())
         for k, v in s3.env().items():
             monkeypatch.setenv(k, v)          # the client lists with the same usual variables
+        import s3fs
+
+        s3fs.S3FileSystem.clear_instance_cache()   # not one made for another server earlier in this process
         with distributed.Client(f"tcp://127.0.0.1:{port}", timeout=30) as client:
             client.wait_for_workers(2, timeout=60)
             where = client.run(os.getcwd)
