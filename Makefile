@@ -39,7 +39,7 @@ PIP_SAN :=
 PY_SAN_ENV :=
 endif
 
-.PHONY: wheel fresh-root demo test deps test-deps bench-deps fuzz-deps venv install cpp-test tsan-test py-test fuzz bench microbench callgrind clean
+.PHONY: wheel fresh-root demo test deps test-deps bench-deps fuzz-deps venv install cpp-test tsan-test py-test fuzz bench microbench callgrind mutate clean
 
 demo: install
 	$(VENV)/bin/logcodes demo
@@ -122,6 +122,10 @@ microbench: bench-deps
 
 callgrind: bench-deps
 	$(PY) benchmarks/callgrind.py
+
+# `make mutate`: every mutant of tests/mutation/mutants.py against the tests it names; writes docs/mutation.md.
+mutate: venv
+	$(PY) tests/mutation/run.py
 
 # `make wheel`: one self-contained manylinux wheel per CPython in WHEEL_PYTHONS, in dist/ (docs/packaging.md).
 WHEEL_PYTHONS ?= 3.11 3.13

@@ -406,8 +406,12 @@ public:
     py::dict result(std::size_t dict_groups) const {
         return converted([this] { return scanner_->snapshot(); }, dict_groups);
     }
-    py::dict take(std::size_t dict_groups) {
-        return converted([this] { return scanner_->take(); }, dict_groups);
+    py::dict take(std::size_t dict_groups, std::int64_t idle_ms) {
+        return converted([this, idle_ms] { return scanner_->take(idle_ms); }, dict_groups);
+    }
+    std::size_t open_calls() const {
+        py::gil_scoped_release release;
+        return scanner_->open_calls();
     }
     std::uint64_t committed() const {
         py::gil_scoped_release release;
@@ -619,6 +623,7 @@ PYBIND11_MODULE(_core, m) {
 
     bind_options(m);
     bind_stats(m);
+    bind_live(m);
     bind_remote(m);
 
     py::class_<DDSketch>(m, "DDSketch")
@@ -676,7 +681,8 @@ PYBIND11_MODULE(_core, m) {
         .def("feed", &Stream::feed, py::arg("data"))
         .def("finish", &Stream::finish)
         .def("result", &Stream::result, py::arg("dict_groups"))
-        .def("take", &Stream::take, py::arg("dict_groups"))
+        .def("take", &Stream::take, py::arg("dict_groups"), py::arg("idle_ms") = 0)
+        .def("open_calls", &Stream::open_calls)
         .def("committed", &Stream::committed);
 
     py::class_<DecodedInput>(m, "DecodedInput")

@@ -316,14 +316,15 @@ bool CallTable::ended(const CallRecord& c) {
     return true;
 }
 
-CallTable CallTable::take_ended(std::int64_t linger_ms, std::int64_t timeout_ms) {
+CallTable CallTable::take_ended(std::int64_t linger_ms, std::int64_t timeout_ms, std::int64_t idle_ms) {
     CallTable out;
     out.latest_ms_ = latest_ms_;
     if (latest_ms_ == kNoMs) return out;
+    const std::int64_t clock = latest_ms_ + std::clamp<std::int64_t>(idle_ms, 0, timeout_ms);
     for (auto it = calls_.begin(); it != calls_.end();) {
         const CallRecord& c = it->second;
-        const bool quiet = c.last_ms != kNoMs && latest_ms_ - c.last_ms >= linger_ms;
-        if (quiet && (latest_ms_ - c.last_ms >= timeout_ms || ended(c))) {
+        const bool quiet = c.last_ms != kNoMs && clock - c.last_ms >= linger_ms;
+        if (quiet && (clock - c.last_ms >= timeout_ms || ended(c))) {
             auto next = std::next(it);
             out.calls_.insert(calls_.extract(it));
             it = next;

@@ -12,8 +12,8 @@ namespace {
 // Every view of a record, so that copying one cannot miss a field added later to only one list.
 template <typename R, typename F>
 void each_view(R& r, F&& f) {
-    for (auto* v : {&r.status, &r.reason, &r.method, &r.target, &r.path_only, &r.time, &r.time2, &r.host, &r.client,
-                    &r.bytes, &r.duration, &r.upstream_status, &r.outcome, &r.cause, &r.cause_detail, &r.cause_source,
+    for (auto* v : {&r.status, &r.reason, &r.method, &r.target, &r.path_only, &r.query_only, &r.time, &r.time2,
+                    &r.host, &r.client, &r.bytes, &r.duration, &r.upstream_status, &r.outcome, &r.cause, &r.cause_detail, &r.cause_source,
                     &r.event_text, &r.level, &r.request_id, &r.upstream, &r.detail, &r.sip.call_id, &r.sip.cseq_method,
                     &r.sip.branch, &r.sip.from_tag, &r.sip.to_tag, &r.sip.reason_header, &r.sip.warning, &r.sip.agent})
         f(*v);

@@ -350,6 +350,10 @@ void RecordBatchBuilder::append(Derived& v, std::uint64_t line_no) {
             case Column::path: d.text(v.path()); break;
             case Column::path_raw: d.text(v.path_raw()); break;
             case Column::query: {
+                if (!r.query_only.empty()) {  // logged in a field of its own (W3C cs-uri-query, JSON "query")
+                    d.text(r.query_only, true);
+                    break;
+                }
                 const auto q = r.target.find('?');
                 d.text(q == std::string_view::npos ? std::string_view{} : r.target.substr(q + 1),
                        q != std::string_view::npos);

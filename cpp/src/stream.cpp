@@ -64,15 +64,20 @@ std::uint64_t StreamScanner::committed() const {
     return fed_ - framer_.pending();
 }
 
-std::pair<Aggregator, ScanStats> StreamScanner::take() {
+std::pair<Aggregator, ScanStats> StreamScanner::take(std::int64_t idle_ms) {
     std::lock_guard lock(mu_);
     if (level_ == CountLevel::calls && processor_ && !finished_)
-        count_calls(processor_->take_ended_calls(kCallLingerMs, kCallTimeoutMs), counts_, stats_, {label_});
+        count_calls(processor_->take_ended_calls(kCallLingerMs, kCallTimeoutMs, idle_ms), counts_, stats_, {label_});
     // The processor refers to these two members: they are replaced in place, never re-seated.
     std::pair<Aggregator, ScanStats> out{std::move(counts_), std::move(stats_)};
     counts_ = Aggregator(out.first.spec());
     stats_ = ScanStats{};
     return out;
+}
+
+std::size_t StreamScanner::open_calls() const {
+    std::lock_guard lock(mu_);
+    return processor_ && !finished_ ? processor_->calls().size() : 0;
 }
 
 std::pair<Aggregator, ScanStats> StreamScanner::snapshot() const {

@@ -67,6 +67,8 @@ exit status: 0 ok; 1 an input failed part-way (what was read is still printed); 
   logcodes watch /var/log/nginx/access.log --jsonl --checkpoint /var/lib/logcodes/nginx.json
   logcodes watch '/var/log/*/access.log' --prometheus 127.0.0.1:9464 --interval 15s
   logcodes watch /var/log/kamailio.log --count calls --jsonl
+  logcodes watch --hep udp://127.0.0.1:9060 --count calls --prometheus 127.0.0.1:9464
+  sudo logcodes watch --interface lo --filter "port 5060" --jsonl --interval 1min
   tail -F access.log | logcodes watch - --jsonl --format combined
 
 SIGTERM or SIGINT ends the current window, reports it, saves the checkpoint and exits 0.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import datetime as _dt
 from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
@@ -94,9 +95,21 @@ class Top:
     def __repr__(self) -> str:
         how = "exact" if self.exact else f"approximate: each count at most {self.error:,} below the true one"
         lines = [f"<logcodes.Top {len(self.items)} {self.dim} ({how})>"]
-        width = max((len(str(v)) for v, _ in self.items), default=0)
-        lines += [f"{str(v):<{width}}  {n:>12,}" for v, n in self.items]
+        values = [_show_clip(_show_cell(v)) for v, _ in self.items]
+        width = max((len(v) for v in values), default=0)
+        lines += [f"{v:<{width}}  {n:>12,}" for v, (_, n) in zip(values, self.items)]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """A notebook table: value, count and share of the records counted; long values cut, whole on hover."""
+        from . import _show, _svg
+
+        how = "exact" if self.exact else f"approximate: each count at most {self.error:,} below the true one"
+        rows = [[_show_cell(v), f"{n:,}", f"{100.0 * n / self.total:.1f}%" if self.total else "-"]
+                for v, n in self.items]
+        return (f"<div class='logcodes-top'><p><b>logcodes.Top</b> {len(self.items)} {html.escape(self.dim)} "
+                f"({html.escape(how)}; of {self.total:,} records)</p>"
+                f"{_svg.table([self.dim, 'count', 'share'], rows, cut=_show.HTML_CELL)}</div>")
 
 
 def merge_top(a: Optional[Top], b: Optional[Top]) -> Optional[Top]:
@@ -132,3 +145,15 @@ def parse_freq(freq: Any, bucket: int) -> int:
         raise ValueError(f"timeline frequency must be a multiple of the summary's time bucket ({bucket}s), "
                          f"not {seconds}s; scan with by='time:{freq},...' for a finer one")
     return seconds
+
+
+def _show_cell(value: Any) -> str:
+    from . import _show
+
+    return _show._cell(value)
+
+
+def _show_clip(text: str) -> str:
+    from . import _show
+
+    return _show._clip(text)

@@ -7,7 +7,7 @@ and imported only when a helper needs them.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _argcheck, _columns, _core, _options
 from ._inputs import PathArg
@@ -29,6 +29,9 @@ def _pyarrow() -> Any:
         raise ImportError("this needs pyarrow: pip install pyarrow (or hand the Records object to polars or "
                           "DuckDB, which read it directly)") from None
     return pyarrow
+
+
+_PREVIEW_ROWS = 10
 
 
 class Records:
@@ -143,6 +146,49 @@ class Records:
         if hasattr(err, "summary"):
             err.summary = self.summary
         raise err
+
+    def _repr_html_(self) -> str:
+        """A notebook view: the inputs, filters and columns, and the first rows (reading the first batch only;
+        long cells cut, whole on hover). Without pyarrow, the columns alone."""
+        import html
+
+        import os
+
+        from . import _show, _svg
+
+        # The file's name, not where it lives: a notebook saved with its outputs shows no local paths.
+        files = os.path.basename(self._files[0]) if len(self._files) == 1 else f"{len(self._files)} files"
+        filters = "".join(f", {k}={v!r}" for k, v in self._filters.items())
+        head = (f"<p><b>logcodes.Records</b> {html.escape(_svg.clip(files, _show.HTML_CELL))}"
+                f"{html.escape(filters)}; {len(self.columns)} columns; each read scans the inputs anew</p>")
+        try:
+            rows = self.head(_PREVIEW_ROWS)
+        except ImportError:
+            return head + f"<p>{html.escape(', '.join(self.columns))}</p>"
+        cells = [[_show._cell(v) for v in row] for row in rows]
+        note = f"<p>the first {len(rows)} records</p>" if rows else "<p>no records</p>"
+        return (f"<div class='logcodes-records'>{head}{_svg.table(self.columns, cells, cut=_show.HTML_CELL)}"
+                f"{note}</div>")
+
+    def head(self, n: int = 10) -> List[Tuple[Any, ...]]:
+        """The first ``n`` records as tuples in column order, read from the first batches only (needs pyarrow).
+
+        >>> import logcodes
+        >>> logcodes.records(logcodes.samples.path("apache_combined"), columns=["code", "method"]).head(2)
+        [(200, 'GET'), (200, 'GET')]
+        """
+        pa = _pyarrow()
+        out: List[Tuple[Any, ...]] = []
+        reader = pa.RecordBatchReader.from_stream(self)
+        try:
+            for batch in reader:
+                columns = [c.to_pylist() for c in batch.slice(0, n - len(out)).columns]
+                out.extend(zip(*columns))
+                if len(out) >= n:
+                    break
+        finally:
+            reader.close()
+        return out
 
     def __repr__(self) -> str:
         files = self._files[0] if len(self._files) == 1 else f"{len(self._files)} files"

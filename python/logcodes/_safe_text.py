@@ -18,7 +18,7 @@ import json
 import re
 from typing import Any
 
-__all__ = ["terminal", "csv_cell", "json_dumps", "raw_bytes"]
+__all__ = ["terminal", "terminal_lines", "csv_cell", "json_dumps", "raw_bytes"]
 
 # What a terminal acts on or that reorders the text around it.
 _ACTIVE = "\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
@@ -48,6 +48,18 @@ def terminal(text: str) -> str:
     if text.isprintable():  # the common case: nothing to show differently
         return text
     return _SHOWN.sub(_shown, text)
+
+
+def terminal_lines(text: str) -> str:
+    """An error message safe to print: as ``terminal`` for each of its lines, keeping the line breaks that
+    the message itself has (a format error shows the format on its own line with a caret under the fault).
+
+    >>> print(terminal_lines("bad format (at offset 3)\\n    %h %{\\n       ^"))
+    bad format (at offset 3)
+        %h %{
+           ^
+    """
+    return "\n".join(terminal(line) for line in text.split("\n"))
 
 
 def csv_cell(value: Any) -> Any:

@@ -56,12 +56,37 @@ def headline(s: "Summary") -> str:
     return line
 
 
+TEXT_CELL = 60    # characters of a cell in a printed table: one long URL must not widen every row
+HTML_CELL = 80    # ... in a notebook table, the whole value in the cell's hover title
+HTML_ROWS = 40    # rows of a notebook table of quantiles
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, _dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     return terminal(str(value))  # log text never reaches a terminal raw
+
+
+def _clip(text: str, width: int = TEXT_CELL) -> str:
+    """``text`` in at most ``width`` columns: its start and its end (a URL's path, a file's name) around "…"."""
+    if _width(text) <= width:
+        return text
+    head = _take(text, (width - 1) * 3 // 5)
+    tail = _take(text[::-1], width - 1 - _width(head))[::-1]
+    return head + "…" + tail
+
+
+def _take(text: str, width: int) -> str:
+    out, used = [], 0
+    for ch in text:
+        w = _width(ch)
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out)
 
 
 def table(s: "Summary", *, lang: Optional[str] = None, limit: int = 40) -> Tuple[List[str], List[List[str]], int]:
@@ -85,6 +110,7 @@ def _width(text: str) -> int:
 
 def text(s: "Summary", *, lang: Optional[str] = None, limit: int = 40) -> str:
     header, body, more = table(s, lang=lang, limit=limit)
+    body = [[_clip(c) for c in row] for row in body]
     widths = [max(_width(h), *(_width(r[i]) for r in body)) if body else _width(h) for i, h in enumerate(header)]
     numeric = {len(header) - 2, len(header) - 1}
 
@@ -130,4 +156,4 @@ def html(s: "Summary", *, lang: Optional[str] = None) -> str:
     lang_attr = codes.get_lang() if lang is None else lang
     return (f"<div class='logcodes-summary' lang='{e(lang_attr)}'><p><b>logcodes.Summary</b> {e(headline(s))}</p>"
             f"<div style='display:flex;gap:16px;align-items:flex-start'>"
-            f"<div>{_svg.table(header, body)}{extra}</div><div>{chart}</div></div>{problems}</div>")
+            f"<div>{_svg.table(header, body, cut=HTML_CELL)}{extra}</div><div>{chart}</div></div>{problems}</div>")

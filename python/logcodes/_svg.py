@@ -96,9 +96,125 @@ def stacked_area(times: Sequence[str], series: Mapping[Any, Sequence[int]], *, w
     return "".join(parts)
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """An HTML table of already formatted cells."""
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, its start and end kept around "…" (a path's file name stays)."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) * 3 // 5
+    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, pre: Sequence[int] = (), labelled: bool = False,
+          cut: int = 0) -> str:
+    """An HTML table of already formatted cells; the columns in ``pre`` keep their line breaks. ``labelled``:
+    each cell names its column (``data-h``) and the table has class ``rows``, so the report's CSS can turn
+    rows into blocks on narrow screens. ``cut``: cells longer than that many characters are cut, their
+    whole text in a hover title (notebooks: one long URL does not widen the whole table)."""
     e = html.escape
+
+    def cell(i: int, c: Any) -> str:
+        text = str(c)
+        if cut and len(text) > cut:
+            return f'<td title="{e(text)}">{e(clip(text, cut))}</td>'
+
+        # Only a long unbroken word (a path, a URL) may break anywhere; short ones keep whole. data-h names
+        # the column for narrow screens, where each row becomes a block (the report's CSS).
+        long = " long" if any(len(w) > 24 for w in text.split()) else ""
+        # A short cell (a number and its unit, "53.8 %") is never broken in two.
+        short = " short" if labelled and len(text) <= 12 else ""
+        head = f' data-h="{e(str(header[i]))}"' if labelled and i < len(header) else ""
+        if i in pre or long or short:
+            return f'<td class="{"pre" if i in pre else ""}{long}{short}"{head}>{e(text)}</td>'
+        return f"<td{head}>{e(text)}</td>"
+
     head = "".join(f"<th>{e(str(h))}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    body = "".join("<tr>" + "".join(cell(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
+    opening = '<table class="rows">' if labelled else "<table>"
+    return f"{opening}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def bars(items: Sequence[Tuple[Any, int]], *, notes: Optional[Sequence[str]] = None, colors: Optional[Sequence[str]] = None,
+         unit: str = "") -> str:
+    """Horizontal bars in HTML and CSS (no SVG): they take the width of their card at any window size, long
+    labels wrap instead of being cut, and every bar ends with its number, which always fits (the bar's
+    length is a share of what the number leaves). ``notes`` adds a small line under a label (its codes or
+    causes); ``unit`` follows each number."""
+    if not items:
+        return ""
+    e = html.escape
+    peak = max((v for _, v in items), default=0) or 1
+    texts = [f"{v:,}{unit}" for _, v in items]
+    room = max(len(t) for t in texts) + 1   # characters kept free for the number after the longest bar
+    rows = []
+    for i, ((label, value), number) in enumerate(zip(items, texts)):
+        text = "(none)" if label is None else str(label)
+        shown = text if len(text) <= 160 else text[:159] + "…"   # the whole value stays in the hover title
+        note = f'<small>{e(notes[i])}</small>' if notes and notes[i] else ""
+        color = colors[i] if colors else color_for(label, i)
+        share = value / peak
+        rows.append(f'<div class="lbl" title="{e(text)}">{e(shown)}{note}</div>'
+                    f'<div class="track"><span class="fill" style="width:calc((100% - {room}ch) * {share:.4f});'
+                    f'background:{color}"></span><span class="num">{e(number)}</span></div>')
+    return f'<div class="bars">{"".join(rows)}</div>'
+
+
+def lines(times: Sequence[str], series: Mapping[Any, Sequence[Optional[float]]], *, unit: str = "%",
+          width: int = 1100, height: int = 220, colors: Optional[Mapping[Any, str]] = None) -> str:
+    """Lines over time (a rate per bucket, say): one polyline per series, the y axis from 0 to the highest
+    value with its unit, a legend, the first and last times under the axis. ``None`` values (no records in
+    that bucket) break the line. Scales to its container (viewBox)."""
+    e = html.escape
+    left, right, top, bottom = 52, 70, 8, 22
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = len(times)
+    values = [v for s in series.values() for v in s if v is not None]
+    peak = max(values, default=0.0) or 1.0
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y(v: float) -> float:
+        return top + plot_h - plot_h * v / peak
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="logcodes-chart" viewBox="0 0 {width} {height}" '
+             f'role="img" font-family="sans-serif" font-size="11">']
+    for frac in (0.0, 0.5, 1.0):
+        yy = y(peak * frac)
+        parts.append(f'<line x1="{left}" y1="{yy:.1f}" x2="{left + plot_w}" y2="{yy:.1f}" stroke="#ddd"/>')
+        parts.append(f'<text x="{left - 4}" y="{yy + 4:.1f}" text-anchor="end">{_number(peak * frac)} {e(unit)}</text>')
+    for k, (label, vals) in enumerate(series.items()):
+        color = (colors or {}).get(label) or color_for(label, k)
+        run: list = []
+        for i, v in enumerate(list(vals) + [None]):
+            if v is not None:
+                run.append(f"{x(i):.1f},{y(v):.1f}")
+                continue
+            if len(run) == 1:
+                cx, cy = run[0].split(",")
+                parts.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{color}"/>')
+            elif run:
+                parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}" stroke-width="2"/>')
+            run = []
+        ly = top + 12 + 14 * k
+        parts.append(f'<rect x="{left + plot_w + 8}" y="{ly - 9}" width="10" height="10" fill="{color}"/>')
+        parts.append(f'<text x="{left + plot_w + 22}" y="{ly}">{e(str(label))}</text>')
+    if n:
+        parts.append(f'<text x="{left}" y="{height - 6}">{e(times[0])}</text>')
+        if n > 1:
+            parts.append(f'<text x="{left + plot_w}" y="{height - 6}" text-anchor="end">{e(times[-1])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _number(v: float) -> str:
+    """An axis number: no needless decimals (0, 2.5, 12, 0.04)."""
+    if v == 0:
+        return "0"
+    digits = 0 if v >= 10 else 1 if v >= 1 else 2 if v >= 0.1 else 3
+    return f"{v:,.{digits}f}"
+
+
+def time_labels(times: Any, step: int) -> list:
+    """Time axis labels: to the second when the buckets are shorter than a minute, else to the minute."""
+    fmt = "%Y-%m-%d %H:%M:%S" if step < 60 else "%Y-%m-%d %H:%M"
+    return [t.strftime(fmt) for t in times]

@@ -16,7 +16,7 @@ from ._cli_run import EXIT_EMPTY, closed_output_status, join_negative_times, not
 from .api import detect, scan
 from .errors import InputError, LogcodesError
 from .summary import Summary
-from ._safe_text import csv_cell, json_dumps, terminal
+from ._safe_text import csv_cell, json_dumps, terminal, terminal_lines
 
 def _sub(sub: Any, name: str, help: str, **kw: Any) -> argparse.ArgumentParser:
     """A subcommand whose help ends with its own examples."""
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("files", nargs="+", metavar="FILE", help="log files, captures, globs, or - for standard input")
     r.add_argument("-o", "--output", required=True, metavar="HTML", help="where to write the report")
     r.add_argument("--title", default=None, help="the report's title (default: the first input's name)")
-    _scan_options(r, by=False)
+    _scan_options(r, output=False)
 
     d = _sub(sub, "demo", "summarize the bundled real samples (HTTP and a SIP capture), and explain their errors")
     _scan_options(d)
@@ -53,8 +53,16 @@ def _parser() -> argparse.ArgumentParser:
     det = _sub(sub, "detect", "show which format each file is detected as, and why")
     det.add_argument("files", nargs="+", metavar="FILE")
 
-    w = _sub(sub, "watch", "follow live logs: one report per time window (JSON lines, Prometheus)")
-    w.add_argument("files", nargs="+", metavar="PATH", help="log files or globs (re-read every window), or -")
+    w = _sub(sub, "watch", "follow live logs, HEP or a live capture: one report per time window (JSON lines, "
+                           "Prometheus)")
+    w.add_argument("files", nargs="*", metavar="PATH", help="log files or globs (re-read every window), or -")
+    w.add_argument("--hep", action="append", metavar="URL",
+                   help="receive SIP mirrored over HEP (v1/v2/v3) on udp://HOST:PORT or tcp://HOST:PORT "
+                        "(repeatable) instead of following files")
+    w.add_argument("--interface", metavar="NAME",
+                   help="capture SIP on this interface (libpcap; needs CAP_NET_RAW) instead of following files")
+    w.add_argument("--filter", default="", metavar="BPF",
+                   help="capture filter for --interface, e.g. \"port 5060\" (tcpdump's syntax)")
     w.add_argument("--interval", default="10s", help="window length (default 10s; e.g. 0.5s, 1min)")
     w.add_argument("--jsonl", action="store_true", help="print one JSON object per window")
     w.add_argument("--prometheus", metavar="HOST:PORT", help="serve /metrics on HOST:PORT")
@@ -84,9 +92,10 @@ def _lang_option(p: argparse.ArgumentParser) -> None:
                    help="language of code names and meanings: en (default) or zh (Chinese)")
 
 
-def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
-    if by:
-        s.add_argument("--by", default=None, help=by_help())
+def _scan_options(s: argparse.ArgumentParser, *, output: bool = True) -> None:
+    """The options of a scan, one definition for every command that scans (summarize, report, demo);
+    ``output``: --json and --csv (a report writes HTML)."""
+    s.add_argument("--by", default=None, help=by_help())
     s.add_argument("--format", default="auto", help="format name (default: auto-detect); see `logcodes formats`")
     own = s.add_mutually_exclusive_group()
     for kind, what in formats.COMPILERS:
@@ -105,8 +114,6 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
     _lang_option(s)
     s.add_argument("--allow-empty", action="store_true",
                    help=f"exit 0 when nothing at all was recognised (default: exit {EXIT_EMPTY} with the reason)")
-    if not by:
-        return
     flt = s.add_argument_group("filters (records left out are counted as filtered)")
     flt.add_argument("--since", help="only records at or after this time: 2026-11-24, 2026-11-24T06:00Z, -1h "
                                      "(no zone: the log's own wall clock)")
@@ -117,9 +124,10 @@ def _scan_options(s: argparse.ArgumentParser, *, by: bool = True) -> None:
                      help="only paths matching this glob (/api/*) or re:REGEX, matched whole; repeatable")
     flt.add_argument("--hosts", action="append", metavar="PATTERN",
                      help="only hosts matching this glob (*.example.com) or re:REGEX; repeatable")
-    out = s.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print JSON")
-    out.add_argument("--csv", action="store_true", help="print CSV rows")
+    if output:
+        out = s.add_mutually_exclusive_group()
+        out.add_argument("--json", action="store_true", help="print JSON")
+        out.add_argument("--csv", action="store_true", help="print CSV rows")
     prog = s.add_mutually_exclusive_group()
     prog.add_argument("--progress", dest="progress", action="store_true", default=None,
                       help="show a progress bar (default: when stderr is a terminal)")
@@ -169,24 +177,32 @@ def _format(args: argparse.Namespace) -> "formats.FormatArg":
     return str(args.format)
 
 
-def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
-    progress = args.progress if args.progress is not None else sys.stderr.isatty()
+def _by_with_cause(args: argparse.Namespace, default: Optional[str]) -> Optional[str]:
+    """--by, with cause added when error logs are given (the point of giving them)."""
     by = args.by
     if args.errors and by is None:
-        by = "class,code,cause"
-    elif args.errors and "cause" not in [d.strip().split(":")[0] for d in by.split(",")]:
-        by = by + ",cause"
+        return "class,code,cause" if default is None else default
+    if args.errors and "cause" not in [d.strip().split(":")[0] for d in by.split(",")]:
+        return by + ",cause"
+    return by
+
+
+def _scan_kwargs(args: argparse.Namespace) -> Dict[str, Any]:
+    """The keywords of logcodes.scan() the shared scan options give (all but --by)."""
+    return dict(format=_format(args), threads=args.threads,
+                progress=args.progress if args.progress is not None else sys.stderr.isatty(),
+                count=args.count, errors=args.errors, rules=args.rules, explain=args.explain, window=args.window,
+                path_rules=args.path_rules, since=args.since, until=args.until, codes=args.codes,
+                methods=args.methods, path_patterns=args.paths, hosts=args.hosts)
+
+
+def _summarize(files: Sequence[str], args: argparse.Namespace) -> int:
     try:
-        summary = scan(list(files), format=_format(args), by=by, threads=args.threads, progress=progress,
-                       count=args.count, errors=args.errors, rules=args.rules, explain=args.explain,
-                       window=args.window, path_rules=args.path_rules, since=getattr(args, "since", None),
-                       until=getattr(args, "until", None), codes=getattr(args, "codes", None),
-                       methods=getattr(args, "methods", None), path_patterns=getattr(args, "paths", None),
-                       hosts=getattr(args, "hosts", None))
+        summary = scan(list(files), by=_by_with_cause(args, None), **_scan_kwargs(args))
     except InputError as e:
         if e.summary is not None:
             _print_summary(e.summary, args)
-        print(terminal(f"logcodes: error: {e}"), file=sys.stderr)
+        print(terminal_lines(f"logcodes: error: {e}"), file=sys.stderr)
         return 1
     _print_summary(summary, args)
     return _empty_status(summary, args)
@@ -205,19 +221,20 @@ def _report(args: argparse.Namespace) -> int:
     from . import report
 
     status = 0
+    kwargs = _scan_kwargs(args)
+    if args.by is not None:   # else the report's own dimensions (cause among them)
+        kwargs["by"] = _by_with_cause(args, None)
     try:
-        summary = report.scan_for_report(list(args.files), format=_format(args), threads=args.threads,
-                                         progress=sys.stderr.isatty(), count=args.count, errors=args.errors,
-                                         rules=args.rules, explain=args.explain, window=args.window,
-                                         path_rules=args.path_rules)
+        scans = report.collect(list(args.files), **kwargs)
     except InputError as e:
         if e.summary is None:
             raise
-        print(terminal(f"logcodes: error: {e} (the report shows what was read before it)"), file=sys.stderr)
-        summary, status = e.summary, 1
+        print(terminal_lines(f"logcodes: error: {e} (the report shows what was read before it)"), file=sys.stderr)
+        scans, status = report.Scans(e.summary), 1
+    summary = scans.summary
     title = args.title or f"logcodes report: {', '.join(args.files[:3])}{' …' if len(args.files) > 3 else ''}"
     try:
-        path = report.write(summary, args.output, title=title, lang=args.lang)
+        path = report.write(scans, args.output, title=title, lang=args.lang)
     except ImportError as e:  # the timeline panel is drawn from a pandas DataFrame (Summary.timeline)
         print(f"logcodes: error: the report needs {e.name or 'pandas'}: pip install 'logcodes[pandas]'",
               file=sys.stderr)
@@ -311,7 +328,8 @@ def _main(argv: Optional[List[str]]) -> int:
 
             return watch(args.files, interval=args.interval, jsonl=args.jsonl, prometheus=args.prometheus,
                          checkpoint=args.checkpoint, format=args.format, max_series=args.max_series,
-                         from_start=not args.from_end, once=args.once, lang=args.lang, count=args.count)
+                         from_start=not args.from_end, once=args.once, lang=args.lang, count=args.count,
+                         hep=args.hep, interface=args.interface, filter=args.filter)
         if args.command == "codes":
             return _codes(args)
         parser.print_help()
@@ -319,7 +337,7 @@ def _main(argv: Optional[List[str]]) -> int:
     except BrokenPipeError:
         raise
     except (LogcodesError, ValueError, OSError) as e:
-        print(terminal(f"logcodes: error: {e}"), file=sys.stderr)
+        print(terminal_lines(f"logcodes: error: {e}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("logcodes: interrupted", file=sys.stderr)

@@ -80,7 +80,7 @@ class CodeInfo:
         """What the code means and what a client should do, in ``lang``: ``describe()`` without the head.
 
         >>> lookup("http", 404).meaning()
-        'a client error response (RFC 9110).'
+        'A client error response (RFC 9110).'
         """
         lang = _languages.check(lang)
         if lang != "en":
@@ -88,7 +88,8 @@ class CodeInfo:
         text = _core.code_meaning(self.protocol, self.code)
         if text:
             return str(text)
-        cls = f"a {self.class_name.lower()} response" if self.class_name else "a response"
+        name = self.class_name.lower()
+        cls = f"{'An' if name[:1] in 'aeiou' else 'A'} {name} response" if name else "A response"
         return f"{cls}{f' ({self.origin})' if self.origin else ''}."
 
     def class_label(self, lang: Optional[str] = None) -> str:

@@ -20,8 +20,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from . import _core
 from .errors import FormatError
 
-__all__ = ["Format", "nginx", "apache", "tomcat", "envoy", "json", "compile", "COMPILERS", "get", "available",
-           "detectable", "fields", "wrappers", "wrap"]
+__all__ = ["Format", "nginx", "apache", "tomcat", "envoy", "cloudfront", "json", "compile", "COMPILERS", "get",
+           "available", "detectable", "fields", "wrappers", "wrap"]
 
 
 class Format:
@@ -89,13 +89,14 @@ def _json_again(items: List[Tuple[str, List[str]]], name: str) -> "Format":
     return json(dict(items), name=name)
 
 
-# (kind, what its text is) of the server format strings the core compiles: nginx, apache, tomcat, envoy.
+# (kind, what its text is) of the server format strings the core compiles: nginx, apache, tomcat, envoy,
+# cloudfront (a real-time log configuration's fields).
 COMPILERS: Tuple[Tuple[str, str], ...] = tuple(_core.FORMAT_COMPILERS)
 
 
 def compile(kind: str, text: str, *, name: Optional[str] = None) -> Format:
     """A format from a server's format string of one of the :data:`COMPILERS` kinds (``"nginx"``,
-    ``"apache"``, ``"tomcat"``, ``"envoy"``); the same as calling :func:`nginx` etc.
+    ``"apache"``, ``"tomcat"``, ``"envoy"``, ``"cloudfront"``); the same as calling :func:`nginx` etc.
 
     >>> compile("nginx", '$remote_addr [$time_local] "$request" $status').fields[:2]
     ('remote_addr', 'time_local')
@@ -142,6 +143,17 @@ def tomcat(pattern: str, *, name: Optional[str] = None) -> Format:
 def envoy(text: str, *, name: Optional[str] = None) -> Format:
     """A format from an Envoy access-log format string (``%START_TIME%``, ``%RESPONSE_CODE%`` ...)."""
     return _compile("envoy", text, name)
+
+
+def cloudfront(fields: Union[str, Sequence[str]], *, name: Optional[str] = None) -> Format:
+    """A format for CloudFront real-time logs from the configuration's field names (``"timestamp c-ip
+    sc-status ..."`` or a list), in any order: records hold them in the order AWS documents.
+
+    >>> cloudfront(["sc-status", "timestamp", "time-taken"]).fields
+    ('timestamp', 'sc-status', 'time-taken')
+    """
+    text = fields if isinstance(fields, str) else " ".join(fields)
+    return _compile("cloudfront", text, name)
 
 
 def json(fields: Mapping[str, Union[str, Sequence[str]]], *, name: Optional[str] = None) -> Format:

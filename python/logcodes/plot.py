@@ -71,15 +71,22 @@ def plot(summary: "Summary", kind: str = "timeline", *, ax: Any = None, n: int =
                 ax.barh(paths, widths, left=left, label=str(v), color=color_for(v, i))
                 left = [a + b for a, b in zip(left, widths)]
             ax.legend(loc="lower right", fontsize="small")
+        for y, (_, total) in enumerate(list(top)[::-1]):   # the number at the end of each bar
+            ax.annotate(f"{total:,}", (total, y), xytext=(3, 0), textcoords="offset points", va="center")
+        ax.margins(x=0.12)
         ax.set_xlabel("records" + ("" if top.exact else f" (approximate, ± {top.error:,})"))
         ax.set_title(f"Top {len(paths)} paths")
     else:
         if "cause" not in summary.dims:
             raise ValueError("plot('causes') needs a summary grouped by cause: scan with by=('code', 'cause')")
-        counts: Dict[Any, int] = summary.counts("cause")
+        # Records without a cause (the successes, and errors nothing explained) are no cause: left out.
+        counts: Dict[Any, int] = {k: v for k, v in summary.counts("cause").items() if k is not None}
+        if not counts:
+            raise ValueError("nothing to plot: no record in this summary has a cause (scan with errors=...)")
         items: List[Any] = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))[:n][::-1]
-        ax.barh([str(k) for k, _ in items], [v for _, v in items],
-                color=[color_for(k, i) for i, (k, _) in enumerate(items)])
-        ax.set_xlabel("records")
+        bars = ax.barh([str(k) for k, _ in items], [v for _, v in items],
+                       color=[color_for(k, i) for i, (k, _) in enumerate(items)])
+        ax.bar_label(bars, labels=[f"{v:,}" for _, v in items], padding=3)
+        ax.set_xlabel("records with a cause")
         ax.set_title("Causes")
     return ax

@@ -130,6 +130,9 @@ class PrometheusExporter:
         self._call_counts: Dict[Tuple[str, str], int] = {}      # (source, metric of _CALL_COUNTERS)
         self._delays: Dict[Tuple[str, str], Tuple[int, int]] = {}   # (source, metric): (ms, calls)
         self._ratios: Dict[Tuple[str, str], float] = {}         # (source, metric): last window's value
+        self._live: Dict[Tuple[str, str], int] = {}             # (source, result): packets
+        self._live_drops: Dict[Tuple[str, str], int] = {}       # (source, where): packets dropped
+        self._open_calls: Dict[str, int] = {}
         self._windows = 0
         self._server: Any = None
         self.registry.register(_Collector(self))
@@ -160,6 +163,29 @@ class PrometheusExporter:
                     label = self._source_label(path)
                     lag[label] = lag.get(label, 0) + n
                 self._lag = lag
+
+    def observe_live(self, stats: Mapping[str, Mapping[str, Any]], *,
+                     open_calls: Optional[Mapping[str, int]] = None) -> None:
+        """Sets the counters of live sources (``LiveFollower.source_stats``: counts since the start):
+        ``logcodes_live_packets_total{result,source}`` (result: ``sip``, ``not_sip``, ``malformed`` for
+        HEP; ``sip``, ``skipped`` for a capture), ``logcodes_live_dropped_total{where,source}`` (where:
+        ``socket`` — the kernel's drops on a HEP UDP socket —, ``kernel``, ``interface`` — libpcap's) and the
+        gauge ``logcodes_sip_calls_open{source}`` (Call-IDs read and not counted yet)."""
+        with self._lock:
+            for path, st in stats.items():
+                source = self._source_label(path)
+                if "not_sip" in st:
+                    results = {"sip": st["messages"], "not_sip": st["not_sip"], "malformed": st["malformed"]}
+                    drops = {"socket": st["socket_drops"]}
+                else:
+                    results = {"sip": st["packets"] - st["skipped"], "skipped": st["skipped"]}
+                    drops = {"kernel": st["kernel_dropped"], "interface": st["interface_dropped"]}
+                for result, n in results.items():
+                    self._live[(source, result)] = int(n)
+                for where, n in drops.items():
+                    self._live_drops[(source, where)] = int(n)
+            for path, n in (open_calls or {}).items():
+                self._open_calls[self._source_label(path)] = int(n)
 
     def _source_label(self, path: str) -> str:
         if path in self._sources:
@@ -235,6 +261,7 @@ class _Collector(Collector):
             windows, dropped = exp._windows, len(exp._dropped)
             calls, registrations = dict(exp._calls), dict(exp._registrations)
             call_counts, delays, ratios = dict(exp._call_counts), dict(exp._delays), dict(exp._ratios)
+            live, live_drops, open_calls = dict(exp._live), dict(exp._live_drops), dict(exp._open_calls)
         fam = CounterMetricFamily("logcodes_responses", "Responses counted, by protocol, class, code, its reason "
                                   "phrase, cause and source ('other' past the series limit)", labels=RESPONSE_LABELS)
         for key, n in sorted(responses.items()):
@@ -256,6 +283,23 @@ class _Collector(Collector):
         yield g
         if calls or registrations:
             yield from _call_families(calls, registrations, call_counts, delays, ratios)
+        if live:
+            fam = CounterMetricFamily("logcodes_live_packets", "Packets a live source (HEP, capture) received, by "
+                                      "what they held", labels=["result", "source"])
+            for (source, result), n in sorted(live.items()):
+                fam.add_metric([result, source], n)
+            yield fam
+            fam = CounterMetricFamily("logcodes_live_dropped", "Packets dropped before a live source read them "
+                                      "(socket buffer, capture buffer, interface)", labels=["where", "source"])
+            for (source, where), n in sorted(live_drops.items()):
+                fam.add_metric([where, source], n)
+            yield fam
+        if open_calls:
+            g = GaugeMetricFamily("logcodes_sip_calls_open", "SIP Call-IDs read and not counted yet (in flight, "
+                                  "or ended and waiting 64*T1 for retransmissions)", labels=["source"])
+            for source, n in sorted(open_calls.items()):
+                g.add_metric([source], n)
+            yield g
         yield CounterMetricFamily("logcodes_windows", "Windows read", value=windows)
         yield CounterMetricFamily("logcodes_dropped_series", "Label sets folded into code/cause 'other' "
                                   "because of the series limit", value=dropped)

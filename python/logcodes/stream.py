@@ -68,7 +68,7 @@ class Stream:
             return self._final
         return self._summary()
 
-    def take(self) -> Summary:
+    def take(self, *, idle: float = 0.0) -> Summary:
         """The counts of the records completed since the last ``take()`` (or the start), which are then
         forgotten: one window of a pipeline stage. The takes of a stream, merged with its ``close()``,
         equal a scan of all the bytes; a record still being read is counted by the take that completes it.
@@ -83,10 +83,21 @@ class Stream:
         >>> st.feed(b'/2000:13:55:37 -0700] "GET / HTTP/1.0" 503 0\\n')
         >>> st.take().counts("code"), st.committed
         ({503: 1}, 120)
+
+        ``idle`` (seconds a live source has been silent) moves the calls' clock of message time on past the
+        latest message, so that calls go quiet and are counted when the traffic stops.
         """
         if self._closed:
             raise ValueError("take() on a closed Stream")
-        return self._summary(self._core.take(_columns.DICT_GROUPS))
+        if isinstance(idle, bool) or not isinstance(idle, (int, float)) or idle < 0:
+            raise TypeError(f"idle must be a number of seconds (0 or more), not {idle!r}")
+        return self._summary(self._core.take(_columns.DICT_GROUPS, int(idle * 1000)))
+
+    @property
+    def open_calls(self) -> int:
+        """At ``count="calls"``: the Call-IDs read and not counted yet (in flight, or ended and waiting for
+        their retransmissions to pass); 0 otherwise and once closed."""
+        return 0 if self._closed else int(self._core.open_calls())
 
     @property
     def committed(self) -> int:

@@ -640,7 +640,8 @@ class Summary:
 
         Columns: the ``by`` dimensions, ``count`` (records with a duration), then one per quantile
         (``p50``, ``p90``, ``p99`` ...). Needs ``scan(..., quantiles="duration")`` and a format with
-        durations (nginx ``$request_time``, Apache ``%D``, ...).
+        durations (nginx ``$request_time``, Apache ``%D``, ...). The DataFrame is a ``QuantileTable``: in a
+        notebook its durations show with their unit and long group values are cut (whole on hover).
 
         >>> import logcodes
         >>> s = logcodes.scan(logcodes.samples.path("shop_nginx"), by="class", quantiles="duration")
@@ -672,7 +673,9 @@ class Summary:
         names = [_quantile_name(x) for x in qs]
         rows = [(*k, sk.count, *(sk.quantile(x) for x in qs))
                 for k, sk in sorted(merged.items(), key=lambda kv: tuple(_sort_key(v) for v in kv[0]))]
-        df = pd.DataFrame(rows, columns=[*dims, "count", *names])
+        from ._frames import QuantileTable
+
+        df = QuantileTable(rows, columns=[*dims, "count", *names])
         if "time" in dims:
             df["time"] = pd.to_datetime(df["time"], utc=True)
         return df

@@ -318,10 +318,76 @@ TEST(JsonPresets, NginxRequestSplitAndUpstream) {
     EXPECT_EQ(r.target, "/y");
 }
 
+// Envoy Gateway's default JSON (envoyproxy/gateway docs, proxy-accesslog.md): header-like keys, nulls.
+const char* kEnvoyGatewayLine =
+    R"({":authority":"backend:3000","bytes_received":0,"bytes_sent":24,"connection_termination_details":null,)"
+    R"("downstream_remote_address":"10.244.0.12:34808","duration":15002,"method":"GET","protocol":"HTTP/1.1",)"
+    R"("response_code":504,"response_code_details":"response_timeout","response_flags":"UT",)"
+    R"("start_time":"2025-04-09T11:44:48.004Z","upstream_cluster":"httproute/default/backend/rule/0",)"
+    R"("upstream_host":"10.244.0.13:3000","user-agent":"curl/7.88.1","x-envoy-origin-path":"/slow?a=1",)"
+    R"("x-envoy-upstream-service-time":null,"x-forwarded-for":"10.244.0.12","x-request-id":"c2a1f0e4"})";
+// Azure Front Door (MicrosoftDocs/azure-docs, waf-front-door-monitor.md's access-log record).
+const char* kFrontDoorLine =
+    R"({"time":"2020-06-09T22:32:17.8383427Z","category":"FrontdoorAccessLog","properties":{"trackingReference":)"
+    R"("08Q3gXgAAAAA","httpMethod":"GET","httpVersion":"2.0","requestUri":"https://x.azurefd.net:443/?q=1",)"
+    R"("responseBytes":"380","clientIp":"192.0.2.1","timeTaken":"0.003","rulesEngineMatchNames":[],)"
+    R"("httpStatusCode":"403","httpStatusDetails":"403","pop":"SJC","cacheStatus":"CONFIG_NOCACHE"}})";
+// Azure Application Gateway v2 (MicrosoftDocs/azure-docs, application-gateway-diagnostics.md).
+const char* kAppGatewayLine =
+    R"({"timeStamp":"2021-10-14T22:17:11+00:00","listenerName":"HTTP-Listener","category":)"
+    R"("ApplicationGatewayAccessLog","properties":{"instanceId":"appgw_2","clientIP":"185.42.129.24",)"
+    R"("httpMethod":"GET","originalRequestUriWithArgs":"\/a?b=1","requestUri":"\/a","httpStatus":502,)"
+    R"("sentBytes":466,"timeTaken":0.034,"transactionId":"592d","serverStatus":"-","originalHost":"h.example",)"
+    R"("error_info":"ERRORINFO_UPSTREAM_TIMED_OUT"}})";
+// Cloudflare Logpush http_requests (cloudflare-docs, log-fields/_partials/http_requests.md).
+const char* kCloudflareLine =
+    R"({"ClientIP":"89.163.242.206","ClientRequestHost":"www.theburritobot.com","ClientRequestMethod":"GET",)"
+    R"("ClientRequestURI":"/static/img/a.png","EdgeEndTimestamp":1506702504461999900,"EdgeResponseBytes":69045,)"
+    R"("EdgeResponseStatus":520,"EdgeStartTimestamp":1506702504433000200,"OriginResponseStatus":0,"RayID":"3a6050bc"})";
+
+TEST(JsonPresets, EnvoyGateway) {
+    Reader rd(preset("envoy_gateway_json"));
+    const Record r = rd.read(kEnvoyGatewayLine);
+    EXPECT_EQ(r.status, "504");
+    EXPECT_EQ(r.target, "/slow?a=1");
+    EXPECT_EQ(r.host, "backend:3000");
+    EXPECT_EQ(r.duration, "15002");
+    EXPECT_EQ(r.duration_unit, DurationUnit::milliseconds);
+    EXPECT_EQ(r.request_id, "c2a1f0e4");
+    EXPECT_EQ(field(r, "response_flags"), "UT");
+    EXPECT_EQ(field(r, "upstream_service_time"), "");  // null
+}
+
+TEST(JsonPresets, AzureAndCloudflare) {
+    Reader fd(preset("azure_front_door"));
+    Record r = fd.read(kFrontDoorLine);
+    EXPECT_EQ(r.status, "403");
+    EXPECT_EQ(r.path(), "/");
+    EXPECT_EQ(r.duration, "0.003");
+    EXPECT_EQ(r.duration_unit, DurationUnit::seconds);
+    EXPECT_EQ(r.request_id, "08Q3gXgAAAAA");
+    EXPECT_EQ(field(r, "pop"), "SJC");
+    Reader ag(preset("azure_app_gateway"));
+    r = ag.read(kAppGatewayLine);
+    EXPECT_EQ(r.status, "502");
+    EXPECT_EQ(r.target, "/a?b=1");
+    EXPECT_EQ(r.host, "h.example");
+    EXPECT_EQ(r.upstream_status, "-");
+    EXPECT_EQ(field(r, "error_info"), "ERRORINFO_UPSTREAM_TIMED_OUT");
+    EXPECT_EQ(field(r, "listener"), "HTTP-Listener");
+    Reader cf(preset("cloudflare_http"));
+    r = cf.read(kCloudflareLine);
+    EXPECT_EQ(r.status, "520");
+    EXPECT_EQ(r.upstream_status, "0");
+    EXPECT_EQ(r.request_id, "3a6050bc");
+    EXPECT_EQ(record_time(r.time_syntax, r.time, r.time2), 1506702504);  // unixnano
+}
+
 TEST(JsonPresets, StrictTellsPresetsApart) {
     struct Case {
         const char* line;
         const char* strict_for;
+        bool generic = true;  // the generic json reading finds its status too (under a common key)
     };
     const Case cases[] = {
         {kCaddyLine, "caddy_json"},
@@ -331,14 +397,22 @@ TEST(JsonPresets, StrictTellsPresetsApart) {
         {kEnvoyLine, "envoy_json"},
         {R"({"time":"2026-11-23T23:46:27+00:00","remote_addr":"127.0.0.1","request":"GET / HTTP/1.1","status":200})",
          "nginx_json"},
+        {kFrontDoorLine, "azure_front_door", false},
+        {kAppGatewayLine, "azure_app_gateway", false},
+        {kCloudflareLine, "cloudflare_http", false},
     };
     for (const auto& c : cases) {
         const Line line(c.line);
         for (const auto& b : json_formats()) {
-            const bool want = b.name == c.strict_for || b.name == "json";
+            const bool want = b.name == c.strict_for || (c.generic && b.name == "json");
             EXPECT_EQ(b.format->matches(line.view()), want) << b.name << " on " << c.line;
         }
     }
+    // Envoy Gateway's lines are Envoy's too (and the generic reading's): its own preset ranks first.
+    const Line eg(kEnvoyGatewayLine);
+    EXPECT_TRUE(preset("envoy_gateway_json").matches(eg.view()));
+    EXPECT_TRUE(preset("envoy_json").matches(eg.view()));
+    EXPECT_FALSE(preset("caddy_json").matches(eg.view()));
     // A status that is not three digits is never exact.
     const Line odd(R"({"status":20,"remote_addr":"1.2.3.4"})");
     EXPECT_FALSE(preset("nginx_json").matches(odd.view()));
@@ -564,8 +638,10 @@ TEST(CompileJson, Errors) {
 }
 
 TEST(JsonFormats, Catalogue) {
-    const std::map<std::string_view, int> want = {{"caddy_json", 100}, {"traefik_json", 110}, {"ecs_json", 120},
-                                                  {"envoy_json", 130}, {"nginx_json", 140},   {"json", 190}};
+    const std::map<std::string_view, int> want = {
+        {"caddy_json", 100},       {"traefik_json", 110},      {"ecs_json", 120},        {"envoy_gateway_json", 125},
+        {"envoy_json", 130},       {"nginx_json", 140},        {"azure_front_door", 150}, {"azure_app_gateway", 151},
+        {"cloudflare_http", 152},  {"json", 190}};
     ASSERT_EQ(json_formats().size(), want.size());
     for (const auto& b : json_formats()) {
         ASSERT_TRUE(want.count(b.name)) << b.name;

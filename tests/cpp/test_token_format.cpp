@@ -3,6 +3,7 @@
 
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "logcodes/formats/compilers.hpp"
 #include "logcodes/formats/token_format.hpp"
@@ -168,14 +169,129 @@ TEST(TokenFormat, HostileLinesStayBounded) {
     SUCCEED();
 }
 
+TEST(NginxFormat, UnquotedUpstreamLists) {
+    // ngx_http_upstream.c writes one value per server tried, ", " between them and " : " between upstream
+    // groups (X-Accel-Redirect, error_page): unquoted, such a list holds spaces but ends at any other one.
+    auto c = compile_nginx("'$remote_addr [$time_local] \"$request\" $status $upstream_addr $upstream_status "
+                           "$upstream_response_time $request_id'");
+    ASSERT_TRUE(c) << c.error;
+    Record r = parse_ok(*c.format, "1.2.3.4 [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 200 10.0.0.5:80, "
+                                   "10.0.0.6:80 : 10.0.1.1:80 502, 504 : 200 0.001, 1.000 : 0.002 abc");
+    EXPECT_EQ(r.upstream_status, "502, 504 : 200");
+    EXPECT_EQ(r.extra(find_field("upstream_addr")), "10.0.0.5:80, 10.0.0.6:80 : 10.0.1.1:80");
+    EXPECT_EQ(r.extra(find_field("upstream_response_time")), "0.001, 1.000 : 0.002");
+    EXPECT_EQ(r.extra(find_field("request_id")), "abc");
+    EXPECT_EQ(final_upstream_code(r.upstream_status), 200);
+    r = parse_ok(*c.format, "1.2.3.4 [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 403 - - - def");
+    EXPECT_EQ(r.upstream_status, "-");
+    EXPECT_EQ(r.extra(find_field("request_id")), "def");
+}
+
+TEST(BuiltinTokenFormats, IngressNginx) {
+    const Format* f = find_format("ingress_nginx");
+    ASSERT_NE(f, nullptr);
+    const Line line("10.244.0.1 - - [05/Dec/2026:10:00:02 +0000] \"GET /flaky HTTP/1.1\" 200 12 \"-\" "
+                    "\"Mozilla/5.0 (X11; Linux x86_64)\" 80 0.010 [default-flaky-80] [] 10.244.1.6:8080, "
+                    "10.244.1.7:8080 0, 12 0.001, 0.008 502, 200 aa11");
+    Record r;
+    r.clear();
+    ASSERT_TRUE(f->parse(line.view(), r));
+    EXPECT_EQ(r.status, "200");
+    EXPECT_EQ(r.upstream_status, "502, 200");
+    EXPECT_EQ(r.duration, "0.010");
+    EXPECT_EQ(r.extra(find_field("proxy_upstream_name")), "default-flaky-80");
+    EXPECT_EQ(r.extra(find_field("request_id")), "aa11");  // $req_id, under the name the error-log join reads
+    EXPECT_TRUE(f->strict(line.view(), r));
+    // Plain combined and nginx main lines are not ingress lines.
+    const Line main_line("1.2.3.4 - - [05/Dec/2026:10:00:02 +0000] \"GET / HTTP/1.1\" 200 12 \"-\" \"ua\" \"-\"");
+    r.clear();
+    EXPECT_FALSE(f->parse(main_line.view(), r) && f->strict(main_line.view(), r));
+}
+
+TEST(BuiltinTokenFormats, AlbWithFewerAndMoreTrailingFields) {
+    // ALB appends fields over the years (classification, classification_reason, conn_trace_id ...): a quoted
+    // field must not run on across fields the format does not know yet.
+    const Format* alb = find_format("alb");
+    ASSERT_NE(alb, nullptr);
+    const std::string head =
+        "https 2018-07-02T22:23:00.186641Z app/lb/50dc 192.168.131.39:2817 10.0.0.1:80 0.000 0.002 0.000 502 502 34 "
+        "366 \"GET https://www.example.com:443/api HTTP/1.1\" \"curl/7.46.0\" - - arn:tg \"Root=1-5\" "
+        "\"www.example.com\" \"-\" 1 2018-07-02T22:22:48.364000Z \"forward\" \"-\" \"-\" \"10.0.0.1:80\" \"502\"";
+    for (const std::string& tail : {std::string(""), std::string(" \"Ambiguous\" \"UndefinedContentLengthSemantics\""),
+                                    std::string(" \"Ambiguous\" \"UndefinedContentLengthSemantics\" TID_1"),
+                                    std::string(" \"Ambiguous\" \"UndefinedContentLengthSemantics\" TID_1 \"x\" \"-\" y")}) {
+        const Line line(head + tail);
+        Record r;
+        r.clear();
+        ASSERT_TRUE(alb->parse(line.view(), r)) << line.text;
+        EXPECT_EQ(r.status, "502");
+        EXPECT_EQ(r.extra(find_field("user_agent")), "curl/7.46.0") << line.text;
+        EXPECT_EQ(r.extra(find_field("target_status_code_list")), "502") << line.text;
+        EXPECT_EQ(r.extra(find_field("classification")), tail.empty() ? "" : "Ambiguous") << line.text;
+        EXPECT_EQ(r.extra(find_field("classification_reason")), tail.empty() ? "" : "UndefinedContentLengthSemantics");
+        EXPECT_EQ(r.extra(find_field("conn_trace_id")), tail.find("TID_1") == std::string::npos ? "" : "TID_1");
+        EXPECT_TRUE(alb->strict(line.view(), r));
+    }
+}
+
+TEST(BuiltinTokenFormats, CloudFrontRealtimeAndVcommon) {
+    const Format* cf = find_format("cloudfront_realtime");
+    ASSERT_NE(cf, nullptr);
+    std::string text = "1796464801.456\t2001:db8::1\t1.022\t502\t951\tGET\thttps\twww.example.com\t/api?x=1\t390\t"
+                       "FRA56-P1\tk6WG==\td111.cloudfront.net\t1.023";
+    for (int i = 14; i < 40; ++i) text += "\t-";
+    const Line line(text);
+    Record r;
+    r.clear();
+    ASSERT_TRUE(cf->parse(line.view(), r));
+    EXPECT_EQ(r.status, "502");
+    EXPECT_EQ(r.target, "/api?x=1");
+    EXPECT_EQ(r.duration, "1.023");
+    EXPECT_EQ(r.host, "www.example.com");
+    EXPECT_EQ(record_time(r.time_syntax, r.time, r.time2), 1796464801);
+    EXPECT_TRUE(cf->strict(line.view(), r));
+    const Format* v = find_format("vcommon");
+    ASSERT_NE(v, nullptr);
+    const Line vl("www.example.org 127.0.0.1 - - [06/Dec/2026:07:16:26 +0000] \"GET /a HTTP/1.1\" 404 6");
+    r.clear();
+    ASSERT_TRUE(v->parse(vl.view(), r));
+    EXPECT_EQ(r.host, "www.example.org");
+    EXPECT_TRUE(v->strict(vl.view(), r));
+    // A syslog header before a CLF line is not a vhost and three more words.
+    const Line sl("<13>Dec 15 10:00:01 host prog: 127.0.0.1 - - [06/Dec/2026:07:16:26 +0000] \"GET /a HTTP/1.1\" 404 6");
+    r.clear();
+    EXPECT_FALSE(v->parse(sl.view(), r) && v->strict(sl.view(), r));
+}
+
+TEST(CloudFrontRealtime, FieldsInTheDocumentedOrder) {
+    auto c = compile_cloudfront_realtime("c-country, time-taken,sc-status\n- cs-uri-stem ['timestamp']");
+    ASSERT_TRUE(c) << c.error;
+    EXPECT_EQ(c.format->field_names(),
+              (std::vector<std::string>{"timestamp", "sc-status", "cs-uri-stem", "time-taken", "c-country"}));
+    Record r = parse_ok(*c.format, "1796464801.456\t504\t/slow?x=1\t30.001\tDE");
+    EXPECT_EQ(r.status, "504");
+    EXPECT_EQ(r.target, "/slow?x=1");
+    EXPECT_EQ(r.duration, "30.001");
+    auto bad = compile_cloudfront_realtime("timestamp sc-status cs-uri");
+    EXPECT_FALSE(bad);
+    EXPECT_EQ(bad.token, "cs-uri");
+    EXPECT_EQ(bad.position, 20u);
+    EXPECT_FALSE(compile_cloudfront_realtime("timestamp sc-status timestamp"));
+    EXPECT_FALSE(compile_cloudfront_realtime("timestamp c-ip"));  // no status
+    EXPECT_FALSE(compile_cloudfront_realtime(" , "));
+    ASSERT_NE(find_format_compiler("cloudfront"), nullptr);
+}
+
 TEST(BuiltinTokenFormats, Listed) {
-    bool traefik = false, envoy = false;
+    bool traefik = false, envoy = false, ingress = false, vcommon = false;
     for (const auto& b : token_formats()) {
         traefik = traefik || b.name == "traefik_clf";
         envoy = envoy || b.name == "envoy";
+        ingress = ingress || b.name == "ingress_nginx";
+        vcommon = vcommon || b.name == "vcommon";
         EXPECT_NE(b.format, nullptr);
     }
-    EXPECT_TRUE(traefik && envoy);
+    EXPECT_TRUE(traefik && envoy && ingress && vcommon);
 }
 
 }  // namespace

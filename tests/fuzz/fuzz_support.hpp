@@ -63,8 +63,8 @@ inline std::uint64_t touch(std::string_view s) {
 
 inline std::uint64_t touch(const Record& r) {
     std::uint64_t h = 0;
-    for (std::string_view v : {r.status, r.reason, r.method, r.target, r.path_only, r.time, r.time2, r.host,
-                               r.client, r.bytes, r.duration, r.upstream_status, r.outcome, r.cause,
+    for (std::string_view v : {r.status, r.reason, r.method, r.target, r.path_only, r.query_only, r.time, r.time2,
+                               r.host, r.client, r.bytes, r.duration, r.upstream_status, r.outcome, r.cause,
                                r.cause_detail, r.cause_source, r.event_text, r.level, r.request_id, r.upstream,
                                r.detail, r.sip.call_id, r.sip.cseq_method, r.sip.branch, r.sip.from_tag,
                                r.sip.to_tag, r.sip.reason_header, r.sip.warning, r.sip.agent, r.path()})

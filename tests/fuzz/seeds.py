@@ -159,6 +159,21 @@ def main(out: Path) -> None:
         add("fuzz_pcap", p.read_bytes()[:16384] + b"\xff\xff\xff\xff\xff\xff")
         add("fuzz_compressed", Seed().front(gzip.compress(p.read_bytes()[:16384])).back(4, 0xFF, 0xFF).data())
 
+    # HEP: the lab's SIP messages as HEPv3 (plain, compressed, with a correlation id) and HEPv2/v1, written by
+    # benchmarks/hep_wire.py; and the packets Kamailio itself sent in the HEP lab.
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from hep_wire import hep2, hep3, pcap_messages, udp_payloads
+
+    lab_pcap = DATA / "lab_kamailio" / "capture.pcap"
+    if lab_pcap.is_file():
+        for i, m in enumerate(list(pcap_messages(str(lab_pcap)))[:40]):
+            add("fuzz_hep", [hep3(m), hep3(m, compress=True), hep3(m, correlation_id=b"corr"), hep2(m),
+                             hep2(m._replace(src="2001:db8::1", dst="2001:db8::2"), version=1)][i % 5])
+    hep_pcap = DATA / "lab_hep" / "hep.pcap"
+    if hep_pcap.is_file():
+        for payload in udp_payloads(str(hep_pcap))[:20]:
+            add("fuzz_hep", payload)
+
     for target, items in seeds.items():
         d = out / target
         d.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ import time
 import pytest
 
 import logcodes
+from privileges import as_nobody
 from reference_parser import tally
 
 T = "[10/Oct/2000:13:55:36 -0700]"
@@ -319,21 +320,6 @@ def test_broken_symlink(tmp_path):
     assert e.value.filename == str(link)
 
 
-def _as_nobody(fn) -> int:
-    """Runs fn() in a forked child that dropped root for `nobody`; returns its exit status."""
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        code = 3
-        try:
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
-            code = fn()
-        finally:
-            os._exit(code)
-    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-
-
 def test_permission_denied_mode_000(tmp_path):
     d = tempfile.mkdtemp(prefix="logcodes-perm-")
     try:
@@ -364,7 +350,7 @@ def test_permission_denied_mode_000(tmp_path):
 
         for fn in (check, command_line):
             # root reads anything: as root the checks run as nobody
-            assert (_as_nobody(fn) if os.geteuid() == 0 else fn()) == 0, fn.__name__
+            assert as_nobody(fn) == 0, fn.__name__
     finally:
         shutil.rmtree(d)
 

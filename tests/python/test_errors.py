@@ -2,10 +2,14 @@
 
 import gzip
 import os
+import pathlib
+import shutil
+import tempfile
 
 import pytest
 
 import logcodes
+from privileges import as_nobody
 
 
 def test_missing_path(tmp_path):
@@ -24,13 +28,25 @@ def test_directory(tmp_path):
         logcodes.scan(tmp_path)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads everything")
-def test_permission_denied(tmp_path):
-    p = tmp_path / "secret.log"
-    p.write_text("x\n")
-    p.chmod(0)
-    with pytest.raises(PermissionError):
-        logcodes.scan(p)
+def test_permission_denied():
+    # Not under pytest's tmp_path: its parents are closed to other users, and nobody must reach the file.
+    d = pathlib.Path(tempfile.mkdtemp(prefix="logcodes-perm-"))
+    try:
+        d.chmod(0o755)
+        p = d / "secret.log"
+        p.write_text("x\n")
+        p.chmod(0)
+
+        def check() -> int:
+            try:
+                logcodes.scan(p)
+            except PermissionError as e:
+                return 0 if e.filename == str(p) else 4
+            return 5
+
+        assert as_nobody(check) == 0
+    finally:
+        shutil.rmtree(d)
 
 
 def test_unknown_format_lists_valid_names(data):

@@ -44,7 +44,16 @@ def test_causes():
                       by="code,cause")
     ax = s.plot("causes")
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert "upstream_timeout" in labels
+    assert "upstream_timeout" in labels and "None" not in labels     # successes have no cause
+    numbers = [t.get_text() for t in ax.texts]
+    counts = s.counts("cause")
+    assert numbers == [f"{counts[c]:,}" for c in labels]             # each bar carries its number
+
+
+def test_top_paths_carry_their_numbers():
+    s = logcodes.scan(SHOP, by="class,path")
+    ax = s.plot("top_paths", n=4)
+    assert [t.get_text() for t in ax.texts] == [f"{n:,}" for _, n in s.top("path", 4)][::-1]
 
 
 def test_plot_errors():

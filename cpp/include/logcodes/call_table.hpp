@@ -121,8 +121,10 @@ public:
     // has its final response and, when answered, its BYE has one; no REGISTER waits for its answer — and
     // have been quiet for `linger_ms` of message time (so that retransmissions still find them), or that
     // have been quiet for `timeout_ms` whatever their state. Call-IDs whose messages carry no time stay
-    // until the end of the input.
-    CallTable take_ended(std::int64_t linger_ms, std::int64_t timeout_ms);
+    // until the end of the input. `idle_ms` moves the clock on past the latest message time: how long a live
+    // source has been silent, so that its calls still go quiet when its traffic stops (the senders' clocks
+    // are never compared with ours).
+    CallTable take_ended(std::int64_t linger_ms, std::int64_t timeout_ms, std::int64_t idle_ms = 0);
     // Whether every call attempt and registration of `c` has ended (see take_ended()).
     static bool ended(const CallRecord& c);
 

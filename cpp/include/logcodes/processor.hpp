@@ -74,8 +74,8 @@ public:
     // Calls seen (count level "calls"): counted once every piece of the input is read, see count_calls().
     const CallTable& calls() const noexcept { return calls_; }
     // The calls that have ended, moved out of the table (a stream counted window by window).
-    CallTable take_ended_calls(std::int64_t linger_ms, std::int64_t timeout_ms) {
-        return calls_.take_ended(linger_ms, timeout_ms);
+    CallTable take_ended_calls(std::int64_t linger_ms, std::int64_t timeout_ms, std::int64_t idle_ms = 0) {
+        return calls_.take_ended(linger_ms, timeout_ms, idle_ms);
     }
     // Error-log events go to `sink`; access-log errors selected by `explain` ("5xx", "502") wait in
     // `pending` to be joined with error-log events (explain_pending), the others are counted at once.

@@ -61,6 +61,7 @@ struct Record {
     std::string_view method;          // "GET"; empty when the request is "-" or malformed
     std::string_view target;          // request target as written, with query
     std::string_view path_only;       // the path when the format logs it apart from the query ($uri, %U)
+    std::string_view query_only;      // the query when the format logs it apart from the path (cs-uri-query)
     std::string_view time;            // raw time text (see time_syntax)
     std::string_view time2;           // second half of a split time (W3C date + time)
     std::string_view host;            // virtual host / authority
@@ -94,7 +95,7 @@ struct Record {
         kind = RecordKind::response;
         time_syntax = TimeSyntax::none;
         duration_unit = DurationUnit::none;
-        status = reason = method = target = path_only = time = time2 = host = client = bytes = duration =
+        status = reason = method = target = path_only = query_only = time = time2 = host = client = bytes = duration =
             upstream_status = outcome = cause = cause_detail = cause_source = {};
         event_text = level = request_id = upstream = detail = {};
         extra_count = 0;

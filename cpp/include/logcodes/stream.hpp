@@ -49,8 +49,11 @@ public:
     std::uint64_t committed() const;
     // Hands over the counts and stats gathered since the last take() (or the start) and starts afresh;
     // the parser's state (a record still being read, SIP transactions seen, calls still open) is kept. At
-    // count level "calls" it first counts the calls that have ended (see kCallLingerMs).
-    std::pair<Aggregator, ScanStats> take();
+    // count level "calls" it first counts the calls that have ended (see kCallLingerMs); `idle_ms` (how long a
+    // live source has been silent) moves the clock of message time on, so calls go quiet when traffic stops.
+    std::pair<Aggregator, ScanStats> take(std::int64_t idle_ms = 0);
+    // At count level "calls": the Call-IDs read and not counted yet (calls in flight, or ended and lingering).
+    std::size_t open_calls() const;
     // A copy of the counts and stats so far (since the last take()), made under the lock.
     std::pair<Aggregator, ScanStats> snapshot() const;
 

@@ -8,6 +8,7 @@ const std::vector<FormatCompiler>& format_compilers() {
         {"apache", "your Apache LogFormat string, as in httpd.conf", &compile_apache},
         {"tomcat", "your Tomcat AccessLogValve pattern", &compile_tomcat},
         {"envoy", "your Envoy access-log format string", &compile_envoy},
+        {"cloudfront", "your CloudFront real-time log configuration's field names", &compile_cloudfront_realtime},
     };
     return list;
 }

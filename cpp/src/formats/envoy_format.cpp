@@ -136,6 +136,7 @@ struct Presets {
         list = {{"envoy", envoy.get(), 300, true},
                 {"envoy_legacy", envoy_legacy.get(), 310, true},
                 {"traefik_clf", traefik.get(), 480, true}};
+        for (const auto& b : format_string_presets()) list.push_back(b);
     }
 };
 

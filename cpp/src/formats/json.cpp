@@ -383,7 +383,10 @@ private:
                     // has "-") means no upstream was involved: "-" either way.
                     out.upstream_status = !v.empty() ? v : present ? std::string_view("-") : std::string_view();
                     break;
-                case R::query: case R::user_agent: case R::referer: case R::protocol: case R::named: break;
+                case R::query:  // without its '?' ("args", ECS url.query); "-" where a shipper fills blanks
+                    if (v != "-") out.query_only = !v.empty() && v.front() == '?' ? v.substr(1) : v;
+                    break;
+                case R::user_agent: case R::referer: case R::protocol: case R::named: break;
             }
         });
         if (!request.empty()) split_request(request, out);
@@ -643,6 +646,124 @@ constexpr PresetSignature kEnvoySignatures[] = {
     {"response_code", "response_flags upstream_host upstream_cluster", "", ""},
 };
 
+// Envoy Gateway's default JSON access log (envoyproxy/gateway site/content/en/latest/tasks/observability/
+// proxy-accesslog.md, "Default Access Log"): Envoy's operators under header-like keys; nulls for what is unset.
+constexpr PresetField kEnvoyGatewayFields[] = {
+    {"status", "response_code"},
+    {"method", "method"},
+    {"target", "x-envoy-origin-path"},
+    {"protocol", "protocol"},
+    {"host", ":authority"},
+    {"client", "downstream_remote_address x-forwarded-for"},
+    {"time", "start_time"},
+    {"duration", "duration"},
+    {"bytes", "bytes_sent"},
+    {"user_agent", "user-agent"},
+    {"request_id", "x-request-id"},
+    {"response_flags", "response_flags"},
+    {"response_code_details", "response_code_details"},
+    {"connection_termination_details", "connection_termination_details"},
+    {"upstream_transport_failure_reason", "upstream_transport_failure_reason"},
+    {"upstream_host", "upstream_host"},
+    {"upstream_cluster", "upstream_cluster"},
+    {"upstream_service_time", "x-envoy-upstream-service-time"},
+    {"route_name", "route_name"},
+    {"bytes_received", "bytes_received"},
+};
+constexpr PresetSignature kEnvoyGatewaySignatures[] = {
+    {"response_code", "x-envoy-origin-path :authority x-request-id", "", ""},
+};
+
+// Azure Front Door access log (category FrontdoorAccessLog / FrontDoorAccessLog), one resource-log record per
+// line as Azure Monitor writes them to storage: MicrosoftDocs/azure-docs articles/frontdoor/front-door-diagnostics.md
+// (the properties and their meaning; timeTaken in seconds) and articles/web-application-firewall/afds/
+// waf-front-door-monitor.md (an access-log record). httpStatusCode is 0 when the origin timed out.
+constexpr PresetField kFrontDoorFields[] = {
+    {"status", "properties.httpStatusCode"},
+    {"method", "properties.httpMethod"},
+    {"target", "properties.requestUri"},
+    {"host", "properties.hostName"},
+    {"client", "properties.clientIp properties.clientIP"},
+    {"protocol", "properties.httpVersion"},
+    {"time", "time"},
+    {"duration", "properties.timeTaken"},
+    {"bytes", "properties.responseBytes"},
+    {"user_agent", "properties.userAgent"},
+    {"referer", "properties.referer"},
+    {"request_id", "properties.trackingReference"},
+    {"http_status_details", "properties.httpStatusDetails"},
+    {"error_info", "properties.errorInfo properties.ErrorInfo"},
+    {"cache_status", "properties.cacheStatus"},
+    {"pop", "properties.pop"},
+    {"routing_rule", "properties.routingRuleName"},
+    {"origin", "properties.originName properties.backendHostname"},
+    {"time_to_first_byte", "properties.timeToFirstByte"},
+    {"socket_ip", "properties.socketIp properties.socketIP"},
+    {"category", "category"},
+};
+constexpr PresetSignature kFrontDoorSignatures[] = {
+    {"properties.httpStatusCode properties.trackingReference", "", "", ""},
+};
+
+// Azure Application Gateway access log (category ApplicationGatewayAccessLog): MicrosoftDocs/azure-docs
+// articles/application-gateway/application-gateway-diagnostics.md, "Access log". v2 SKUs log timeTaken and
+// serverResponseLatency in seconds (v1, retired, logged milliseconds); serverStatus is the backend's code.
+constexpr PresetField kAppGatewayFields[] = {
+    {"status", "properties.httpStatus"},
+    {"upstream_status", "properties.serverStatus"},
+    {"method", "properties.httpMethod"},
+    {"target", "properties.originalRequestUriWithArgs properties.requestUri"},
+    {"query", "properties.requestQuery"},
+    {"host", "properties.originalHost properties.host"},
+    {"client", "properties.clientIP"},
+    {"protocol", "properties.httpVersion"},
+    {"time", "timeStamp time"},
+    {"duration", "properties.timeTaken"},
+    {"bytes", "properties.sentBytes"},
+    {"user_agent", "properties.userAgent"},
+    {"request_id", "properties.transactionId"},
+    {"server_routed", "properties.serverRouted"},
+    {"server_response_latency", "properties.serverResponseLatency"},
+    {"error_info", "properties.error_info"},
+    {"listener", "listenerName"},
+    {"rule", "ruleName"},
+    {"backend_pool", "backendPoolName"},
+    {"instance", "properties.instanceId"},
+};
+constexpr PresetSignature kAppGatewaySignatures[] = {
+    {"properties.httpStatus properties.instanceId", "", "", ""},
+};
+
+// Cloudflare Logpush, dataset http_requests (cloudflare/cloudflare-docs products/logs/src/content/log-fields/
+// _partials/http_requests.md). Timestamps are unixnano by default, or unix / RFC 3339 as the job asks;
+// OriginResponseStatus is 0 when no origin was reached. The record has no total duration field.
+constexpr PresetField kCloudflareFields[] = {
+    {"status", "EdgeResponseStatus"},
+    {"upstream_status", "OriginResponseStatus"},
+    {"method", "ClientRequestMethod"},
+    {"target", "ClientRequestURI"},
+    {"path", "ClientRequestPath"},
+    {"host", "ClientRequestHost"},
+    {"client", "ClientIP"},
+    {"protocol", "ClientRequestProtocol"},
+    {"time", "EdgeStartTimestamp"},
+    {"bytes", "EdgeResponseBytes"},
+    {"user_agent", "ClientRequestUserAgent"},
+    {"referer", "ClientRequestReferer"},
+    {"request_id", "RayID"},
+    {"cache_status", "CacheCacheStatus"},
+    {"edge_colo", "EdgeColoCode"},
+    {"origin_ip", "OriginIP"},
+    {"origin_response_duration_ms", "OriginResponseDurationMs"},
+    {"edge_time_to_first_byte_ms", "EdgeTimeToFirstByteMs"},
+    {"security_action", "SecurityAction"},
+    {"client_country", "ClientCountry"},
+    {"zone", "ZoneName"},
+};
+constexpr PresetSignature kCloudflareSignatures[] = {
+    {"EdgeResponseStatus", "RayID ClientRequestURI ClientRequestHost EdgeStartTimestamp", "", ""},
+};
+
 // nginx log_format escape=json: keys as users name them, after the variables.
 constexpr PresetField kNginxFields[] = {
     {"status", "status"},
@@ -706,10 +827,18 @@ constexpr Preset kPresets[] = {
      kTraefikFields, kTraefikSignatures, "", "", "level msg"},
     {"ecs_json", "Elastic Common Schema (ECS) HTTP events", 120, TimeSyntax::iso8601, DurationUnit::nanoseconds,
      kEcsFields, kEcsSignatures, "", "", "ecs.version"},
+    {"envoy_gateway_json", "Envoy Gateway default JSON access log", 125, TimeSyntax::iso8601,
+     DurationUnit::milliseconds, kEnvoyGatewayFields, kEnvoyGatewaySignatures, "", "", ""},
     {"envoy_json", "Envoy / Istio JSON access log", 130, TimeSyntax::iso8601, DurationUnit::milliseconds,
      kEnvoyFields, kEnvoySignatures, "", "", ""},
     {"nginx_json", "nginx access log with log_format escape=json (keys named after the variables)", 140,
      TimeSyntax::any, DurationUnit::seconds, kNginxFields, kNginxSignatures, "", "", ""},
+    {"azure_front_door", "Azure Front Door access log (FrontDoorAccessLog records)", 150, TimeSyntax::iso8601,
+     DurationUnit::seconds, kFrontDoorFields, kFrontDoorSignatures, "", "", ""},
+    {"azure_app_gateway", "Azure Application Gateway v2 access log (ApplicationGatewayAccessLog records)", 151,
+     TimeSyntax::iso8601, DurationUnit::seconds, kAppGatewayFields, kAppGatewaySignatures, "", "", ""},
+    {"cloudflare_http", "Cloudflare Logpush http_requests (JSON lines)", 152, TimeSyntax::any, DurationUnit::none,
+     kCloudflareFields, kCloudflareSignatures, "", "", ""},
     {"json", "JSON lines with the status under a common key (status, response_code, status_code ...)", 190,
      TimeSyntax::any, DurationUnit::none, kGenericFields, {}, "", "", ""},
 };

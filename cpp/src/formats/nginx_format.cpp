@@ -17,6 +17,7 @@ struct Known {
     DurationUnit unit = DurationUnit::none;
     int host_rank = 0;
     bool spaces = false;
+    bool list = false;   // one value per upstream tried: "502, 200", "504 : 200" (ngx_http_upstream.c)
 };
 
 // Variables with a meaning to the library; any other $variable is kept as a named field.
@@ -34,12 +35,15 @@ constexpr Known kVariables[] = {
     {"status", Role::status},
     {"body_bytes_sent", Role::bytes},
     {"request_time", Role::duration, TimeSyntax::none, DurationUnit::seconds},
-    {"upstream_status", Role::upstream_status, TimeSyntax::none, DurationUnit::none, 0, true},
-    {"upstream_response_time", Role::extra, TimeSyntax::none, DurationUnit::none, 0, true},
-    {"upstream_connect_time", Role::extra, TimeSyntax::none, DurationUnit::none, 0, true},
-    {"upstream_header_time", Role::extra, TimeSyntax::none, DurationUnit::none, 0, true},
-    {"upstream_addr", Role::extra, TimeSyntax::none, DurationUnit::none, 0, true},
+    {"upstream_status", Role::upstream_status, TimeSyntax::none, DurationUnit::none, 0, true, true},
+    {"upstream_response_time", Role::extra, TimeSyntax::none, DurationUnit::none, 0, true, true},
+    {"upstream_connect_time", Role::extra, TimeSyntax::none, DurationUnit::none, 0, true, true},
+    {"upstream_header_time", Role::extra, TimeSyntax::none, DurationUnit::none, 0, true, true},
+    {"upstream_addr", Role::extra, TimeSyntax::none, DurationUnit::none, 0, true, true},
     {"host", Role::host, TimeSyntax::none, DurationUnit::none, 3},
+    {"upstream_response_length", Role::extra, TimeSyntax::none, DurationUnit::none, 0, true, true},
+    {"upstream_bytes_received", Role::extra, TimeSyntax::none, DurationUnit::none, 0, true, true},
+    {"upstream_bytes_sent", Role::extra, TimeSyntax::none, DurationUnit::none, 0, true, true},
     {"http_host", Role::host, TimeSyntax::none, DurationUnit::none, 2},
     {"server_name", Role::host, TimeSyntax::none, DurationUnit::none, 1},
     {"server_protocol", Role::protocol},
@@ -168,6 +172,7 @@ CompileResult nginx_items(std::string_view text, std::string& name, std::string&
                 f.field.unit = k.unit;
                 f.field.host_rank = k.host_rank;
                 f.field.spaces = k.spaces;
+                f.field.list = k.list;
             }
         }
         // Any request header or cookie can hold spaces.

@@ -28,6 +28,15 @@ bool status_token(std::string_view s) noexcept {
     return true;
 }
 
+// True when a field ending at `end` would cut an nginx upstream list ("a, b", "a : b") in two: written
+// unquoted, such a list holds spaces, but only after its ',' separators and around its ':' ones.
+bool inside_list(std::string_view line, std::size_t end) noexcept {
+    if (end == 0 || end >= line.size() || line[end] != ' ') return false;
+    if (line[end - 1] == ',') return true;
+    if (end + 2 < line.size() && line[end + 1] == ':' && line[end + 2] == ' ') return true;
+    return end >= 2 && line[end - 1] == ':' && line[end - 2] == ' ';
+}
+
 bool three_digits(std::string_view s) noexcept {
     return s.size() == 3 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' && s[2] <= '9';
 }
@@ -58,6 +67,7 @@ TokenFormat::TokenFormat(std::string name, std::string description, std::vector<
         field_index_[i] = static_cast<int>(fields_++);
         ids_.push_back(intern_field(items_[i].field.name));
         has_status_ = has_status_ || items_[i].field.role == Role::status;
+        closed_fields_ = closed_fields_ || items_[i].field.closed;
         const bool after_quote = i > 0 && items_[i - 1].is_literal && items_[i - 1].literal.back() == '"';
         const bool before_quote = i + 1 < items_.size() && items_[i + 1].is_literal && items_[i + 1].literal.front() == '"';
         const bool after_bracket = i > 0 && items_[i - 1].is_literal && items_[i - 1].literal.back() == '[';
@@ -87,7 +97,7 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
     if (!item.field.spaces) {
         const std::size_t sp = find_in(line, pos, ' ');
         if (sp != std::string_view::npos) limit = sp;
-    } else if (m.strict && quoted_[i]) {
+    } else if ((m.strict || (m.closed_quotes && item.field.closed)) && quoted_[i]) {
         // Servers escape quotes inside quoted fields: exactly, the first unescaped quote ends the field.
         std::size_t fq = find_in(line, pos, '"');
         while (fq != std::string_view::npos && escaped(line, fq)) fq = find_in(line, fq + 1, '"');
@@ -99,6 +109,7 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
         const std::string_view v = line.substr(pos, end - pos);
         if (is_status && m.status_like && !status_token(v)) return false;
         if (item.field.strip_brackets && !(v.size() >= 2 && v.front() == '[' && v.back() == ']')) return false;
+        if (item.field.list && inside_list(line, end)) return false;
         return true;
     };
     auto take = [&](std::size_t end) {
@@ -127,21 +138,25 @@ bool TokenFormat::match(Match& m, std::size_t i, std::size_t pos) const noexcept
         ++q;
     }
     m.status_seen = status_before;
-    if (!m.strict && !m.require_end && status_before && limit == n && find_literal(line, pos, next) == std::string_view::npos) {
-        take(n);  // the line ends inside a trailing field
+    // The line ends inside a trailing field (or, for a quoted field read up to its quote, with it).
+    const bool line_ends = limit == n || (limit + 1 == n && quoted_[i] && line[limit] == '"');
+    if (!m.strict && !m.require_end && status_before && line_ends && find_literal(line, pos, next) == std::string_view::npos) {
+        take(limit);
         return true;
     }
     m.have[fi] = false;
     return false;
 }
 
-bool TokenFormat::run(std::string_view line, bool strict, bool require_end, bool status_like, Match& m) const noexcept {
+bool TokenFormat::run(std::string_view line, bool strict, bool require_end, bool status_like, Match& m,
+                      bool closed_quotes) const noexcept {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line.size() > UINT32_MAX || !has_status_) return false;
     m.line = line;
     m.strict = strict;
     m.require_end = require_end;
     m.status_like = status_like;
+    m.closed_quotes = closed_quotes;
     m.budget = kMatchBudget;
     m.status_seen = false;
     std::memset(m.have, 0, fields_);
@@ -152,7 +167,12 @@ bool TokenFormat::parse(std::string_view line, Record& out) const noexcept {
     // Best reading first: the whole line used with a plausible status; then looser readings, so a line
     // with extra fields, or a status that is not one ("abc"), is still read rather than lost.
     Match m;
-    if (!run(line, false, true, true, m) && !run(line, false, false, true, m) && !run(line, false, false, false, m))
+    // Formats whose quoted fields never hold a raw quote read them so first: a line with fields the format
+    // does not know yet at its end (a newer ALB) is then read field by field, rather than whole by letting
+    // a quoted field run on across the extra ones.
+    const bool closed = closed_fields_ && (run(line, false, true, true, m, true) || run(line, false, false, true, m, true));
+    if (!closed && !run(line, false, true, true, m) && !run(line, false, false, true, m) &&
+        !run(line, false, false, false, m))
         return false;
     out.clear();
     int host_rank = -1;

@@ -217,7 +217,8 @@ ParseResult W3cParser::parse(std::string_view line, Record& out) {
         const std::string_view present = value == "-" ? std::string_view{} : value;
         out.add_extra(col.id, present);
         switch (col.role) {
-            case W3cRole::extra: case W3cRole::query: break;
+            case W3cRole::extra: break;
+            case W3cRole::query: out.query_only = present; break;
             case W3cRole::status: out.status = value; break;
             case W3cRole::method: out.method = present; break;
             case W3cRole::path: out.path_only = present; if (out.target.empty()) out.target = present; break;

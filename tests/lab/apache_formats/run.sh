@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A real Apache httpd (Debian's apache2) on 127.0.0.1 writes two access logs of the same scripted requests —
-# combined, and a LogFormat with %D and %{Host}i — into tests/data/lab_apache_formats/, with the config
+# A real Apache httpd (Debian's apache2) on 127.0.0.1 writes three access logs of the same scripted requests —
+# combined, a LogFormat with %D and %{Host}i, and mass virtual hosting's vcommon — into tests/data/lab_apache_formats/, with the config
 # used. Reuses the nginx lab's backend. Re-runnable; about 10 s.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -36,15 +36,15 @@ get -X DELETE "$base/static/index.html"                                         
 get "$base/a b"                                                                             # 400: space
 sleep 1
 kill "$(cat "$work/httpd.pid")"; sleep 1
-for f in access_combined.log access_custom.log error.log; do cp "$work/$f" "$out/$f"; done
+for f in access_combined.log access_custom.log access_vcommon.log error.log; do cp "$work/$f" "$out/$f"; done
 sed -e "s|$work|/tmp/apache-lab|g" "$work/httpd.conf" > "$out/httpd.conf"
 apache2 -v | head -1 | sed 's/Server version: //' > "$out/VERSION"
 python3 - "$out" <<'PY'
 import collections, json, re, sys
 out = sys.argv[1]
 count = lambda f: collections.Counter(m.group(1) for m in re.finditer(r'" (\d{3}) \S+', open(f"{out}/{f}").read()))
-a, b = count("access_combined.log"), count("access_custom.log")
-assert a == b, (a, b)
+a, b, v = count("access_combined.log"), count("access_custom.log"), count("access_vcommon.log")
+assert a == b == v, (a, b, v)
 conf = open(f"{out}/httpd.conf").read()
 custom = re.search(r'^LogFormat (".*") custom_d$', conf, re.M).group(1)
 json.dump({"counts": dict(sorted(a.items())), "lines": sum(a.values()), "logformat_custom": custom},

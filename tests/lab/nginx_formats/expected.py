@@ -1,4 +1,4 @@
-"""Counts the three logs without logcodes (regex / json), checks they agree, writes EXPECTED.json."""
+"""Counts the six logs without logcodes (regex / json), checks they agree, writes EXPECTED.json."""
 import collections
 import json
 import re
@@ -11,7 +11,10 @@ js = collections.Counter()
 for line in open(f"{out}/access_json.log"):
     m = re.search(r'"status":(\d+)', line)
     js[m.group(1)] += 1
+others = {name: collections.Counter(m.group(1) for m in re.finditer(r'" (\d{3}) \S+ "', open(f"{out}/{name}").read()))
+          for name in ("access_ingress.log", "access_ingress_legacy.log", "access_main_times.log")}
 assert combined == custom == js, (combined, custom, js)
+assert all(c == combined for c in others.values()), others
 conf = open(f"{out}/nginx.conf").read()
 
 
@@ -21,6 +24,8 @@ def directive(name):
 
 
 json.dump({"counts": dict(sorted(combined.items())), "lines": sum(combined.values()),
-           "log_format_custom": directive("custom"), "log_format_json": directive("jsonlog")},
+           "log_format_custom": directive("custom"), "log_format_json": directive("jsonlog"),
+           "log_format_ingress": directive("upstreaminfo"), "log_format_ingress_legacy": directive("upstreaminfo_legacy"),
+           "log_format_main_times": directive("main_times")},
           open(f"{out}/EXPECTED.json", "w"), indent=1)
 print("counts", dict(sorted(combined.items())))

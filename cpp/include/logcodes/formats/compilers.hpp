@@ -28,8 +28,10 @@ CompileResult compile_apache(std::string_view text, std::string name = "apache")
 CompileResult compile_tomcat(std::string_view text, std::string name = "tomcat");
 // Envoy access-log format string (%START_TIME%, %RESPONSE_CODE%, %REQ(:PATH)% ...).
 CompileResult compile_envoy(std::string_view text, std::string name = "envoy");
+// CloudFront real-time log configuration: its field names (timestamp c-ip sc-status ...), in any order.
+CompileResult compile_cloudfront_realtime(std::string_view text, std::string name = "cloudfront_realtime");
 
-// The server format strings above by kind ("nginx", "apache", "tomcat", "envoy"): the one list the
+// The server format strings above by kind ("nginx", "apache", "tomcat", "envoy", "cloudfront"): the one list the
 // bindings, the Python formats module and the command line's --KIND-format flags are made from.
 struct FormatCompiler {
     std::string_view kind;

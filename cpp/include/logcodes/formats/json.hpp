@@ -2,7 +2,8 @@
 //
 // A format is a field map: for each role (status, method, target, path ...) one or more JSON paths, keys
 // joined by '.' ("status", "request.uri", "http.response.status_code"); the first path present with a
-// value wins. Any other name is a named field. Presets cover Caddy, Traefik, ECS, Envoy and nginx
+// value wins. Any other name is a named field. Presets cover Caddy, Traefik, ECS, Envoy (and Envoy Gateway),
+// Azure Front Door and Application Gateway, Cloudflare Logpush and nginx
 // escape=json logs; compile_json (compilers.hpp) builds a format from a user's map.
 //
 // Per line: an optional prefix before the first '{' is skipped ("caddy  | {...}", syslog headers), the
@@ -137,7 +138,8 @@ private:
     std::vector<std::uint64_t> extra_leaves_;                // bit per leaf: Leaf::extra is a field
 };
 
-// caddy_json, traefik_json, ecs_json, envoy_json, nginx_json and the generic json.
+// caddy_json, traefik_json, ecs_json, envoy_gateway_json, envoy_json, nginx_json, azure_front_door,
+// azure_app_gateway, cloudflare_http and the generic json.
 std::span<const BuiltinFormat> json_formats();
 
 }  // namespace logcodes

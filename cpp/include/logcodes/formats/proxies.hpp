@@ -1,5 +1,5 @@
-// Load balancers and proxies: AWS Application Load Balancer and Classic ELB access logs (defined as
-// token formats) and the HAProxy HTTP log (plain or inside syslog).
+// Load balancers, CDNs and proxies: AWS Application Load Balancer and Classic ELB access logs and CloudFront
+// real-time logs (defined as token formats) and the HAProxy HTTP log (plain or inside syslog).
 #pragma once
 
 #include <span>

@@ -43,6 +43,10 @@ struct TokenField {
     DurationUnit unit = DurationUnit::none;
     bool strip_brackets = false;              // Apache %t writes "[...]" itself
     bool spaces = false;                      // the value may hold spaces (else it ends at the first one)
+    bool list = false;                        // an nginx upstream list ("502, 200", "504 : 200"): it does not
+                                              // end at a space after ',' or around a ':' separator
+    bool closed = false;                      // quoted, and the server never writes a raw '"' inside: the first
+                                              // unescaped quote ends it (tried before the looser readings)
     int host_rank = 0;                        // when several fields are hosts, the highest non-empty wins
     std::size_t position = 0;                 // where the field was written in the format string
 };
@@ -74,13 +78,15 @@ private:
         bool strict;
         bool require_end;   // the items must use up the whole line
         bool status_like;   // the status must look like one (digits or "-")
+        bool closed_quotes; // fields marked `closed` end at their first unescaped quote
         int budget;
         bool status_seen;
         Span spans[kMaxFields];
         bool have[kMaxFields];
     };
     bool match(Match& m, std::size_t item, std::size_t pos) const noexcept;
-    bool run(std::string_view line, bool strict, bool require_end, bool status_like, Match& m) const noexcept;
+    bool run(std::string_view line, bool strict, bool require_end, bool status_like, Match& m,
+             bool closed_quotes = false) const noexcept;
 
     std::string name_;
     std::string description_;
@@ -90,6 +96,7 @@ private:
     std::vector<std::uint8_t> quoted_;  // item -> the field sits between quotes (bytes: no bit fiddling per test)
     std::size_t fields_ = 0;
     bool has_status_ = false;
+    bool closed_fields_ = false;     // some field is `closed`: parse() tries that reading first
 };
 
 // What the format-string compilers share: a failed result naming the offending token, and moving the
@@ -105,7 +112,9 @@ CompileResult build_token_format(std::string name, std::string description, std:
 CompileResult nginx_items(std::string_view text, std::string& name, std::string& description,
                           std::vector<TokenItem>& items);
 
-// Built-in formats defined as format strings: Traefik's CLF and Envoy's default access log.
+// Built-in formats defined as format strings: Traefik's CLF, Envoy's default access log and, from
+// format_string_presets(), ingress-nginx's default, nginx 'main' + times and Apache's vcommon.
 std::span<const BuiltinFormat> token_formats();
+std::span<const BuiltinFormat> format_string_presets();
 
 }  // namespace logcodes

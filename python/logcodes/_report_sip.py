@@ -1,0 +1,113 @@
+"""The report's SIP panels: calls by outcome with the RFC 6076 / E.411 ratios and delays, ASR and NER over time,
+failure codes with their Q.850 and Warning causes, and registrations. Each returns None when the summaries
+hold nothing for it."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from . import _kpis, _svg
+from ._report_errors import UNEXPLAINED, _breakdown, _ranked, _step_text
+from .summary import Summary
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], *, pre: Sequence[int] = ()) -> str:
+    return _svg.table(header, rows, pre=pre, labelled=True)
+
+_OUTCOME_COLORS = {"answered": "#2ca02c", "busy": "#ff7f0e", "no_answer": "#bcbd22", "rejected": "#9467bd",
+                   "cancelled": "#8c8c8c", "failed": "#d62728"}
+
+
+def _percent(value: Optional[float]) -> str:
+    return "-" if value is None else f"{100.0 * value:.1f} %"
+
+
+def _seconds(value: Optional[float]) -> str:
+    return "-" if value is None else f"{value:.3f} s"
+
+
+def tiles(c: Optional[Summary]) -> List[Tuple[str, str, str]]:
+    """Calls, ASR and NER as headline tiles (value, label, css class)."""
+    k = _kpis.kpi_row(c) if c is not None else None
+    if k is None or not k["calls"]:
+        return []
+    return [(f'{k["calls"]:,}', "SIP calls", ""), (_percent(k["ASR"]), "ASR (answered / calls)", ""),
+            (_percent(k["NER"]), "NER (network effectiveness)", "")]
+
+
+def calls(c: Optional[Summary]) -> Optional[str]:
+    """Calls by outcome, the ratios and mean delays of docs/sip.md (each with its name, unit and definition)
+    and the registrations; None when the summary has neither calls nor registrations."""
+    k = _kpis.kpi_row(c) if c is not None else None
+    if k is None or not (k["calls"] or k["registrations"]):
+        return None
+    n = k["calls"]
+    outcomes = [(o, k[o]) for o in _kpis.OUTCOMES]
+    shown = [item for item in outcomes if item[1]]
+    left = ("<h3>Calls by outcome</h3>"
+            + _svg.bars(shown, colors=[_OUTCOME_COLORS.get(o, "#555") for o, _ in shown],
+                        notes=[f"{100.0 * v / n:.1f} % of calls" for _, v in shown])
+            + _table(["outcome", "calls", "share"],
+                     [[o, f"{v:,}", f"{100.0 * v / n:.1f} %" if n else "-"] for o, v in outcomes])
+            + f'<p class="meta">{n:,} calls (attempts with a final response) from {k["invites"]:,} INVITEs, '
+              f'{k["auth_rounds"]:,} of them answered 401/407; not in any figure: {k["incomplete_calls"]:,} without '
+              f'a final response, {k["calls_without_invite"]:,} Call-IDs without their INVITE</p>')
+    ratios = _table(["ratio", "name", "value", "definition"],
+                        [[r.column, r.name, _percent(k[r.column]), r.definition] for r in _kpis.RATIOS])
+    delays = _table(["delay", "name", "mean", "definition"],
+                        [[d.column, d.name, _seconds(k[d.column]), d.definition] for d in _kpis.DELAYS])
+    reg, rrd = _kpis.REGISTRATION_RATIO, _kpis.RRD
+    registrations = _table(["registrations", "value", "definition"], [
+        ["registrations", f"{k['registrations']:,}", "REGISTERs to the first final answer that is no challenge"],
+        ["registered", f"{k['registered']:,}", "registrations answered 2xx"],
+        [f"{reg.column} ({reg.name})", _percent(k[reg.column]), reg.definition],
+        [f"{rrd.column} ({rrd.name})", _seconds(k[rrd.column]), rrd.definition]])
+    right = f"<h3>Ratios</h3>{ratios}<h3>Delays (means)</h3>{delays}<h3>Registrations</h3>{registrations}"
+    return f'<div class="split"><div>{left}</div><div>{right}</div></div>'
+
+
+def ratios_over_time(c: Optional[Summary], step: int) -> Optional[str]:
+    """ASR and NER per time bucket, in percent (a bucket without calls leaves a gap)."""
+    if c is None or c.count != "calls" or "time" not in c.dims:
+        return None
+    df = c.kpis(by="time")
+    if df.empty or not df["calls"].sum():
+        return None
+    df = df.set_index("time")[["calls", "answered", "busy", "no_answer", "rejected"]].resample(f"{step}s").sum()
+    if len(df) < 2:
+        return None
+    asr = [None if n == 0 else 100.0 * a / n for n, a in zip(df["calls"], df["answered"])]
+    effective = df["answered"] + df["busy"] + df["no_answer"] + df["rejected"]
+    ner = [None if n == 0 else 100.0 * a / n for n, a in zip(df["calls"], effective)]
+    times = _svg.time_labels(df.index, step)
+    return (_svg.lines(times, {"ASR": asr, "NER": ner}, unit="%", colors={"ASR": "#2ca02c", "NER": "#1f77b4"})
+            + f'<p class="meta">calls {_step_text(step)} (UTC); ASR = answered / calls (E.411), NER = answered, busy, '
+              "no answer or rejected / calls (E.425)</p>")
+
+
+def failures(f: Optional[Summary], lang: Optional[str]) -> Optional[str]:
+    """SIP failure responses (4xx-6xx) by code and reason, each with its causes (Q.850 from the Reason header,
+    Warning codes) and the methods they answered."""
+    if f is None or "code" not in f.dims:
+        return None
+    sip = f.where(protocol="sip")
+    if not sip.counted or not ("sip" in sip.protocols):
+        return None
+    dims = ("protocol", "code") if "protocol" in sip.dims else ("code",)
+    reasons = {r[-3]: r[-2] for r in sip.rows(*dims, lang=lang)}
+    counts = sip.counts("code")
+    top = _ranked(counts, 15)
+    notes = []
+    for code, _ in top:
+        one = sip.where(code=code)
+        note = _breakdown(one.counts("method"), 3, "answering ") if "method" in sip.dims else ""
+        if "cause" in sip.dims:
+            named: Dict[Any, int] = {k: v for k, v in one.counts("cause").items() if k not in UNEXPLAINED}
+            if named:
+                note += (" — " if note else "") + "causes " + _breakdown(named, 3)
+        notes.append(note)
+    items = [(f"{code} {reasons.get(code, '')}".strip(), n) for code, n in top]
+    colors = [_svg.color_for(str(code), i) for i, (code, _) in enumerate(top)]
+    return _svg.bars(items, notes=notes, colors=colors) + (
+        '<p class="meta">each transaction once (retransmissions left out); 401/407 are challenges a client '
+        "answers with credentials</p>")
