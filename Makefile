@@ -11,8 +11,9 @@ APT_PACKAGES := g++ pkg-config libre2-dev libsimdjson-dev zlib1g-dev libisal-dev
 # Benchmark and valgrind.
 BENCH_APT_PACKAGES := ripgrep goaccess isal tabix time libbenchmark-dev valgrind
 # ... and the tests alone: headless Chromium opens the HTML report (about 80 MB to fetch, under a minute),
-# tshark checks the SIP test expectations against the captures, a Prometheus server scrapes `logcodes watch`.
-TEST_APT_PACKAGES := chromium fonts-dejavu-core tshark prometheus
+# tshark checks the SIP test expectations against the captures, a Prometheus server scrapes `logcodes watch`,
+# nginx serves logs over HTTP with ranges and Spark runs on Java (docs/remote.md, docs/spark.md).
+TEST_APT_PACKAGES := chromium fonts-dejavu-core tshark prometheus nginx default-jre-headless
 # `make bench BENCH_ARGS="--sizes 64MiB,1GiB,4GiB"` passes options to benchmarks/run.py.
 BENCH_ARGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""What Dask adds to a scan: the same inputs scanned locally and through logcodes.dask on a LocalCluster.
+"""What Dask (and Spark) add to a scan: the same inputs scanned locally, through logcodes.dask on a
+LocalCluster and, with --spark, through logcodes.spark on a local SparkSession of as many cores.
 
     python benchmarks/dask_overhead.py [--size 256MiB] [--blocksizes 16MiB,64MiB] [--repeat 5]
-                                       [--out benchmarks/DASK.md]
+                                       [--spark] [--out benchmarks/DASK.md]
 
 Inputs: a seeded combined log of --size from gen_logs.py (cached in benchmarks/data/, as `make bench` does)
 and, as a second case, the same log plus its .gz copy (one task: gzip cannot be cut). For each case:
@@ -10,6 +11,8 @@ and, as a second case, the same log plus its .gz copy (one task: gzip cannot be 
     local   logcodes.scan(inputs, threads=2)
     dask    logcodes.dask.scan(inputs, client=<LocalCluster(n_workers=2, threads_per_worker=1)>,
             blocksize=B) for each of --blocksizes (planning included)
+    spark   logcodes.spark.scan(<SparkSession local[2]>, inputs, blocksize=B) (--spark; planning, task
+            serialisation and the executors' treeReduce included)
 
 Every run is checked before its time counts: the local scan against the generator's truth, each Dask scan
 with == (and its file list) against the local one. Trials run round-robin after one untimed warm-up of
@@ -35,6 +38,7 @@ from run import check_scan, ensure_data, load_avg, machine_info  # noqa: E402
 
 import logcodes  # noqa: E402
 import logcodes.dask  # noqa: E402
+import logcodes.spark  # noqa: E402  (pyspark itself is imported only with --spark)
 
 BY = ("class", "code")
 
@@ -42,6 +46,22 @@ BY = ("class", "code")
 def as_result(s: logcodes.Summary) -> dict:
     return {"total": s.total, "unparsed": s.unparsed, "invalid": s.invalid,
             "codes": {str(k): v for k, v in s.counts("code").items()}}
+
+
+def start_spark():
+    """A local[2] SparkSession whose Python workers are this interpreter; (session, seconds to start)."""
+    import os
+
+    from pyspark.sql import SparkSession
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    t0 = time.perf_counter()
+    spark = (SparkSession.builder.master("local[2]").appName("logcodes-bench").config("spark.ui.enabled", "false")
+             .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+             .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.parallelize([0], 1).count()   # the Python worker daemon started
+    return spark, time.perf_counter() - t0
 
 
 def main() -> int:
@@ -52,6 +72,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default=str(HERE / "DASK.md"))
     ap.add_argument("--note", default="", help="a line for the output, e.g. how busy the machine was")
+    ap.add_argument("--spark", action="store_true", help="also time logcodes.spark on a local[2] SparkSession")
     args = ap.parse_args()
 
     from distributed import Client, LocalCluster
@@ -65,6 +86,10 @@ def main() -> int:
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
     client = Client(cluster)
     startup = time.perf_counter() - started
+    spark = None
+    spark_startup = 0.0
+    if args.spark:
+        spark, spark_startup = start_spark()
     problems: List[str] = []
     rows = []
     try:
@@ -83,6 +108,10 @@ def main() -> int:
             for b in blocksizes:
                 runs[f"dask blocksize={b}"] = (lambda inputs=inputs, b=b:
                                                logcodes.dask.scan(inputs, client=client, blocksize=b, by=BY))
+            if spark is not None:
+                for b in blocksizes:
+                    runs[f"spark blocksize={b}"] = (lambda inputs=inputs, b=b:
+                                                    logcodes.spark.scan(spark, inputs, blocksize=b, by=BY))
             times: Dict[str, List[float]] = {name: [] for name in runs}
             for trial in range(args.repeat + 1):       # trial 0: warm-up, not timed
                 for name, run in runs.items():
@@ -99,21 +128,25 @@ def main() -> int:
             for name, ts in times.items():
                 if not ts:
                     continue
-                blocksize = name.split("=", 1)[1] if name.startswith("dask") else "-"
-                tasks = len(logcodes.dask.plan(inputs, blocksize=blocksize)) if name.startswith("dask") else "-"
+                cluster_run = name.startswith(("dask", "spark"))
+                blocksize = name.split("=", 1)[1] if cluster_run else "-"
+                tasks = len(logcodes.dask.plan(inputs, blocksize=blocksize)) if cluster_run else "-"
                 med = statistics.median(ts)
                 rows.append((case, name, tasks, med, min(ts), med / local))
                 print(f"{case:12} {name:24} tasks={tasks!s:5} median {med:.3f}s  x{med / local:.2f}", file=sys.stderr)
     finally:
         client.close()
         cluster.close()
+        if spark is not None:
+            spark.stop()
 
     info = machine_info()
     mib = truth["bytes"] / 2**20
     out = [
-        "# Dask overhead",
+        "# Dask and Spark overhead" if args.spark else "# Dask overhead",
         "",
-        f"`python benchmarks/dask_overhead.py --size {args.size} --blocksizes {args.blocksizes} --repeat {args.repeat}`,"
+        f"`python benchmarks/dask_overhead.py --size {args.size} --blocksizes {args.blocksizes} --repeat {args.repeat}"
+        f"{' --spark' if args.spark else ''}`,"
         f" {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC.",
         "",
         "**Rough figures**: measured on a shared, busy machine (other jobs were running; see the load average); "
@@ -128,7 +161,8 @@ def main() -> int:
         "tree merge included. Every result was checked (local against the generator's truth, Dask `==` local "
         f"and the same file list). Median and best of {args.repeat} runs after a warm-up.",
         "",
-        f"Cluster start-up (once, not in the table): {startup:.2f} s.",
+        f"Cluster start-up (once, not in the table): Dask {startup:.2f} s"
+        + (f", Spark session {spark_startup:.2f} s." if args.spark else "."),
         "",
         "| inputs | run | tasks | median s | best s | vs local |",
         "|---|---|---:|---:|---:|---:|",

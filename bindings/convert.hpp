@@ -67,5 +67,6 @@ std::vector<std::string> dim_names(const GroupSpec& g);
 void bind_options(py::module_& m);   // options.cpp: GroupSpec, ScanOptions
 void bind_stats(py::module_& m);     // stats.cpp: ScanStats, FileReport
 void bind_live(py::module_& m);      // live.cpp: HepReceiver, LiveCapture
+void bind_remote(py::module_& m);    // remote.cpp: URLs read through Python callables
 
 }  // namespace logcodes::bind

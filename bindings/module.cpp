@@ -330,6 +330,13 @@ private:
 class ScanJob {
 public:
     explicit ScanJob(const ScanOptions& options) : scanner_(std::make_unique<Scanner>(options)) {}
+    // Stopping the threads may wait for one reading a URL, which needs the GIL to finish its read.
+    ~ScanJob() {
+        py::gil_scoped_release release;
+        scanner_.reset();
+    }
+    ScanJob(const ScanJob&) = delete;
+    ScanJob& operator=(const ScanJob&) = delete;
     void start() { scanner_->start(); }
     bool wait(double seconds) {
         py::gil_scoped_release release;
@@ -634,6 +641,7 @@ PYBIND11_MODULE(_core, m) {
     bind_options(m);
     bind_stats(m);
     bind_live(m);
+    bind_remote(m);
 
     py::class_<DDSketch>(m, "DDSketch")
         .def(py::init([](double accuracy, std::size_t max_buckets) {

@@ -48,7 +48,7 @@ ErrorLogPieces::ErrorLogPieces(const ScanOptions& o) : options_(o) {
         const bool pieceable = f.info.is_regular && f.info.compression == Compression::none && !f.info.capture;
         bool split = o.threads > 1 && pieceable && f.info.size > 2 * range;
         if (split) {
-            f.ranges_file = open_file(f.info.path, f.report.error);
+            f.ranges_file = open_file(f.info, f.report.error);
             if (f.report.error) continue;
         }
         if (!split) {

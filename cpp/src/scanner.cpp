@@ -162,7 +162,7 @@ void Scanner::plan() {
             f.framed = f.format->framed(head);
         }
         if (split) {
-            f.ranges_file = open_file(f.info.path, f.report.error);
+            f.ranges_file = open_file(f.info, f.report.error);
             if (f.report.error) continue;
         }
         if (split && rule == Format::PieceRule::directives) {
@@ -217,8 +217,8 @@ std::string line_head_before(const OpenFile& file, std::uint64_t end, std::size_
     std::uint64_t pos = end;
     while (pos > 0 && head.size() < max) {
         const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buf, pos));
-        const ssize_t got = ::pread(file.fd(), buf, n, static_cast<off_t>(pos - n));
-        if (got != static_cast<ssize_t>(n)) break;
+        const std::int64_t got = file.read_at(pos - n, buf, n);
+        if (got != static_cast<std::int64_t>(n)) break;
         pos -= n;
         const std::string_view chunk(buf, n);
         const std::size_t nl = chunk.rfind('\n');
@@ -271,7 +271,7 @@ void Scanner::run_task(Worker& w, Task& t) {
         const std::uint64_t piece = options_.min_range ? options_.min_range : options_.block_size;
         src = open_input(f.info, t.error, ParallelDecoding{static_cast<unsigned>(spares) + 1, options_.block_size, piece});
     } else {
-        src = open_file_range(f.ranges_file, f.info.path, t.begin == 0 ? 0 : t.begin - 1, UINT64_MAX);
+        src = open_file_range(f.ranges_file, f.info.path, t.begin == 0 ? 0 : t.begin - 1, UINT64_MAX, t.end);
     }
     if (!src) return;
     if (spares > 0 && !compressed) src = std::make_unique<ReadAheadSource>(std::move(src), options_.block_size);

@@ -14,8 +14,10 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <vector>
 
 namespace logcodes {
@@ -98,6 +100,71 @@ private:
     std::uint64_t pos_;
     std::uint64_t end_;
     bool positional_;
+};
+
+std::mutex remote_mu;
+std::shared_ptr<RemoteOpener> remote_opener;  // guarded by remote_mu
+
+// Fills in what a remote object's error lacks: the URL and the offset of the read that failed.
+Error remote_error(Error err, const std::string& path, std::uint64_t offset) {
+    if (!err) err.kind = ErrorKind::io;
+    err.path = path;
+    err.offset = offset;
+    return err;
+}
+
+// A remote object read front to back (or a range of it), in requests of kRemoteChunk bytes whatever the
+// caller's buffer: a round trip costs more than copying a few MiB.
+class RemoteSource final : public Source {
+public:
+    RemoteSource(std::shared_ptr<RemoteObject> object, std::string path, std::uint64_t begin, std::uint64_t end,
+                 std::uint64_t expect_end = UINT64_MAX)
+        : object_(std::move(object)), path_(std::move(path)), pos_(begin), fetched_(begin), end_(end),
+          expect_end_(expect_end) {}
+
+    std::size_t read(char* dst, std::size_t cap) override {
+        if (error_) return 0;
+        if (at_ == buf_.size()) {
+            if (fetched_ >= end_) return 0;
+            // Up to where the reader expects to stop in whole chunks, past it (the end of a line) in small ones.
+            const std::uint64_t chunk = fetched_ < expect_end_ ? std::min<std::uint64_t>(kRemoteChunk, expect_end_ - fetched_)
+                                                               : kRemoteTail;
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, end_ - fetched_));
+            buf_.resize(want);
+            Error err;
+            const std::size_t n = object_->read_at(fetched_, buf_.data(), want, err);
+            if (err) {
+                error_ = remote_error(std::move(err), path_, fetched_);
+                buf_.clear();
+                at_ = 0;
+                return 0;
+            }
+            buf_.resize(n);
+            at_ = 0;
+            fetched_ += n;
+            if (n == 0) {
+                end_ = fetched_;
+                return 0;
+            }
+        }
+        const std::size_t n = std::min(cap, buf_.size() - at_);
+        std::memcpy(dst, buf_.data() + at_, n);
+        at_ += n;
+        pos_ += n;
+        return n;
+    }
+    std::uint64_t raw_position() const noexcept override { return pos_; }
+
+private:
+    std::shared_ptr<RemoteObject> object_;
+    std::string path_;
+    std::uint64_t pos_;      // bytes handed out
+    std::uint64_t fetched_;  // bytes asked of the object
+    std::uint64_t end_;
+    std::uint64_t expect_end_;
+    std::vector<char> buf_;
+    std::size_t at_ = 0;
+    static constexpr std::uint64_t kRemoteTail = 64 * 1024;
 };
 
 // Base of the decoders: owns the compressed-side buffer and the file reader.
@@ -441,7 +508,58 @@ int open_read(const std::string& path, Error& err) {
     return fd;
 }
 
+// Opens a URL through the registered opener.
+std::shared_ptr<RemoteObject> open_remote(const std::string& path, std::uint64_t& size, Error& err) {
+    std::shared_ptr<RemoteOpener> opener;
+    {
+        std::lock_guard lock(remote_mu);
+        opener = remote_opener;
+    }
+    if (!opener) {
+        err.kind = ErrorKind::bad_argument;
+        err.path = path;
+        err.message = "no reader of URLs is registered (the Python package reads them through fsspec)";
+        return nullptr;
+    }
+    auto object = opener->open(path, size, err);
+    if (!object && !err) err.kind = ErrorKind::io;
+    if (err) {
+        err = remote_error(std::move(err), path, 0);
+        return nullptr;
+    }
+    return object;
+}
+
+Error probe_remote(const std::string& path, InputInfo& info) {
+    Error err;
+    info.remote = open_remote(path, info.size, err);
+    if (!info.remote) return err;
+    info.is_regular = true;  // a known size and positioned reads: split like a local file
+    char head[4];
+    const std::size_t n = info.size == 0 ? 0 : info.remote->read_at(0, head, std::min<std::uint64_t>(sizeof head, info.size), err);
+    if (err) return remote_error(std::move(err), path, 0);
+    info.compression = sniff_compression(std::string_view(head, n));
+    info.capture = is_capture(std::string_view(head, n));
+    return {};
+}
+
 }  // namespace
+
+void set_remote_opener(std::shared_ptr<RemoteOpener> opener) {
+    std::lock_guard lock(remote_mu);
+    remote_opener = std::move(opener);
+}
+
+bool is_remote_path(std::string_view path) noexcept {
+    const std::size_t colon = path.find("://");
+    if (colon == std::string_view::npos || colon == 0) return false;
+    for (std::size_t i = 0; i < colon; ++i) {
+        const char c = path[i];
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'));
+        if (!ok) return false;
+    }
+    return true;
+}
 
 Error probe_input(const std::string& path, InputInfo& info) {
     info = InputInfo{};
@@ -450,6 +568,7 @@ Error probe_input(const std::string& path, InputInfo& info) {
         info.is_stdin = true;
         return {};
     }
+    if (is_remote_path(path)) return probe_remote(path, info);
     Error err;
     struct stat named {};
     if (::stat(path.c_str(), &named) == 0 && !S_ISREG(named.st_mode) && !S_ISDIR(named.st_mode)) {
@@ -494,6 +613,10 @@ Error probe_input(const std::string& path, InputInfo& info) {
 }
 
 std::unique_ptr<Source> open_input(const InputInfo& info, Error& err) {
+    if (info.remote) {
+        auto raw = std::make_unique<RemoteSource>(info.remote, info.path, 0, UINT64_MAX);
+        return maybe_capture(wrap_decoder(info.compression, std::move(raw), info.path), info.path, err);
+    }
     int fd = 0;
     bool owns = false;
     if (!info.is_stdin) {
@@ -535,6 +658,7 @@ std::unique_ptr<Source> open_input(const InputInfo& info, Error& err, const Para
 }
 
 std::unique_ptr<Source> open_file_range(const InputInfo& info, std::uint64_t begin, std::uint64_t end, Error& err) {
+    if (info.remote) return std::make_unique<RemoteSource>(info.remote, info.path, begin, end);
     const int fd = open_read(info.path, err);
     if (fd < 0) return nullptr;
     ::posix_fadvise(fd, static_cast<off_t>(begin), 0, POSIX_FADV_SEQUENTIAL);
@@ -546,18 +670,47 @@ OpenFile& OpenFile::operator=(OpenFile&& other) noexcept {
         if (fd_ >= 0) ::close(fd_);
         fd_ = other.fd_;
         other.fd_ = -1;
+        remote_ = std::move(other.remote_);
     }
     return *this;
+}
+
+std::int64_t OpenFile::read_at(std::uint64_t offset, char* dst, std::size_t cap) const noexcept {
+    if (remote_) {
+        Error err;
+        try {
+            const std::size_t n = remote_->read_at(offset, dst, cap, err);
+            return err ? -1 : static_cast<std::int64_t>(n);
+        } catch (...) {
+            return -1;
+        }
+    }
+    for (;;) {
+        const ssize_t n = ::pread(fd_, dst, cap, static_cast<off_t>(offset));
+        if (n >= 0 || errno != EINTR) return n;
+    }
 }
 
 OpenFile::~OpenFile() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-OpenFile open_file(const std::string& path, Error& err) { return OpenFile(open_read(path, err)); }
+OpenFile open_file(const std::string& path, Error& err) {
+    if (is_remote_path(path)) {
+        std::uint64_t size = 0;
+        return OpenFile(open_remote(path, size, err));
+    }
+    return OpenFile(open_read(path, err));
+}
+
+OpenFile open_file(const InputInfo& info, Error& err) {
+    if (info.remote) return OpenFile(info.remote);
+    return open_file(info.path, err);
+}
 
 std::unique_ptr<Source> open_file_range(const OpenFile& file, const std::string& path, std::uint64_t begin,
-                                        std::uint64_t end) {
+                                        std::uint64_t end, std::uint64_t expect_end) {
+    if (file.remote()) return std::make_unique<RemoteSource>(file.remote(), path, begin, end, expect_end);
     ::posix_fadvise(file.fd(), static_cast<off_t>(begin), 0, POSIX_FADV_SEQUENTIAL);
     return std::make_unique<FdSource>(file.fd(), false, path, begin, end, true);
 }

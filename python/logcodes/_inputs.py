@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import glob
 import os
-from typing import Iterable, List, Union
+from typing import Any, Iterable, List, Mapping, Optional, Tuple, Union
 
 PathArg = Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[str]"]]]
 
@@ -32,8 +32,12 @@ def path_items(paths: PathArg, what: str = "paths") -> List[str]:
     return out
 
 
-def expand_paths(paths: PathArg, what: str = "paths") -> List[str]:
-    """Files to scan, in the order given; globs expanded (sorted); ``"-"`` is standard input.
+def expand_paths(paths: PathArg, what: str = "paths", *, storage_options: Optional[Mapping[str, Any]] = None,
+                 window: Optional[Tuple[Optional[int], Optional[int]]] = None) -> List[str]:
+    """Files to scan, in the order given; globs expanded (sorted); ``"-"`` is standard input. URLs
+    (``s3://``, ``https://`` ...) name objects read through fsspec (:mod:`logcodes.remote`): a glob or a
+    prefix ending in ``/`` lists them, skipping date-partitioned prefixes outside ``window`` (since, until
+    in ms); ``file://`` URLs are local paths.
 
     Raises FileNotFoundError for a missing file or a glob that matches nothing, IsADirectoryError for a
     directory, PermissionError for an unreadable file — before any scanning starts.
@@ -42,6 +46,13 @@ def expand_paths(paths: PathArg, what: str = "paths") -> List[str]:
     for p in path_items(paths, what):
         if p == "-":
             out.append(p)
+            continue
+        if p.startswith("file://"):
+            p = p[len("file://"):]
+        elif _is_url(p):
+            from . import remote
+
+            out.extend(remote.expand(p, storage_options, window))
             continue
         if not os.path.lexists(p) and _GLOB_CHARS & set(p):
             matches = sorted(m for m in glob.glob(p, recursive=True) if not os.path.isdir(m))
@@ -52,6 +63,11 @@ def expand_paths(paths: PathArg, what: str = "paths") -> List[str]:
         check_readable(p)
         out.append(p)
     return out
+
+
+def _is_url(p: str) -> bool:
+    scheme, sep, _ = p.partition("://")
+    return bool(sep) and scheme[:1].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)
 
 
 def check_readable(p: str) -> None:

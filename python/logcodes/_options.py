@@ -19,7 +19,7 @@ from . import rules as _rules
 from ._dims import parse_by
 from ._inputs import core_paths, expand_paths
 from ._sizes import parse_duration, parse_size
-from .filters import scan_filter
+from .filters import parse_time, scan_filter
 from .formats import resolve
 from .paths import compile_rules as _compile_path_rules
 
@@ -106,17 +106,18 @@ _FILTERS = ("where", "since", "until", "codes", "methods", "hosts", "path_patter
 _GROUPING = ("by", "path_rules", "quantiles", "accuracy", "top")
 # What each entry point takes (beyond its own arguments, such as Stream's label or records' columns).
 TAKES: Dict[str, Tuple[str, ...]] = {
-    "scan": ("format", "count", "errors", "rules", "on_error", "progress", *_GROUPING, *_FILTERS, *_PLAIN),
+    "scan": ("format", "count", "errors", "rules", "on_error", "progress", "storage_options", *_GROUPING, *_FILTERS,
+             *_PLAIN),
     "stream": ("format", "count", "max_record", *_GROUPING, *_FILTERS),
-    "records": ("format", "count", "block_size", "max_record", "path_rules", *_FILTERS),
+    "records": ("format", "count", "block_size", "max_record", "path_rules", "storage_options", *_FILTERS),
 }
 
 # The options whose default is None (the entry points' signatures say so).
 OPTIONAL: Dict[str, Tuple[str, ...]] = {
     "scan": ("by", "count", "errors", "rules", "path_rules", "quantiles", "top", *_FILTERS, "threads", "block_size",
-             "max_record", "path_map", "byte_range"),
+             "max_record", "path_map", "byte_range", "storage_options"),
     "stream": ("path_rules", "quantiles", "top", *_FILTERS),
-    "records": ("block_size", "max_record", "path_rules", *_FILTERS),
+    "records": ("block_size", "max_record", "path_rules", "storage_options", *_FILTERS),
 }
 
 
@@ -168,6 +169,24 @@ def group(by: Any, *, path_rules: Any = None, quantiles: Optional[str] = None, a
     return _core.GroupSpec(list(dims), bucket or 3600, path_rules=_compile_path_rules(path_rules),
                            quantiles=quantiles is not None, accuracy=float(accuracy), top_dim=top_dim,
                            top_capacity=top_size)
+
+
+def storage_options(value: Any) -> Dict[str, Any]:
+    """fsspec's options for URL inputs (``{"endpoint_url": ..., "anon": True}`` ...)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise TypeError(f"storage_options must be a dict of fsspec options, not {type(value).__name__}")
+    return dict(value)
+
+
+def time_window(filters: Mapping[str, Any]) -> Optional[Tuple[Optional[int], Optional[int]]]:
+    """(since, until) in ms, for pruning date-partitioned prefixes of URL inputs; None when neither is set."""
+    since, until = filters.get("since"), filters.get("until")
+    if since is None and until is None:
+        return None
+    return (None if since is None else parse_time(since, "since")[0],
+            None if until is None else parse_time(until, "until")[0])
 
 
 def _reject_unknown(entry: str, options: Mapping[str, Any]) -> None:
@@ -223,11 +242,12 @@ def prepare(entry: str, paths: Any = None, **options: Any) -> Prepared:
             core[field] = normalise(given[name])
     files: List[str] = []
     error_files: List[str] = []
+    storage = storage_options(given.get("storage_options"))
     if paths is not None:
-        files = expand_paths(paths)
+        files = expand_paths(paths, storage_options=storage, window=time_window(filters))
         core["paths"] = core_paths(files)
     if given.get("errors") is not None:
-        error_files = expand_paths(given["errors"], "errors") if paths is not None else []
+        error_files = expand_paths(given["errors"], "errors", storage_options=storage) if paths is not None else []
         core["error_paths"] = core_paths(error_files)
     if entry == "scan":
         # The rules name the causes of access-log errors (errors=) and of error-log events read as inputs.

@@ -213,6 +213,7 @@ def records(
     path_rules: PathRulesArg = None,
     block_size: Union[int, str, None] = None,
     max_record: Union[int, str, None] = None,
+    storage_options: Optional[Mapping[str, Any]] = None,
 ) -> Records:
     """Every record :func:`logcodes.scan` would count, as Arrow record batches.
 
@@ -233,7 +234,7 @@ def records(
         count: for SIP: ``"transactions"`` (default: a retransmitted response is one row) or ``"messages"``.
         path_rules: ``[(regex, placeholder), ...]`` applied to the ``path`` column before the built-in
             templates, as for :func:`logcodes.scan` (a bad pattern raises ``ValueError`` naming the rule).
-        block_size, max_record: as for :func:`logcodes.scan`.
+        block_size, max_record, storage_options: as for :func:`logcodes.scan` (URL inputs: docs/remote.md).
 
     Rows come in input order, then line order. Types: ``time`` timestamp[ms, UTC] (the log's zone
     applied; a time written without a zone is taken as UTC), ``code`` / ``upstream_code`` int16,
@@ -267,7 +268,8 @@ def records(
         raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
     prepared = _options.prepare("records", paths, format=format, where=where, since=since, until=until, codes=codes,
                                 methods=methods, hosts=hosts, path_patterns=path_patterns, count=count,
-                                block_size=block_size, max_record=max_record, path_rules=path_rules)
+                                block_size=block_size, max_record=max_record, path_rules=path_rules,
+                                storage_options=storage_options)
     job = _core.RecordsJob(prepared.core, column_list, batch_size)
     files, filters = list(prepared.files), dict(prepared.filters)
     return Records(job, files, filters, batch_size)

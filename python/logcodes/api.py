@@ -118,12 +118,16 @@ def scan(
     hosts: NamesArg = None,
     path_patterns: NamesArg = None,
     where: Optional[Mapping[str, Any]] = None,
+    storage_options: Optional[Mapping[str, Any]] = None,
 ) -> Summary:
     """Scan log files and count their response codes.
 
     Args:
         paths: a file, a glob (``"logs/*.gz"``), ``"-"`` for standard input, or a list of them. gzip and
-            zstd files are recognised by their first bytes, whatever their names.
+            zstd files are recognised by their first bytes, whatever their names. URLs (``s3://bucket/key``,
+            ``https://...``, ``gs://``, ``az://``, any fsspec protocol) are read in ranged requests: a glob or
+            a prefix ending in ``/`` lists objects, and ``since``/``until`` skip date-partitioned prefixes
+            outside them (docs/remote.md).
         format: ``"auto"`` (detected per input from its first lines; :func:`detect` tells what it would
             pick and why), a built-in format name (``logcodes.formats.available()``), or a format compiled
             from your server's format string (``logcodes.formats.nginx('...')``, ``.apache('...')`` ...).
@@ -195,6 +199,8 @@ def scan(
         where: the filters above as a dict (``{"codes": "5xx", "paths": "/api/*"}``).
             Records left out by filters are counted in ``Summary.filtered``; filters are applied after
             classification, so invalid and unparsed lines are still counted as such.
+        storage_options: fsspec's options for URL inputs (``{"endpoint_url": ..., "anon": True}``);
+            credentials are otherwise found where fsspec and the cloud SDKs look for them.
         on_error: what a truncated/corrupt/unreadable input does once everything else is scanned:
             ``"raise"`` (an :class:`~logcodes.InputError` whose ``.summary`` has all counts),
             ``"warn"``, or ``"ignore"``; problems are always listed in ``Summary.problems``.

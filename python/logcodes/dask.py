@@ -6,7 +6,9 @@ included), so the pieces add up to exactly the whole. Inputs that cannot be cut 
 traces, W3C logs with ``#Fields``) are one task each. Every task runs :func:`logcodes.scan` on a worker; the
 partial summaries are merged on the workers in a tree, and only the final one travels to the client.
 
-Workers must see the inputs under the same paths as the client (a shared or replicated file system).
+Workers must see local inputs under the same paths as the client (a shared or replicated file system);
+URLs (``s3://``, ``gs://``, ``https://`` ...) are read by the workers themselves, each its own byte ranges,
+with the credentials the workers find (their environment, or ``storage_options=``).
 
 ``records(paths, ...)`` gives the records of :func:`logcodes.records` as a ``dask.dataframe`` (one partition
 per input file, Arrow-backed columns).
@@ -19,7 +21,8 @@ import os
 import uuid
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from . import _core, _options
+from . import _core, _options, remote
+from .filters import merge_where
 from ._inputs import PathArg, expand_paths
 from ._progress import Progress, ProgressArg
 from ._safe_text import terminal
@@ -94,8 +97,14 @@ def _splittable(path: str, size: int, blocksize: int, format: Any) -> bool:
 
 
 def plan(paths: PathArg, *, blocksize: Union[int, str] = _DEFAULT_BLOCKSIZE, format: Any = "auto",
-         errors: Optional[PathArg] = None) -> List[Task]:
+         errors: Optional[PathArg] = None, storage_options: Optional[Dict[str, Any]] = None,
+         window: Optional[Tuple[Optional[int], Optional[int]]] = None) -> List[Task]:
     """The tasks :func:`scan` would run: byte ranges of plain files, whole compressed/uncuttable inputs.
+
+    URLs (objects in S3, GCS, Azure, on HTTP servers) are listed but not read here: every object larger
+    than ``blocksize`` is cut into ranges, and the worker of a range finds out whether its object can be
+    cut (a compressed one is then read whole by the range at 0 and skipped by the others).
+    ``storage_options`` and ``window`` (since, until in ms) are those of the listing (docs/remote.md).
 
     Raises FileNotFoundError (and the other path errors of :func:`logcodes.scan`) before anything runs,
     ValueError for a bad ``blocksize`` or for standard input.
@@ -106,13 +115,18 @@ def plan(paths: PathArg, *, blocksize: Union[int, str] = _DEFAULT_BLOCKSIZE, for
     """
     size_cap = parse_size(blocksize, what="blocksize")
     core_format = resolve(format)
-    files = expand_paths(paths)
+    files = expand_paths(paths, storage_options=storage_options, window=window)
     if "-" in files:
         raise ValueError("standard input ('-') cannot be scanned on a cluster: give files that the workers can read")
     tasks: List[Task] = []
     for index, path in enumerate(files):
-        size = os.stat(path).st_size
-        if not _splittable(path, size, size_cap, core_format):
+        if remote.is_url(path):
+            size = remote.size(path)
+            cut = size > size_cap
+        else:
+            size = os.stat(path).st_size
+            cut = _splittable(path, size, size_cap, core_format)
+        if not cut:
             tasks.append(Task(index, path, None, size))
             continue
         for begin in range(0, size, size_cap):
@@ -239,8 +253,10 @@ def scan(paths: PathArg, *, client: Any = None, blocksize: Union[int, str] = _DE
     options = dict(scan_options)
     options.setdefault("threads", 1)
     if options.get("errors") is not None:
-        options["errors"] = expand_paths(options["errors"])
-    tasks = plan(paths, blocksize=blocksize, format=options.get("format", "auto"), errors=options.get("errors"))
+        options["errors"] = expand_paths(options["errors"], storage_options=options.get("storage_options"))
+    listing = merge_where(options.get("where"), {"since": options.get("since"), "until": options.get("until")})
+    tasks = plan(paths, blocksize=blocksize, format=options.get("format", "auto"), errors=options.get("errors"),
+                 storage_options=options.get("storage_options"), window=_options.time_window(listing))
     total = sum(t.size for t in tasks)
     if client is None:
         client = _default_client()
@@ -293,13 +309,13 @@ def records(paths: PathArg, **records_options: Any) -> Any:
 
     if "byte_range" in records_options:
         raise TypeError("logcodes.dask.records reads whole files: byte_range is not an option here")
-    files = expand_paths(paths)
+    files = expand_paths(paths, storage_options=records_options.get("storage_options"))
     if not files:
         raise ValueError("no input files")
     if "-" in files:
         raise ValueError("standard input cannot be read on Dask workers")
     for f in files:
-        if not os.path.exists(f):
+        if not remote.is_url(f) and not os.path.exists(f):
             raise FileNotFoundError(f"no such file: {f}")
     # The schema does not depend on the input: it comes from the columns asked for. Checking the options
     # here also makes bad ones fail on the client, before any task runs.

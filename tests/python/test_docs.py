@@ -11,7 +11,8 @@ import logcodes
 
 MODULES = ["logcodes", "logcodes.codes", "logcodes.api", "logcodes.summary", "logcodes.stream", "logcodes.samples",
            "logcodes._dims", "logcodes.causes", "logcodes.formats", "logcodes.dask", "logcodes.paths",
-           "logcodes.report", "logcodes.filters", "logcodes._records", "logcodes.follow", "logcodes.prometheus"]
+           "logcodes.report", "logcodes.filters", "logcodes._records", "logcodes.follow", "logcodes.prometheus",
+           "logcodes.remote"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -40,6 +40,31 @@ protected:
     Error error_;
 };
 
+// Inputs that are not local files — objects in S3, GCS or Azure, resources on an HTTP server — are named by
+// URLs ("scheme://...") and read with positioned reads through an opener the embedding program registers
+// (the Python package adapts fsspec to it). The core stays free of any client library: it sees byte ranges.
+class RemoteObject {
+public:
+    virtual ~RemoteObject() = default;
+    // Reads up to `cap` bytes at `offset` into `dst`: the count, 0 at the end. On failure returns 0 with
+    // `err` set (kind, message; the caller fills path and offset). Called from several threads at once.
+    virtual std::size_t read_at(std::uint64_t offset, char* dst, std::size_t cap, Error& err) = 0;
+};
+
+class RemoteOpener {
+public:
+    virtual ~RemoteOpener() = default;
+    // The object `url` names and its size; on failure nullptr with `err` set (not_found, permission, io).
+    virtual std::shared_ptr<RemoteObject> open(const std::string& url, std::uint64_t& size, Error& err) = 0;
+};
+
+// Sets the process's opener of URLs (nullptr: none; a URL then fails to open with a clear error).
+void set_remote_opener(std::shared_ptr<RemoteOpener> opener);
+// "scheme://..." with a scheme of letters, digits, '+', '-' or '.': read through the remote opener.
+bool is_remote_path(std::string_view path) noexcept;
+// Bytes asked of a remote object per request (a few MiB: one round trip per request dominates otherwise).
+inline constexpr std::size_t kRemoteChunk = 8u << 20;
+
 struct InputInfo {
     std::string path;                  // as given; "-" is standard input
     bool is_stdin = false;
@@ -47,6 +72,7 @@ struct InputInfo {
     std::uint64_t size = 0;            // file size (0 when unknown: pipes, stdin)
     Compression compression = Compression::none;
     bool capture = false;              // a pcap/pcapng file (possibly compressed): read as a SIP trace
+    std::shared_ptr<RemoteObject> remote;  // a URL's object, opened by probe_input (null: a local file)
 };
 
 // Checks that `path` can be read and finds its size and compression. Never throws.
@@ -81,24 +107,34 @@ class OpenFile {
 public:
     OpenFile() = default;
     explicit OpenFile(int fd) noexcept : fd_(fd) {}
-    OpenFile(OpenFile&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    explicit OpenFile(std::shared_ptr<RemoteObject> remote) noexcept : remote_(std::move(remote)) {}
+    OpenFile(OpenFile&& other) noexcept : fd_(other.fd_), remote_(std::move(other.remote_)) { other.fd_ = -1; }
     OpenFile& operator=(OpenFile&& other) noexcept;
     OpenFile(const OpenFile&) = delete;
     OpenFile& operator=(const OpenFile&) = delete;
     ~OpenFile();
-    bool is_open() const noexcept { return fd_ >= 0; }
+    bool is_open() const noexcept { return fd_ >= 0 || remote_ != nullptr; }
     int fd() const noexcept { return fd_; }
+    const std::shared_ptr<RemoteObject>& remote() const noexcept { return remote_; }
+    // Reads up to `cap` bytes at `offset` (pread() or the remote object): the count, or -1 on failure.
+    std::int64_t read_at(std::uint64_t offset, char* dst, std::size_t cap) const noexcept;
 
 private:
     int fd_ = -1;
+    std::shared_ptr<RemoteObject> remote_;
 };
 
-// Opens `path` for reading; on failure the result is not open and `err` says why.
+// Opens the input `info` describes (probed: a remote object is already open) for positioned reads; on
+// failure the result is not open and `err` says why.
+OpenFile open_file(const InputInfo& info, Error& err);
+// Opens `path` (a local file or a URL) for positioned reads.
 OpenFile open_file(const std::string& path, Error& err);
 
 // The byte range [begin, end) of an open regular file, read with pread(); `path` names it in errors.
+// `expect_end`: where the reader expects to stop (it may read on to finish a line): a remote object is read
+// past it in small requests rather than whole chunks.
 std::unique_ptr<Source> open_file_range(const OpenFile& file, const std::string& path, std::uint64_t begin,
-                                        std::uint64_t end);
+                                        std::uint64_t end, std::uint64_t expect_end = UINT64_MAX);
 
 // Reads up to `cap` bytes of the decoded start of an input (used to sample for format detection).
 Error read_head(const InputInfo& info, std::size_t cap, std::string& out);
