@@ -88,13 +88,26 @@ FIXTURES: Dict[str, str] = {
     "lab_syslog/error_rfc3339.log": "syslog+nginx_error",
     "lab_tomcat/catalina.log": "tomcat_juli",
     "lab_tomcat/localhost.log": "tomcat_juli",
+    # The presets: lines written by the real servers (nginx with ingress-nginx's log formats, Apache, Caddy),
+    # else taken from the vendors' documentation (tests/data/SOURCES.md says which).
+    "lab_nginx_formats/access_ingress.log": "ingress_nginx",
+    "lab_nginx_formats/access_ingress_legacy.log": "ingress_nginx_legacy",
+    "lab_nginx_formats/access_main_times.log": "nginx_main_times",
+    "lab_apache_formats/access_vcommon.log": "vcommon",
+    "lab_caddy/access.log": "caddy_json",
+    "presets/alb_current.log": "alb",
+    "presets/azure_app_gateway.jsonl": "azure_app_gateway",
+    "presets/azure_front_door.jsonl": "azure_front_door",
+    "presets/cloudflare_http.jsonl": "cloudflare_http",
+    "presets/cloudfront_realtime.log": "cloudfront_realtime",
+    "presets/envoy_gateway.jsonl": "envoy_gateway_json",
 }
 # Files of the labs that are no logs of a known kind (SIPp's screens and CSV statistics, configs): detection
 # must say unknown.
 NOT_LOGS = ["lab_kamailio/sipp/uac_answered_screen.log", "lab_kamailio/sipp/uac_answered_stat.csv",
             "lab_kamailio/sipp/uas_answer_counts.csv", "lab_kamailio/kamailio.cfg", "lab_kamailio/tshark_sip_fields.tsv",
             "lab_nginx_formats/nginx.conf", "lab_nginx_formats/SOURCES.md", "lab_nginx_formats/EXPECTED.json",
-            "corpus_expected.md"]
+            "lab_apache_formats/httpd.conf", "lab_caddy/Caddyfile", "corpus_expected.md"]
 
 
 # -- writing lines from a format string -------------------------------------------------------------------

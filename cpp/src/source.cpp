@@ -615,7 +615,7 @@ Error probe_input(const std::string& path, InputInfo& info) {
 std::unique_ptr<Source> open_input(const InputInfo& info, Error& err) {
     if (info.remote) {
         auto raw = std::make_unique<RemoteSource>(info.remote, info.path, 0, UINT64_MAX);
-        return maybe_capture(wrap_decoder(info.compression, std::move(raw), info.path), info.path, err);
+        return maybe_capture(open_decoder(info.compression, std::move(raw), info.path), info.path, err);
     }
     int fd = 0;
     bool owns = false;
@@ -647,7 +647,9 @@ std::unique_ptr<Source> open_input(const InputInfo& info, Error& err) {
 }
 
 std::unique_ptr<Source> open_input(const InputInfo& info, Error& err, const ParallelDecoding& decoding) {
-    if (decoding.threads < 2 || !info.is_regular || info.compression == Compression::none) return open_input(info, err);
+    // Objects behind a URL decode on one thread: the piece planner reads compressed bytes with pread().
+    if (decoding.threads < 2 || !info.is_regular || info.compression == Compression::none || info.remote)
+        return open_input(info, err);
     auto decoded = open_parallel_decoder(info, decoding, err);
     if (!decoded) return nullptr;
     // A compressed capture: its packets are reassembled on a thread of their own, ahead of the SIP parser.
