@@ -47,18 +47,30 @@ def run(cmd: Sequence[str], *, cwd: Path = ROOT, env: Dict[str, str] | None = No
 
 
 def copy_tree() -> None:
+    """The tracked files as they are now. A file is rewritten only when its content differs (with a fresh
+    mtime): the scratch build then rebuilds exactly what changed since its last run, never less."""
     files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True).stdout.split(b"\0")
-    if SRC.exists():
-        shutil.rmtree(SRC)
+    wanted = set()
     for f in files:
         if not f:
             continue
-        src = ROOT / f.decode()
+        rel = f.decode()
+        src = ROOT / rel
         if not src.is_file():
             continue  # deleted in the working tree
-        dst = SRC / f.decode()
+        wanted.add(rel)
+        dst = SRC / rel
+        data = src.read_bytes()
+        if dst.is_file() and dst.read_bytes() == data:
+            continue
         dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, dst)
+        dst.write_bytes(data)
+        shutil.copymode(src, dst)
+    if SRC.exists():
+        for old in SRC.rglob("*"):
+            rel = old.relative_to(SRC).as_posix()
+            if old.is_file() and rel not in wanted and not old.name.startswith("_core"):
+                old.unlink()
     # The tests find the shared corpus beside the project: the same corpus beside the scratch copy.
     shared = ROOT.parent / "shared"
     link = SCRATCH / "shared"
