@@ -14,9 +14,19 @@ namespace logcodes {
 bool is_capture(std::string_view h) noexcept {
     if (h.size() < 4) return false;
     const auto* b = reinterpret_cast<const unsigned char*>(h.data());
-    const std::uint32_t m = static_cast<std::uint32_t>(b[0]) << 24 | static_cast<std::uint32_t>(b[1]) << 16 |
-                            static_cast<std::uint32_t>(b[2]) << 8 | b[3];
-    return m == 0xa1b2c3d4 || m == 0xd4c3b2a1 || m == 0xa1b23c4d || m == 0x4d3cb2a1 || m == 0x0a0d0d0a;
+    const auto be32 = [b](std::size_t i) {
+        return static_cast<std::uint32_t>(b[i]) << 24 | static_cast<std::uint32_t>(b[i + 1]) << 16 |
+               static_cast<std::uint32_t>(b[i + 2]) << 8 | b[i + 3];
+    };
+    const std::uint32_t m = be32(0);
+    // Four bytes are a weak sign (a text log may begin with them): the header must go on as a capture's
+    // does, else the file is read as text (its lines counted, never lost). pcap: version 2.x in the magic's
+    // byte order; pcapng: the Section Header Block's byte-order magic at offset 8. A file too short to hold
+    // that much holds no packet either.
+    if (m == 0xa1b2c3d4 || m == 0xa1b23c4d) return h.size() >= 6 && b[4] == 0 && b[5] == 2;
+    if (m == 0xd4c3b2a1 || m == 0x4d3cb2a1) return h.size() >= 6 && b[4] == 2 && b[5] == 0;
+    if (m == 0x0a0d0d0a) return h.size() >= 12 && (be32(8) == 0x1a2b3c4d || be32(8) == 0x4d3c2b1a);
+    return false;
 }
 
 namespace {

@@ -487,7 +487,7 @@ namespace {
 // A capture (pcap/pcapng, compressed or not) is read as the SIP trace it holds.
 std::unique_ptr<Source> maybe_capture(std::unique_ptr<Source> decoded, const std::string& path, Error& err,
                                       bool* is_a_capture = nullptr) {
-    std::string head(4, '\0');
+    std::string head(kCaptureHead, '\0');
     std::size_t have = 0;
     while (have < head.size()) {
         const std::size_t n = decoded->read(head.data() + have, head.size() - have);
@@ -535,7 +535,7 @@ Error probe_remote(const std::string& path, InputInfo& info) {
     info.remote = open_remote(path, info.size, err);
     if (!info.remote) return err;
     info.is_regular = true;  // a known size and positioned reads: split like a local file
-    char head[4];
+    char head[kCaptureHead];
     const std::size_t n = info.size == 0 ? 0 : info.remote->read_at(0, head, std::min<std::uint64_t>(sizeof head, info.size), err);
     if (err) return remote_error(std::move(err), path, 0);
     info.compression = sniff_compression(std::string_view(head, n));
@@ -595,7 +595,7 @@ Error probe_input(const std::string& path, InputInfo& info) {
     info.is_regular = S_ISREG(st.st_mode);
     if (info.is_regular) {
         info.size = static_cast<std::uint64_t>(st.st_size);
-        char head[4];
+        char head[kCaptureHead];
         ssize_t n;
         do {
             n = ::pread(fd, head, sizeof head, 0);

@@ -1,4 +1,5 @@
 #include "logcodes/source.hpp"
+#include "logcodes/pcap_source.hpp"
 
 #include <gtest/gtest.h>
 
@@ -446,3 +447,17 @@ TEST_F(SourceTest, PipeIsSniffedFromItsFirstBytes) {
 }
 
 }  // namespace
+
+// A text log that happens to begin with a capture's magic is read as text: where the head holds more bytes,
+// they must go on as a pcap header (version 2.x) or a pcapng Section Header Block (byte-order magic) does.
+TEST(CaptureSniff, MagicAloneIsNotACapture) {
+    using logcodes::is_capture;
+    EXPECT_TRUE(is_capture(std::string("\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0", 12)));   // pcap, little-endian
+    EXPECT_TRUE(is_capture(std::string("\xa1\xb2\xc3\xd4\x00\x02\x00\x04\0\0\0\0", 12)));   // pcap, big-endian
+    EXPECT_TRUE(is_capture(std::string("\x4d\x3c\xb2\xa1\x02\x00\x04\x00\0\0\0\0", 12)));   // nanosecond pcap
+    EXPECT_TRUE(is_capture(std::string("\x0a\x0d\x0d\x0a\x1c\0\0\0\x4d\x3c\x2b\x1a", 12)));  // pcapng
+    EXPECT_FALSE(is_capture(std::string("M<\xb2\xa1\n1.2.3.4 -", 12)));   // a log line behind the magic
+    EXPECT_FALSE(is_capture(std::string("\x0a\x0d\x0d\x0a" "GET / HTTP", 14)));
+    EXPECT_FALSE(is_capture(std::string("\xd4\xc3\xb2\xa1", 4)));        // too short to hold a packet: text
+    EXPECT_FALSE(is_capture("abc"));
+}

@@ -17,7 +17,8 @@
 
 namespace logcodes {
 
-// True for the first bytes of a pcap or pcapng file.
+// Whether a file's first bytes (kCaptureHead of them, fewer in a short file) begin a pcap or pcapng capture.
+inline constexpr std::size_t kCaptureHead = 12;
 bool is_capture(std::string_view head) noexcept;
 
 struct CaptureStats {
