@@ -23,7 +23,7 @@ import sys
 import sysconfig
 import time
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -133,7 +133,7 @@ def apply(m: Mutant) -> str:
     return text
 
 
-def write_docs(results: List[dict], seconds: float) -> None:
+def write_docs(results: List[dict], seconds: Optional[float]) -> None:
     killed = sum(r["status"] == "killed" for r in results)
     equivalent = sum(r["status"] == "equivalent" for r in results)
     scored = len(results) - equivalent - sum(r["status"] == "stillborn" for r in results)
@@ -146,8 +146,9 @@ def write_docs(results: List[dict], seconds: float) -> None:
         "the tests the mutant names. A mutant is *killed* when one of them fails. `equivalent` mutants change",
         "nothing a user can observe (the reason is given); `stillborn` ones do not compile.",
         "",
-        f"**Kill rate: {killed} of {scored} = {rate:.1f} %** ({len(results)} mutants, {equivalent} equivalent; "
-        f"run took {seconds / 60:.0f} min on 2 cores).",
+        f"**Kill rate: {killed} of {scored} = {rate:.1f} %** ({len(results)} mutants, {equivalent} equivalent"
+        + (f"; the run took {seconds / 60:.0f} min on 2 cores)." if seconds else ").")
+        + " Results of mutants re-run with `--only` replace their earlier ones.",
         "",
         "| mutant | file | the mistake | result | killed by |",
         "|---|---|---|---|---|",
@@ -171,8 +172,15 @@ def main() -> int:
     ap.add_argument("--only", nargs="+", help="mutant ids to run")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/mutation.md")
+    ap.add_argument("--docs-only", action="store_true", help="write docs/mutation.md from the saved results")
     args = ap.parse_args()
     chosen = [m for m in MUTANTS if not args.only or m.id in args.only]
+    if args.docs_only:
+        saved = json.loads((SCRATCH / "results.json").read_text())
+        if len(saved) != len(MUTANTS):
+            raise SystemExit(f"mutate: {len(MUTANTS) - len(saved)} mutants have no result yet")
+        write_docs(saved, None)
+        return 0
     if args.list:
         for m in chosen:
             print(f"{m.id:34} {m.file:32} {m.what}")
@@ -212,6 +220,7 @@ def main() -> int:
             (SRC / m.file).write_text(original)
         print(f"[{i}/{len(chosen)}] {m.id}: {entry['status']} {entry['by']} ({time.time() - t0:.0f} s)", flush=True)
         results.append(entry)
+        (SCRATCH / "results.json").write_text(json.dumps(merged(results), indent=1))  # kept if stopped
     build()  # leave the scratch build unmutated
     results = merged(results)
     (SCRATCH / "results.json").write_text(json.dumps(results, indent=1))
