@@ -149,7 +149,8 @@ TEST(Hep, TrailingBytesAreNotThePacketsOwn) {
     HepPacket a, b;
     std::string s1, s2;
     ASSERT_EQ(decode_hep(wire, a, s1), HepStatus::ok);
-    ASSERT_EQ(decode_hep(wire + "garbage\r\n\r\nmore", b, s2), HepStatus::ok);
+    const std::string longer = wire + "garbage\r\n\r\nmore";   // the decoded views point into it
+    ASSERT_EQ(decode_hep(longer, b, s2), HepStatus::ok);
     EXPECT_EQ(a.payload, b.payload);
     EXPECT_EQ(b.size, wire.size());
     EXPECT_EQ(hep3_frame_length(wire + "xx"), wire.size());
@@ -272,7 +273,8 @@ TEST(HepReceiver, UdpCountsEveryPacket) {
     EXPECT_TRUE(r->address().starts_with("udp://127.0.0.1:"));
     const sockaddr_in to = address_of(r->address());
     const int fd = udp_sender();
-    HepPacket rtcp = sample_packet("\x80\xc8 rtcp report");
+    const std::string rtcp_payload = "\x80\xc8 rtcp report";   // the packet's payload is a view into it
+    HepPacket rtcp = sample_packet(rtcp_payload);
     rtcp.proto_type = 5;
     HepPacket v2 = sample_packet(kBusy);
     v2.version = 2;

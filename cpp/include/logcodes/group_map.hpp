@@ -156,7 +156,8 @@ private:
             if (s == 0) return at;
             if ((s & ~kIndexMask) == t) {
                 const Entry& e = entries_[(s & kIndexMask) - 1];
-                if (e.hash == h && e.size == key.size() && std::memcmp(e.data, key.data(), key.size()) == 0) return at;
+                if (e.hash == h && e.size == key.size() && (key.empty() || std::memcmp(e.data, key.data(), key.size()) == 0))
+                    return at;
             }
         }
     }
