@@ -177,6 +177,12 @@ def main() -> int:
     chosen = [m for m in MUTANTS if not args.only or m.id in args.only]
     if args.docs_only:
         saved = json.loads((SCRATCH / "results.json").read_text())
+        marked = {m.id: m.equivalent for m in MUTANTS if m.equivalent}
+        words = {m.id: m.what for m in MUTANTS}
+        for r in saved:  # a mutant described again or marked equivalent since its run
+            r["what"] = words.get(r["id"], r["what"])
+            if r["id"] in marked:
+                r.update(status="equivalent", why=marked[r["id"]], by="")
         if len(saved) != len(MUTANTS):
             raise SystemExit(f"mutate: {len(MUTANTS) - len(saved)} mutants have no result yet")
         write_docs(saved, None)
