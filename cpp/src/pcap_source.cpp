@@ -31,18 +31,38 @@ bool is_capture(std::string_view h) noexcept {
 
 namespace {
 
-// libpcap reads a FILE*: give it one that reads from our (decoded) source.
-ssize_t cookie_read(void* cookie, char* buf, size_t size) {
-    auto* src = static_cast<Source*>(cookie);
-    const std::size_t n = src->read(buf, size);
-    if (n == 0 && src->error()) return -1;
-    return static_cast<ssize_t>(n);
-}
-int cookie_close(void*) { return 0; }  // the source is owned by the CaptureSource
+// libpcap reads a FILE*: give it one that reads from our (decoded) source. The FILE itself is unbuffered
+// and this reader buffers instead, so that it knows exactly how many bytes libpcap has taken: an error then
+// names the byte where the failing record starts, whatever the read sizes or the decoding threads.
+struct CaptureReader {
+    Source* src = nullptr;
+    std::string buf = std::string(BUFSIZ, '\0');  // as much as a buffered FILE would read
+    std::size_t pos = 0, end = 0;
+    std::uint64_t taken = 0;  // bytes handed to libpcap
+
+    ssize_t read(char* dst, std::size_t size) {
+        if (pos == end) {
+            pos = 0;
+            end = src->read(buf.data(), buf.size());
+            if (end == 0) return src->error() ? -1 : 0;
+        }
+        const std::size_t n = std::min(size, end - pos);
+        std::memcpy(dst, buf.data() + pos, n);
+        pos += n;
+        taken += n;
+        return static_cast<ssize_t>(n);
+    }
+};
+
+ssize_t cookie_read(void* cookie, char* buf, size_t size) { return static_cast<CaptureReader*>(cookie)->read(buf, size); }
+int cookie_close(void*) { return 0; }  // the reader is owned by the CaptureSource
 
 class CaptureSource final : public Source {
 public:
-    CaptureSource(std::unique_ptr<Source> raw, std::string path) : raw_(std::move(raw)), path_(std::move(path)) {}
+    CaptureSource(std::unique_ptr<Source> raw, std::string path, bool decompressed)
+        : raw_(std::move(raw)), path_(std::move(path)), decompressed_(decompressed) {
+        reader_.src = raw_.get();
+    }
     ~CaptureSource() override {
         if (pcap_) pcap_close(pcap_);  // closes the cookie FILE too
     }
@@ -51,17 +71,17 @@ public:
 
     bool open(Error& err) {
         cookie_io_functions_t io{cookie_read, nullptr, nullptr, cookie_close};
-        FILE* f = fopencookie(raw_.get(), "r", io);
+        FILE* f = fopencookie(&reader_, "r", io);
         if (!f) {
             err = Error{ErrorKind::io, path_, 0, "cannot open the capture"};
             return false;
         }
+        std::setvbuf(f, nullptr, _IONBF, 0);
         char errbuf[PCAP_ERRBUF_SIZE] = {0};
         pcap_ = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
         if (!pcap_) {
             std::fclose(f);
-            err = Error{raw_->error() ? raw_->error().kind : ErrorKind::corrupt, path_, raw_->raw_position(),
-                        std::string("not a readable capture: ") + errbuf};
+            err = raw_->error() ? raw_->error() : Error{ErrorKind::corrupt, path_, 0, where(0) + "not a readable capture: " + errbuf};
             return false;
         }
         link_ = pcap_datalink(pcap_);
@@ -89,6 +109,7 @@ private:
     void next_packet() {
         pcap_pkthdr* hdr = nullptr;
         const u_char* data = nullptr;
+        const std::uint64_t record = reader_.taken;
         const int rc = pcap_next_ex(pcap_, &hdr, &data);
         if (rc == 1) {
             ++packets_;
@@ -100,16 +121,25 @@ private:
             if (e) {
                 error_ = e;
             } else {
-                error_ = Error{ErrorKind::truncated, path_, raw_->raw_position(),
-                               std::string("capture is cut or corrupt: ") + pcap_geterr(pcap_)};
+                // The offset is the failing record's; in a compressed capture it counts decompressed bytes
+                // (a compressed position would depend on how far ahead the decoder had read).
+                error_ = Error{ErrorKind::truncated, path_, record,
+                               where(record) + "capture is cut or corrupt: " + pcap_geterr(pcap_)};
             }
         }
         decoder_.flush();   // end of the capture
         done_ = true;
     }
 
+    // Names the place in a compressed capture, where the error's offset is not a byte of the file.
+    std::string where(std::uint64_t at) const {
+        return decompressed_ ? "at byte " + std::to_string(at) + " of the decompressed capture: " : std::string();
+    }
+
     std::unique_ptr<Source> raw_;
     std::string path_;
+    bool decompressed_;
+    CaptureReader reader_;
     pcap_t* pcap_ = nullptr;
     int link_ = 0;
     PacketDecoder decoder_;
@@ -119,8 +149,9 @@ private:
 };
 
 }  // namespace
-std::unique_ptr<Source> open_capture(std::unique_ptr<Source> capture, const std::string& path, Error& err) {
-    auto src = std::make_unique<CaptureSource>(std::move(capture), path);
+std::unique_ptr<Source> open_capture(std::unique_ptr<Source> capture, const std::string& path, Error& err,
+                                     bool decompressed) {
+    auto src = std::make_unique<CaptureSource>(std::move(capture), path, decompressed);
     if (!src->open(err)) return nullptr;
     return src;
 }

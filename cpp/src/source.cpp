@@ -486,7 +486,7 @@ namespace {
 
 // A capture (pcap/pcapng, compressed or not) is read as the SIP trace it holds.
 std::unique_ptr<Source> maybe_capture(std::unique_ptr<Source> decoded, const std::string& path, Error& err,
-                                      bool* is_a_capture = nullptr) {
+                                      bool decompressed, bool* is_a_capture = nullptr) {
     std::string head(kCaptureHead, '\0');
     std::size_t have = 0;
     while (have < head.size()) {
@@ -499,7 +499,7 @@ std::unique_ptr<Source> maybe_capture(std::unique_ptr<Source> decoded, const std
     if (is_a_capture) *is_a_capture = capture;
     auto src = std::make_unique<PrefixedSource>(std::move(head), std::move(decoded));
     if (!capture) return src;
-    return open_capture(std::move(src), path, err);
+    return open_capture(std::move(src), path, err, decompressed);
 }
 
 int open_read(const std::string& path, Error& err) {
@@ -615,7 +615,8 @@ Error probe_input(const std::string& path, InputInfo& info) {
 std::unique_ptr<Source> open_input(const InputInfo& info, Error& err) {
     if (info.remote) {
         auto raw = std::make_unique<RemoteSource>(info.remote, info.path, 0, UINT64_MAX);
-        return maybe_capture(open_decoder(info.compression, std::move(raw), info.path), info.path, err);
+        return maybe_capture(open_decoder(info.compression, std::move(raw), info.path), info.path, err,
+                             info.compression != Compression::none);
     }
     int fd = 0;
     bool owns = false;
@@ -626,7 +627,8 @@ std::unique_ptr<Source> open_input(const InputInfo& info, Error& err) {
         ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     }
     auto raw = std::make_unique<FdSource>(fd, owns, info.path, 0, UINT64_MAX, false);
-    if (info.is_regular) return maybe_capture(open_decoder(info.compression, std::move(raw), info.path), info.path, err);
+    if (info.is_regular) return maybe_capture(open_decoder(info.compression, std::move(raw), info.path), info.path, err,
+                             info.compression != Compression::none);
 
     // A pipe, FIFO or stdin: sniff the compression from the first bytes and hand them back afterwards.
     std::string head(4, '\0');
@@ -643,7 +645,7 @@ std::unique_ptr<Source> open_input(const InputInfo& info, Error& err) {
     head.resize(have);
     const Compression c = sniff_compression(head);
     std::unique_ptr<Source> src = std::make_unique<PrefixedSource>(std::move(head), std::move(raw));
-    return maybe_capture(open_decoder(c, std::move(src), info.path), info.path, err);
+    return maybe_capture(open_decoder(c, std::move(src), info.path), info.path, err, c != Compression::none);
 }
 
 std::unique_ptr<Source> open_input(const InputInfo& info, Error& err, const ParallelDecoding& decoding) {
@@ -654,7 +656,7 @@ std::unique_ptr<Source> open_input(const InputInfo& info, Error& err, const Para
     if (!decoded) return nullptr;
     // A compressed capture: its packets are reassembled on a thread of their own, ahead of the SIP parser.
     bool capture = false;
-    auto src = maybe_capture(std::move(decoded), info.path, err, &capture);
+    auto src = maybe_capture(std::move(decoded), info.path, err, true, &capture);
     if (src && capture) return std::make_unique<ReadAheadSource>(std::move(src), decoding.block);
     return src;
 }

@@ -446,6 +446,58 @@ TEST_F(SourceTest, PipeIsSniffedFromItsFirstBytes) {
     EXPECT_FALSE(src->error());
 }
 
+// A capture of `packets` Ethernet frames (not IP: counted and skipped), in little-endian pcap.
+std::string pcap_of(std::size_t packets, std::size_t frame) {
+    auto le32 = [](std::string& s, std::uint32_t v) {
+        for (int i = 0; i < 4; ++i) s += static_cast<char>(v >> (8 * i) & 0xff);
+    };
+    std::string s("\xd4\xc3\xb2\xa1\x02\x00\x04\x00", 8);
+    le32(s, 0), le32(s, 0), le32(s, 65535), le32(s, 1);
+    for (std::size_t i = 0; i < packets; ++i) {
+        le32(s, 1000 + static_cast<std::uint32_t>(i)), le32(s, 0);
+        le32(s, static_cast<std::uint32_t>(frame)), le32(s, static_cast<std::uint32_t>(frame));
+        s += std::string(frame, static_cast<char>('a' + i % 26));
+    }
+    return s;
+}
+
+// A cut or corrupt capture names the byte where its failing packet record starts: in the file, or, for a
+// compressed capture, in the decompressed bytes (the message says which); the same with one decoding
+// thread or several, whatever the read sizes.
+TEST_F(SourceTest, CaptureErrorNamesTheFailingRecord) {
+    const std::size_t packets = 3000, frame = 100, bad = 24 + packets * (16 + frame);
+    const std::string good = pcap_of(packets, frame);
+    std::string corrupt = good;
+    corrupt += std::string("\x01\0\0\0\0\0\0\0\0\0\0\xa0\0\0\0\xa0", 16);  // caplen far beyond the snaplen
+    const std::string cut = pcap_of(packets + 1, frame).substr(0, bad + 16 + frame / 2);
+    std::string members;  // several gzip members, so that they decode in pieces
+    for (std::size_t at = 0; at < cut.size(); at += 50000) members += gzip_bytes(std::string_view(cut).substr(at, 50000));
+    struct Case {
+        std::string name, bytes;
+        bool compressed;
+    };
+    for (const Case& c : {Case{"corrupt.pcap", corrupt, false}, Case{"cut.pcap", cut, false},
+                          Case{"corrupt.pcap.gz", gzip_bytes(corrupt), true}, Case{"cut.pcap.zst", zstd_bytes(cut), true},
+                          Case{"members.pcap.gz", members, true}}) {
+        const InputInfo info = probe_ok(write(c.name, c.bytes));
+        for (unsigned threads : {1u, 2u, 3u}) {
+            for (std::size_t cap : {7u, 65536u}) {
+                SCOPED_TRACE(c.name + ", threads " + std::to_string(threads) + ", reads of " + std::to_string(cap));
+                Error err;
+                auto src = logcodes::open_input(info, err, logcodes::ParallelDecoding{threads, 4096, 4096});
+                ASSERT_NE(src, nullptr) << err.message;
+                read_all(*src, cap);
+                const Error& e = src->error();
+                EXPECT_EQ(e.kind, ErrorKind::truncated) << e.message;
+                EXPECT_EQ(e.offset, bad);
+                EXPECT_EQ(e.path, info.path);
+                EXPECT_EQ(e.message.find("of the decompressed capture") != std::string::npos, c.compressed) << e.message;
+                EXPECT_EQ(src->packets(), packets);
+            }
+        }
+    }
+}
+
 }  // namespace
 
 // A text log that happens to begin with a capture's magic is read as text: where the head holds more bytes,

@@ -28,6 +28,9 @@ struct CaptureStats {
 };
 
 // Wraps a decoded byte stream holding a capture. The returned source's capture_stats() reports counts.
-std::unique_ptr<Source> open_capture(std::unique_ptr<Source> capture, const std::string& path, Error& err);
+// An error's offset is the failing packet record's byte in the capture; when `decompressed`, that byte is
+// counted in the decompressed capture and the message says so.
+std::unique_ptr<Source> open_capture(std::unique_ptr<Source> capture, const std::string& path, Error& err,
+                                     bool decompressed = false);
 
 }  // namespace logcodes
