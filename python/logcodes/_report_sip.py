@@ -1,5 +1,6 @@
 """The report's SIP panels: calls by outcome with the RFC 6076 / E.411 ratios and delays, ASR and NER over time,
-failure codes with their Q.850 and Warning causes, and registrations. Each returns None when the summaries
+failure codes with their Q.850 and Warning causes, the destinations and sources that fail most, and
+registrations. Each returns None when the summaries
 hold nothing for it."""
 
 from __future__ import annotations
@@ -111,3 +112,62 @@ def failures(f: Optional[Summary], lang: Optional[str]) -> Optional[str]:
     return _svg.bars(items, notes=notes, colors=colors) + (
         '<p class="meta">each transaction once (retransmissions left out); 401/407 are challenges a client '
         "answers with credentials</p>")
+
+
+# Who a failure was for and from: the To and From URIs' user and host (named fields of both SIP formats). A
+# response does not repeat the request-URI, but To is the request's logical recipient (RFC 3261 §8.1.1.2)
+# and every response copies it.
+PARTY_DIMS = ("from_user", "from_host", "to_user", "to_host")
+_PARTIES = (("to", "Destinations (To)"), ("from", "Sources (From)"))
+
+
+def _address(user: Any, host: Any) -> Optional[str]:
+    if user is None and host is None:
+        return None
+    if host is None:
+        return str(user)
+    return f"{user}@{host}" if user is not None else str(host)
+
+
+def parties(f: Optional[Summary], n: int = 10) -> Optional[str]:
+    """The SIP destinations and sources with most failure responses (4xx-6xx, 401/407 challenges left out:
+    a client answers them with credentials), each with its codes and causes; None when the failures carry
+    no From or To (the summary is not grouped by :data:`PARTY_DIMS`, or the inputs are not SIP)."""
+    if f is None or "code" not in f.dims or not all(d in f.dims for d in PARTY_DIMS):
+        return None
+    sip = f.where(protocol="sip") if "protocol" in f.dims else f
+    sip = sip.where(code=lambda c: c is not None and c >= 400 and c not in (401, 407))
+    columns = []
+    for side, title in _PARTIES:
+        user, host = f"{side}_user", f"{side}_host"
+        counts: Dict[str, int] = {}
+        parts: Dict[str, Tuple[Any, Any]] = {}
+        for (u, h), v in sip.counts(user, host).items():
+            address = _address(u, h)
+            if address is not None:
+                counts[address] = counts.get(address, 0) + v
+                parts[address] = (u, h)
+        if not counts:
+            continue
+        top = _ranked(counts, n)
+        notes = []
+        for address, _ in top:
+            u, h = parts[address]
+            one = sip.where(**{user: lambda x, u=u: x == u, host: lambda x, h=h: x == h})
+            note = _breakdown(one.counts("code"), 3, "codes ")
+            if "cause" in sip.dims:
+                named = {k: v for k, v in one.counts("cause").items() if k not in UNEXPLAINED}
+                if named:
+                    note += " — causes " + _breakdown(named, 3)
+            notes.append(note)
+        more = len(counts) - len(top)
+        tail = f'<p class="meta">… {more:,} more</p>' if more > 0 else ""
+        columns.append(f"<div><h3>{title}</h3>"
+                       + _svg.bars(top, notes=notes, colors=[_svg.CLASS_COLORS.get("4xx", "#d62728")] * len(top))
+                       + tail + "</div>")
+    if not columns:
+        return None
+    return (f'<div class="split">{"".join(columns)}</div>'
+            '<p class="meta">failure responses (4xx-6xx, without 401/407 challenges), each transaction once, by '
+            "the user@host of To (the request's recipient, RFC 3261 §8.1.1.2, copied into every response) and of "
+            "From; acc lines give the request-URI's and From's as logged</p>")

@@ -29,8 +29,9 @@ __all__ = ["render", "write", "scan_for_report", "collect", "Scans", "REPORT_DIM
 REPORT_DIMS = ("time:1min", "protocol", "class", "code", "cause")
 EVENT_DIMS = ("time:1min", "level", "cause")   # error logs read as inputs (count="events")
 # The failures' scan (4xx-6xx only, so its groups stay few): where they happen, what caused them, how it was found.
+# SIP failures also by who they were for and from (null in HTTP records: no more groups there).
 FAILURE_DIMS = ("protocol", "class", "code", "method", "path", "host", "cause", "cause_detail", "cause_source",
-                *_err.UPSTREAM_FIELDS[:1])
+                *_err.UPSTREAM_FIELDS[:1], *_sip.PARTY_DIMS)
 _TIMELINE_STEPS = (1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 86400, 7 * 86400, 30 * 86400, 91 * 86400, 365 * 86400)
 _MAX_POINTS = 240
 
@@ -293,6 +294,7 @@ def render(summary: Union[Summary, Scans], *, title: str = "logcodes report", la
                 http = f.where(protocol="http") if "protocol" in f.dims else f
                 panels += _panel(f"Failing paths: {klass}", _err.failing_by(http, dim, klass))
         panels += _panel("SIP failures by code", _sip.failures(f, lang))
+        panels += _panel("SIP failures by destination and source", _sip.parties(f), wide=True)
         panels += _panel("Causes of failures", _err.causes(f), wide=True)
         panels += _panel("Failing hosts", _err.failing_by(f, "host"))
         upstream = _err.upstream_field(f)

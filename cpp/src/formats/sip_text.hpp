@@ -3,6 +3,7 @@
 // them for every header line.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string_view>
@@ -86,6 +87,58 @@ inline std::string_view param(std::string_view v, std::string_view name, const c
             return param_value(v, p + name.size() + 1);
     }
     return {};
+}
+
+// The user and host of a SIP, SIPS or tel URI (RFC 3261 §19.1.1, RFC 3966): "sip:alice@atlanta.com:5060;
+// transport=udp" -> "alice", "atlanta.com"; "sip:[2001:db8::1]:5060" -> "", "[2001:db8::1]"; "tel:+1555;
+// phone-context=x" -> "+1555", "". The password, port, parameters and headers are not part of either.
+struct UriParts {
+    std::string_view user, host;
+};
+inline UriParts uri_parts(std::string_view uri) noexcept {
+    UriParts out;
+    const std::size_t colon = uri.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 6) return out;  // no scheme: not a URI
+    const std::string_view scheme = uri.substr(0, colon);
+    std::string_view rest = uri.substr(colon + 1);
+    if (iequals(scheme, "tel")) {
+        out.user = rest.substr(0, rest.find(';'));
+        return out;
+    }
+    if (!iequals(scheme, "sip") && !iequals(scheme, "sips")) return out;
+    rest = rest.substr(0, rest.find('?'));
+    // The user part ends at the last '@' before any parameter of the host (a user may hold ';' itself:
+    // "sip:+1555;phone-context=x@host;user=phone").
+    const std::size_t at = rest.rfind('@');
+    if (at != std::string_view::npos) {
+        out.user = rest.substr(0, std::min(at, rest.substr(0, at).find(':')));  // never the password
+        rest = rest.substr(at + 1);
+    }
+    if (!rest.empty() && rest[0] == '[') {
+        const std::size_t close = rest.find(']');
+        out.host = close == std::string_view::npos ? rest : rest.substr(0, close + 1);
+    } else {
+        std::size_t e = 0;
+        while (e < rest.size() && rest[e] != ':' && rest[e] != ';') ++e;
+        out.host = rest.substr(0, e);
+    }
+    return out;
+}
+
+// The URI of a From or To value (RFC 3261 §20.20, §20.39): in angle brackets after an optional display
+// name ("\"Alice\" <sip:alice@atlanta.com>;tag=1928"), or bare, when the header's own parameters follow a ';'.
+inline std::string_view header_uri(std::string_view value) noexcept {
+    std::size_t open = std::string_view::npos;
+    bool quoted = false;
+    for (std::size_t i = 0; i < value.size(); ++i) {  // a '<' inside a quoted display name is no bracket
+        if (value[i] == '"' && (i == 0 || value[i - 1] != '\\')) quoted = !quoted;
+        else if (value[i] == '<' && !quoted) { open = i; break; }
+    }
+    if (open != std::string_view::npos) {
+        const std::size_t close = value.find('>', open + 1);
+        return trim(value.substr(open + 1, close == std::string_view::npos ? std::string_view::npos : close - open - 1));
+    }
+    return trim(value.substr(0, value.find(';')));
 }
 
 }  // namespace logcodes::sip_text

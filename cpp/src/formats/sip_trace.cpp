@@ -71,8 +71,8 @@ bool response_line(std::string_view l, std::string_view& code, std::string_view&
     return true;
 }
 
-// "INVITE sip:bob@x SIP/2.0": the method. False for anything else.
-bool request_line(std::string_view l, std::string_view& method) noexcept {
+// "INVITE sip:bob@x SIP/2.0": the method (and the request-URI). False for anything else.
+bool request_line(std::string_view l, std::string_view& method, std::string_view* request_uri = nullptr) noexcept {
     if (!l.ends_with(" SIP/2.0")) return false;
     const std::size_t sp = find_in(l, 0, ' ');
     if (sp == 0 || sp == std::string_view::npos || sp + 8 >= l.size()) return false;
@@ -84,6 +84,7 @@ bool request_line(std::string_view l, std::string_view& method) noexcept {
     if (uri.empty() || find_in(uri, 0, ' ') != std::string_view::npos || find_in(uri, 0, ':') == std::string_view::npos)
         return false;
     method = l.substr(0, sp);
+    if (request_uri) *request_uri = uri;
     return true;
 }
 
@@ -183,10 +184,11 @@ private:
             kind_ = RecordKind::response;
             m().status.assign(code);
             m().reason.assign(reason.substr(0, 256));
-        } else if (request_line(line, method)) {
+        } else if (std::string_view uri; request_line(line, method, &uri)) {
             reset_message();
             kind_ = RecordKind::request;
             m().method.assign(method);
+            assign_uri(m().ruri, uri);
         } else {
             return false;
         }
@@ -340,8 +342,14 @@ private:
             case Header::other: return;
             case Header::call_id: m().call_id.assign(value.substr(0, 256)); return;
             case Header::via: via(value); return;
-            case Header::from: m().from_tag.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
-            case Header::to: m().to_tag.assign(param(value, "tag", ";tag=").substr(0, 128)); return;
+            case Header::from:
+                m().from_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
+                assign_uri(m().from, header_uri(value));
+                return;
+            case Header::to:
+                m().to_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
+                assign_uri(m().to, header_uri(value));
+                return;
             case Header::cseq: cseq(value); return;
             case Header::content_length: content_length(value); return;
             case Header::content_type: content_type(value); return;
@@ -361,6 +369,16 @@ private:
                 }
                 return;
         }
+    }
+
+    // The user and host of a From, To or request-URI, kept apart (a field each: see sip_address_fields()).
+    struct Address {
+        std::string user, host;
+    };
+    static void assign_uri(Address& a, std::string_view uri) {
+        const UriParts p = uri_parts(uri);
+        a.user.assign(p.user.substr(0, 128));
+        a.host.assign(p.host.substr(0, 128));
     }
 
     // RFC 2617 §3.2.1: stale=true says only the nonce was old, the credentials were right.
@@ -411,6 +429,7 @@ private:
         m().reason_header.clear();
         m().warning.clear();
         m().agent.clear();
+        for (Address* a : {&m().from, &m().to, &m().ruri}) a->user.clear(), a->host.clear();
         cseq_ = 0;
         credentials_ = stale_ = false;
         content_length_ = 0;
@@ -443,6 +462,11 @@ private:
         out.sip.stale = stale_;
         out.sip.warning = k.warning;
         out.sip.agent = k.agent;
+        const SipAddressFields& f = sip_address_fields();
+        for (const auto& [id, value] : {std::pair{f.from_user, &k.from.user}, {f.from_host, &k.from.host},
+                                        {f.to_user, &k.to.user}, {f.to_host, &k.to.host},
+                                        {f.ruri_user, &k.ruri.user}, {f.ruri_host, &k.ruri.host}})
+            if (!value->empty()) out.add_extra(id, *value);
         if (!k.message_time.empty()) {
             out.time = k.message_time;
             out.time_syntax = TimeSyntax::iso8601;
@@ -452,6 +476,7 @@ private:
     struct Text {
         std::string status, reason, method, call_id, cseq_method, branch, from_tag, to_tag, reason_header, warning,
             agent, message_time;
+        Address from, to, ruri;
     };
     Text texts_[2];              // the message being read, and the last record handed out
     unsigned current_ = 0;       // which of texts_ the message being read fills
@@ -498,7 +523,7 @@ public:
         if (start_line(line)) return !framed;
         return framed && !find_framing_time(line).empty();
     }
-    std::vector<std::string> field_names() const override { return {}; }
+    std::vector<std::string> field_names() const override { return sip_address_field_names(); }
 };
 
 // Kamailio/OpenSIPS acc module: "... ACC: transaction answered: timestamp=...;method=INVITE;...;code=486;
@@ -511,6 +536,7 @@ public:
     std::string_view description() const noexcept override {
         return "Kamailio / OpenSIPS acc module log lines (method=...;code=...;reason=...)";
     }
+    std::vector<std::string> field_names() const override { return sip_address_field_names(); }
     bool parse(std::string_view line, Record& out) const noexcept override {
         const std::size_t acc = line.find("ACC: ");
         if (acc == std::string_view::npos) return false;
@@ -521,6 +547,7 @@ public:
         out.protocol = Protocol::sip;
         out.kind = RecordKind::response;
         out.sip.whole_transaction = true;
+        const SipAddressFields& fields = sip_address_fields();
         std::string_view kv = rest.substr(colon + 2);
         if (!kv.empty() && kv.back() == '\r') kv.remove_suffix(1);
         while (!kv.empty()) {
@@ -538,6 +565,14 @@ public:
             else if (k == "to_tag") out.sip.to_tag = v;
             else if (k == "timestamp" || k == "time") { out.time = v; out.time_syntax = TimeSyntax::any; }
             else if (k == "reply_reason_hdr" || k == "reason_hdr") out.sip.reason_header = v;
+            else if (v.empty()) continue;
+            // The default kamailio.cfg's log_extra: "src_user=$fU;src_domain=$fd;src_ip=$si;dst_ouser=$tU;
+            // dst_user=$rU;dst_domain=$rd" (From user and domain, To user, request-URI user and domain).
+            else if (k == "src_user") out.add_extra(fields.from_user, v);
+            else if (k == "src_domain") out.add_extra(fields.from_host, v);
+            else if (k == "dst_ouser") out.add_extra(fields.to_user, v);
+            else if (k == "dst_user") out.add_extra(fields.ruri_user, v);
+            else if (k == "dst_domain") out.add_extra(fields.ruri_host, v);
         }
         // The Reason header value may itself hold ';' (Q.850;cause=17;text=...): it is the tail after the key.
         const std::size_t rh = line.find("reply_reason_hdr=");
@@ -573,6 +608,19 @@ const BuiltinFormat kSipFormats[] = {
 
 }  // namespace
 
-std::span<const BuiltinFormat> sip_formats() { return kSipFormats; }
+std::span<const BuiltinFormat> sip_formats() {
+    sip_address_fields();  // named before any SIP input is read, so that by="to_user" is known at once
+    return kSipFormats;
+}
+
+std::vector<std::string> sip_address_field_names() {
+    return {"from_user", "from_host", "to_user", "to_host", "ruri_user", "ruri_host"};
+}
+
+const SipAddressFields& sip_address_fields() {
+    static const SipAddressFields ids{intern_field("from_user"), intern_field("from_host"), intern_field("to_user"),
+                                      intern_field("to_host"),   intern_field("ruri_user"), intern_field("ruri_host")};
+    return ids;
+}
 
 }  // namespace logcodes

@@ -18,4 +18,13 @@ namespace logcodes {
 
 std::span<const BuiltinFormat> sip_formats();
 
+// Who a SIP message is from and to, as named fields (by="to_user" ...): the user and host of the From and To
+// URIs (every request and response carries them) and of the request-URI (requests only: a response does not
+// repeat it; To is the request's logical recipient, RFC 3261 §8.1.1.2, and is copied into every response).
+struct SipAddressFields {
+    FieldId from_user, from_host, to_user, to_host, ruri_user, ruri_host;
+};
+const SipAddressFields& sip_address_fields();
+std::vector<std::string> sip_address_field_names();
+
 }  // namespace logcodes
