@@ -37,6 +37,9 @@ void RecordProcessor::decide_record_needs() noexcept {
     if (g.heavy_capacity > 0)
         reads = reads || g.heavy_dim == Dim::method || g.heavy_dim == Dim::path || g.heavy_dim == Dim::path_raw;
     record_.split_requests = reads;
+    // A Dim::field of the group key, or whoever takes whole records, reads named fields; causes read only
+    // fields that formats copy for nothing (views into the line).
+    record_.named_fields = sink_ || record_sink_ || !g.fields.empty();
     short_http_path_ = agg_.counts_codes_only() && !sink_ && !pending_ && !record_sink_ && !filter_;
 }
 

@@ -87,6 +87,9 @@ struct Record {
     // Set by whoever reads records: false when nothing reads `method` or `target`, so the formats that
     // find them by splitting a request line ("GET /a HTTP/1.1") skip that work. clear() keeps it.
     bool split_requests = true;
+    // Likewise false when nothing reads the named fields (`extras`): the SIP parsers then skip copying who
+    // each message is from and to. clear() keeps it.
+    bool named_fields = true;
 
     void clear() noexcept {
         // Only SIP records fill `sip` (and they say so in `protocol`): HTTP lines skip resetting it.

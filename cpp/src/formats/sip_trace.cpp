@@ -126,6 +126,7 @@ constexpr std::string_view kCaptureFraming = "#logcodes-pcap ";
 class SipTraceParser final : public Parser {
 public:
     ParseResult parse(std::string_view line, Record& out) override {
+        addresses_ = out.named_fields;
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (state_ != State::idle && !line.empty() && line[0] == '#' && line.starts_with(kCaptureFraming)) {
             // A capture's framing line: whatever message was open is complete (its packet ended).
@@ -188,7 +189,7 @@ private:
             reset_message();
             kind_ = RecordKind::request;
             m().method.assign(method);
-            assign_uri(m().ruri, uri);
+            if (addresses_) assign_uri(m().ruri, uri);
         } else {
             return false;
         }
@@ -344,11 +345,11 @@ private:
             case Header::via: via(value); return;
             case Header::from:
                 m().from_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
-                assign_uri(m().from, header_uri(value));
+                if (addresses_) assign_uri(m().from, header_uri(value));
                 return;
             case Header::to:
                 m().to_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
-                assign_uri(m().to, header_uri(value));
+                if (addresses_) assign_uri(m().to, header_uri(value));
                 return;
             case Header::cseq: cseq(value); return;
             case Header::content_length: content_length(value); return;
@@ -429,7 +430,8 @@ private:
         m().reason_header.clear();
         m().warning.clear();
         m().agent.clear();
-        for (Address* a : {&m().from, &m().to, &m().ruri}) a->user.clear(), a->host.clear();
+        if (addresses_)
+            for (Address* a : {&m().from, &m().to, &m().ruri}) a->user.clear(), a->host.clear();
         cseq_ = 0;
         credentials_ = stale_ = false;
         content_length_ = 0;
@@ -462,11 +464,7 @@ private:
         out.sip.stale = stale_;
         out.sip.warning = k.warning;
         out.sip.agent = k.agent;
-        const SipAddressFields& f = sip_address_fields();
-        for (const auto& [id, value] : {std::pair{f.from_user, &k.from.user}, {f.from_host, &k.from.host},
-                                        {f.to_user, &k.to.user}, {f.to_host, &k.to.host},
-                                        {f.ruri_user, &k.ruri.user}, {f.ruri_host, &k.ruri.host}})
-            if (!value->empty()) out.add_extra(id, *value);
+        if (addresses_) add_addresses(out, k);
         if (!k.message_time.empty()) {
             out.time = k.message_time;
             out.time_syntax = TimeSyntax::iso8601;
@@ -482,6 +480,14 @@ private:
     unsigned current_ = 0;       // which of texts_ the message being read fills
     Text& m() noexcept { return texts_[current_]; }
 
+    static void add_addresses(Record& out, const Text& k) {
+        const SipAddressFields& f = sip_address_fields();
+        for (const auto& [id, value] : {std::pair{f.from_user, &k.from.user}, {f.from_host, &k.from.host},
+                                        {f.to_user, &k.to.user}, {f.to_host, &k.to.host},
+                                        {f.ruri_user, &k.ruri.user}, {f.ruri_host, &k.ruri.host}})
+            if (!value->empty()) out.add_extra(id, *value);
+    }
+
     State state_ = State::idle;
     RecordKind kind_ = RecordKind::response;
     enum class Last { other, reason, warning } last_ = Last::other;  // the header a folded line continues
@@ -491,6 +497,7 @@ private:
     std::size_t body_left_ = 0;
     bool have_via_ = false;
     bool body_holds_messages_ = false;
+    bool addresses_ = true;      // copy From, To and the request-URI (Record::named_fields)
     std::string trace_time_;     // the last framing line's date-time (ISO 8601 text)
 };
 
@@ -565,7 +572,7 @@ public:
             else if (k == "to_tag") out.sip.to_tag = v;
             else if (k == "timestamp" || k == "time") { out.time = v; out.time_syntax = TimeSyntax::any; }
             else if (k == "reply_reason_hdr" || k == "reason_hdr") out.sip.reason_header = v;
-            else if (v.empty()) continue;
+            else if (v.empty() || !out.named_fields) continue;
             // The default kamailio.cfg's log_extra: "src_user=$fU;src_domain=$fd;src_ip=$si;dst_ouser=$tU;
             // dst_user=$rU;dst_domain=$rd" (From user and domain, To user, request-URI user and domain).
             else if (k == "src_user") out.add_extra(fields.from_user, v);
