@@ -329,33 +329,49 @@ def test_top_keeps_protocols_apart(kind, inputs, truth):
             [["sip 200", f"{t.codes[('sip', 200)]}"], ["http 200", f"{t.codes[('http', 200)]}"]]
 
 
-@pytest.mark.parametrize("kind", ["http", "trace"])
+@pytest.mark.parametrize("kind", ["http", "trace", "capture", "mixed"])
 def test_records_html(kind, inputs, data):
     """The first records with their protocol, code and reason: the registry's phrase for HTTP, the phrase the
-    SIP message carries (docs/records.md), in the order of the input."""
+    SIP message carries (docs/records.md), in the order of the input (a mixed read starts with its HTTP log)."""
     r = logcodes.records(inputs[kind], columns=["protocol", "code", "reason"])
     page = parse_html(r._repr_html_())
     (table,) = page.tables
     assert table[0] == ["protocol", "code", "reason"] and len(table) == 11
-    if kind == "http":
-        codes = [int(c) for c in re.findall(r'" ([1-5]\d\d) ', Path(inputs[kind][0]).read_text())][:10]
-        want = [["http", str(c), HTTP_PHRASES[c]] for c in codes]
-    else:
-        lines = re.findall(r"^SIP/2\.0 (\d{3}) (.*?)\r?$", Path(inputs[kind][0]).read_text(), re.M)[:10]
-        want = [["sip", c, reason] for c, reason in lines]
-    assert table[1:] == want
+    first = Path(inputs[kind][0])
+    if kind in ("http", "mixed"):
+        codes = [int(c) for c in re.findall(r'" ([1-5]\d\d) ', first.read_text())][:10]
+        assert table[1:] == [["http", str(c), HTTP_PHRASES[c]] for c in codes]
+    elif kind == "trace":
+        lines = re.findall(r"^SIP/2\.0 (\d{3}) (.*?)\r?$", first.read_text(), re.M)[:10]
+        assert table[1:] == [["sip", c, reason] for c, reason in lines]
+    else:   # the capture's responses in frame order, as tshark lists them
+        tsv = [line.split("\t") for line in (data / "lab_kamailio" / "tshark_sip_fields.tsv").read_text().splitlines()]
+        at = tsv[0].index("sip.Status-Code")
+        codes = [row[at] for row in tsv[1:] if row[at]][:10]
+        assert [row[:2] for row in table[1:]] == [["sip", c] for c in codes]
+        # The phrase each packet carries: Kamailio's own words for its 100, RFC 3261's for the rest.
+        assert {row[2] for row in table[1:] if row[1] != "100"} <= {SIP_PHRASES[int(c)] for c in codes}
 
 
-def test_quantile_table_shows_milliseconds(data):
-    """nginx's $request_time is in seconds; the quantile table shows it in ms, within DDSketch's 1 %."""
+@pytest.mark.parametrize("mixed", [False, True], ids=["http", "mixed"])
+def test_quantile_table_shows_milliseconds(data, mixed):
+    """nginx's $request_time is in seconds; the quantile table shows it in ms, within DDSketch's 1 %. SIP
+    responses carry no duration: beside a SIP trace the table holds the HTTP codes alone."""
     log = data / "lab_nginx_formats" / "access_main_times.log"
     times = collections.defaultdict(list)
     for line in log.read_text().splitlines():
         m = re.search(r'" (\d{3}) \S+ "[^"]*" "[^"]*" "[^"]*" ([\d.]+)', line)
         if m:
             times[int(m.group(1))].append(float(m.group(2)))
-    q = logcodes.scan(log, by="code", quantiles="duration").quantiles("duration", [0.5])
-    table = {row[0]: row for row in parse_html(q._repr_html_()).tables[0][1:]}
+    paths = [log, data / "lab_sipp" / "uac_messages.log"] if mixed else [log]
+    q = logcodes.scan(paths, by="code", quantiles="duration").quantiles("duration", [0.5])
+    header, *rows = parse_html(q._repr_html_()).tables[0]
+    assert header == (["protocol"] if mixed else []) + ["code", "count", "p50"]
+    if mixed:
+        assert {row[0] for row in rows} == {"http"}
+        rows = [row[1:] for row in rows]
+    table = {row[0]: row for row in rows}
+    assert {int(c) for c in table} == set(times)
     for code in (499, 504):           # a client that left after 0.301 s, an upstream timeout after 1.010 s
         (seconds,) = times[code]
         count, p50 = table[str(code)][1:]
@@ -422,13 +438,17 @@ def test_report_latency_in_milliseconds(data):
             assert value and float(value.group(1).replace(",", "")) == pytest.approx(seconds * 1000, rel=0.01)
 
 
-@pytest.mark.parametrize("kind", ["http", "capture"])
-def test_cli_report(kind, inputs, truth, tmp_path):
+@pytest.mark.parametrize("kind", KINDS)
+def test_cli_report(kind, inputs, truth, tmp_path, capsys):
+    t = truth[kind]
     out = tmp_path / "r.html"
     assert main(["report", *inputs[kind], "-o", str(out), "--no-progress"]) == 0
+    assert capsys.readouterr().err == f"wrote {out}: {t.records:,} records, {t.counted:,} counted\n"
     page = out.read_text(encoding="utf-8")
+    check_headline(re.search(r'<div class="meta">([^<]*) · generated', page).group(1), t)
     got = tiles(page)
-    assert got["records"] == f"{truth[kind].records:,}" and got["counted"] == f"{truth[kind].counted:,}"
+    assert got["records"] == f"{t.records:,}" and got["counted"] == f"{t.counted:,}"
+    assert ("SIP calls" in got) == ("sip" in t.protocols)
 
 
 # -- Prometheus --------------------------------------------------------------------------------------------------
