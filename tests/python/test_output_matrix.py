@@ -628,3 +628,17 @@ def test_retransmissions_in_every_output(resent, tmp_path, capsys):
     assert {g["code"]: g["count"] for g in w["counts"]} == {100: 1, 180: 1, 200: 1}
     assert main(["watch", str(resent), "--once"]) == 0
     assert capsys.readouterr().out.startswith("window 1: 5 records (1xx=2 2xx=1), 2 retransmissions, 0 invalid")
+
+
+def test_the_matrix_in_docs_names_tests_that_exist():
+    """docs/testing.md names each cell's tests as FILE::TEST: each must be a test of tests/python/test_FILE.py."""
+    here = Path(__file__).resolve().parent
+    page = (here.parents[1] / "docs" / "testing.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"(?<![\w.])([a-z_]+)::(test_\w+)", page))
+    assert len(named) > 40
+    missing = [f"{f}::{t}" for f, t in sorted(named)
+               if not re.search(rf"^def {t}\(", (here / f"test_{f}.py").read_text(encoding="utf-8"), re.M)]
+    assert not missing, missing
+    # ... and every test of this file is in the matrix.
+    mine = set(re.findall(r"^def (test_\w+)\(", Path(__file__).read_text(encoding="utf-8"), re.M))
+    assert mine - {t for f, t in named if f == "output_matrix"} == set()
