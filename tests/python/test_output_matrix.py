@@ -419,6 +419,25 @@ def test_report_tiles_and_codes(kind, inputs, truth):
     assert len(rows) == min(len(t.codes), 20)
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_report_by_class_shares(kind, inputs, truth):
+    """"By class": each class's records and its share of its own protocol's records ("http 5xx" of HTTP's)."""
+    t = truth[kind]
+    page = report.render(report.collect(inputs[kind]))
+    body = page[page.index("<h2>By class</h2>"):]
+    body = body[:body.index("</section>")]
+    bars = re.findall(r'<div class="lbl" title="([^"]*)">[^<]*<small>([^<]*)</small></div>.*?'
+                      r'<span class="num">([^<]*)</span>', body)
+    several = len(t.protocols) > 1
+    want = {}
+    for protocol in t.protocols:
+        mine = t.of(protocol)
+        for klass in sorted({f"{c // 100}xx" for c in mine}):
+            n = sum(v for c, v in mine.items() if f"{c // 100}xx" == klass)
+            want[(f"{protocol} " if several else "") + klass] = (f"{100.0 * n / sum(mine.values()):.1f} %", f"{n:,}")
+    assert {label: (share, n) for label, share, n in bars} == want
+
+
 @pytest.mark.parametrize("kind", ["http", "mixed"])
 def test_report_not_counted_panel(kind, inputs, truth):
     page = report.render(report.collect(inputs[kind]))
