@@ -103,11 +103,16 @@ def _take(text: str, width: int) -> str:
 def table(s: "Summary", *, lang: Optional[str] = None, limit: int = 40) -> Tuple[List[str], List[List[str]], int]:
     """(header, rows of text, groups left out): every dimension, the code's name, count and share."""
     rows = s.rows(lang=lang)
-    header = s.columns()[:-1] + ["count", "share"]
+    columns = s.columns()
+    header = columns[:-1] + ["count", "share"]
+    # HTTP and SIP are never added up: with a protocol column, a row's share is of its own protocol's counts.
+    at = columns.index("protocol") if "protocol" in columns else None
+    by_protocol = s.counts("protocol") if at is not None else {}
     body: List[List[str]] = []
     for row in rows[:limit]:
         n = row[-1]
-        share = f"{100.0 * n / s.counted:.1f}%" if s.counted else "-"
+        of = s.counted if at is None else by_protocol.get(row[at], 0)
+        share = f"{100.0 * n / of:.1f}%" if of else "-"
         body.append([_cell(v) for v in row[:-1]] + [f"{n:,}", share])
     return header, body, max(0, len(rows) - limit)
 

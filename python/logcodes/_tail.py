@@ -51,6 +51,19 @@ def _check_regular(path: str, mode: int) -> None:
                                              f"(read a pipe with '-')", path)
 
 
+class CaptureFileError(NotARegularFileError):
+    """A path names a packet capture (pcap, pcapng): its packets are decoded by a scan, not followed as lines
+    (which would count its bytes as unparsed lines)."""
+
+
+def _check_not_capture(path: str) -> None:
+    # The core's own test (a capture's header, not its first four bytes alone), as a scan reads it.
+    if _core.probe_path(path)[3]:
+        raise CaptureFileError(errno.EINVAL, "is a packet capture (pcap/pcapng): watch and follow read text logs; "
+                                             "count a capture file with `logcodes summarize` or `logcodes report`, "
+                                             "or capture SIP live with --interface or receive it with --hep", path)
+
+
 def open_regular(path: str) -> int:
     """A read-only descriptor of the regular file at ``path``. FIFOs, devices, sockets and directories are
     refused: checked with ``stat`` first, and opened ``O_NONBLOCK`` so a FIFO put there meanwhile cannot
@@ -103,6 +116,7 @@ class TailedFile:
         """Opens the regular file ``path`` at ``start`` (None: at its end)."""
         fd = open_regular(path)
         try:
+            _check_not_capture(path)
             return cls(path, fd, os.fstat(fd).st_size if start is None else start, make_stream, format)
         except BaseException:
             os.close(fd)

@@ -187,15 +187,19 @@ def _counts(summary: Summary, dim: str, n: int = 15) -> Optional[str]:
     """Records per value of ``dim`` (per protocol and value when the summary spans both)."""
     if dim not in summary.dims:
         return None
-    if len(summary.protocols) > 1 and dim != "protocol":   # HTTP and SIP are never added up
-        counts = {f"{p} {'(none)' if v is None else v}": c for (p, v), c in summary.counts("protocol", dim).items()}
+    of: Dict[Any, int] = {}   # a value's share is of its own protocol's records (HTTP and SIP are never added up)
+    if len(summary.protocols) > 1 and dim != "protocol":
+        both = summary.counts("protocol", dim)
+        counts = {f"{p} {'(none)' if v is None else v}": c for (p, v), c in both.items()}
+        by_protocol = summary.counts("protocol")
+        of = {f"{p} {'(none)' if v is None else v}": by_protocol[p] for p, v in both}
     else:
         counts = summary.counts(dim)
     if not counts or (set(counts) == {None} and dim != "class"):
         return None
     items = _err._ranked(counts, n)
     total = sum(counts.values())
-    notes = [f"{100.0 * v / total:.1f} %" for _, v in items] if total else None
+    notes = [f"{100.0 * v / of.get(k, total):.1f} %" for k, v in items] if total else None
     more = f'<p class="meta">… {len(counts) - n:,} more</p>' if len(counts) > n else ""
     colors = [_svg.color_for(str(k).split(" ")[-1], i) for i, (k, _) in enumerate(items)]
     return _svg.bars(items, notes=notes, colors=colors) + more

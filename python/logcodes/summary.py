@@ -581,7 +581,8 @@ class Summary:
     def top(self, dim: str, n: int = 10, *, where: Optional[Mapping[str, Any]] = None) -> Top:
         """The ``n`` most frequent values of ``dim``, as a :class:`Top` (exact counts when the summary is
         grouped by ``dim``; from the heavy-hitter sketch of ``scan(..., top=(dim, size))`` otherwise, saying
-        so with its error bound).
+        so with its error bound). On a summary of several protocols the values of a dimension it groups by are
+        kept apart per protocol and named with it (``"sip 200"``, ``"http 200"``), as in :meth:`timeline`.
 
         >>> import logcodes
         >>> s = logcodes.scan(logcodes.samples.path("apache_combined"), by="code,path")
@@ -593,6 +594,12 @@ class Summary:
             raise ValueError(f"top() needs a positive number of values, not {n!r}")
         if dim in self.dims:
             chosen = self.where(**dict(where or {}))
+            if dim != "protocol" and len(chosen.protocols) > 1:
+                # HTTP and SIP are never added up: SIP 200 and HTTP 200 are two values, named like the
+                # timeline's columns ("sip 200").
+                both = chosen.counts("protocol", dim)
+                labelled = {f"{p} {'-' if v is None else v}": n for (p, v), n in both.items()}
+                return Top(dim, tuple(_explore.rank(labelled, n)), exact=True, error=0, total=sum(both.values()))
             if chosen._counts_dict is None:
                 return Top(dim, tuple(_columns.top(chosen._table, dim, n)), exact=True, error=0,
                            total=_columns.total(chosen._table))

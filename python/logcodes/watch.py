@@ -28,8 +28,8 @@ AnyFollower = Union[Follower, LiveFollower]
 
 def window_record(window: int, summary: Summary, follower: AnyFollower, *, lang: str = "en") -> Dict[str, Any]:
     """One window as a JSON-ready dict: counts by protocol/class/code/cause (each code with its ``reason``
-    phrase from its own protocol's registry, in ``lang``) and by source, what was not counted, what was
-    read and the lag. A window of calls (``count="calls"``) also groups by ``outcome`` and adds ``calls``:
+    phrase from its own protocol's registry, in ``lang``) and by source, where the other records went (the
+    figures add up as a summary's headline does), what was read and the lag. A window of calls (``count="calls"``) also groups by ``outcome`` and adds ``calls``:
     the KPIs of ``Summary.kpis()`` over the calls that ended in the window (ratios as fractions, delays in
     seconds, null when undefined), for the window and for each source.
 
@@ -49,17 +49,11 @@ def window_record(window: int, summary: Summary, follower: AnyFollower, *, lang:
         return out
 
     sources: Dict[str, Dict[str, Any]] = {
-        path: {"records": s.total, "unparsed": s.unparsed, "invalid": s.invalid, "lines": s.lines, "bytes": s.bytes,
-               "counts": counts(s)} for path, s in follower.sources.items()}
+        path: dict(_figures(s), counts=counts(s)) for path, s in follower.sources.items()}
     record: Dict[str, Any] = {
         "window": window,
         "end": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds"),
-        "records": summary.total,
-        "counted": summary.counted,
-        "unparsed": summary.unparsed,
-        "invalid": summary.invalid,
-        "lines": summary.lines,
-        "bytes": summary.bytes,
+        **_figures(summary),
         "lag_bytes": sum(follower.lag_bytes.values()),
         "counts": counts(summary),
         "sources": sources,
@@ -70,7 +64,6 @@ def window_record(window: int, summary: Summary, follower: AnyFollower, *, lang:
         for path, s in follower.sources.items():
             sources[path]["calls"] = _kpis.kpi_row(s)
     if isinstance(follower, LiveFollower):
-        record["requests"] = summary.requests     # SIP requests read (records are the responses)
         record["live"] = {label: dict(stats, samples=follower.samples.get(label, []))
                           for label, stats in follower.source_stats.items()}
         if summary.count == "calls":
@@ -80,17 +73,30 @@ def window_record(window: int, summary: Summary, follower: AnyFollower, *, lang:
     return record
 
 
+def _figures(s: Summary) -> Dict[str, Any]:
+    """Where a window's records went, adding up as the headline does (docs/pipelines.md): ``records ==
+    counted + retransmissions + invalid + unparsed`` (at ``count="calls"``, ``call_responses`` are the SIP
+    responses read into calls, counted once their call ends); then the SIP requests and what was read."""
+    return {"records": s.total, "counted": s.counted, "retransmissions": s.retransmissions,
+            "call_responses": s.call_responses, "unparsed": s.unparsed, "invalid": s.invalid,
+            "requests": s.requests, "lines": s.lines, "bytes": s.bytes}
+
+
 def _text_line(window: int, summary: Summary, follower: AnyFollower) -> str:
-    by_class = summary.counts("class")
-    classes = " ".join(f"{c}={n}" for c, n in by_class.items())
+    if len(summary.protocols) > 1:   # HTTP and SIP are never added up: "http 2xx=6 sip 2xx=12"
+        classes = " ".join(f"{p} {c}={n}" for (p, c), n in summary.counts("protocol", "class").items())
+    else:
+        classes = " ".join(f"{c}={n}" for c, n in summary.counts("class").items())
     calls = ""
     k = _kpis.kpi_row(summary)
     if k is not None:
         asr = "-" if k["ASR"] is None else f"{100 * k['ASR']:.1f}%"
         ner = "-" if k["NER"] is None else f"{100 * k['NER']:.1f}%"
         calls = f", {k['calls']} calls ended (ASR {asr}, NER {ner})"
-    return (f"window {window}: {summary.total} records ({classes or 'none counted'}){calls}, {summary.unparsed} "
-            f"unparsed, lag {sum(follower.lag_bytes.values())} bytes")
+    # The figures add up as the headline's do: records = the classes' counts + retransmissions + invalid + unparsed.
+    resent = f", {summary.retransmissions} retransmissions" if summary.retransmissions else ""
+    return (f"window {window}: {summary.total} records ({classes or 'none counted'}){calls}{resent}, "
+            f"{summary.invalid} invalid, {summary.unparsed} unparsed, lag {sum(follower.lag_bytes.values())} bytes")
 
 
 def watch(paths: Sequence[str] = (), *, interval: str = "10s", jsonl: bool = False, prometheus: Optional[str] = None,
