@@ -56,9 +56,21 @@ class CaptureFileError(NotARegularFileError):
     (which would count its bytes as unparsed lines)."""
 
 
+class CompressedFileError(NotARegularFileError):
+    """A path names a gzip or zstd file: it is written whole by a compressor, never appended to line by line,
+    so there is nothing to follow (its rotated copies are read when the live file is rotated)."""
+
+
 def _check_not_capture(path: str) -> None:
-    # The core's own test (a capture's header, not its first four bytes alone), as a scan reads it.
-    if _core.probe_path(path)[3]:
+    # The core's own tests (a capture's header, not its first four bytes alone; the compressors' magic), as a
+    # scan reads it.
+    _, _, compression, capture = _core.probe_path(path)
+    if compression != "none" and not capture:
+        raise CompressedFileError(errno.EINVAL, f"is {compression}-compressed: watch and follow read a log as it "
+                                                "grows, and a compressed file does not grow line by line; count it "
+                                                "with `logcodes summarize` or `logcodes report`, or follow the live "
+                                                "file it was rotated from (its rotated copies are read then)", path)
+    if capture:
         raise CaptureFileError(errno.EINVAL, "is a packet capture (pcap/pcapng): watch and follow read text logs; "
                                              "count a capture file with `logcodes summarize` or `logcodes report`, "
                                              "or capture SIP live with --interface or receive it with --hep", path)

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import collections
 import csv
+import gzip
 import html.parser
 import io
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -558,6 +561,30 @@ def test_watch_refuses_a_capture_file(inputs, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "capture" in captured.err and "summarize" in captured.err and "--interface" in captured.err
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
+def test_watch_and_follow_refuse_a_compressed_file(tmp_path, inputs, capsys, suffix):
+    """A .gz or .zst file is written whole by its compressor, never appended line by line: followed, every
+    window held 0 records and nothing said why. It is refused with the way to count it."""
+    from logcodes.follow import Follower
+
+    src = Path(inputs["http"][0])
+    if suffix == ".gz":
+        packed_bytes = gzip.compress(src.read_bytes())
+    else:
+        if shutil.which("zstd") is None:
+            pytest.skip("zstd not installed")
+        packed_bytes = subprocess.run(["zstd", "-c", str(src)], capture_output=True, check=True).stdout
+    packed = tmp_path / f"access.log.1{suffix}"
+    packed.write_bytes(packed_bytes)
+    assert main(["watch", str(packed), "--once", "--jsonl"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "compressed" in captured.err and "summarize" in captured.err, captured.err
+    with pytest.raises(OSError, match="compressed"):
+        with Follower([str(packed)], interval="0.05s") as f:
+            next(iter(f))
 
 
 @pytest.mark.parametrize("kind", ["trace", "mixed"])
