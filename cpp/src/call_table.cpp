@@ -1,5 +1,7 @@
 #include "logcodes/call_table.hpp"
 
+#include "logcodes/formats/sip.hpp"
+
 #include <algorithm>
 #include <iterator>
 
@@ -142,6 +144,7 @@ void CallTable::add(const Record& r, std::int64_t time_ms, std::uint32_t file_in
         }
         return;
     }
+    if (invite_m && r.extra_count > 0 && ((request && s.to_tag.empty()) || s.whole_transaction)) note_parties(c, r);
     InviteTransaction& t = invite(c, tag_hash(s.from_tag), s.cseq);
     if (cancel_m) {  // a CANCEL carries the CSeq number of the INVITE it cancels (RFC 3261 §9.1)
         t.cancelled = true;
@@ -155,6 +158,25 @@ void CallTable::add(const Record& r, std::int64_t time_ms, std::uint32_t file_in
     }
     if (code >= 180 && code <= 189) keep_min(t.ringing_ms, time_ms);
     if (code >= 200) take_final(t, code, time_ms, r.reason, s.reason_header);
+}
+
+namespace {
+
+std::string address(std::string_view user, std::string_view host) {
+    if (user.empty()) return std::string(host);
+    return host.empty() ? std::string(user) : std::string(user) + "@" + std::string(host);
+}
+
+void keep_party(std::string& into, const std::string& value) {
+    if (!value.empty() && (into.empty() || value < into)) into = value;
+}
+
+}  // namespace
+
+void CallTable::note_parties(CallRecord& c, const Record& r) {
+    const SipAddressFields& f = sip_address_fields();
+    keep_party(c.caller, address(r.extra(f.from_user), r.extra(f.from_host)));
+    keep_party(c.callee, address(r.extra(f.to_user), r.extra(f.to_host)));
 }
 
 void CallTable::merge_invite(InviteTransaction& into, const InviteTransaction& o) {
@@ -175,6 +197,8 @@ void CallTable::merge(const CallTable& other) {
         keep_min(c.first_ms, o.first_ms);
         keep_max(c.last_ms, o.last_ms);
         c.file_index = std::min(c.file_index, o.file_index);
+        keep_party(c.caller, o.caller);
+        keep_party(c.callee, o.callee);
         for (const auto& t : o.invites) merge_invite(invite(c, t.from, t.cseq), t);
         for (const auto& ob : o.byes) {
             ByeTransaction& b = bye(c, ob.from, ob.to, ob.cseq);
@@ -218,6 +242,7 @@ std::vector<CallResult> CallTable::finish_calls(const CallRecord& c, bool& witho
     for (std::size_t i = 0; i < order.size();) {
         const std::uint64_t from = order[i]->from;
         CallResult res;
+        res.from = from;
         const InviteTransaction* last = nullptr;
         bool answered = false, any_request = false;
         for (; i < order.size() && order[i]->from == from; ++i) {

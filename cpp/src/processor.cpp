@@ -39,7 +39,8 @@ void RecordProcessor::decide_record_needs() noexcept {
     record_.split_requests = reads;
     // A Dim::field of the group key, or whoever takes whole records, reads named fields; causes read only
     // fields that formats copy for nothing (views into the line).
-    record_.named_fields = sink_ || record_sink_ || !g.fields.empty();
+    // Calls keep who called whom for their samples (CallRecord::caller).
+    record_.named_fields = sink_ || record_sink_ || !g.fields.empty() || level_ == CountLevel::calls;
     short_http_path_ = agg_.counts_codes_only() && !sink_ && !pending_ && !record_sink_ && !filter_;
 }
 
@@ -385,6 +386,47 @@ std::string without_invite_why(const CallRecord& c) {
     return why + " without the INVITE request: not counted as a call";
 }
 
+// "+1,234 ms" after `start` (nothing when either time is unknown).
+std::string after(std::int64_t start, std::int64_t ms) {
+    if (start == kNoMs || ms == kNoMs) return {};
+    std::string digits = std::to_string(ms - start), out;
+    const bool negative = !digits.empty() && digits[0] == '-';
+    if (negative) digits.erase(0, 1);
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return std::string(" ") + (negative ? "-" : "+") + out + " ms";
+}
+
+// A failed call step by step, for its sample: who called whom, then each INVITE of the attempt with its first
+// 18x and final response, times after the first INVITE, a line each: "caller -> callee\nINVITE (CSeq 1) +0 ms\n
+// 407 Proxy Authentication Required +2 ms\nINVITE (CSeq 2) +9 ms\n18x +40 ms\n486 Busy Here +2,012 ms (Reason:
+// Q.850;cause=17)".
+std::string call_ladder(const CallRecord& rec, const CallResult& call) {
+    std::vector<const InviteTransaction*> steps;
+    for (const auto& t : rec.invites)
+        if (t.from == call.from && !t.in_dialog) steps.push_back(&t);
+    std::sort(steps.begin(), steps.end(), [](const auto* a, const auto* b) { return a->cseq < b->cseq; });
+    std::string out = (rec.caller.empty() ? "?" : rec.caller) + " -> " + (rec.callee.empty() ? "?" : rec.callee);
+    const std::int64_t start = call.invite_ms;
+    for (const InviteTransaction* t : steps) {
+        out += "\n";
+        out += t->request_seen ? "INVITE (CSeq " + std::to_string(t->cseq) + ")" + after(start, t->request_ms)
+                               : "INVITE (CSeq " + std::to_string(t->cseq) + ", not read)";
+        if (t->ringing_ms != kNoMs) out += "\n18x" + after(start, t->ringing_ms);
+        if (t->cancelled) out += "\nCANCEL";
+        if (t->final_code != 0) {
+            out += "\n" + std::to_string(t->final_code) + (t->reason.empty() ? "" : " " + t->reason) +
+                   after(start, t->final_ms);
+            if (!t->reason_header.empty()) out += " (Reason: " + t->reason_header.substr(0, 120) + ")";
+        } else {
+            out += "\nno final response";
+        }
+    }
+    return out;
+}
+
 // A record standing for a finished call or registration, for the aggregator's group key.
 struct CallRecordText {
     std::string status, time;
@@ -434,6 +476,8 @@ void count_calls(const CallTable& calls, Aggregator& agg, ScanStats& stats, cons
                                  std::to_string(call.final_code) + " with Q.850 cause " + std::to_string(q850) + " (" +
                                      std::string(qc ? qc->name : "unknown cause") + ")");
             }
+            if (r.outcome != "answered" && r.outcome != "cancelled")
+                keep_call_sample(stats.failed_call_samples, rec.file_index, call_id, call_ladder(rec, call).substr(0, 1000));
             const Classified c = classify(Protocol::sip, r.status);
             ++stats.calls;
             if (c.status == CodeStatus::unregistered) ++stats.unregistered;

@@ -5,6 +5,8 @@ hold nothing for it."""
 
 from __future__ import annotations
 
+import html
+import os
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from . import _kpis, _svg
@@ -171,3 +173,33 @@ def parties(f: Optional[Summary], n: int = 10) -> Optional[str]:
             '<p class="meta">failure responses (4xx-6xx, without 401/407 challenges), each transaction once, by '
             "the user@host of To (the request's recipient, RFC 3261 §8.1.1.2, copied into every response) and of "
             "From; acc lines give the request-URI's and From's as logged</p>")
+
+
+def _step(line: str) -> str:
+    # Requests go from the caller, responses come back from the callee's side (a proxy's challenge too).
+    arrow = "→" if line.startswith(("INVITE", "CANCEL")) else "←"
+    return f"<li><span class=\"arrow\">{arrow}</span> {html.escape(line)}</li>"
+
+
+def ladders(c: Optional[Summary], n: int = 5) -> Optional[str]:
+    """A few failed calls (busy, no answer, rejected, failed) step by step: who called whom, each INVITE of
+    the attempt with its first 18x and final response and their times after the first INVITE
+    (:attr:`Summary.failed_call_samples`, the first by input and Call-ID); None without any."""
+    if c is None or c.count != "calls":
+        return None
+    samples = c.failed_call_samples[:n]
+    if not samples:
+        return None
+    blocks = []
+    for x in samples:
+        parties, *steps = x.why.split("\n")
+        blocks.append(f'<div class="ladder"><b>{html.escape(parties.replace(" -> ", " → "))}</b> '
+                      f'<span class="meta">Call-ID {html.escape(x.text)} · {html.escape(os.path.basename(x.file))}'
+                      f'</span><ol>{"".join(_step(s) for s in steps)}</ol></div>')
+    failed = None
+    if "outcome" in c.dims:
+        failed = sum(v for k, v in c.counts("outcome").items() if k not in ("answered", "cancelled"))
+    more = f"the first {len(samples)} of {failed:,} failed calls" if failed else f"{len(samples)} failed calls"
+    return ("".join(blocks) + f'<p class="meta">{more} by input and Call-ID; → sent by the caller, ← answered '
+            "towards it (by the callee or a proxy: 401/407 challenges come from proxies); times after the first "
+            "INVITE; 18x is the first provisional response from 180 to 189</p>")

@@ -150,6 +150,9 @@ def text(s: "Summary", *, lang: Optional[str] = None, limit: int = 40) -> str:
         lines.append(f"invalid {x.file}:{x.line}: {x.why}")
     for x in s.inconsistent_samples[:3]:
         lines.append(f"inconsistent call {x.text} in {x.file}: {x.why}")
+    for x in s.failed_call_samples[:3]:
+        parties, *steps = x.why.split("\n")
+        lines.append(f"failed call {x.text} in {x.file}: {parties}: {' · '.join(steps)}")
     return "\n".join(terminal(line) for line in lines)
 
 

@@ -59,6 +59,8 @@ table{border-collapse:collapse;font-size:12px;margin-top:8px;width:100%}
 td,th{border-bottom:1px solid #eee;padding:2px 6px;text-align:left;vertical-align:top;overflow-wrap:break-word}
 td.long{overflow-wrap:anywhere} td.short{white-space:nowrap}
 td.pre{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:11px}
+.ladder{margin:0 0 8px}.ladder ol{margin:2px 0 0;padding-left:22px;font-family:ui-monospace,monospace;font-size:11px}
+.ladder li{overflow-wrap:anywhere}.arrow{color:#1f77b4;font-weight:bold}
 pre{font-size:11px;white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f7f7;padding:6px}
 @media (max-width:640px){table.rows,table.rows tbody,table.rows tr,table.rows td{display:block;width:100%}
 table.rows thead{display:none} table.rows tr{border-bottom:1px solid #ddd;padding:3px 0}
@@ -288,6 +290,7 @@ def render(summary: Union[Summary, Scans], *, title: str = "logcodes report", la
 
     panels: List[str] = []
     panels += _panel("SIP calls", _sip.calls(calls), wide=True)
+    panels += _panel("Failed calls, step by step", _sip.ladders(calls), wide=True)
     panels += _panel("Error rate over time", _err.rate_over_time(summary, step) if step else None, wide=True)
     panels += _panel("SIP call ratios over time", _sip.ratios_over_time(calls, step or 60), wide=True)
     panels += _panel("Records over time", _volume(summary, step), wide=True)

@@ -73,3 +73,45 @@ def test_report_lists_failing_destinations_and_sources(corpus):
 def test_http_reports_have_no_party_panel(data):
     page = logcodes.report.render(logcodes.report.collect(data / "nginx_lab_combined.log"))
     assert "SIP failures by destination and source" not in page
+
+
+# --- failed calls, step by step ---------------------------------------------------------------------------
+# tshark -r aaa.pcap -Y 'sip.Call-ID == "11894297-4432a9f8@192.168.1.2"' -T fields -e frame.time_epoch
+#   -e sip.Method -e sip.Status-Code -e sip.CSeq (TShark 4.0): INVITE 1 at 1120470966.443914, 407 at .601590,
+#   INVITE 2 at 1120470983.863488, 100 at 984.035091, 183 at 984.289950, 480 at 984.332623 (milliseconds
+#   after the first INVITE, on millisecond times: 158, 17,420, 17,846, 17,889). From and To: 35104723 and
+#   35104724 at sip.cybercity.dk; the 480 carries "Reason: q.850;cause=21" and the phrase "Error".
+AAA_LADDER = ("35104723@sip.cybercity.dk -> 35104724@sip.cybercity.dk\n"
+              "INVITE (CSeq 1) +0 ms\n407 authentication required +158 ms\nINVITE (CSeq 2) +17,420 ms\n"
+              "18x +17,846 ms\n480 Error +17,889 ms (Reason: q.850;cause=21)")
+
+
+def test_failed_calls_come_with_their_ladder(corpus):
+    s = logcodes.scan(corpus / "sip" / "pcap" / "aaa.pcap", count="calls", by="outcome")
+    assert s.counts() == {"rejected": 3, "cancelled": 1}
+    ladders = {x.text: x.why for x in s.failed_call_samples}
+    # The three rejected calls (the cancelled one is no failure), first by Call-ID.
+    assert sorted(ladders) == ["11894297-4432a9f8@192.168.1.2", "24487391-449bf2a0@192.168.1.2",
+                               "85216695-42dcdb1d@192.168.1.2"]
+    assert ladders["11894297-4432a9f8@192.168.1.2"] == AAA_LADDER
+    assert "failed call 11894297-4432a9f8@192.168.1.2" in str(s)
+
+
+def test_failed_call_ladders_do_not_depend_on_threads_or_blocks(data):
+    trace = data / "lab_sipp" / "uac_messages.log"
+    one = logcodes.scan(trace, count="calls", by="outcome", threads=1)
+    assert one.failed_call_samples
+    assert all(x.why.startswith("sipp@lab.local -> ") for x in one.failed_call_samples)
+    for threads, block in ((2, 4096), (2, 65536)):
+        many = logcodes.scan(trace, count="calls", by="outcome", threads=threads, block_size=block)
+        assert many.failed_call_samples == one.failed_call_samples
+
+
+def test_report_draws_failed_calls_step_by_step(corpus):
+    page = logcodes.report.render(logcodes.report.collect(corpus / "sip" / "pcap" / "aaa.pcap"))
+    start = page.index("Failed calls, step by step")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page[start:page.index("</section>", start)]).split())
+    assert ("35104723@sip.cybercity.dk → 35104724@sip.cybercity.dk Call-ID 11894297-4432a9f8@192.168.1.2 · aaa.pcap "
+            "→ INVITE (CSeq 1) +0 ms ← 407 authentication required +158 ms → INVITE (CSeq 2) +17,420 ms "
+            "← 18x +17,846 ms ← 480 Error +17,889 ms (Reason: q.850;cause=21)") in text
+    assert "the first 3 of 3 failed calls" in text

@@ -67,6 +67,9 @@ struct CallRecord {
     std::int64_t first_ms = kNoMs;         // earliest message (a call's time when its INVITE has none)
     std::int64_t last_ms = kNoMs;          // latest message: how long the Call-ID has been quiet
     std::uint32_t file_index = UINT32_MAX; // lowest input index it was seen in
+    // Who called whom: From's and To's user@host of an initial INVITE (no To-tag) or of an acc line, when
+    // the records carry them (Record::named_fields); the smallest seen, so that any split agrees.
+    std::string caller, callee;
 };
 
 enum class Hangup : std::uint8_t { none = 0, caller, callee };
@@ -75,6 +78,7 @@ std::string_view hangup_name(Hangup h) noexcept;  // "", "caller", "callee"
 // One call attempt, finished: what it became and how long each step took (milliseconds; kNoMs when the
 // capture lacks a message).
 struct CallResult {
+    std::uint64_t from = 0;                // hash of the attempt's From-tag (InviteTransaction::from)
     std::uint16_t final_code = 0;          // 0: the last INVITE got no final response in the capture
     bool cancelled = false;
     std::uint16_t attempts = 0;            // INVITE transactions of the attempt (re-INVITEs excluded)
@@ -136,6 +140,7 @@ public:
     static std::vector<RegistrationResult> finish_registrations(const CallRecord& c, bool& without_request);
 
 private:
+    static void note_parties(CallRecord& c, const Record& r);
     static InviteTransaction& invite(CallRecord& c, std::uint64_t from, std::uint32_t cseq);
     static ByeTransaction& bye(CallRecord& c, std::uint64_t from, std::uint64_t to, std::uint32_t cseq);
     static RegisterTransaction& reg(CallRecord& c, std::uint32_t cseq);

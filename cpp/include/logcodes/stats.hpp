@@ -55,7 +55,8 @@ inline constexpr std::size_t kDefaultMaxSamples = 5;
     X(invalid_samples, "records whose status is not a status code")                                               \
     X(inconsistent_samples, "calls whose code and Q.850 cause disagree; text: the Call-ID")                       \
     X(unexplained_samples, "access-log errors no error-log event explained")                                      \
-    X(without_request_samples, "Call-IDs and registrations without their request; text: the Call-ID")
+    X(without_request_samples, "Call-IDs and registrations without their request; text: the Call-ID")            \
+    X(failed_call_samples, "failed calls (not answered, not cancelled); text: the Call-ID, why: its ladder")
 
 struct ScanStats {
 #define LOGCODES_COUNTER_FIELD(name, what) std::uint64_t name = 0;
