@@ -8,6 +8,7 @@
 #include "logcodes/call_metrics.hpp"
 #include "logcodes/call_table.hpp"
 #include "logcodes/calls.hpp"
+#include "logcodes/formats/sip.hpp"
 
 namespace {
 
@@ -328,6 +329,37 @@ TEST(CallTable, TwoFirstAnswersToOneRegisterMergeTheSameEitherWay) {
         ASSERT_EQ(regs.size(), 1u);
         EXPECT_EQ(regs[0].final_code, 200);
         EXPECT_EQ(regs[0].final_ms, 30);
+    }
+}
+
+// Who called whom: From and To of the initial INVITE (no To-tag), never of a re-INVITE from the callee (its
+// From and To are swapped, RFC 3261 §12.2.1.1); tables of any split agree.
+TEST(CallTable, CallerAndCalleeComeFromTheInitialInvite) {
+    const SipAddressFields& f = sip_address_fields();
+    auto invite = [&](std::string_view from_user, std::string_view to_user, std::string_view to_tag, std::uint32_t cseq) {
+        Record r;
+        r.protocol = Protocol::sip;
+        r.kind = RecordKind::request;
+        r.method = r.sip.cseq_method = "INVITE";
+        r.sip.call_id = "call-1";
+        r.sip.cseq = cseq;
+        r.sip.from_tag = to_tag.empty() ? "caller" : "callee";
+        r.sip.to_tag = to_tag;
+        r.add_extra(f.from_user, from_user);
+        r.add_extra(f.from_host, "atlanta.com");
+        r.add_extra(f.to_user, to_user);
+        r.add_extra(f.to_host, "biloxi.com");
+        return r;
+    };
+    CallTable first, second;
+    second.add(invite("bob", "alice", "caller", 7), 50, 0);  // the callee's re-INVITE: not who called whom
+    first.add(invite("alice", "bob", "", 1), 10, 0);
+    for (CallTable* whole : {&first, &second}) {
+        CallTable t = *whole;
+        t.merge(whole == &first ? second : first);
+        const CallRecord& c = t.calls().begin()->second;
+        EXPECT_EQ(c.caller, "alice@atlanta.com");
+        EXPECT_EQ(c.callee, "bob@biloxi.com");
     }
 }
 
