@@ -203,3 +203,48 @@ def ladders(c: Optional[Summary], n: int = 5) -> Optional[str]:
     return ("".join(blocks) + f'<p class="meta">{more} by input and Call-ID; → sent by the caller, ← answered '
             "towards it (by the callee or a proxy: 401/407 challenges come from proxies); times after the first "
             "INVITE; 18x is the first provisional response from 180 to 189</p>")
+
+
+_RATIO_COLORS = {"SER": "#2ca02c", "SEER": "#1f77b4", "ISA": "#d62728", "SCR": "#9467bd"}
+_DELAY_COLORS = {"SRD": "#1f77b4", "PDD": "#ff7f0e", "setup_time": "#2ca02c", "SDD": "#8c564b"}
+
+
+def rfc6076_over_time(c: Optional[Summary]) -> Optional[str]:
+    """The RFC 6076 ratios (SER, SEER, ISA, SCR, in %) and mean delays (SRD, PDD, SDD; E.411's setup time; in s) per
+    time bucket of the calls scan, as :meth:`Summary.kpis` gives them. Each ratio has its own denominator, so
+    buckets are not merged into wider ones: drawn only when the scan's own buckets make 2 to 240 points."""
+    if c is None or c.count != "calls" or "time" not in c.dims or not c.time_bucket:
+        return None
+    df = c.kpis(by="time")
+    df = df[df["calls"] > 0].set_index("time").sort_index()
+    if not 2 <= len(df) <= 240:
+        return None
+    step = int(c.time_bucket)
+    full = df.reindex(_pd_range(df.index, step))  # a bucket without calls leaves a gap
+    times = _svg.time_labels(full.index, step)
+
+    def series(columns: Sequence[str], scale: float) -> Dict[str, List[Optional[float]]]:
+        out = {}
+        for col in columns:
+            values = [None if v != v else scale * float(v) for v in full[col]]  # NaN: no such call in the bucket
+            if any(v is not None for v in values):
+                out[col] = values
+        return out
+
+    ratios = series([r.column for r in _kpis.RATIOS if r.column not in ("ASR", "NER")], 100.0)
+    delays = series([d.column for d in _kpis.DELAYS if d.column in _DELAY_COLORS], 1.0)
+    if not ratios and not delays:
+        return None
+    names = {k.column: k.name for k in (*_kpis.RATIOS, *_kpis.DELAYS)}
+    legend = "; ".join(f"{col} = {names[col]}" for col in (*ratios, *delays))
+    return ((_svg.lines(times, ratios, unit="%", colors=_RATIO_COLORS) if ratios else "")
+            + (_svg.lines(times, delays, unit="s", colors=_DELAY_COLORS) if delays else "")
+            + f'<p class="meta">calls {_step_text(step)} (UTC), each figure as RFC 6076 (setup time: ITU-T E.411) '
+              f"defines it over the calls of its bucket: {html.escape(legend)}; a gap: no call in that bucket had "
+              "the figure</p>")
+
+
+def _pd_range(index: Any, step: int) -> Any:
+    import pandas as pd
+
+    return pd.date_range(index[0], index[-1], freq=f"{step}s")

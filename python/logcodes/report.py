@@ -293,6 +293,7 @@ def render(summary: Union[Summary, Scans], *, title: str = "logcodes report", la
     panels += _panel("Failed calls, step by step", _sip.ladders(calls), wide=True)
     panels += _panel("Error rate over time", _err.rate_over_time(summary, step) if step else None, wide=True)
     panels += _panel("SIP call ratios over time", _sip.ratios_over_time(calls, step or 60), wide=True)
+    panels += _panel("SIP ratios and delays over time (RFC 6076)", _sip.rfc6076_over_time(calls), wide=True)
     panels += _panel("Records over time", _volume(summary, step), wide=True)
     if f is not None:
         dim = _err._path_dim(f)

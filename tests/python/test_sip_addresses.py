@@ -115,3 +115,20 @@ def test_report_draws_failed_calls_step_by_step(corpus):
             "→ INVITE (CSeq 1) +0 ms ← 407 authentication required +158 ms → INVITE (CSeq 2) +17,420 ms "
             "← 18x +17,846 ms ← 480 Error +17,889 ms (Reason: q.850;cause=21)") in text
     assert "the first 3 of 3 failed calls" in text
+
+
+def test_report_draws_the_rfc6076_figures_over_time(data):
+    """The lab capture's calls span three seconds (read by the second): SER, SEER, ISA and SCR in %, and the
+    delays in s, each a line with its name spelled out; an HTTP log has no such panel."""
+    page = logcodes.report.render(logcodes.report.collect(data / "lab_kamailio" / "capture.pcap"))
+    start = page.index("SIP ratios and delays over time (RFC 6076)")
+    panel = page[start:page.index("</section>", start)]
+    assert panel.count("<polyline") >= 6
+    text = " ".join(re.sub(r"<[^>]+>", " ", panel).split())
+    for name in ("SER = session establishment ratio", "SEER = session establishment effectiveness ratio",
+                 "ISA = ineffective session attempts", "SCR = session completion ratio",
+                 "SRD = session request delay", "PDD = post-dial delay", "calls per 1 s (UTC)"):
+        assert name in text
+    assert "0 %" in text and "100 %" in text and " s " in text
+    http = logcodes.report.render(logcodes.report.collect(data / "nginx_lab_combined.log"))
+    assert "RFC 6076" not in http
