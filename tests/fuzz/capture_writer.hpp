@@ -12,6 +12,8 @@
 
 namespace logcodes::capture_writer {
 
+__extension__ using u128 = unsigned __int128;  // exact products of 64-bit tick counts
+
 // Appends integers in one byte order (the whole file, or section, is written in it).
 class Bytes {
 public:
@@ -50,7 +52,7 @@ public:
         b_.u32(snaplen);
         b_.u32(link);
     }
-    // `sec` must fit the record's 32 bits (libpcap reads them signed); `nsec` below 10^9 is cut to the
+    // `sec` must fit the record's 32 unsigned bits; `nsec` below 10^9 is cut to the
     // file's resolution (a microsecond file stores nsec / 1000, as a capture with that clock would).
     void packet(std::int64_t sec, std::uint32_t nsec, std::string_view data, std::uint32_t orig_len) {
         b_.u32(static_cast<std::uint32_t>(sec));
@@ -97,7 +99,7 @@ struct Instant {
 inline Instant instant(const Interface& i, std::uint64_t ticks) {
     const std::uint64_t per = ticks_per_second(i);
     const std::uint64_t rem = ticks % per;
-    const auto nsec = static_cast<std::uint32_t>(static_cast<unsigned __int128>(rem) * 1000000000u / per);
+    const auto nsec = static_cast<std::uint32_t>(static_cast<u128>(rem) * 1000000000u / per);
     // Offsets wrap as unsigned 64-bit sums, as in the reader; the sum is then a signed number of seconds.
     const auto sec = static_cast<std::int64_t>(ticks / per + static_cast<std::uint64_t>(i.write_tsoffset ? i.tsoffset : 0));
     return {sec, nsec};

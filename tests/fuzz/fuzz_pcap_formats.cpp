@@ -9,8 +9,8 @@
 // Where the formats can legitimately differ, the inputs avoid it (the check itself is never weakened):
 // - the snapshot length is at least every packet's captured length: over it, a pcap record is cut to the
 //   snapshot length but a pcapng packet is an error;
-// - time stamps are instants both files hold exactly to the microsecond, rounded down alike: seconds in
-//   [0, 2^31) (a pcap record's 32 signed bits); the pcap stores the instant rounded down to its unit;
+// - time stamps are instants both files hold: seconds in [0, 2^32) (a pcap record's 32 unsigned bits), the
+//   pcap storing the instant rounded down to its unit, as libpcap rounds a pcapng time stamp down;
 // - binary resolutions are at most 2^-44: libpcap scales the fraction by 10^6 in 64 bits, which overflows
 //   for finer ones;
 // - several interfaces or sections only for link types whose LINKTYPE_ and DLT_ numbers agree (not raw IP,
@@ -57,9 +57,9 @@ struct Capture {
     std::vector<Packet> packets;
 };
 
-// Ticks of `i` that keep the instant's seconds below 2^30 before the offset (itself below 2^30).
+// Ticks of `i` that keep the instant's seconds below 2^31 before the offset (itself below 2^31).
 std::uint64_t tick_limit(const cw::Interface& i) {
-    const unsigned __int128 limit = static_cast<unsigned __int128>(cw::ticks_per_second(i)) << 30;
+    const cw::u128 limit = static_cast<cw::u128>(cw::ticks_per_second(i)) << 31;
     return limit > UINT64_MAX ? UINT64_MAX : static_cast<std::uint64_t>(limit);
 }
 
@@ -73,7 +73,7 @@ cw::Interface make_interface(FuzzedDataProvider& fdp, std::uint16_t link, std::u
                                       : static_cast<std::uint8_t>(0x80 | fdp.ConsumeIntegralInRange<std::uint8_t>(0, 44));
     }
     i.write_tsoffset = fdp.ConsumeIntegralInRange<int>(0, 3) == 0;
-    if (i.write_tsoffset) i.tsoffset = fdp.ConsumeIntegralInRange<std::int64_t>(0, (std::int64_t{1} << 30) - 1);
+    if (i.write_tsoffset) i.tsoffset = fdp.ConsumeIntegralInRange<std::int64_t>(0, (std::int64_t{1} << 31) - 1);
     if (fdp.ConsumeIntegralInRange<int>(0, 3) == 0) i.name = "eth" + std::to_string(fdp.ConsumeIntegral<std::uint8_t>());
     return i;
 }
