@@ -85,6 +85,7 @@ public:
             return false;
         }
         link_ = pcap_datalink(pcap_);
+        classic_ = pcap_major_version(pcap_) == 2;  // pcapng sections are version 1
         return true;
     }
 
@@ -113,7 +114,12 @@ private:
         const int rc = pcap_next_ex(pcap_, &hdr, &data);
         if (rc == 1) {
             ++packets_;
-            if (!decoder_.packet(link_, hdr->ts, data, hdr->caplen)) ++skipped_;
+            timeval ts = hdr->ts;
+            // A pcap record's seconds are unsigned 32 bits (draft-ietf-opsawg-pcap); libpcap sign-extends them
+            // in a capture of the host's byte order and not in the other, so times from 2038 on read as
+            // 1901-1969 or not, depending on the byte order (pcapng's 64-bit time stamps read right).
+            if (classic_) ts.tv_sec = static_cast<std::uint32_t>(ts.tv_sec);
+            if (!decoder_.packet(link_, ts, data, hdr->caplen)) ++skipped_;
             return;
         }
         if (rc == PCAP_ERROR) {
@@ -142,6 +148,7 @@ private:
     CaptureReader reader_;
     pcap_t* pcap_ = nullptr;
     int link_ = 0;
+    bool classic_ = false;  // a pcap, not a pcapng
     PacketDecoder decoder_;
     std::size_t out_pos_ = 0;
     bool done_ = false;

@@ -8,35 +8,12 @@
 #include "logcodes/compressed_pieces.hpp"
 #include "logcodes/pcap_source.hpp"
 
-#include <sys/mman.h>
-#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
 using namespace logcodes;
 
 namespace {
-
-// The input as a file that probe_input/open_input read like any other (an anonymous in-memory file).
-class MemFile {
-public:
-    explicit MemFile(std::string_view bytes) : fd_(::memfd_create("logcodes-fuzz", MFD_CLOEXEC)) {
-        FUZZ_CHECK(fd_ >= 0);
-        std::size_t done = 0;
-        while (done < bytes.size()) {
-            const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
-            FUZZ_CHECK(n > 0);
-            done += static_cast<std::size_t>(n);
-        }
-    }
-    ~MemFile() { ::close(fd_); }
-    MemFile(const MemFile&) = delete;
-    MemFile& operator=(const MemFile&) = delete;
-    std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
-
-private:
-    int fd_;
-};
 
 struct Decoded {
     std::string text;
@@ -48,7 +25,7 @@ struct Decoded {
 // announce gigabytes: that is data, not a hang, but the fuzzer need not wait for it).
 Decoded decode(std::string_view file, std::size_t cap, std::size_t limit, const ParallelDecoding& pieces = {}) {
     Decoded out;
-    MemFile mem(file);
+    fuzz::MemFile mem(file);
     InputInfo info;
     FUZZ_CHECK(!probe_input(mem.path(), info));
     FUZZ_CHECK(info.is_regular && info.size == file.size());

@@ -1,5 +1,5 @@
 // Shared by the fuzz targets: invariant checks that abort (so libFuzzer reports them as findings), an
-// in-memory Source, and one routine that runs bytes through a format exactly as a scan does.
+// in-memory Source and file, and one routine that runs bytes through a format exactly as a scan does.
 #pragma once
 
 #include <algorithm>
@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fuzzer/FuzzedDataProvider.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <map>
 #include <memory>
 #include <string>
@@ -52,6 +54,27 @@ private:
     std::string bytes_;
     std::size_t chunk_;
     std::size_t pos_ = 0;
+};
+
+// Bytes as a file that probe_input/open_input read like any other (an anonymous in-memory file).
+class MemFile {
+public:
+    explicit MemFile(std::string_view bytes) : fd_(::memfd_create("logcodes-fuzz", MFD_CLOEXEC)) {
+        FUZZ_CHECK(fd_ >= 0);
+        std::size_t done = 0;
+        while (done < bytes.size()) {
+            const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+            FUZZ_CHECK(n > 0);
+            done += static_cast<std::size_t>(n);
+        }
+    }
+    ~MemFile() { ::close(fd_); }
+    MemFile(const MemFile&) = delete;
+    MemFile& operator=(const MemFile&) = delete;
+    std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+private:
+    int fd_;
 };
 
 // Reads every byte of a view: a view into freed or foreign memory is then reported by ASan.

@@ -159,6 +159,16 @@ def main(out: Path) -> None:
         add("fuzz_pcap", p.read_bytes()[:16384] + b"\xff\xff\xff\xff\xff\xff")
         add("fuzz_compressed", Seed().front(gzip.compress(p.read_bytes()[:16384])).back(4, 0xFF, 0xFF).data())
 
+    # fuzz_pcap_formats: the lab's SIP messages at the front (the packets' fuzzed pieces come from there); at
+    # the back, read first: the mode (pcap resolution, byte orders, cut, gzip), read sizes, the cut's place,
+    # then the link type (index into the decoded links) and the packet count.
+    sip = read("lab_sipp/uac_messages.log")
+    if sip:
+        for link in range(8):
+            for mode in (0x00, 0x07, 0x08, 0x13):
+                add("fuzz_pcap_formats", Seed().front(sip).back(mode, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 7, 0, 9, 0, 9,
+                                                                link, 39).data())
+
     # HEP: the lab's SIP messages as HEPv3 (plain, compressed, with a correlation id) and HEPv2/v1, written by
     # benchmarks/hep_wire.py; and the packets Kamailio itself sent in the HEP lab.
     sys.path.insert(0, str(ROOT / "benchmarks"))
