@@ -352,13 +352,14 @@ TEST(CallTable, CallerAndCalleeComeFromTheInitialInvite) {
         return r;
     };
     CallTable first, second;
-    second.add(invite("bob", "alice", "caller", 7), 50, 0);  // the callee's re-INVITE: not who called whom
-    first.add(invite("alice", "bob", "", 1), 10, 0);
+    // The callee's re-INVITE names the parties the other way round, and sorts first: it must not count.
+    second.add(invite("bob", "zoe", "caller", 7), 50, 0);
+    first.add(invite("zoe", "bob", "", 1), 10, 0);
     for (CallTable* whole : {&first, &second}) {
         CallTable t = *whole;
         t.merge(whole == &first ? second : first);
         const CallRecord& c = t.calls().begin()->second;
-        EXPECT_EQ(c.caller, "alice@atlanta.com");
+        EXPECT_EQ(c.caller, "zoe@atlanta.com");
         EXPECT_EQ(c.callee, "bob@biloxi.com");
     }
 }

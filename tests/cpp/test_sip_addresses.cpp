@@ -113,6 +113,22 @@ TEST(SipAddressFields, FromToAndRequestUriOfATrace) {
     EXPECT_EQ(got[1], busy);
 }
 
+// Messages are read into two buffers in turn: a response read into the buffer a request used keeps none of the
+// request's fields (request, request, response: the response takes the first request's buffer).
+TEST(SipAddressFields, AResponseNeverKeepsARequestUri) {
+    const auto got = fields_of("sip_trace", {
+        "INVITE sip:bob@biloxi.com SIP/2.0", "To: <sip:bob@biloxi.com>", "From: <sip:alice@atlanta.com>;tag=1",
+        "Call-ID: c1", "CSeq: 1 INVITE", "", "CANCEL sip:bob@biloxi.com SIP/2.0", "To: <sip:bob@biloxi.com>",
+        "From: <sip:alice@atlanta.com>;tag=1", "Call-ID: c1", "CSeq: 1 CANCEL", "", "SIP/2.0 487 Request Terminated",
+        "To: <sip:bob@biloxi.com>;tag=2", "From: <sip:alice@atlanta.com>;tag=1", "Call-ID: c1", "CSeq: 1 INVITE", ""});
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_EQ(got[0].count("ruri_user"), 1u);
+    EXPECT_EQ(got[1].count("ruri_user"), 1u);
+    EXPECT_EQ(got[2].count("ruri_user"), 0u);
+    EXPECT_EQ(got[2].count("ruri_host"), 0u);
+    EXPECT_EQ(got[2].at("to_user"), "bob");
+}
+
 // Kamailio's default kamailio.cfg: log_extra "src_user=$fU;src_domain=$fd;src_ip=$si;dst_ouser=$tU;
 // dst_user=$rU;dst_domain=$rd". A line written by Kamailio 5.6 in the lab (tests/data/lab_sipp).
 TEST(SipAddressFields, AccLogExtra) {
