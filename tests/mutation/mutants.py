@@ -133,8 +133,8 @@ MUTANTS: Tuple[Mutant, ...] = (
            "mm * 60 + ss;\n}\n\nstd::int64_t parse_iso8601_time", ACCESS + ("test_filters.py", "test_correlation.py"),
            "the CLF time's zone is ignored"),
     # --- Python: what users read ---------------------------------------------------------------------------
-    Mutant("show-share-of-total", "python/logcodes/_show.py", "share = f\"{100.0 * n / s.counted:.1f}%\"",
-           "share = f\"{100.0 * n / s.total:.1f}%\"", RENDER, "the share is of all records, not of those counted"),
+    Mutant("show-share-of-total", "python/logcodes/_show.py", "of = s.counted if at is None",
+           "of = s.total if at is None", RENDER, "the share is of all records, not of those counted"),
     Mutant("show-no-retransmissions", "python/logcodes/_show.py",
            '            parts.append(("retransmissions", s.retransmissions))\n', "", RENDER + ("test_sip.py",),
            "the headline leaves retransmissions out, so it no longer adds up"),
