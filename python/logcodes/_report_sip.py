@@ -245,6 +245,6 @@ def rfc6076_over_time(c: Optional[Summary]) -> Optional[str]:
 
 
 def _pd_range(index: Any, step: int) -> Any:
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     return pd.date_range(index[0], index[-1], freq=f"{step}s")
