@@ -315,3 +315,17 @@ def test_chinese_report_and_default_language(tmp_path, inputs, scans):
     assert codes.get_lang() == "en"
     with pytest.raises(ValueError):
         codes.set_lang("xx")
+
+
+def test_share_is_of_the_counted_records_not_of_every_line(tmp_path):
+    """Three counted records (200, 200, 404) and a line that is no record: 2/3 and 1/3 of what was counted,
+    never 2/4 and 1/4 of every line read."""
+    log = tmp_path / "access.log"
+    log.write_text('1.2.3.4 - - [24/Nov/2026:06:00:01 +0000] "GET / HTTP/1.1" 200 5\n'
+                   '1.2.3.4 - - [24/Nov/2026:06:00:02 +0000] "GET /a HTTP/1.1" 200 5\n'
+                   "not a log line at all\n"
+                   '1.2.3.4 - - [24/Nov/2026:06:00:03 +0000] "GET /b HTTP/1.1" 404 5\n')
+    s = logcodes.scan(log, format="common", by="code")
+    assert (s.total, s.counted, s.unparsed) == (4, 3, 1)
+    rows = {line.split()[0]: line.split()[-1] for line in str(s).splitlines()[3:5]}
+    assert rows == {"200": "66.7%", "404": "33.3%"}
