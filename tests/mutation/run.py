@@ -164,6 +164,12 @@ def merged(fresh: List[dict]) -> List[dict]:
     saved = SCRATCH / "results.json"
     by_id = {r["id"]: r for r in (json.loads(saved.read_text()) if saved.exists() else [])}
     by_id.update({r["id"]: r for r in fresh})
+    for m in MUTANTS:  # a mutant described again or marked equivalent since its last run
+        r = by_id.get(m.id)
+        if r is not None:
+            r["what"] = m.what
+            if m.equivalent:
+                r.update(status="equivalent", why=m.equivalent, by="")
     return [by_id[m.id] for m in MUTANTS if m.id in by_id]
 
 
@@ -176,13 +182,7 @@ def main() -> int:
     args = ap.parse_args()
     chosen = [m for m in MUTANTS if not args.only or m.id in args.only]
     if args.docs_only:
-        saved = json.loads((SCRATCH / "results.json").read_text())
-        marked = {m.id: m.equivalent for m in MUTANTS if m.equivalent}
-        words = {m.id: m.what for m in MUTANTS}
-        for r in saved:  # a mutant described again or marked equivalent since its run
-            r["what"] = words.get(r["id"], r["what"])
-            if r["id"] in marked:
-                r.update(status="equivalent", why=marked[r["id"]], by="")
+        saved = merged([])
         if len(saved) != len(MUTANTS):
             raise SystemExit(f"mutate: {len(MUTANTS) - len(saved)} mutants have no result yet")
         write_docs(saved, None)
