@@ -54,20 +54,6 @@ Decoded decode(std::string_view file, std::size_t cap, std::size_t limit, const 
     return out;
 }
 
-std::string gzip_member(std::string_view text, int level) {
-    z_stream zs{};
-    FUZZ_CHECK(deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&zs, static_cast<uLong>(text.size())) + 32, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    zs.avail_in = static_cast<uInt>(text.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    FUZZ_CHECK(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-}
-
 std::string zstd_frame(std::string_view text, int level) {
     std::string out(ZSTD_compressBound(text.size()), '\0');
     const std::size_t n = ZSTD_compress(out.data(), out.size(), text.data(), text.size(), level);
@@ -148,7 +134,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int i = 0; i < parts; ++i) {
         const std::string part = i + 1 < parts ? fdp.ConsumeRandomLengthString(4096) : fdp.ConsumeRemainingBytesAsString();
         const int level = 1 + i % 9;
-        file += zstd ? zstd_frame(part, level) : gzip_member(part, level);
+        file += zstd ? zstd_frame(part, level) : fuzz::gzip_member(part, level);
         text += part;
     }
     if (truncate && !file.empty()) file.resize(cut % file.size());

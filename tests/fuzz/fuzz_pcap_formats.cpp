@@ -183,20 +183,6 @@ Files write(const Capture& c, bool nano, bool pcap_big, bool pcapng_big) {
     return f;
 }
 
-std::string gzip(std::string_view bytes) {
-    z_stream zs{};
-    FUZZ_CHECK(deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&zs, static_cast<uLong>(bytes.size())) + 32, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-    zs.avail_in = static_cast<uInt>(bytes.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    FUZZ_CHECK(deflate(&zs, Z_FINISH) == Z_STREAM_END);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-}
-
 struct Read {
     std::string text;
     std::uint64_t packets = 0, skipped = 0;
@@ -230,7 +216,7 @@ Read read_memory(const std::string& bytes, std::size_t chunk, std::size_t cap) {
 
 // Read as a file, as a scan opens one (gzipped when `compressed`).
 Read read_file(const std::string& bytes, bool compressed, std::size_t cap) {
-    fuzz::MemFile mem(compressed ? gzip(bytes) : bytes);
+    fuzz::MemFile mem(compressed ? fuzz::gzip_member(bytes, 1) : std::string(bytes));
     InputInfo info;
     FUZZ_CHECK(!probe_input(mem.path(), info));
     FUZZ_CHECK(info.capture || compressed);  // probe_input sniffs the file's own bytes; a gzipped capture is found on opening

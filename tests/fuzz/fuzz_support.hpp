@@ -9,6 +9,7 @@
 #include <fuzzer/FuzzedDataProvider.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <map>
 #include <memory>
 #include <string>
@@ -55,6 +56,21 @@ private:
     std::size_t chunk_;
     std::size_t pos_ = 0;
 };
+
+// `text` as one gzip member at `level`, compressed in memory.
+inline std::string gzip_member(std::string_view text, int level) {
+    z_stream zs{};
+    FUZZ_CHECK(deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    std::string out(deflateBound(&zs, static_cast<uLong>(text.size())) + 32, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    zs.avail_in = static_cast<uInt>(text.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(out.size());
+    FUZZ_CHECK(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
 
 // Bytes as a file that probe_input/open_input read like any other (an anonymous in-memory file).
 class MemFile {
