@@ -22,8 +22,11 @@ from importlib import metadata
 COMPILER = re.compile(r"(gcc|g\+\+|cpp|clang|build-essential)(-\d+)?$")
 BUNDLED_PACKAGES = ("libre2-", "libsimdjson", "libpcap", "libisal")
 # What a manylinux wheel may take from the system (the policy's libraries).
+# What a manylinux wheel may take from the system: glibc's libraries, libgcc_s, libstdc++ and libz.so.1, which
+# every manylinux policy lists (auditwheel's manylinux-policy.json) and which every Debian root has (zlib1g is
+# Priority: required); auditwheel leaves them out of the wheel, so they must come from here.
 SYSTEM_LIBS = ("linux-vdso", "libc.so", "libm.so", "libpthread", "libdl", "librt", "libgcc_s", "libstdc++",
-               "ld-linux")
+               "ld-linux", "libz.so.1")
 
 
 def _bin(name: str) -> str:
