@@ -122,6 +122,17 @@ def _breakdown(counts: Dict[Any, int], n: int = 4, what: str = "") -> str:
     return f"{what}{text}" if text else ""
 
 
+def codes_and_causes(one: Summary, codes: int = 4) -> str:
+    """'codes 502 ×3 · 504 ×1 — causes upstream_refused ×3': the codes of a group of failures and the causes
+    that explain them (the unexplained left out), for a bar's note."""
+    note = _breakdown(one.counts("code"), codes, "codes ")
+    if "cause" in one.dims:
+        causes = {c: m for c, m in one.counts("cause").items() if c not in UNEXPLAINED}
+        if causes:
+            note += " — causes " + _breakdown(causes, 3)
+    return note
+
+
 def failing_by(f: Summary, dim: str, klass: Optional[str] = None, n: int = 12) -> Optional[str]:
     """The values of ``dim`` (a path, host or upstream) with most failures of ``klass`` (all failures when
     None), each with its codes and causes under it; None when no failure has a value of ``dim``."""
@@ -134,16 +145,7 @@ def failing_by(f: Summary, dim: str, klass: Optional[str] = None, n: int = 12) -
     if not counts:
         return None
     top = _ranked(counts, n)
-    notes = []
-    has_cause = "cause" in f.dims
-    for value, _ in top:
-        one = sub.where(**{dim: value})
-        note = _breakdown(one.counts("code"), what="codes ")
-        if has_cause:
-            causes = {c: m for c, m in one.counts("cause").items() if c not in UNEXPLAINED}
-            if causes:
-                note += " — causes " + _breakdown(causes, 3)
-        notes.append(note)
+    notes = [codes_and_causes(sub.where(**{dim: value})) for value, _ in top]
     more = len(counts) - len(top)
     tail = f'<p class="meta">… {more:,} more; {sum(counts.values()):,} failures in all</p>' if more > 0 else ""
     color = _svg.CLASS_COLORS.get(klass or "", "#d62728")

@@ -10,7 +10,7 @@ import os
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from . import _kpis, _svg
-from ._report_errors import UNEXPLAINED, _breakdown, _ranked, _step_text
+from ._report_errors import UNEXPLAINED, _breakdown, _ranked, _step_text, codes_and_causes
 from .summary import Summary
 
 
@@ -155,13 +155,7 @@ def parties(f: Optional[Summary], n: int = 10) -> Optional[str]:
         notes = []
         for address, _ in top:
             u, h = parts[address]
-            one = sip.where(**{user: lambda x, u=u: x == u, host: lambda x, h=h: x == h})
-            note = _breakdown(one.counts("code"), 3, "codes ")
-            if "cause" in sip.dims:
-                named = {k: v for k, v in one.counts("cause").items() if k not in UNEXPLAINED}
-                if named:
-                    note += " — causes " + _breakdown(named, 3)
-            notes.append(note)
+            notes.append(codes_and_causes(sip.where(**{user: lambda x, u=u: x == u, host: lambda x, h=h: x == h}), 3))
         more = len(counts) - len(top)
         tail = f'<p class="meta">… {more:,} more</p>' if more > 0 else ""
         columns.append(f"<div><h3>{title}</h3>"
