@@ -351,10 +351,10 @@ public:
             py::gil_scoped_release release;
             r = std::make_unique<ScanResult>(scanner_->take_result());
             groups = sorted_groups(r->counts);
-            r->counts.drop_counts();  // read out: not held twice while they are handed on
         }
         py::dict d;
-        d["groups"] = groups_out(std::move(groups), r->counts.spec(), dict_groups);
+        d["groups"] = groups_out(std::move(groups), r->counts.spec(), dict_groups);  // reads r->counts' keys
+        r->counts.drop_counts();  // read out: not held while the rest is converted
         d["sketches"] = sketches_list(r->counts);
         d["figures"] = figures_list(r->counts);
         d["heavy"] = heavy_tuple(r->counts);
@@ -437,7 +437,6 @@ private:
             py::gil_scoped_release release;
             got.emplace(get());
             groups = sorted_groups(got->first);
-            got->first.drop_counts();
         }
         return as_dict(std::move(groups), got->first, got->second, dict_groups);
     }
@@ -445,7 +444,7 @@ private:
     py::dict as_dict(SortedGroups&& groups, const Aggregator& counts, const ScanStats& stats,
                      std::size_t dict_groups) const {
         py::dict d;
-        d["groups"] = groups_out(std::move(groups), counts.spec(), dict_groups);
+        d["groups"] = groups_out(std::move(groups), counts.spec(), dict_groups);  // reads counts' keys
         d["sketches"] = sketches_list(counts);
         d["figures"] = figures_list(counts);
         d["heavy"] = heavy_tuple(counts);

@@ -179,14 +179,19 @@ void Aggregator::merge(const Aggregator& other) {
 }
 
 void Aggregator::merge(Aggregator&& other) {
-    // Adding the smaller table into the larger one inserts fewer keys; counts add up the same either way.
+    for (std::size_t i = 0; i < dense_.size(); ++i) dense_[i] += other.dense_[i];
+    heavy_.merge(other.heavy_);
+    // The larger table takes in the smaller one, and keeps the keys where the smaller one stored them: a
+    // merge of two workers' tables inserts fewer keys and copies none.
     if (other.map_.size() > map_.size()) map_.swap(other.map_);
     if (other.figures_.size() > figures_.size()) figures_.swap(other.figures_);
     if (other.sketches_.size() > sketches_.size()) sketches_.swap(other.sketches_);
-    merge(static_cast<const Aggregator&>(other));
+    map_.absorb(std::move(other.map_), [](std::uint64_t& n, std::uint64_t more) { n += more; });
+    figures_.absorb(std::move(other.figures_), [](CallFigures& sums, const CallFigures& more) {
+        for (std::size_t i = 0; i < kCallFigureCount; ++i) sums[i] += more[i];
+    });
+    sketches_.absorb(std::move(other.sketches_), [](DDSketch& s, const DDSketch& more) { s.merge(more); });
     other.drop_counts();
-    other.figures_.clear();
-    other.sketches_.clear();
 }
 
 void Aggregator::drop_counts() noexcept {
@@ -198,6 +203,10 @@ std::size_t Aggregator::groups() const {
     std::size_t n = 0;
     for_each([&](std::span<const KeyValue>, std::uint64_t) { ++n; });
     return n;
+}
+
+bool Aggregator::keys_outlive_for_each() const noexcept {
+    return std::all_of(dense_.begin(), dense_.end(), [](std::uint64_t n) { return n == 0; });
 }
 
 std::uint64_t Aggregator::counted() const {

@@ -78,7 +78,7 @@ Column build_column(const SortedGroups& g, std::size_t j) {
     c.validity.reserve(rows / 8 + 1);
     c.values.reserve(rows + (c.text ? 1 : 0));
     if (c.text) {
-        c.chars.reserve(in.chars.size());
+        c.chars.reserve(in.text_bytes);
         c.values.push_back(0);
     }
     for (std::size_t i = 0; i < rows; ++i) {

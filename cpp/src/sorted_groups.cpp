@@ -111,19 +111,36 @@ SortedGroups sorted_groups(const Aggregator& a) {
     SortedGroups g;
     const std::size_t width = a.spec().dims.size();
     g.columns.resize(width);
+    // Reserved up front: at millions of groups, growing by doubling copied every column again and touched
+    // twice its memory.
+    const std::size_t rows = a.groups_hint();
+    g.counts.reserve(rows);
+    for (SortedGroups::Column& c : g.columns) c.present.reserve(rows);
+    // Keys folded from dense counts live only during for_each(): their texts are copied.
+    const bool keys_kept = a.keys_outlive_for_each();
+    std::string scratch;
     bool typed = false;
     a.for_each([&](std::span<const KeyValue> key, std::uint64_t n) {
         if (!typed) {
-            for (std::size_t j = 0; j < width; ++j) g.columns[j].text = key[j].is_text;
+            for (std::size_t j = 0; j < width; ++j) {
+                SortedGroups::Column& c = g.columns[j];
+                c.text = key[j].is_text;
+                if (c.text) c.texts.reserve(rows);
+                else c.numbers.reserve(rows);
+            }
             typed = true;
         }
         for (std::size_t j = 0; j < width; ++j) {
             const KeyValue& v = key[j];
             SortedGroups::Column& c = g.columns[j];
             if (c.text) {
-                const std::string_view t = v.is_text ? v.text : std::string_view{};
-                if (!t.empty()) append_escaped_text(c.chars, t);
-                c.ends.push_back(c.chars.size());
+                std::string_view t = v.is_text ? v.text : std::string_view{};
+                if (!t.empty()) {
+                    const std::string_view escaped = escaped_text(t, scratch);
+                    if (!keys_kept || escaped.data() != t.data()) t = g.own.emplace_back(escaped);
+                }
+                c.texts.push_back(t);
+                c.text_bytes += t.size();
                 c.present.push_back(!t.empty());
             } else {
                 const bool present = !v.is_text && v.number != kNoTime;

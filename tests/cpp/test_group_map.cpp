@@ -114,4 +114,41 @@ TEST(GroupMap, ReserveKeepsEntries) {
     EXPECT_EQ(*m.find("99999"), 99999);
 }
 
+// absorb() adds another map's counts and keeps its keys' bytes where they are: they must outlive the map
+// they came from (the absorbed map is emptied, then destroyed), across more entries than one segment holds.
+TEST(GroupMap, AbsorbAddsCountsAndKeepsTheOtherMapsKeys) {
+    std::mt19937_64 rng(3);
+    std::map<std::string, std::uint64_t> ref;
+    GroupMap<std::uint64_t> mine;
+    std::vector<std::string> order;
+    auto add = [&](GroupMap<std::uint64_t>& m, const std::string& k, std::uint64_t n) {
+        *m.try_emplace(k, std::uint64_t{0}).first += n;
+        ref[k] += n;
+    };
+    for (int i = 0; i < 150000; ++i) add(mine, "k" + std::to_string(rng() % 120000), 1);
+    for (const auto& e : mine) order.emplace_back(e.key());
+    {
+        GroupMap<std::uint64_t> theirs;
+        for (int i = 0; i < 150000; ++i) add(theirs, "k" + std::to_string(rng() % 240000), 2);
+        std::vector<std::string> theirs_order;
+        for (const auto& e : theirs) theirs_order.emplace_back(e.key());
+        for (const auto& k : theirs_order)
+            if (!mine.find(k)) order.push_back(k);  // new keys follow, in the other map's order
+        mine.absorb(std::move(theirs), [](std::uint64_t& n, std::uint64_t more) { n += more; });
+        EXPECT_TRUE(theirs.empty());
+        EXPECT_EQ(theirs.find("k1"), nullptr);
+    }  // `theirs` is gone: the keys taken from it must still read
+    ASSERT_EQ(mine.size(), ref.size());
+    std::size_t i = 0;
+    for (const auto& e : mine) {
+        ASSERT_EQ(e.key(), order[i++]);
+        EXPECT_EQ(e.value, ref[std::string(e.key())]);
+        EXPECT_EQ(e.hash, GroupMap<std::uint64_t>::hash(e.key()));
+    }
+    for (const auto& [k, n] : ref) EXPECT_EQ(*mine.find(k), n);
+    mine.try_emplace("after", std::uint64_t{5});  // the map goes on growing in its own storage
+    EXPECT_EQ(*mine.find("after"), 5u);
+    EXPECT_EQ(mine.size(), ref.size() + 1);
+}
+
 }  // namespace

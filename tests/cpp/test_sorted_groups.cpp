@@ -114,4 +114,42 @@ TEST(SortedGroups, NoGroups) {
     EXPECT_TRUE(g.order.empty());
 }
 
+// Texts point into the aggregator's keys, except texts to escape and keys folded in from dense counts,
+// which live only during for_each(): those are copied (a view into them would dangle: ASan builds say so).
+TEST(SortedGroups, TextsOutliveFoldedAndEscapedKeys) {
+    Aggregator a(GroupSpec{{Dim::protocol, Dim::code, Dim::reason}, 3600});
+    auto add = [&](const char* status, std::string reason) {
+        Record r;
+        r.clear();
+        r.status = status;
+        r.reason = reason;
+        a.add(r, logcodes::classify(r.protocol, r.status), "f.log");
+    };
+    add("404", "");                        // dense: the registry's phrase, folded in by for_each()
+    add("500", "");
+    add("404", "Gone Fishing \xff");       // in the map, escaped
+    add("200", "Fine");                    // in the map, plain
+    ASSERT_FALSE(a.keys_outlive_for_each());
+    const SortedGroups g = logcodes::sorted_groups(a);
+    std::vector<std::string> reasons;
+    for (std::uint32_t row : g.order) reasons.emplace_back(g.columns[2].text_at(row));
+    EXPECT_EQ(reasons, (std::vector<std::string>{"Fine", "Gone Fishing \\xff", "Not Found", "Internal Server Error"}));
+    EXPECT_EQ(g.columns[2].text_bytes, std::string("FineGone Fishing \\xffNot FoundInternal Server Error").size());
+
+    Aggregator b(GroupSpec{{Dim::path_raw}, 3600});
+    for (const char* p : {"/plain", "/odd\xfe", "/plain"}) {
+        Record r;
+        r.clear();
+        r.status = "200";
+        r.target = p;
+        b.add(r, logcodes::classify(r.protocol, r.status), "f.log");
+    }
+    ASSERT_TRUE(b.keys_outlive_for_each());
+    const SortedGroups h = logcodes::sorted_groups(b);
+    ASSERT_EQ(h.size(), 2u);
+    EXPECT_EQ(h.columns[0].text_at(h.order[0]), "/odd\\xfe");
+    EXPECT_EQ(h.columns[0].text_at(h.order[1]), "/plain");
+    EXPECT_EQ(h.own.size(), 1u);  // only the escaped text was copied
+}
+
 }  // namespace

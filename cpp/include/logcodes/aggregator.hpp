@@ -101,6 +101,11 @@ public:
     // add() of a record of protocol `p` classified as the valid `code`, when counts_codes_only().
     void add_code(Protocol p, std::uint16_t code) noexcept { ++dense_[static_cast<std::size_t>(p) * 1000 + code]; }
     std::size_t groups() const;
+    // Room to reserve for what for_each() gives: at least as many groups.
+    std::size_t groups_hint() const noexcept { return map_.size() + dense_.size(); }
+    // Whether the texts for_each() gives point into this aggregator's own keys (they live as long as it and
+    // until it changes), not into keys folded from dense counts for the call only.
+    bool keys_outlive_for_each() const noexcept;
     std::uint64_t counted() const;
 
 private:
