@@ -2,11 +2,13 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <tuple>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "logcodes/aggregator.hpp"
@@ -119,12 +121,12 @@ py::capsule arrow_capsule(T* p, const char* name) {
 
 // The groups as Arrow columns: a (schema, array) pair of PyCapsules, which pyarrow.record_batch() takes
 // through __arrow_c_array__ without a Python object per group. Consumes `g`.
-py::tuple groups_capsules(SortedGroups&& g, const GroupSpec& spec) {
+py::tuple groups_capsules(SortedGroups&& g, const GroupSpec& spec, unsigned threads) {
     auto* schema = new ArrowSchema{};
     auto* array = new ArrowArray{};
     {
         py::gil_scoped_release release;
-        export_groups(std::move(g), dim_names(spec), schema, array);
+        export_groups(std::move(g), dim_names(spec), schema, array, threads);
     }
     return py::make_tuple(arrow_capsule(schema, "arrow_schema"), arrow_capsule(array, "arrow_array"));
 }
@@ -154,9 +156,9 @@ py::dict groups_dict(const SortedGroups& g) {
 
 // Groups as Python takes them: a dict while there are at most `dict_groups` (no pyarrow import for a small
 // summary), else Arrow columns (no Python object per group: see python/logcodes/_columns.py). Consumes `g`.
-py::object groups_out(SortedGroups&& g, const GroupSpec& spec, std::size_t dict_groups) {
+py::object groups_out(SortedGroups&& g, const GroupSpec& spec, std::size_t dict_groups, unsigned threads = 1) {
     if (g.size() <= dict_groups) return groups_dict(g);
-    return groups_capsules(std::move(g), spec);
+    return groups_capsules(std::move(g), spec, threads);
 }
 
 py::object groups_of(const Aggregator& a, std::size_t dict_groups) {
@@ -329,7 +331,9 @@ private:
 // A scan running on C++ threads; Python polls it in short waits so Ctrl-C and progress keep working.
 class ScanJob {
 public:
-    explicit ScanJob(const ScanOptions& options) : scanner_(std::make_unique<Scanner>(options)) {}
+    explicit ScanJob(const ScanOptions& options)
+        : scanner_(std::make_unique<Scanner>(options)),
+          threads_(options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency())) {}
     // Stopping the threads may wait for one reading a URL, which needs the GIL to finish its read.
     ~ScanJob() {
         py::gil_scoped_release release;
@@ -350,10 +354,10 @@ public:
         {
             py::gil_scoped_release release;
             r = std::make_unique<ScanResult>(scanner_->take_result());
-            groups = sorted_groups(r->counts);
+            groups = sorted_groups(r->counts, threads_);  // the scan's threads are free again
         }
         py::dict d;
-        d["groups"] = groups_out(std::move(groups), r->counts.spec(), dict_groups);  // reads r->counts' keys
+        d["groups"] = groups_out(std::move(groups), r->counts.spec(), dict_groups, threads_);  // reads r->counts' keys
         r->counts.drop_counts();  // read out: not held while the rest is converted
         d["sketches"] = sketches_list(r->counts);
         d["figures"] = figures_list(r->counts);
@@ -392,6 +396,7 @@ public:
 
 private:
     std::unique_ptr<Scanner> scanner_;
+    unsigned threads_;  // the scan's: the groups are sorted and gathered on as many
 };
 
 class Stream {

@@ -1,8 +1,12 @@
 #include "logcodes/groups_arrow.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
+
+#include "logcodes/in_parts.hpp"
 
 namespace logcodes {
 
@@ -62,59 +66,74 @@ void release_schema(ArrowSchema* s) {
     s->release = nullptr;
 }
 
-void mark(Column& c, std::size_t row, bool valid) {
-    if (row % 8 == 0) c.validity.push_back(0);
-    if (valid) c.validity.back() = static_cast<std::uint8_t>(c.validity.back() | (1u << (row % 8)));
-    else ++c.nulls;
-}
-
-// Dimension j's values in the groups' order. A dimension with no value at all is an all-null text column
-// (whatever its kind: there is nothing to say it is numbers).
-Column build_column(const SortedGroups& g, std::size_t j) {
+// Dimension j's values in the groups' order, gathered in parts on `threads` threads (each part a whole
+// number of validity bytes). A dimension with no value at all is an all-null text column (whatever its kind:
+// there is nothing to say it is numbers).
+Column build_column(const SortedGroups& g, std::size_t j, unsigned threads) {
     const SortedGroups::Column& in = g.columns[j];
     Column c;
     const std::size_t rows = g.size();
     c.text = in.text || in.present_count() == 0;
-    c.validity.reserve(rows / 8 + 1);
-    c.values.reserve(rows + (c.text ? 1 : 0));
+    c.validity.assign(rows / 8 + 1, 0);
+    c.values.resize(rows + (c.text ? 1 : 0));
+    const unsigned parts = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, rows / 8)));
+    std::vector<std::int64_t> nulls(parts, 0), bytes(parts + 1, 0);
     if (c.text) {
-        c.chars.reserve(in.text_bytes);
-        c.values.push_back(0);
+        // First each part's bytes, so that every part knows where its text starts.
+        in_parts(rows, parts, [&](std::size_t from, std::size_t to, unsigned p) {
+            std::int64_t n = 0;
+            for (std::size_t i = from; i < to; ++i)
+                if (in.present[g.order[i]]) n += static_cast<std::int64_t>(in.texts[g.order[i]].size());
+            bytes[p + 1] = n;
+        }, 8);
+        for (unsigned p = 0; p < parts; ++p) bytes[p + 1] += bytes[p];
+        c.chars.resize(static_cast<std::size_t>(bytes[parts]));
     }
-    for (std::size_t i = 0; i < rows; ++i) {
-        const std::uint32_t row = g.order[i];
-        const bool valid = in.present[row] != 0;
-        if (c.text) {
-            if (valid) c.chars.append(in.text_at(row));
-            c.values.push_back(static_cast<std::int64_t>(c.chars.size()));
-        } else {
-            c.values.push_back(valid ? in.numbers[row] : 0);
+    in_parts(rows, parts, [&](std::size_t from, std::size_t to, unsigned p) {
+        std::int64_t at = bytes[p];
+        for (std::size_t i = from; i < to; ++i) {
+            const std::uint32_t row = g.order[i];
+            const bool valid = in.present[row] != 0;
+            if (c.text) {
+                if (valid) {  // (an all-null column may come from numbers: it has no texts)
+                    const std::string_view t = in.texts[row];
+                    if (!t.empty()) std::memcpy(c.chars.data() + at, t.data(), t.size());
+                    at += static_cast<std::int64_t>(t.size());
+                }
+                c.values[i + 1] = at;
+            } else {
+                c.values[i] = valid ? in.numbers[row] : 0;
+            }
+            if (valid) c.validity[i / 8] = static_cast<std::uint8_t>(c.validity[i / 8] | (1u << (i % 8)));
+            else ++nulls[p];
         }
-        mark(c, i, valid);
-    }
+    }, 8);
+    for (std::int64_t n : nulls) c.nulls += n;
     return c;
 }
 
-Column count_column(const SortedGroups& g) {
+Column count_column(const SortedGroups& g, unsigned threads) {
     Column c;
-    c.values.reserve(g.size());
-    for (std::uint32_t row : g.order) c.values.push_back(static_cast<std::int64_t>(g.counts[row]));
+    c.values.resize(g.size());
+    in_parts(g.size(), threads, [&](std::size_t from, std::size_t to, unsigned) {
+        for (std::size_t i = from; i < to; ++i) c.values[i] = static_cast<std::int64_t>(g.counts[g.order[i]]);
+    });
     return c;
 }
 
 }  // namespace
 
 void export_groups(SortedGroups&& groups, const std::vector<std::string>& names, ArrowSchema* schema,
-                   ArrowArray* array) {
+                   ArrowArray* array, unsigned threads) {
     if (names.size() != groups.width()) throw std::invalid_argument("export_groups: one name per dimension");
     const auto rows = static_cast<std::int64_t>(groups.size());
     auto buffers = std::make_shared<Buffers>();
     // Each dimension's input is freed once it is gathered: the groups are not held twice.
     for (std::size_t j = 0; j < names.size(); ++j) {
-        buffers->columns.push_back(build_column(groups, j));
+        buffers->columns.push_back(build_column(groups, j, threads));
         groups.columns[j] = SortedGroups::Column{};
     }
-    buffers->columns.push_back(count_column(groups));
+    buffers->columns.push_back(count_column(groups, threads));
     groups = SortedGroups{};
 
     auto schema_data = std::make_unique<SchemaData>();

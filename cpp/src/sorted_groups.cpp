@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <thread>
 
+#include "logcodes/in_parts.hpp"
 #include "logcodes/text_escape.hpp"
 #include "logcodes/time.hpp"
 
@@ -82,14 +84,22 @@ struct Item {
     bool more;
 };
 
-void sort_items(const SortedGroups& g, Item* begin, Item* end, std::size_t from) {
+bool window_less(const Item& x, const Item& y) noexcept { return x.hi != y.hi ? x.hi < y.hi : x.lo < y.lo; }
+
+void fill_windows(const SortedGroups& g, Item* begin, Item* end, std::size_t from) {
     for (Item* it = begin; it != end; ++it) {
         const Window w = window(g, it->row, from);
         it->hi = w.hi;
         it->lo = w.lo;
         it->more = w.more;
     }
-    std::sort(begin, end, [](const Item& x, const Item& y) { return x.hi != y.hi ? x.hi < y.hi : x.lo < y.lo; });
+}
+
+void sort_items(const SortedGroups& g, Item* begin, Item* end, std::size_t from);
+
+// Items whose windows (bytes [from, from + 16)) are filled in.
+void sort_filled(const SortedGroups& g, Item* begin, Item* end, std::size_t from) {
+    std::sort(begin, end, window_less);
     // Rows tied on these 16 bytes both go on past them (neither key is a prefix of the other): the next 16.
     for (Item* run = begin; run != end;) {
         Item* last = run + 1;
@@ -97,6 +107,33 @@ void sort_items(const SortedGroups& g, Item* begin, Item* end, std::size_t from)
         if (last - run > 1 && run->more) sort_items(g, run, last, from + 16);
         run = last;
     }
+}
+
+void sort_items(const SortedGroups& g, Item* begin, Item* end, std::size_t from) {
+    fill_windows(g, begin, end, from);
+    sort_filled(g, begin, end, from);
+}
+
+// Items with their first windows filled in, sorted on `threads` threads: split around the median of a
+// sample (items tied on their window all fall on one side, so ties are still settled within one range),
+// each side sorted on its share of the threads.
+void sort_on_threads(const SortedGroups& g, Item* begin, Item* end, unsigned threads) {
+    constexpr std::ptrdiff_t kWorthAThread = 1 << 16;
+    const std::ptrdiff_t n = end - begin;
+    if (threads <= 1 || n < kWorthAThread) return sort_filled(g, begin, end, 0);
+    std::vector<Item> sample;
+    for (std::ptrdiff_t i = 0; i < 255; ++i) sample.push_back(begin[n * i / 255]);
+    std::nth_element(sample.begin(), sample.begin() + 127, sample.end(), window_less);
+    const Item pivot = sample[127];
+    Item* mid = std::partition(begin, end, [&](const Item& x) { return window_less(x, pivot); });
+    if (mid == begin) {  // the pivot is the smallest window: it and its ties go left
+        mid = std::partition(begin, end, [&](const Item& x) { return !window_less(pivot, x); });
+        if (mid == end) return sort_filled(g, begin, end, 0);  // every window the same
+    }
+    const unsigned left = threads / 2;
+    std::thread other([&] { sort_on_threads(g, begin, mid, left); });
+    sort_on_threads(g, mid, end, threads - left);
+    other.join();
 }
 
 }  // namespace
@@ -107,7 +144,7 @@ std::size_t SortedGroups::Column::present_count() const noexcept {
     return n;
 }
 
-SortedGroups sorted_groups(const Aggregator& a) {
+SortedGroups sorted_groups(const Aggregator& a, unsigned threads) {
     SortedGroups g;
     const std::size_t width = a.spec().dims.size();
     g.columns.resize(width);
@@ -151,10 +188,15 @@ SortedGroups sorted_groups(const Aggregator& a) {
         g.counts.push_back(n);
     });
     std::vector<Item> items(g.size());
-    for (std::size_t i = 0; i < items.size(); ++i) items[i].row = static_cast<std::uint32_t>(i);
-    sort_items(g, items.data(), items.data() + items.size(), 0);
-    g.order.reserve(items.size());
-    for (const Item& it : items) g.order.push_back(it.row);
+    in_parts(items.size(), threads, [&](std::size_t from, std::size_t to, unsigned) {
+        for (std::size_t i = from; i < to; ++i) items[i].row = static_cast<std::uint32_t>(i);
+        fill_windows(g, items.data() + from, items.data() + to, 0);
+    });
+    sort_on_threads(g, items.data(), items.data() + items.size(), threads);
+    g.order.resize(items.size());
+    in_parts(items.size(), threads, [&](std::size_t from, std::size_t to, unsigned) {
+        for (std::size_t i = from; i < to; ++i) g.order[i] = items[i].row;
+    });
     return g;
 }
 

@@ -14,8 +14,8 @@ namespace logcodes {
 // "count" (int64). A dimension of numbers is int64, one of text large_utf8 (text already escaped); absent
 // values are nulls, and a dimension with no value at all is an all-null large_utf8. The consumer releases
 // both; the arrays own their memory (shared by the columns, freed when the last is released). `groups` is
-// consumed (freed as it is read).
+// consumed (freed as it is read). The columns are gathered on up to `threads` threads.
 void export_groups(SortedGroups&& groups, const std::vector<std::string>& names, ArrowSchema* schema,
-                   ArrowArray* array);
+                   ArrowArray* array, unsigned threads = 1);
 
 }  // namespace logcodes

@@ -42,7 +42,8 @@ struct SortedGroups {
 // Sorting compares no pair of keys element by element: each key is read as bytes whose order is the order
 // above, and the rows are sorted on 16 of those bytes at a time held inline, only rows still tied reading
 // the next 16 (a most-significant-digit radix sort with 128-bit digits).
-// The texts may point into `a`'s keys: `a` must outlive the result and not change meanwhile.
-SortedGroups sorted_groups(const Aggregator& a);
+// The texts may point into `a`'s keys: `a` must outlive the result and not change meanwhile. The sort runs
+// on up to `threads` threads; the result does not depend on how many.
+SortedGroups sorted_groups(const Aggregator& a, unsigned threads = 1);
 
 }  // namespace logcodes
