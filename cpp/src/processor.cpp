@@ -136,10 +136,12 @@ void RecordProcessor::release_held() {
 bool RecordProcessor::try_switch(bool at_end) {
     std::string text;
     for (const HeldLine& h : held_) (text += h.line()) += '\n';
+    text += past_end_;  // the run's lines after the piece's end: part of the sample, counted by the next piece
     const Detection d = detect_in_sample(text, at_end);
     // Only an access format that reads most of the held lines exactly (a loose reading of a few stray lines
     // is no change); an error log is another input, not a change.
-    if (!d.format || d.format == format_ || d.format->events() || d.ranking.front().exact_valid * 2 <= held_.size())
+    if (!d.format || d.format == format_ || d.format->events() ||
+        d.ranking.front().exact_valid * 2 <= held_.size() + past_end_lines_)
         return false;
     switches_.push_back({held_.front().line_no, held_.front().offset, d.format, d.explanation});
     format_ = d.format;
@@ -195,12 +197,43 @@ void RecordProcessor::prime(std::string_view directive) {
     record_.clear();
 }
 
+bool RecordProcessor::look_past_end(const LineEvent& ev) {
+    if (held_.empty() || run_ends_past_end_ || held_.size() + past_end_lines_ >= kChangeLines) return false;
+    if (ev.overlong || ev.text.size() > kDetectLineBytes || !parser_) return false;  // never held: decide now
+    if (is_blank(ev.text)) return true;  // a blank line neither ends nor extends the run
+    const ParseResult pr = parser_->parse(ev.text, record_);
+    record_.clear();
+    if (pr != ParseResult::unparsed) {
+        run_ends_past_end_ = true;
+        return false;
+    }
+    (past_end_ += ev.text) += '\n';
+    ++past_end_lines_;
+    return held_.size() + past_end_lines_ < kChangeLines;
+}
+
+void RecordProcessor::line_before(std::string_view line) {
+    if (!watch_ || !parser_ || line.size() > kDetectLineBytes || is_blank(line)) return;
+    std::string padded(line);
+    padded.append(kLinePadding, '\0');
+    run_before_ = parser_->parse(std::string_view(padded.data(), line.size()), record_) == ParseResult::unparsed;
+    record_.clear();
+}
+
 void RecordProcessor::finish(bool input_end) {
     // A run of unread lines at the end: a change shortly before it is still found. At the input's end one
-    // odd last line is no change; at a piece's end the run goes on in the next piece, so the lines here are
-    // all there is to decide on (what the whole input would decide from its first lines, as near as can be).
-    const std::size_t least = input_end ? 2 : 1;
-    if (!held_.empty() && !(held_.size() >= least && try_switch(true))) release_held();
+    // odd last line is no change. At a piece's end the lines after it decide (look_past_end): a line read
+    // there ends the run, as it would in the whole input; else the run's lines on both sides are the sample.
+    // A run that began before this piece is no odd last line.
+    const bool from_before = run_before_ && !held_.empty() && held_.front().line_no == 1;
+    const std::size_t least = input_end && !from_before ? 2 : 1;
+    const bool run_goes_on = !run_ends_past_end_;
+    if (!held_.empty() && !(run_goes_on && held_.size() + past_end_lines_ >= least && try_switch(true)))
+        release_held();
+    past_end_.clear();
+    past_end_lines_ = 0;
+    run_ends_past_end_ = false;
+    run_before_ = false;
     if (!parser_) return;
     record_.clear();
     if (parser_->flush(record_)) {

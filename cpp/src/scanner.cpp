@@ -180,13 +180,19 @@ void Scanner::plan() {
         }
         const std::uint64_t first = options_.byte_range ? std::min(options_.byte_range->first, f.info.size) : 0;
         const std::uint64_t last = options_.byte_range ? std::min(options_.byte_range->second, f.info.size) : f.info.size;
-        for (std::uint64_t b = first; b < last || (b == first && first == 0 && last == 0); b += range) {
+        // On several threads the pieces shrink as the file goes on, each a share of what is left (guided
+        // scheduling): large ones first keep the pieces few, small ones last leave no thread alone for long
+        // on the final piece while the others wait (equal pieces left a quarter of the last one's time idle).
+        std::uint64_t step = range;
+        for (std::uint64_t b = first; b < last || (b == first && first == 0 && last == 0); b += step) {
+            if (options_.threads > 1 && b < last)
+                step = std::max(min_range, (last - b) / (2 * static_cast<std::uint64_t>(options_.threads)) + 1);
             Task t;
             t.file = i;
             t.begin = b;
             t.whole = false;
             // The range reaching the file's end runs to its real end (the file may still grow).
-            t.end = b + range >= last ? (last >= f.info.size ? UINT64_MAX : last) : b + range;
+            t.end = b + step >= last ? (last >= f.info.size ? UINT64_MAX : last) : b + step;
             if (rule == Format::PieceRule::messages) own_counts(t);
             tasks_.push_back(std::move(t));
             if (last == 0) break;
@@ -306,8 +312,8 @@ void Scanner::run_task(Worker& w, Task& t) {
     proc.set_event_counter(&w.events);
     // A detected format is watched for a change part-way: not error logs, captures, nor formats that follow
     // their own directives (W3C #Fields).
-    if (!f.given && !f.info.capture && (!format || (!format->events() && format->splittable())))
-        proc.watch_format_changes(true);
+    const bool watching = !f.given && !f.info.capture && (!format || (!format->events() && format->splittable()));
+    proc.watch_format_changes(watching);
     std::uint64_t line_no = 0;
     const std::uint64_t stream_start = t.whole || t.begin == 0 ? 0 : t.begin - 1;
     bool skip_first = stream_start > 0 || (!t.whole && t.begin > 0);
@@ -324,6 +330,8 @@ void Scanner::run_task(Worker& w, Task& t) {
         if (skip_first) {  // the tail of a line that started in the previous range
             skip_first = false;
             if (joining) continued = cut_line(*joining, before + std::string(ev.text));
+            if (watching && !joining && !ev.overlong)
+                proc.line_before(line_head_before(f.ranges_file, stream_start, options_.max_record) + std::string(ev.text));
             return true;
         }
         if (continued) [[unlikely]] {
@@ -336,8 +344,8 @@ void Scanner::run_task(Worker& w, Task& t) {
         }
         if (first_offset == UINT64_MAX) first_offset = ev.offset;
         if (ev.offset >= t.end && !(joining && proc.in_record())) {
-            stop_offset = ev.offset;
-            return false;
+            if (stop_offset == UINT64_MAX) stop_offset = ev.offset;
+            return proc.look_past_end(ev);  // a run of unread lines open at the end reads on to be decided
         }
         proc.on_line(ev, ++line_no);
         return true;

@@ -636,3 +636,31 @@ TEST(StreamScanner, SipRecordsAddUpAtEveryCountLevel) {
 }
 
 }  // namespace
+// A run of lines the detected format does not read, ending at a piece's end, is decided as the whole input
+// decides it whatever the cut: a stray JSON line among combined lines stays unparsed, a real change to JSON
+// lines (a run longer than kChangeLines) is read as JSON on both sides of the cut.
+TEST_F(ScannerTest, AFormatChangeAtAPiecesEndIsDecidedAsOneReaderDecides) {
+    std::string stray, change;
+    for (int i = 0; i < 120; ++i) {
+        const std::string line = "10.0.0.1 - - [05/Dec/2026:10:00:00 +0000] \"GET /p" + std::to_string(i) +
+                                 " HTTP/1.1\" 200 5 \"-\" \"ua\"\n";
+        stray += line;
+        change += line;
+        if (i == 60) stray += "{\"status\":404,\"path\":\"/json\"}\n";
+    }
+    for (int i = 0; i < 40; ++i) change += "{\"status\":503,\"path\":\"/j" + std::to_string(i) + "\"}\n";
+    for (const auto& [name, bytes] : {std::pair{"stray.log", stray}, std::pair{"change.log", change}}) {
+        const std::string path = write(name, bytes);
+        ScanResult one = Scanner::run_blocking(options({path}, 1, 4096, 1 << 20, "auto"));
+        const auto want = rows_of(one.counts);
+        ASSERT_FALSE(want.empty());
+        // Every cut from one line before the stray line (or the change) to well past it.
+        for (std::uint64_t min_range = 64; min_range < bytes.size() / 2; min_range += 29) {
+            SCOPED_TRACE(std::string(name) + " min_range " + std::to_string(min_range));
+            ScanResult r = Scanner::run_blocking(options({path}, 2, 97, min_range, "auto"));
+            EXPECT_EQ(rows_of(r.counts), want);
+            EXPECT_EQ(r.stats.unparsed, one.stats.unparsed);
+            EXPECT_EQ(r.stats.lines, one.stats.lines);
+        }
+    }
+}

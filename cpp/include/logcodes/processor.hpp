@@ -91,6 +91,14 @@ public:
     // The end of this piece of input: a record still being read (a SIP message without its end) is handled.
     // `input_end`: the input ends here too (false: a byte range whose lines go on in the next range).
     void finish(bool input_end = true);
+    // Past the end of a piece: `ev` is a line the next piece reads (not counted here). While a run of unread
+    // lines is open at the end, the lines after it say what the whole input would decide about it: a line
+    // read ends the run (its lines stay unparsed), lines not read go on with it (read as one sample with the
+    // held lines for a change of format). True: one more line is needed to decide.
+    bool look_past_end(const LineEvent& ev);
+    // Before a piece's first line: `line` is the last line of the piece before. When the format does not read
+    // it, a run of unread lines at this piece's start goes on from the piece before, as one reader sees it.
+    void line_before(std::string_view line);
     // Watch for a change of format (only for a detected format, never a given one): runs of kChangeLines
     // lines that the format does not read are detected again, and read as the format found.
     void watch_format_changes(bool on) noexcept { watch_ = on; }
@@ -206,6 +214,10 @@ private:
     };
     bool watch_ = false;
     std::vector<HeldLine> held_;
+    std::string past_end_;         // unread lines after the piece's end (look_past_end), '\n' after each
+    std::size_t past_end_lines_ = 0;
+    bool run_ends_past_end_ = false;  // a line after the piece's end is read: the held run ends there
+    bool run_before_ = false;         // the line before the piece's first is not read (line_before)
     std::uint64_t run_ = 0;        // lines not read in a row
     std::uint64_t hold_from_ = 0;  // ... before the next held line (doubles after each failed try)
     std::vector<FormatSwitch> switches_;
