@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -98,7 +99,8 @@ std::string_view find_framing_time(std::string_view l) noexcept {
             l[i + 10] != ' ' || l[i + 16] != ':')
             continue;
         std::size_t j = i + 19;
-        while (j < l.size() && j < i + 32 && (is_digit(l[j]) || l[j] == '.')) ++j;
+        const std::size_t stop = std::min(l.size(), i + 32);  // fractions of a second: a dozen bytes at most
+        while (j < stop && (is_digit(l[j]) || l[j] == '.')) ++j;
         return l.substr(i, j - i);
     }
     return {};
@@ -240,12 +242,13 @@ private:
         const char* const end = ahead.data() + ahead.size();
         const char* p = ahead.data();
         while (state_ != State::idle) {
-            const char* nl = find_byte(p, end, '\n');
+            std::size_t colon = std::string_view::npos;  // a header's ':', when the line's first bytes hold it
+            const char* nl = state_ == State::headers ? line_end_and_colon(p, end, colon) : find_byte(p, end, '\n');
             if (nl == end) break;  // unfinished: the framer hands it over once complete
             std::string_view line(p, static_cast<std::size_t>(nl - p));
             if (line.size() >= max_line) break;
             if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            if (!(state_ == State::headers ? plain_header(line) : plain_body_line(line))) break;
+            if (!(state_ == State::headers ? plain_header(line, colon) : plain_body_line(line))) break;
             p = nl + 1;
             t.bytes = static_cast<std::size_t>(p - ahead.data());
             ++t.lines;
@@ -253,11 +256,27 @@ private:
         return t;
     }
 
+    // The '\n' that ends the line at `p` (`end` when none), and in `colon` the position of its first ':' when
+    // that is among its first 16 bytes (else left as is): header names are short, so one load finds both.
+    static const char* line_end_and_colon(const char* p, const char* end, std::size_t& colon) noexcept {
+#if defined(__SSE2__)
+        if (end - p >= 16) {
+            const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            const unsigned nls = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+            unsigned colons = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':'))));
+            if (nls) colons &= (nls & (0u - nls)) - 1;  // only those before the line's end
+            if (colons) colon = static_cast<std::size_t>(__builtin_ctz(colons));
+            return nls ? p + __builtin_ctz(nls) : find_byte(p + 16, end, '\n');
+        }
+#endif
+        return find_byte(p, end, '\n');
+    }
+
     // A "Name: value" line, read as header_line() would; false (nothing read) for any other line: blank,
-    // folded, a capture's framing ('#'), or no name.
-    bool plain_header(std::string_view line) {
+    // folded, a capture's framing ('#'), or no name. `colon`: its first ':' if known, else npos.
+    bool plain_header(std::string_view line, std::size_t colon = std::string_view::npos) {
         if (line.empty() || line.front() == ' ' || line.front() == '\t' || line.front() == '#') return false;
-        const std::size_t colon = find_in(line, 0, ':');
+        if (colon == std::string_view::npos) colon = find_in(line, 0, ':');
         if (colon == std::string_view::npos || colon == 0) return false;
         last_ = Last::other;
         read_header(line, colon);
