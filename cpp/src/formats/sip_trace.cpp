@@ -256,6 +256,33 @@ private:
         return t;
     }
 
+    // Between messages: the framing lines before the next start line ("--- 2026-11-23 23:48:20.011792",
+    // "UDP message:"), read as idle_line() reads them, and blank lines. Stops at whatever may start a message.
+    Taken take_meta(std::string_view ahead, std::size_t max_line) override {
+        Taken t;
+        if (state_ != State::idle) return t;
+        const char* const end = ahead.data() + ahead.size();
+        const char* p = ahead.data();
+        for (;;) {
+            const char* nl = find_byte(p, end, '\n');
+            if (nl == end) break;
+            std::string_view line(p, static_cast<std::size_t>(nl - p));
+            if (line.size() >= max_line) break;
+            if (is_blank_line(line)) {
+                ++t.blank;
+            } else {
+                if (line.back() == '\r') line.remove_suffix(1);
+                if (may_start_message(line)) break;  // parse() decides whether it opens a message
+                framing_time(line, trace_time_);
+                ++t.meta;
+            }
+            p = nl + 1;
+            t.bytes = static_cast<std::size_t>(p - ahead.data());
+            ++t.lines;
+        }
+        return t;
+    }
+
     // The '\n' that ends the line at `p` (`end` when none), and in `colon` the position of its first ':' when
     // that is among its first 16 bytes (else left as is): header names are short, so one load finds both.
     static const char* line_end_and_colon(const char* p, const char* end, std::size_t& colon) noexcept {
