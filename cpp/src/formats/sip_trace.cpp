@@ -9,6 +9,7 @@
 #include "logcodes/find.hpp"
 #include "logcodes/formats/sip.hpp"
 #include "logcodes/time.hpp"
+#include "kept_text.hpp"
 #include "sip_text.hpp"
 
 namespace logcodes {
@@ -107,7 +108,7 @@ std::string_view find_framing_time(std::string_view l) noexcept {
 }
 
 // The framing line's date-time copied into `out` as ISO 8601 text (parsed only if a time is asked for).
-bool framing_time(std::string_view l, std::string& out) {
+bool framing_time(std::string_view l, KeptText<32>& out) {
     const std::string_view t = find_framing_time(l);
     if (t.empty()) return false;
     out.assign(t);
@@ -186,7 +187,7 @@ private:
             reset_message();
             kind_ = RecordKind::response;
             m().status.assign(code);
-            m().reason.assign(reason.substr(0, 256));
+            m().reason.assign(reason);
         } else if (std::string_view uri; request_line(line, method, &uri)) {
             reset_message();
             kind_ = RecordKind::request;
@@ -387,14 +388,14 @@ private:
         const std::string_view value = trim(raw_value);
         switch (h) {
             case Header::other: return;
-            case Header::call_id: m().call_id.assign(value.substr(0, 256)); return;
+            case Header::call_id: m().call_id.assign(value); return;
             case Header::via: via(value); return;
             case Header::from:
-                m().from_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
+                m().from_tag.assign(param(value, "tag", ";tag="));
                 if (addresses_) assign_uri(m().from, header_uri(value));
                 return;
             case Header::to:
-                m().to_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
+                m().to_tag.assign(param(value, "tag", ";tag="));
                 if (addresses_) assign_uri(m().to, header_uri(value));
                 return;
             case Header::cseq: cseq(value); return;
@@ -406,7 +407,7 @@ private:
                 last_ = Last::reason;
                 return;
             case Header::server:
-            case Header::user_agent: m().agent.assign(value.substr(0, 256)); return;
+            case Header::user_agent: m().agent.assign(value); return;
             case Header::credentials: credentials_ = true; return;
             case Header::challenge: stale_ = stale_ || stale(value); return;
             case Header::warning:
@@ -420,12 +421,12 @@ private:
 
     // The user and host of a From, To or request-URI, kept apart (a field each: see sip_address_fields()).
     struct Address {
-        std::string user, host;
+        KeptText<128> user, host;
     };
     static void assign_uri(Address& a, std::string_view uri) {
         const UriParts p = uri_parts(uri);
-        a.user.assign(p.user.substr(0, 128));
-        a.host.assign(p.host.substr(0, 128));
+        a.user.assign(p.user);
+        a.host.assign(p.host);
     }
 
     // RFC 2617 §3.2.1: stale=true says only the nonce was old, the credentials were right.
@@ -439,7 +440,7 @@ private:
     void via(std::string_view value) {
         if (have_via_) return;  // the top Via only
         have_via_ = true;
-        m().branch.assign(param(value, "branch", ";branch=").substr(0, 128));
+        m().branch.assign(param(value, "branch", ";branch="));
     }
 
     void cseq(std::string_view value) {
@@ -447,7 +448,7 @@ private:
         std::uint32_t n = 0;
         while (i < value.size() && is_digit(value[i])) n = n * 10 + static_cast<std::uint32_t>(value[i++] - '0');
         cseq_ = n;
-        m().cseq_method.assign(trim(value.substr(i)).substr(0, 32));
+        m().cseq_method.assign(trim(value.substr(i)));
     }
 
     // message/sipfrag and message/sip bodies hold SIP start lines of their own.
@@ -483,7 +484,7 @@ private:
         content_length_ = 0;
         body_holds_messages_ = false;
         have_via_ = false;
-        m().message_time = trace_time_;
+        m().message_time.assign(trace_time_);
     }
 
     [[gnu::noinline]] void emit(Record& out) {
@@ -517,9 +518,14 @@ private:
         }
     }
 
+    // What a message keeps, each cut at its size but the method and the Reason and Warning values (which
+    // folded lines may extend).
     struct Text {
-        std::string status, reason, method, call_id, cseq_method, branch, from_tag, to_tag, reason_header, warning,
-            agent, message_time;
+        KeptText<3> status;
+        KeptText<256> reason, call_id, agent;
+        KeptText<32> cseq_method, message_time;
+        KeptText<128> branch, from_tag, to_tag;
+        std::string method, reason_header, warning;
         Address from, to, ruri;
     };
     Text texts_[2];              // the message being read, and the last record handed out
@@ -544,7 +550,7 @@ private:
     bool have_via_ = false;
     bool body_holds_messages_ = false;
     bool addresses_ = true;      // copy From, To and the request-URI (Record::named_fields)
-    std::string trace_time_;     // the last framing line's date-time (ISO 8601 text)
+    KeptText<32> trace_time_;    // the last framing line's date-time (ISO 8601 text)
 };
 
 class SipTraceFormat final : public Format {
