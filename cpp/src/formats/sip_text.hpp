@@ -37,6 +37,10 @@ inline constexpr auto kTrimBack = [] {
 }();
 
 inline std::string_view trim(std::string_view s) noexcept {
+    // Most header values: one space after the colon and none at the end (bytes over ' ' are never trimmed).
+    if (s.size() >= 2 && s[0] == ' ' && static_cast<unsigned char>(s[1]) > ' ' &&
+        static_cast<unsigned char>(s.back()) > ' ')
+        return s.substr(1);
     const char* b = s.data();
     const char* e = b + s.size();
     while (b != e && kTrimFront[static_cast<unsigned char>(*b)]) ++b;

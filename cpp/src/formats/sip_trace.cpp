@@ -234,7 +234,8 @@ private:
     // only the name's end may have some.
     void read_header(std::string_view line, std::size_t colon) {
         std::string_view name = line.substr(0, colon);
-        while (name.back() == ' ' || name.back() == '\t') name.remove_suffix(1);
+        if (static_cast<unsigned char>(name.back()) <= ' ')  // "Name :" is rare: one compare for the others
+            while (name.back() == ' ' || name.back() == '\t') name.remove_suffix(1);
         header(name, line.substr(colon + 1));
     }
 
