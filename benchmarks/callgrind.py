@@ -9,6 +9,7 @@ start-up costs.
     python benchmarks/callgrind.py            # compare with benchmarks/callgrind_baseline.json
     python benchmarks/callgrind.py --update   # write the current counts as the new baseline
     python benchmarks/callgrind.py --check    # exit 1 when a case costs over --tolerance more than its baseline
+    python benchmarks/callgrind.py --case sip_trace --update   # one case only (the others' baselines are kept)
 """
 
 from __future__ import annotations
@@ -52,9 +53,10 @@ def instructions(exe: Path, args: list[str]) -> int:
     return int(m.group(1))
 
 
-def measure(exe: Path, small: Path, large: Path) -> dict[str, dict]:
+def measure(exe: Path, small: Path, large: Path, names: list[str]) -> dict[str, dict]:
     out = {}
-    for name, (layout, spec) in CASES.items():
+    for name in names:
+        layout, spec = CASES[name]
         counts, sizes = [], []
         for folder in (small, large):
             args = [a.replace("{format}", str(folder / f"{layout}.format")) for a in spec]
@@ -72,13 +74,15 @@ def main(argv=None) -> int:
     ap.add_argument("--update", action="store_true", help="write the counts as the new baseline")
     ap.add_argument("--check", action="store_true", help="exit 1 on a regression over --tolerance")
     ap.add_argument("--tolerance", type=float, default=0.05, help="allowed relative increase (default 0.05)")
+    ap.add_argument("--case", action="append", choices=list(CASES), metavar="NAME",
+                    help="measure only this case (repeatable; default: all): " + ", ".join(CASES))
     args = ap.parse_args(argv)
     if not shutil.which("valgrind"):
         print("valgrind is not installed (apt-get install valgrind)", file=sys.stderr)
         return 2
     small, large = micro_data.ensure(SMALL), micro_data.ensure(LARGE)
     exe = micro_data.build(["logcodes_scan_driver"]) / "logcodes_scan_driver"
-    now = measure(exe, small, large)
+    now = measure(exe, small, large, args.case or list(CASES))
     base = json.loads(BASELINE.read_text())["cases"] if BASELINE.exists() else {}
     worse = []
     print(f"\n{'case':28s} {'now':>8s} {'baseline':>9s} {'change':>8s}")
@@ -90,8 +94,9 @@ def main(argv=None) -> int:
             worse.append(name)
     if args.update:
         info = run.machine_info()
+        cases = {name: now.get(name, base.get(name)) for name in CASES if name in now or name in base}
         BASELINE.write_text(json.dumps({"date": info["date"], "machine": info["machine"], "cpu": info["cpu"],
-                                        "sizes": [SMALL, LARGE], "cases": now}, indent=1) + "\n")
+                                        "sizes": [SMALL, LARGE], "cases": cases}, indent=1) + "\n")
         print(f"baseline written to {BASELINE}")
     if worse:
         print(f"regressions over {args.tolerance:.0%}: {', '.join(worse)}", file=sys.stderr)

@@ -11,15 +11,6 @@
 
 namespace logcodes {
 
-namespace {
-bool is_blank(std::string_view s) noexcept {
-    if (!s.empty() && static_cast<unsigned char>(s[0]) > ' ') return false;  // most lines: one compare
-    for (char c : s)
-        if (c != ' ' && c != '\t' && c != '\r') return false;
-    return true;
-}
-}  // namespace
-
 RecordProcessor::RecordProcessor(const Format* format, Aggregator& agg, ScanStats& stats, std::uint32_t file_index,
                                  std::string_view file_label, std::size_t max_samples, CountLevel level)
     : format_(format), parser_(format ? format->make_parser() : nullptr), agg_(agg), stats_(stats),
@@ -65,7 +56,7 @@ void RecordProcessor::on_line(const LineEvent& ev, std::uint64_t line_no) {
         return;
     }
     // A blank line ends a multi-line record's headers when one is open; otherwise it is just blank.
-    if (is_blank(ev.text) && !parser_->in_record()) {
+    if (is_blank_line(ev.text) && !parser_->in_record()) {
         ++stats_.blank;
         return;
     }
@@ -96,7 +87,7 @@ void RecordProcessor::unusual_line(const LineEvent& ev, std::uint64_t line_no) {
         return;
     }
     // No parser: detection found no format, so every non-blank line is unparsed.
-    if (is_blank(ev.text)) {
+    if (is_blank_line(ev.text)) {
         ++stats_.blank;
         return;
     }
@@ -183,7 +174,7 @@ void RecordProcessor::end_of_record(ParseResult pr, const LineEvent& ev, std::ui
         in_part_ = false;
         handle_record(part_line_, part_offset_, part_text_);
         // The line that completed one record may have opened the next (a message with no blank line after).
-        if (parser_->in_record() && !is_blank(ev.text)) open_part(ev, line_no);
+        if (parser_->in_record() && !is_blank_line(ev.text)) open_part(ev, line_no);
     } else {
         handle_record(line_no, ev.offset, ev.text);
     }

@@ -68,11 +68,19 @@ public:
     // Handles one framed line; `line_no` is its 1-based number within the numbering the caller keeps.
     void on_line(const LineEvent& ev, std::uint64_t line_no);
     // on_line() for callers that skip what it returns: inside a multi-line record, the parser may take the
-    // record's next lines from ev.ahead itself (Parser::take_parts); they are counted here.
+    // record's next lines from ev.ahead itself (Parser::take_parts), and between records the meta and blank
+    // lines before the next one (Parser::take_meta); they are counted here.
     Parser::Taken on_line_ahead(const LineEvent& ev, std::uint64_t line_no) {
         on_line(ev, line_no);
-        if (!in_part_ || ev.ahead.empty()) return {};
-        const Parser::Taken t = parser_->take_parts(ev.ahead, ev.max_record);
+        if (ev.ahead.empty() || !parser_) return {};
+        Parser::Taken t;
+        if (in_part_) {
+            t = parser_->take_parts(ev.ahead, ev.max_record);
+        } else if (run_ == 0 && !parser_->in_record()) {  // no held lines, which the next line read releases
+            t = parser_->take_meta(ev.ahead, ev.max_record);
+            stats_.meta += t.meta;
+            stats_.blank += t.blank;
+        }
         stats_.lines += t.lines;
         return t;
     }

@@ -37,6 +37,10 @@ inline constexpr auto kTrimBack = [] {
 }();
 
 inline std::string_view trim(std::string_view s) noexcept {
+    // Most header values: one space after the colon and none at the end (bytes over ' ' are never trimmed).
+    if (s.size() >= 2 && s[0] == ' ' && static_cast<unsigned char>(s[1]) > ' ' &&
+        static_cast<unsigned char>(s.back()) > ' ')
+        return s.substr(1);
     const char* b = s.data();
     const char* e = b + s.size();
     while (b != e && kTrimFront[static_cast<unsigned char>(*b)]) ++b;
@@ -55,16 +59,23 @@ inline std::string_view param_value(std::string_view v, std::size_t b) noexcept 
     std::size_t e = b;
 #if defined(__SSE2__)
     // Tags and branches run 10-40 bytes: 16 at a time against the six ending bytes.
-    while (v.size() - e >= 16) {
-        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v.data() + e));
+    const auto ends = [](const char* at) {
+        const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
         const __m128i hit = _mm_or_si128(
             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(';')), _mm_cmpeq_epi8(x, _mm_set1_epi8(','))),
                          _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(x, _mm_set1_epi8('>')))),
             _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
-        if (const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit))) {
-            return v.substr(b, e + static_cast<std::size_t>(__builtin_ctz(mask)) - b);
-        }
+        return static_cast<unsigned>(_mm_movemask_epi8(hit));
+    };
+    while (v.size() - e >= 16) {
+        if (const unsigned mask = ends(v.data() + e)) return v.substr(b, e + static_cast<std::size_t>(__builtin_ctz(mask)) - b);
         e += 16;
+    }
+    // A tail under 16 bytes (a tag at the end of a From): the value's last 16 bytes, those before `e` dropped.
+    if (e < v.size() && v.size() >= 16) {
+        const std::size_t skip = 16 - (v.size() - e);
+        const unsigned mask = ends(v.data() + v.size() - 16) >> skip;
+        return v.substr(b, (mask ? e + static_cast<std::size_t>(__builtin_ctz(mask)) : v.size()) - b);
     }
 #endif
     while (e < v.size() && !kParamEnd[static_cast<unsigned char>(v[e])]) ++e;
@@ -77,7 +88,9 @@ template <std::size_t K>
 inline std::string_view param(std::string_view v, std::string_view name, const char (&lower_key_text)[K]) noexcept {
     const std::string_view lower_key(lower_key_text, K - 1);
     // Each ';' (a few per value) is found with the inline search: a library call costs more than these values.
-    for (std::size_t k = find_in(v, 0, ';'); k != std::string_view::npos; k = find_in(v, k + 1, ';'))
+    const std::size_t semi = find_in(v, 0, ';');
+    if (semi == std::string_view::npos) return {};  // no parameter at all (a To before the answer)
+    for (std::size_t k = semi; k != std::string_view::npos; k = find_in(v, k + 1, ';'))
         if (v.substr(k).starts_with(lower_key)) return param_value(v, k + lower_key.size());
     std::size_t p = 0;
     while ((p = v.find(';', p)) != std::string_view::npos) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include "logcodes/find.hpp"
 #include "logcodes/formats/sip.hpp"
 #include "logcodes/time.hpp"
+#include "kept_text.hpp"
 #include "sip_text.hpp"
 
 namespace logcodes {
@@ -98,14 +100,15 @@ std::string_view find_framing_time(std::string_view l) noexcept {
             l[i + 10] != ' ' || l[i + 16] != ':')
             continue;
         std::size_t j = i + 19;
-        while (j < l.size() && j < i + 32 && (is_digit(l[j]) || l[j] == '.')) ++j;
+        const std::size_t stop = std::min(l.size(), i + 32);  // fractions of a second: a dozen bytes at most
+        while (j < stop && (is_digit(l[j]) || l[j] == '.')) ++j;
         return l.substr(i, j - i);
     }
     return {};
 }
 
 // The framing line's date-time copied into `out` as ISO 8601 text (parsed only if a time is asked for).
-bool framing_time(std::string_view l, std::string& out) {
+bool framing_time(std::string_view l, KeptText<32>& out) {
     const std::string_view t = find_framing_time(l);
     if (t.empty()) return false;
     out.assign(t);
@@ -184,7 +187,7 @@ private:
             reset_message();
             kind_ = RecordKind::response;
             m().status.assign(code);
-            m().reason.assign(reason.substr(0, 256));
+            m().reason.assign(reason);
         } else if (std::string_view uri; request_line(line, method, &uri)) {
             reset_message();
             kind_ = RecordKind::request;
@@ -231,7 +234,8 @@ private:
     // only the name's end may have some.
     void read_header(std::string_view line, std::size_t colon) {
         std::string_view name = line.substr(0, colon);
-        while (name.back() == ' ' || name.back() == '\t') name.remove_suffix(1);
+        if (static_cast<unsigned char>(name.back()) <= ' ')  // "Name :" is rare: one compare for the others
+            while (name.back() == ' ' || name.back() == '\t') name.remove_suffix(1);
         header(name, line.substr(colon + 1));
     }
 
@@ -240,12 +244,13 @@ private:
         const char* const end = ahead.data() + ahead.size();
         const char* p = ahead.data();
         while (state_ != State::idle) {
-            const char* nl = find_byte(p, end, '\n');
+            std::size_t colon = std::string_view::npos;  // a header's ':', when the line's first bytes hold it
+            const char* nl = state_ == State::headers ? line_end_and_colon(p, end, colon) : find_byte(p, end, '\n');
             if (nl == end) break;  // unfinished: the framer hands it over once complete
             std::string_view line(p, static_cast<std::size_t>(nl - p));
             if (line.size() >= max_line) break;
             if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            if (!(state_ == State::headers ? plain_header(line) : plain_body_line(line))) break;
+            if (!(state_ == State::headers ? plain_header(line, colon) : plain_body_line(line))) break;
             p = nl + 1;
             t.bytes = static_cast<std::size_t>(p - ahead.data());
             ++t.lines;
@@ -253,11 +258,54 @@ private:
         return t;
     }
 
+    // Between messages: the framing lines before the next start line ("--- 2026-11-23 23:48:20.011792",
+    // "UDP message:"), read as idle_line() reads them, and blank lines. Stops at whatever may start a message.
+    Taken take_meta(std::string_view ahead, std::size_t max_line) override {
+        Taken t;
+        if (state_ != State::idle) return t;
+        const char* const end = ahead.data() + ahead.size();
+        const char* p = ahead.data();
+        for (;;) {
+            const char* nl = find_byte(p, end, '\n');
+            if (nl == end) break;
+            std::string_view line(p, static_cast<std::size_t>(nl - p));
+            if (line.size() >= max_line) break;
+            if (is_blank_line(line)) {
+                ++t.blank;
+            } else {
+                if (line.back() == '\r') line.remove_suffix(1);
+                if (may_start_message(line)) break;  // parse() decides whether it opens a message
+                framing_time(line, trace_time_);
+                ++t.meta;
+            }
+            p = nl + 1;
+            t.bytes = static_cast<std::size_t>(p - ahead.data());
+            ++t.lines;
+        }
+        return t;
+    }
+
+    // The '\n' that ends the line at `p` (`end` when none), and in `colon` the position of its first ':' when
+    // that is among its first 16 bytes (else left as is): header names are short, so one load finds both.
+    static const char* line_end_and_colon(const char* p, const char* end, std::size_t& colon) noexcept {
+#if defined(__SSE2__)
+        if (end - p >= 16) {
+            const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            const unsigned nls = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n'))));
+            unsigned colons = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':'))));
+            if (nls) colons &= (nls & (0u - nls)) - 1;  // only those before the line's end
+            if (colons) colon = static_cast<std::size_t>(__builtin_ctz(colons));
+            return nls ? p + __builtin_ctz(nls) : find_byte(p + 16, end, '\n');
+        }
+#endif
+        return find_byte(p, end, '\n');
+    }
+
     // A "Name: value" line, read as header_line() would; false (nothing read) for any other line: blank,
-    // folded, a capture's framing ('#'), or no name.
-    bool plain_header(std::string_view line) {
+    // folded, a capture's framing ('#'), or no name. `colon`: its first ':' if known, else npos.
+    bool plain_header(std::string_view line, std::size_t colon = std::string_view::npos) {
         if (line.empty() || line.front() == ' ' || line.front() == '\t' || line.front() == '#') return false;
-        const std::size_t colon = find_in(line, 0, ':');
+        if (colon == std::string_view::npos) colon = find_in(line, 0, ':');
         if (colon == std::string_view::npos || colon == 0) return false;
         last_ = Last::other;
         read_header(line, colon);
@@ -341,14 +389,14 @@ private:
         const std::string_view value = trim(raw_value);
         switch (h) {
             case Header::other: return;
-            case Header::call_id: m().call_id.assign(value.substr(0, 256)); return;
+            case Header::call_id: m().call_id.assign(value); return;
             case Header::via: via(value); return;
             case Header::from:
-                m().from_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
+                m().from_tag.assign(param(value, "tag", ";tag="));
                 if (addresses_) assign_uri(m().from, header_uri(value));
                 return;
             case Header::to:
-                m().to_tag.assign(param(value, "tag", ";tag=").substr(0, 128));
+                m().to_tag.assign(param(value, "tag", ";tag="));
                 if (addresses_) assign_uri(m().to, header_uri(value));
                 return;
             case Header::cseq: cseq(value); return;
@@ -360,7 +408,7 @@ private:
                 last_ = Last::reason;
                 return;
             case Header::server:
-            case Header::user_agent: m().agent.assign(value.substr(0, 256)); return;
+            case Header::user_agent: m().agent.assign(value); return;
             case Header::credentials: credentials_ = true; return;
             case Header::challenge: stale_ = stale_ || stale(value); return;
             case Header::warning:
@@ -374,12 +422,12 @@ private:
 
     // The user and host of a From, To or request-URI, kept apart (a field each: see sip_address_fields()).
     struct Address {
-        std::string user, host;
+        KeptText<128> user, host;
     };
     static void assign_uri(Address& a, std::string_view uri) {
         const UriParts p = uri_parts(uri);
-        a.user.assign(p.user.substr(0, 128));
-        a.host.assign(p.host.substr(0, 128));
+        a.user.assign(p.user);
+        a.host.assign(p.host);
     }
 
     // RFC 2617 §3.2.1: stale=true says only the nonce was old, the credentials were right.
@@ -393,7 +441,7 @@ private:
     void via(std::string_view value) {
         if (have_via_) return;  // the top Via only
         have_via_ = true;
-        m().branch.assign(param(value, "branch", ";branch=").substr(0, 128));
+        m().branch.assign(param(value, "branch", ";branch="));
     }
 
     void cseq(std::string_view value) {
@@ -401,7 +449,7 @@ private:
         std::uint32_t n = 0;
         while (i < value.size() && is_digit(value[i])) n = n * 10 + static_cast<std::uint32_t>(value[i++] - '0');
         cseq_ = n;
-        m().cseq_method.assign(trim(value.substr(i)).substr(0, 32));
+        m().cseq_method.assign(trim(value.substr(i)));
     }
 
     // message/sipfrag and message/sip bodies hold SIP start lines of their own.
@@ -437,7 +485,7 @@ private:
         content_length_ = 0;
         body_holds_messages_ = false;
         have_via_ = false;
-        m().message_time = trace_time_;
+        m().message_time.assign(trace_time_);
     }
 
     [[gnu::noinline]] void emit(Record& out) {
@@ -471,9 +519,14 @@ private:
         }
     }
 
+    // What a message keeps, each cut at its size but the method and the Reason and Warning values (which
+    // folded lines may extend).
     struct Text {
-        std::string status, reason, method, call_id, cseq_method, branch, from_tag, to_tag, reason_header, warning,
-            agent, message_time;
+        KeptText<3> status;
+        KeptText<256> reason, call_id, agent;
+        KeptText<32> cseq_method, message_time;
+        KeptText<128> branch, from_tag, to_tag;
+        std::string method, reason_header, warning;
         Address from, to, ruri;
     };
     Text texts_[2];              // the message being read, and the last record handed out
@@ -498,7 +551,7 @@ private:
     bool have_via_ = false;
     bool body_holds_messages_ = false;
     bool addresses_ = true;      // copy From, To and the request-URI (Record::named_fields)
-    std::string trace_time_;     // the last framing line's date-time (ISO 8601 text)
+    KeptText<32> trace_time_;    // the last framing line's date-time (ISO 8601 text)
 };
 
 class SipTraceFormat final : public Format {

@@ -28,6 +28,15 @@ enum class ParseResult : unsigned char {
 
 class Format;
 
+// A line the reader counts as blank, outside a record, without handing it to a parser: nothing but spaces,
+// tabs and carriage returns.
+inline bool is_blank_line(std::string_view s) noexcept {
+    if (!s.empty() && static_cast<unsigned char>(s[0]) > ' ') return false;  // most lines: one compare
+    for (char c : s)
+        if (c != ' ' && c != '\t' && c != '\r') return false;
+    return true;
+}
+
 class Parser {
 public:
     virtual ~Parser() = default;
@@ -48,15 +57,19 @@ public:
     // Format::PieceRule::directives: the last directive() line this reader read, as given (empty: none).
     virtual std::string_view directive_read() const noexcept { return {}; }
 
-    // Lines taken by take_parts(): their bytes (ending right after a '\n') and how many.
+    // Lines taken by take_parts() or take_meta(): their bytes (ending right after a '\n'), how many, and of
+    // those how many were meta lines and blank lines (is_blank_line), each counted as the reader counts them.
     struct Taken {
-        std::size_t bytes = 0, lines = 0;
+        std::size_t bytes = 0, lines = 0, meta = 0, blank = 0;
     };
     // While a multi-line record is open, a parser may read on through `ahead` (the framed bytes after the
     // line it was just given) and take the whole lines, each shorter than `max_line`, that are plain parts
     // of the record, exactly as parse() would have read them; it stops before any line parse() must see
     // (one that ends the record, or anything unusual). Saves the per-line calls of long messages.
     virtual Taken take_parts(std::string_view /*ahead*/, std::size_t /*max_line*/) { return {}; }
+    // Between records, the same for the lines before the next record: blank lines, which the reader would
+    // not hand to parse(), and lines parse() would read as meta (a trace's framing lines), read as it would.
+    virtual Taken take_meta(std::string_view /*ahead*/, std::size_t /*max_line*/) { return {}; }
 
     // Error logs: once asked, an event's record carries only its text, level and time until name_event(),
     // called with the record just returned, fills in what the event names (request, client, writer, page,
