@@ -191,7 +191,7 @@ void RecordProcessor::prime(std::string_view directive) {
 bool RecordProcessor::look_past_end(const LineEvent& ev) {
     if (held_.empty() || run_ends_past_end_ || held_.size() + past_end_lines_ >= kChangeLines) return false;
     if (ev.overlong || ev.text.size() > kDetectLineBytes || !parser_) return false;  // never held: decide now
-    if (is_blank(ev.text)) return true;  // a blank line neither ends nor extends the run
+    if (is_blank_line(ev.text)) return true;  // a blank line neither ends nor extends the run
     const ParseResult pr = parser_->parse(ev.text, record_);
     record_.clear();
     if (pr != ParseResult::unparsed) {
@@ -204,7 +204,7 @@ bool RecordProcessor::look_past_end(const LineEvent& ev) {
 }
 
 void RecordProcessor::line_before(std::string_view line) {
-    if (!watch_ || !parser_ || line.size() > kDetectLineBytes || is_blank(line)) return;
+    if (!watch_ || !parser_ || line.size() > kDetectLineBytes || is_blank_line(line)) return;
     std::string padded(line);
     padded.append(kLinePadding, '\0');
     run_before_ = parser_->parse(std::string_view(padded.data(), line.size()), record_) == ParseResult::unparsed;
