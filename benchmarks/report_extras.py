@@ -353,12 +353,12 @@ BOUNDS = {
         "`str.to_datetime` in polars."),
     "cardinality": (
         "every distinct key is new to the group table: one random access into a table far larger than the "
-        "caches per record (the flat table's 8-byte slots, on huge pages where the kernel gives them), "
-        "then again when the two workers' tables are merged; then the groups are escaped into columns, "
-        "ordered by a radix sort on 16 key bytes at a time and gathered into Arrow buffers (`perf` at 10 M "
-        "groups: the table's inserts and the merge of the workers' tables about 28 % of the CPU time, "
-        "copies into columns and buffers about 15 %, the parse itself a few %). A scan's workers could "
-        "split the keys by hash instead of merging whole tables."),
+        "caches per record on each worker, then once more when the smaller worker's table is taken into the "
+        "larger (its keys stay where they are); the groups are then sorted on 16 key bytes at a time and "
+        "gathered into Arrow buffers on the scan's threads, and `to_pandas()` orders the rows by code and "
+        "count, which moves every path once more (pandas's stable sort and take). Much of the rest is the "
+        "first touch of fresh memory, which this VM makes costly (`clear_page` is about a quarter of the "
+        "CPU time in `perf` at 10 M groups)."),
     ".bgzf.gz input, 2 threads": (
         "two cores carry igzip's decoding and the parse of every byte: the best elapsed time is half the CPU "
         "time of the scan (decoding in pieces costs about 6 % more CPU than one decoder: the copy to the parser "

@@ -76,7 +76,7 @@ Column build_column(const SortedGroups& g, std::size_t j, unsigned threads) {
     c.text = in.text || in.present_count() == 0;
     c.validity.assign(rows / 8 + 1, 0);
     c.values.resize(rows + (c.text ? 1 : 0));
-    const unsigned parts = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, rows / 8)));
+    const unsigned parts = parts_for(rows, threads, 8);
     std::vector<std::int64_t> nulls(parts, 0), bytes(parts + 1, 0);
     if (c.text) {
         // First each part's bytes, so that every part knows where its text starts.

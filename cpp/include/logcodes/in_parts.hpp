@@ -11,12 +11,20 @@
 
 namespace logcodes {
 
-// Calls f(begin, end, part) for `parts` contiguous ranges covering [0, n), part 0 on this thread and
-// each other one on a thread of its own; every range but the last starts and ends on a multiple of `align`.
-// Waits for all; the first exception thrown by a part is rethrown.
+// How many parts in_parts() makes of n items for `threads` threads: none smaller than a few thousand items
+// (a thread costs more than that much work), each but the last a multiple of `align` items.
+inline unsigned parts_for(std::size_t n, unsigned threads, std::size_t align = 1) {
+    constexpr std::size_t kItemsWorthAThread = std::size_t{1} << 14;
+    const std::size_t most = std::max<std::size_t>(1, n / std::max(align, kItemsWorthAThread));
+    return static_cast<unsigned>(std::clamp<std::size_t>(threads, 1, most));
+}
+
+// Calls f(begin, end, part) for parts_for(n, threads, align) contiguous ranges covering [0, n), part 0 on
+// this thread and each other one on a thread of its own; every range but the last starts and ends on a
+// multiple of `align`. Waits for all; the first exception thrown by a part is rethrown.
 template <class F>
-void in_parts(std::size_t n, unsigned parts, F&& f, std::size_t align = 1) {
-    parts = static_cast<unsigned>(std::clamp<std::size_t>(parts, 1, std::max<std::size_t>(1, n / align)));
+void in_parts(std::size_t n, unsigned threads, F&& f, std::size_t align = 1) {
+    const unsigned parts = parts_for(n, threads, align);
     if (parts == 1) {
         f(std::size_t{0}, n, 0u);
         return;
@@ -25,9 +33,9 @@ void in_parts(std::size_t n, unsigned parts, F&& f, std::size_t align = 1) {
     cut[0] = 0;
     for (unsigned p = 1; p < parts; ++p) cut[p] = n / align * p / parts * align;
     std::vector<std::exception_ptr> errors(parts);
-    std::vector<std::thread> threads;
+    std::vector<std::thread> running;
     for (unsigned p = 1; p < parts; ++p)
-        threads.emplace_back([&, p] {
+        running.emplace_back([&, p] {
             try {
                 f(cut[p], cut[p + 1], p);
             } catch (...) {
@@ -39,7 +47,7 @@ void in_parts(std::size_t n, unsigned parts, F&& f, std::size_t align = 1) {
     } catch (...) {
         errors[0] = std::current_exception();
     }
-    for (auto& t : threads) t.join();
+    for (auto& t : running) t.join();
     for (auto& e : errors)
         if (e) std::rethrow_exception(e);
 }
