@@ -334,7 +334,9 @@ BOUNDS = {
         "the fastest pandas way that counts right (whole lines + `str.extract`) is regex-bound in pandas; "
         "50x of it is more than logcodes parses on one thread on this file ({ipb[combined class,code]:.2f} "
         "instructions per byte, `make callgrind`), so the margin here is logcodes's own parse cost; the "
-        "pandas ways that are faster (`read_csv`) lose lines on hostile input (see Problems)."),
+        "pandas ways that are faster (`read_csv`) lose lines on hostile input (see Problems). Run three times "
+        "(`--slow-repeat 3`), pandas's later runs are about 1.5x faster than its first, which is why a "
+        "single run read near 50x."),
     "nginx_json (nginx_json preset)": (
         "simdjson On-Demand parses each line as a document ({ipb[nginx_json preset]:.2f} instructions per "
         "byte, `make callgrind`); the keys of the nginx_json map are looked up in a flat table."),
