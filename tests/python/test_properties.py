@@ -415,3 +415,23 @@ def test_compressed_pieces_agree_with_one_thread(body, kind, cuts, threads, bloc
     if keep is None:
         plain = logcodes.scan(_write(body), format="combined", by="code,method", threads=1)
         assert one == plain and _samples(one) == _samples(plain)
+
+
+# --- (h) a change of format at a cut between pieces ---------------------------------------------------------
+
+def test_a_stray_line_at_a_cut_is_decided_as_one_reader_decides(tmp_path):
+    """A JSON line among combined lines stays unparsed, and a real change to JSON lines is read as JSON, wherever
+    a piece ends (an auto-detected format; the read block size moves the cuts across both)."""
+    line = '10.0.0.1 - - [05/Dec/2026:10:00:00 +0000] "GET /p{} HTTP/1.1" 200 5 "-" "ua"\n'
+    lines = [line.format(i) for i in range(60)]
+    bodies = {"stray.log": lines[:20] + ['{"status":404,"path":"/json"}\n'] + lines[20:],
+              "change.log": lines + ['{"status":503,"path":"/j%d"}\n' % i for i in range(30)]}
+    for name, body in bodies.items():
+        p = tmp_path / name
+        p.write_text("".join(body))
+        ref = logcodes.scan(p, threads=1)
+        assert ref.stats.unparsed == (1 if name == "stray.log" else 0)
+        for block in range(250, 600, 5):
+            got = logcodes.scan(p, threads=2, block_size=block)
+            assert (got.counts(), got.stats.unparsed, got.stats.lines) == \
+                (ref.counts(), ref.stats.unparsed, ref.stats.lines), (name, block)
