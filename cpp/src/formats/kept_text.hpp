@@ -10,6 +10,16 @@
 
 namespace logcodes {
 
+// Copies n bytes (sizeof(W) <= n <= 2 * sizeof(W)) as two W-sized moves, the first and the last, overlapping.
+template <class W>
+inline void copy_both_ends(char* d, const char* s, std::size_t n) noexcept {
+    W a, b;
+    std::memcpy(&a, s, sizeof(W));
+    std::memcpy(&b, s + n - sizeof(W), sizeof(W));
+    std::memcpy(d, &a, sizeof(W));
+    std::memcpy(d + n - sizeof(W), &b, sizeof(W));
+}
+
 // Copies `n` bytes with fixed-size moves that overlap where `n` is not a multiple of their size.
 inline void copy_short(char* d, const char* s, std::size_t n) noexcept {
     if (n >= 16) {
@@ -21,17 +31,9 @@ inline void copy_short(char* d, const char* s, std::size_t n) noexcept {
         std::memcpy(chunk, s + n - 16, 16);
         std::memcpy(d + n - 16, chunk, 16);
     } else if (n >= 8) {
-        std::uint64_t a, b;
-        std::memcpy(&a, s, 8);
-        std::memcpy(&b, s + n - 8, 8);
-        std::memcpy(d, &a, 8);
-        std::memcpy(d + n - 8, &b, 8);
+        copy_both_ends<std::uint64_t>(d, s, n);
     } else if (n >= 4) {
-        std::uint32_t a, b;
-        std::memcpy(&a, s, 4);
-        std::memcpy(&b, s + n - 4, 4);
-        std::memcpy(d, &a, 4);
-        std::memcpy(d + n - 4, &b, 4);
+        copy_both_ends<std::uint32_t>(d, s, n);
     } else if (n > 0) {
         d[0] = s[0];
         d[n / 2] = s[n / 2];
